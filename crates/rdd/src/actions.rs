@@ -10,13 +10,17 @@ use std::sync::Arc;
 impl<T: Data> Rdd<T> {
     /// Every element, in partition order.
     pub fn collect(&self) -> Result<Vec<T>> {
-        let parts = self.context().run_job(self, None, |_, it| Ok(it.collect::<Vec<T>>()))?;
+        let parts = self
+            .context()
+            .run_job(self, None, |_, it| Ok(it.collect::<Vec<T>>()))?;
         Ok(parts.into_iter().flatten().collect())
     }
 
     /// The number of elements.
     pub fn count(&self) -> Result<u64> {
-        let counts = self.context().run_job(self, None, |_, it| Ok(it.count() as u64))?;
+        let counts = self
+            .context()
+            .run_job(self, None, |_, it| Ok(it.count() as u64))?;
         Ok(counts.into_iter().sum())
     }
 
@@ -40,9 +44,9 @@ impl<T: Data> Rdd<T> {
     pub fn fold(&self, zero: T, f: impl Fn(T, T) -> T + Send + Sync + 'static) -> Result<T> {
         let f = Arc::new(f);
         let (g, z) = (f.clone(), zero.clone());
-        let parts = self
-            .context()
-            .run_job(self, None, move |_, it| Ok(it.fold(z.clone(), |a, b| g(a, b))))?;
+        let parts = self.context().run_job(self, None, move |_, it| {
+            Ok(it.fold(z.clone(), |a, b| g(a, b)))
+        })?;
         Ok(parts.into_iter().fold(zero, |a, b| f(a, b)))
     }
 
@@ -55,9 +59,9 @@ impl<T: Data> Rdd<T> {
         comb: impl Fn(U, U) -> U + Send + Sync + 'static,
     ) -> Result<U> {
         let z = zero.clone();
-        let parts = self
-            .context()
-            .run_job(self, None, move |_, it| Ok(it.fold(z.clone(), &seq)))?;
+        let parts =
+            self.context()
+                .run_job(self, None, move |_, it| Ok(it.fold(z.clone(), &seq)))?;
         Ok(parts.into_iter().fold(zero, comb))
     }
 
@@ -73,15 +77,16 @@ impl<T: Data> Rdd<T> {
                 to_try = if out.is_empty() {
                     scanned * 4
                 } else {
-                    let estimate = (1.5 * n as f64 * scanned as f64 / out.len() as f64).ceil() as usize;
+                    let estimate =
+                        (1.5 * n as f64 * scanned as f64 / out.len() as f64).ceil() as usize;
                     estimate.saturating_sub(scanned).clamp(1, scanned * 4)
                 };
             }
             let parts: Vec<usize> = (scanned..(scanned + to_try).min(total)).collect();
             let left = n - out.len();
-            let results = self
-                .context()
-                .run_job(self, Some(&parts), move |_, it| Ok(it.take(left).collect::<Vec<T>>()))?;
+            let results = self.context().run_job(self, Some(&parts), move |_, it| {
+                Ok(it.take(left).collect::<Vec<T>>())
+            })?;
             for r in results {
                 let room = n - out.len();
                 out.extend(r.into_iter().take(room));
@@ -220,6 +225,10 @@ impl<T: Data> Rdd<T> {
 
 impl<K: Spill + Hash + Eq> Rdd<(K, u64)> {
     fn count_by_key_sum(&self) -> Result<HashMap<K, u64>> {
-        Ok(self.reduce_by_key(|a, b| a + b, None).collect()?.into_iter().collect())
+        Ok(self
+            .reduce_by_key(|a, b| a + b, None)
+            .collect()?
+            .into_iter()
+            .collect())
     }
 }

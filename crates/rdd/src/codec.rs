@@ -55,8 +55,10 @@ impl ChunkWriter {
             return;
         }
         let compressed = lz4_flex::block::compress(&self.raw);
-        self.out.extend_from_slice(&(compressed.len() as u32).to_le_bytes());
-        self.out.extend_from_slice(&(self.raw.len() as u32).to_le_bytes());
+        self.out
+            .extend_from_slice(&(compressed.len() as u32).to_le_bytes());
+        self.out
+            .extend_from_slice(&(self.raw.len() as u32).to_le_bytes());
         self.out.extend_from_slice(&compressed);
         self.raw.clear();
     }
@@ -221,7 +223,9 @@ mod tests {
 
     #[test]
     fn empty_stream_has_no_records() {
-        assert!(decode_all::<u32>(&encode_all::<u32>(&[]).unwrap()).unwrap().is_empty());
+        assert!(decode_all::<u32>(&encode_all::<u32>(&[]).unwrap())
+            .unwrap()
+            .is_empty());
     }
 
     #[test]

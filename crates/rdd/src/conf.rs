@@ -57,7 +57,10 @@ impl Conf {
     pub fn get_usize(&self, key: &str, default: usize) -> Result<usize> {
         match self.get(key) {
             None => Ok(default),
-            Some(v) => v.trim().parse().map_err(|_| bad(key, v, "expected a whole number")),
+            Some(v) => v
+                .trim()
+                .parse()
+                .map_err(|_| bad(key, v, "expected a whole number")),
         }
     }
 
@@ -65,7 +68,9 @@ impl Conf {
     pub fn get_bytes(&self, key: &str, default: u64) -> Result<u64> {
         match self.get(key) {
             None => Ok(default),
-            Some(v) => parse_bytes(v).ok_or_else(|| bad(key, v, "expected a size such as 512m or 2g")),
+            Some(v) => {
+                parse_bytes(v).ok_or_else(|| bad(key, v, "expected a size such as 512m or 2g"))
+            }
         }
     }
 }

@@ -216,13 +216,19 @@ impl Context {
     /// An RDD over the elements of `data`, cut into `num_slices` partitions
     /// (the default parallelism when `None`).
     pub fn parallelize<T: Data>(&self, data: Vec<T>, num_slices: Option<usize>) -> Rdd<T> {
-        let n = num_slices.unwrap_or(self.inner.default_parallelism);
+        let n = num_slices.unwrap_or(self.inner.default_parallelism).max(1);
         ParallelCollectionRdd::create(self, data, n)
     }
 
     /// The integers `start, start+step, ...` below `end` (above it for a
     /// negative step), computed in the tasks rather than held by the driver.
-    pub fn range(&self, start: i64, end: i64, step: i64, num_slices: Option<usize>) -> Result<Rdd<i64>> {
+    pub fn range(
+        &self,
+        start: i64,
+        end: i64,
+        step: i64,
+        num_slices: Option<usize>,
+    ) -> Result<Rdd<i64>> {
         if step == 0 {
             return Err(RddError::InvalidArgument("range step must not be 0".into()));
         }
@@ -245,7 +251,11 @@ impl Context {
     }
 
     /// `(path, content)` for every file under `path`, one record per file.
-    pub fn whole_text_files(&self, path: &str, min_partitions: Option<usize>) -> Rdd<(String, String)> {
+    pub fn whole_text_files(
+        &self,
+        path: &str,
+        min_partitions: Option<usize>,
+    ) -> Rdd<(String, String)> {
         let min = min_partitions.unwrap_or(self.inner.default_parallelism.min(2));
         crate::rdd::text_file::WholeTextFilesRdd::create(self, path, min)
     }
@@ -384,7 +394,11 @@ impl Context {
     /// A fresh file name in the scratch directory.
     pub(crate) fn scratch_file(&self, prefix: &str) -> PathBuf {
         let n = self.inner.next_file.fetch_add(1, Ordering::Relaxed);
-        self.inner.scratch.path.join("spill").join(format!("{prefix}-{n}"))
+        self.inner
+            .scratch
+            .path
+            .join("spill")
+            .join(format!("{prefix}-{n}"))
     }
     pub(crate) fn is_fully_cached(&self, rdd: &Arc<dyn RddBase>) -> bool {
         let core = rdd.core();
@@ -463,8 +477,18 @@ mod tests {
         assert!(Master::parse("local[*]").unwrap().workers >= 1);
         let m = Master::parse("local[2,5]").unwrap();
         assert_eq!((m.workers, m.max_failures), (2, Some(5)));
-        for bad in ["", "yarn", "local[0]", "local[x]", "local[2", "spark://h:7077"] {
-            assert!(matches!(Master::parse(bad), Err(RddError::InvalidMaster(_))), "{bad}");
+        for bad in [
+            "",
+            "yarn",
+            "local[0]",
+            "local[x]",
+            "local[2",
+            "spark://h:7077",
+        ] {
+            assert!(
+                matches!(Master::parse(bad), Err(RddError::InvalidMaster(_))),
+                "{bad}"
+            );
         }
     }
 }

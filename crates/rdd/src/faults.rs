@@ -84,7 +84,8 @@ impl FaultInjector {
         if !fail {
             if let Some((fraction, seed, below)) = *self.random.lock().unwrap() {
                 if attempt < below {
-                    let key = seed ^ ((stage as u64) << 40) ^ ((partition as u64) << 8) ^ attempt as u64;
+                    let key =
+                        seed ^ ((stage as u64) << 40) ^ ((partition as u64) << 8) ^ attempt as u64;
                     fail = SplitMix64::new(key).next_f64() < fraction;
                 }
             }

@@ -9,7 +9,11 @@ pub fn expand(pattern: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in expand_braces(pattern) {
         let absolute = p.starts_with('/');
-        let start = if absolute { PathBuf::from("/") } else { PathBuf::from(".") };
+        let start = if absolute {
+            PathBuf::from("/")
+        } else {
+            PathBuf::from(".")
+        };
         let parts: Vec<&str> = p.split('/').filter(|c| !c.is_empty()).collect();
         walk(&start, &parts, !absolute, &mut out);
     }

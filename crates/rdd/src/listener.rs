@@ -40,7 +40,8 @@ impl TaskMetrics {
 
     /// Raises the peak memory mark to `bytes` if higher.
     pub fn note_memory(&self, bytes: u64) {
-        self.peak_execution_memory.fetch_max(bytes, Ordering::Relaxed);
+        self.peak_execution_memory
+            .fetch_max(bytes, Ordering::Relaxed);
     }
 
     /// A plain copy of the counters.

@@ -18,15 +18,17 @@ impl<K: Spill + Ord, V: Spill> Rdd<(K, V)> {
         let partitioner: Arc<dyn Partitioner<K>> =
             Arc::new(RangePartitioner::new(n, self.keys(), ascending));
         let shuffled = ShuffledRdd::create(self.clone(), partitioner, "sort_by_key");
-        shuffled.pipe("sort_by_key", true, move |_, tc, it| {
-            match external_sort::sort_by_key(it, ascending, tc) {
+        shuffled.pipe(
+            "sort_by_key",
+            true,
+            move |_, tc, it| match external_sort::sort_by_key(it, ascending, tc) {
                 Ok(sorted) => sorted,
                 Err(e) => {
                     tc.fail(e);
                     Box::new(std::iter::empty())
                 }
-            }
-        })
+            },
+        )
     }
 }
 
@@ -38,6 +40,8 @@ impl<T: Spill> Rdd<T> {
         ascending: bool,
         num_partitions: Option<usize>,
     ) -> Rdd<T> {
-        self.key_by(f).sort_by_key(ascending, num_partitions).values()
+        self.key_by(f)
+            .sort_by_key(ascending, num_partitions)
+            .values()
     }
 }

@@ -9,7 +9,10 @@ use crate::rdd::{Data, Rdd};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub(crate) fn save_as_text_file<T: Data + std::fmt::Display>(rdd: &Rdd<T>, path: &str) -> Result<()> {
+pub(crate) fn save_as_text_file<T: Data + std::fmt::Display>(
+    rdd: &Rdd<T>,
+    path: &str,
+) -> Result<()> {
     let target = PathBuf::from(path);
     if target.exists() {
         return Err(RddError::OutputExists(path.to_string()));
@@ -35,9 +38,11 @@ pub(crate) fn save_as_text_file<T: Data + std::fmt::Display>(rdd: &Rdd<T>, path:
         let dir = staging.clone();
         rdd.context().run_job(rdd, None, move |tc, it| {
             let part = dir.join(format!("part-{:05}", tc.partition_id()));
-            let attempt = dir
-                .join("_attempts")
-                .join(format!("part-{:05}-{}", tc.partition_id(), tc.attempt_number()));
+            let attempt = dir.join("_attempts").join(format!(
+                "part-{:05}-{}",
+                tc.partition_id(),
+                tc.attempt_number()
+            ));
             let file = std::fs::File::create(&attempt).map_err(|e| RddError::io(&attempt, e))?;
             let mut w = std::io::BufWriter::with_capacity(256 * 1024, file);
             let (mut records, mut bytes) = (0u64, 0u64);

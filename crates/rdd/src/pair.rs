@@ -87,7 +87,10 @@ impl<K: Key, V: Spill> Rdd<(K, V)> {
     /// partitions when given, else the RDD's own partitioner, else hash
     /// partitioning into `shark.default.parallelism` if set, or as many
     /// partitions as the input has.
-    pub(crate) fn default_partitioner(&self, num_partitions: Option<usize>) -> Arc<dyn Partitioner<K>> {
+    pub(crate) fn default_partitioner(
+        &self,
+        num_partitions: Option<usize>,
+    ) -> Arc<dyn Partitioner<K>> {
         default_partitioner(
             &[(self.partitioner_slot(), self.num_partitions())],
             num_partitions,
@@ -215,16 +218,16 @@ impl<K: Key, V: Spill> Rdd<(K, V)> {
     /// partitioner is known.
     pub fn lookup(&self, key: &K) -> Result<Vec<V>> {
         let target = key.clone();
-        let typed = self
-            .partitioner_slot()
-            .and_then(|s| s.typed::<K>());
+        let typed = self.partitioner_slot().and_then(|s| s.typed::<K>());
         let parts = typed.map(|p| vec![p.partition_of(key)]);
-        let found = self.context().run_job(self, parts.as_deref(), move |_, it| {
-            Ok(it
-                .filter(|(k, _)| *k == target)
-                .map(|(_, v)| v)
-                .collect::<Vec<V>>())
-        })?;
+        let found = self
+            .context()
+            .run_job(self, parts.as_deref(), move |_, it| {
+                Ok(it
+                    .filter(|(k, _)| *k == target)
+                    .map(|(_, v)| v)
+                    .collect::<Vec<V>>())
+            })?;
         Ok(found.into_iter().flatten().collect())
     }
 
@@ -249,7 +252,11 @@ impl<K: Key, V: Spill> Rdd<(K, V)> {
     }
 
     /// Pairs of values for keys present in both RDDs.
-    pub fn join<W: Spill>(&self, other: &Rdd<(K, W)>, num_partitions: Option<usize>) -> Rdd<(K, (V, W))> {
+    pub fn join<W: Spill>(
+        &self,
+        other: &Rdd<(K, W)>,
+        num_partitions: Option<usize>,
+    ) -> Rdd<(K, (V, W))> {
         self.cogroup(other, num_partitions)
             .flat_map_values(|(vs, ws)| product(vs, ws))
     }
@@ -260,14 +267,15 @@ impl<K: Key, V: Spill> Rdd<(K, V)> {
         other: &Rdd<(K, W)>,
         num_partitions: Option<usize>,
     ) -> Rdd<(K, (V, Option<W>))> {
-        self.cogroup(other, num_partitions).flat_map_values(|(vs, ws)| {
-            let ws: Vec<Option<W>> = if ws.is_empty() {
-                vec![None]
-            } else {
-                ws.into_iter().map(Some).collect()
-            };
-            product(vs, ws)
-        })
+        self.cogroup(other, num_partitions)
+            .flat_map_values(|(vs, ws)| {
+                let ws: Vec<Option<W>> = if ws.is_empty() {
+                    vec![None]
+                } else {
+                    ws.into_iter().map(Some).collect()
+                };
+                product(vs, ws)
+            })
     }
 
     /// Every pair of `other`, with this RDD's matching values or `None`.
@@ -276,14 +284,15 @@ impl<K: Key, V: Spill> Rdd<(K, V)> {
         other: &Rdd<(K, W)>,
         num_partitions: Option<usize>,
     ) -> Rdd<(K, (Option<V>, W))> {
-        self.cogroup(other, num_partitions).flat_map_values(|(vs, ws)| {
-            let vs: Vec<Option<V>> = if vs.is_empty() {
-                vec![None]
-            } else {
-                vs.into_iter().map(Some).collect()
-            };
-            product(vs, ws)
-        })
+        self.cogroup(other, num_partitions)
+            .flat_map_values(|(vs, ws)| {
+                let vs: Vec<Option<V>> = if vs.is_empty() {
+                    vec![None]
+                } else {
+                    vs.into_iter().map(Some).collect()
+                };
+                product(vs, ws)
+            })
     }
 
     /// Every pair of both RDDs, matched where keys agree.
@@ -292,19 +301,20 @@ impl<K: Key, V: Spill> Rdd<(K, V)> {
         other: &Rdd<(K, W)>,
         num_partitions: Option<usize>,
     ) -> Rdd<(K, (Option<V>, Option<W>))> {
-        self.cogroup(other, num_partitions).flat_map_values(|(vs, ws)| {
-            let vs: Vec<Option<V>> = if vs.is_empty() {
-                vec![None]
-            } else {
-                vs.into_iter().map(Some).collect()
-            };
-            let ws: Vec<Option<W>> = if ws.is_empty() {
-                vec![None]
-            } else {
-                ws.into_iter().map(Some).collect()
-            };
-            product(vs, ws)
-        })
+        self.cogroup(other, num_partitions)
+            .flat_map_values(|(vs, ws)| {
+                let vs: Vec<Option<V>> = if vs.is_empty() {
+                    vec![None]
+                } else {
+                    vs.into_iter().map(Some).collect()
+                };
+                let ws: Vec<Option<W>> = if ws.is_empty() {
+                    vec![None]
+                } else {
+                    ws.into_iter().map(Some).collect()
+                };
+                product(vs, ws)
+            })
     }
 
     /// The pairs whose key does not occur in `other`.
@@ -433,7 +443,11 @@ impl<K: Key, V: Spill, C: Spill> PartialCombine<K, V, C> {
         for (k, v) in self.input.by_ref() {
             if self.inserted % 64 == 0 {
                 let s = crate::codec::estimate_size(&(&k, &v), &mut scratch) + 48;
-                self.avg = if self.avg == 0 { s } else { (self.avg * 7 + s) / 8 };
+                self.avg = if self.avg == 0 {
+                    s
+                } else {
+                    (self.avg * 7 + s) / 8
+                };
             }
             self.inserted += 1;
             let slot = self.map.entry(k).or_insert(None);

@@ -216,7 +216,9 @@ impl PartitionerSlot {
     }
 
     pub fn typed<K: 'static>(&self) -> Option<Arc<dyn Partitioner<K>>> {
-        self.typed.downcast_ref::<Arc<dyn Partitioner<K>>>().cloned()
+        self.typed
+            .downcast_ref::<Arc<dyn Partitioner<K>>>()
+            .cloned()
     }
 }
 

@@ -27,8 +27,8 @@ use crate::storage::{Persistence, StorageLevel};
 use std::sync::{Arc, Mutex};
 
 pub(crate) mod cartesian;
-pub(crate) mod coalesced;
 pub(crate) mod co_partitioned;
+pub(crate) mod coalesced;
 pub(crate) mod map_partitions;
 pub(crate) mod parallel_collection;
 pub(crate) mod shuffled;
@@ -129,7 +129,12 @@ impl RddCore {
 
 impl Drop for RddCore {
     fn drop(&mut self) {
-        if self.persistence.get_mut().map(|p| p.is_some()).unwrap_or(false) {
+        if self
+            .persistence
+            .get_mut()
+            .map(|p| p.is_some())
+            .unwrap_or(false)
+        {
             self.ctx.block_store().remove_rdd(self.id);
         }
     }
@@ -286,7 +291,9 @@ impl<T: Data> Rdd<T> {
 
     /// Each partition as one vector.
     pub fn glom(&self) -> Rdd<Vec<T>> {
-        self.pipe("glom", false, |_, _, it| Box::new(std::iter::once(it.collect())))
+        self.pipe("glom", false, |_, _, it| {
+            Box::new(std::iter::once(it.collect()))
+        })
     }
 
     /// Pairs every element with a key computed from it.
@@ -308,7 +315,8 @@ impl<T: Data> Rdd<T> {
             )));
         }
         Ok(self.pipe("sample", true, move |index, _, it| {
-            let mut rng = crate::sample::SplitMix64::new(crate::sample::partition_seed(seed, index));
+            let mut rng =
+                crate::sample::SplitMix64::new(crate::sample::partition_seed(seed, index));
             if with_replacement {
                 Box::new(it.flat_map(move |x| {
                     let n = rng.next_poisson(fraction) as usize;
@@ -399,16 +407,16 @@ impl<T: Spill> Rdd<T> {
             it.enumerate()
                 .map(move |(i, x)| (((start + i) % n) as u64, x))
         });
-        positioned
-            .partition_by(Arc::new(crate::partitioner::HashPartitioner::new(n)))
-            .values()
+        positioned.partition_by(Arc::new(RoundRobin(n))).values()
     }
 
     /// Pairs each element with its position (partition order, then order
     /// within the partition). Runs a job now to count the partitions, as
     /// Spark's `zipWithIndex` does.
     pub fn zip_with_index(&self) -> Result<Rdd<(T, u64)>> {
-        let counts = self.context().run_job(self, None, |_, it| Ok(it.count() as u64))?;
+        let counts = self
+            .context()
+            .run_job(self, None, |_, it| Ok(it.count() as u64))?;
         let mut offsets = Vec::with_capacity(counts.len());
         let mut total = 0u64;
         for c in counts {
@@ -420,5 +428,20 @@ impl<T: Spill> Rdd<T> {
             let start = offsets[index];
             Box::new(it.enumerate().map(move |(i, x)| (x, start + i as u64)))
         }))
+    }
+}
+
+/// Sends position `k` to partition `k mod n`, so `repartition` is even.
+struct RoundRobin(usize);
+
+impl crate::partitioner::Partitioner<u64> for RoundRobin {
+    fn num_partitions(&self) -> usize {
+        self.0
+    }
+    fn partition_of(&self, key: &u64) -> usize {
+        (*key % self.0 as u64) as usize
+    }
+    fn id(&self) -> PartitionerId {
+        crate::partitioner::unique_partitioner_id()
     }
 }

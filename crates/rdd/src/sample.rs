@@ -76,14 +76,21 @@ mod tests {
             let n = 20_000;
             let sum: u64 = (0..n).map(|_| rng.next_poisson(lambda)).sum();
             let mean = sum as f64 / n as f64;
-            assert!((mean - lambda).abs() < lambda * 0.05 + 0.02, "{lambda}: {mean}");
+            assert!(
+                (mean - lambda).abs() < lambda * 0.05 + 0.02,
+                "{lambda}: {mean}"
+            );
         }
     }
 
     #[test]
     fn same_seed_same_sequence() {
-        let a: Vec<u64> = (0..5).scan(SplitMix64::new(3), |r, _| Some(r.next_u64())).collect();
-        let b: Vec<u64> = (0..5).scan(SplitMix64::new(3), |r, _| Some(r.next_u64())).collect();
+        let a: Vec<u64> = (0..5)
+            .scan(SplitMix64::new(3), |r, _| Some(r.next_u64()))
+            .collect();
+        let b: Vec<u64> = (0..5)
+            .scan(SplitMix64::new(3), |r, _| Some(r.next_u64()))
+            .collect();
         assert_eq!(a, b);
     }
 }

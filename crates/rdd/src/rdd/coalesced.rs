@@ -41,12 +41,14 @@ impl<T: Data> RddImpl<T> for CoalescedRdd<T> {
         let parent = self.parent.clone();
         let tc = tc.clone();
         // Parent partitions are opened one at a time, as the iterator reaches them.
-        Ok(Box::new((lo..hi).flat_map(move |i| match parent.iterator(i, &tc) {
-            Ok(it) => it,
-            Err(e) => {
-                tc.fail(e);
-                Box::new(std::iter::empty())
-            }
-        })))
+        Ok(Box::new((lo..hi).flat_map(
+            move |i| match parent.iterator(i, &tc) {
+                Ok(it) => it,
+                Err(e) => {
+                    tc.fail(e);
+                    Box::new(std::iter::empty())
+                }
+            },
+        )))
     }
 }

@@ -25,7 +25,7 @@ impl<T: Data> ParallelCollectionRdd<T> {
         Rdd::from_impl(Arc::new(ParallelCollectionRdd {
             core: RddCore::new(ctx, "parallelize"),
             data: Arc::new(data),
-            slices: slices.max(1),
+            slices,
         }))
     }
 }
@@ -94,8 +94,8 @@ impl RddImpl<i64> for RangeRdd {
         let (lo, hi) = slice_bounds(self.count as usize, self.slices, split);
         TaskMetrics::add(&tc.metrics.records_read, (hi - lo) as u64);
         let (start, step) = (self.start, self.step);
-        Ok(Box::new(
-            (lo as u64..hi as u64).map(move |i| (start as i128 + i as i128 * step as i128) as i64),
-        ))
+        Ok(Box::new((lo as u64..hi as u64).map(move |i| {
+            (start as i128 + i as i128 * step as i128) as i64
+        })))
     }
 }

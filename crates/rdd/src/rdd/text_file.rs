@@ -105,7 +105,10 @@ impl RddImpl<String> for TextFileRdd {
         let file = File::open(&s.path).map_err(|e| RddError::io(&s.path, e))?;
         let mut lines = if s.compressed {
             LineReader {
-                input: BufReader::with_capacity(256 * 1024, Box::new(flate2::read::MultiGzDecoder::new(file))),
+                input: BufReader::with_capacity(
+                    256 * 1024,
+                    Box::new(flate2::read::MultiGzDecoder::new(file)),
+                ),
                 pos: 0,
                 end: u64::MAX,
                 buf: Vec::new(),
@@ -129,7 +132,9 @@ impl RddImpl<String> for TextFileRdd {
         };
         if s.start != 0 && !s.compressed {
             // The line in progress at `start` belongs to the previous split.
-            lines.read_raw_line().map_err(|e| RddError::io(&s.path, e))?;
+            lines
+                .read_raw_line()
+                .map_err(|e| RddError::io(&s.path, e))?;
         }
         Ok(Box::new(lines))
     }
@@ -260,7 +265,9 @@ pub(crate) fn list_files(spec: &str) -> Result<Vec<(PathBuf, u64)>> {
         let matches = if part.contains(['*', '?', '[', '{']) {
             let m = crate::glob::expand(part);
             if m.is_empty() {
-                return Err(RddError::InputNotFound(format!("{part} (the pattern matches 0 files)")));
+                return Err(RddError::InputNotFound(format!(
+                    "{part} (the pattern matches 0 files)"
+                )));
             }
             m
         } else {

@@ -232,7 +232,9 @@ impl Job<'_> {
                 dep.prepare()?;
                 self.missing_maps(&dep)
             }
-            None => (0..self.partitions.len()).filter(|&i| !self.done[i]).collect(),
+            None => (0..self.partitions.len())
+                .filter(|&i| !self.done[i])
+                .collect(),
         };
         let to_run: Vec<usize> = missing
             .into_iter()
@@ -393,7 +395,10 @@ impl Job<'_> {
                 let dep = self.stages[s].dep.clone().expect("map stage");
                 let num_maps = dep.parent().num_partitions();
                 let manager = self.ctx.shuffle_manager();
-                if manager.missing(dep.shuffle_id(), num_maps).contains(&msg.part) {
+                if manager
+                    .missing(dep.shuffle_id(), num_maps)
+                    .contains(&msg.part)
+                {
                     for (_, u) in msg.updates {
                         u.commit();
                     }
@@ -464,7 +469,10 @@ impl Job<'_> {
 
 /// The shuffle dependencies that end a stage whose last RDD is `rdd`: found
 /// through narrow dependencies, stopping at fully cached RDDs.
-pub(crate) fn shuffle_dependencies(ctx: &Context, rdd: &Arc<dyn RddBase>) -> Vec<Arc<dyn ShuffleDep>> {
+pub(crate) fn shuffle_dependencies(
+    ctx: &Context,
+    rdd: &Arc<dyn RddBase>,
+) -> Vec<Arc<dyn ShuffleDep>> {
     let mut found: Vec<Arc<dyn ShuffleDep>> = Vec::new();
     let mut seen_shuffles = HashSet::new();
     let mut visited = HashSet::new();

@@ -162,7 +162,10 @@ struct HashMerge<K, C> {
 }
 
 impl<K: Eq, C> HashMerge<K, C> {
-    fn new(mut sources: Vec<Box<dyn Iterator<Item = (u64, K, C)> + Send>>, merge: MergeFn<C>) -> Self {
+    fn new(
+        mut sources: Vec<Box<dyn Iterator<Item = (u64, K, C)> + Send>>,
+        merge: MergeFn<C>,
+    ) -> Self {
         let mut heads = Vec::with_capacity(sources.len());
         let mut heap = BinaryHeap::new();
         for (i, s) in sources.iter_mut().enumerate() {

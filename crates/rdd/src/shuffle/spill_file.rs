@@ -32,12 +32,14 @@ impl SpillFile {
             w.push(&r)?;
             if w.buffered_bytes() >= 4 * crate::codec::CHUNK_BYTES {
                 let bytes = w.take_sealed();
-                file.write_all(&bytes).map_err(|e| RddError::io(&spill.path, e))?;
+                file.write_all(&bytes)
+                    .map_err(|e| RddError::io(&spill.path, e))?;
                 spill.bytes += bytes.len() as u64;
             }
         }
         let bytes = w.finish();
-        file.write_all(&bytes).map_err(|e| RddError::io(&spill.path, e))?;
+        file.write_all(&bytes)
+            .map_err(|e| RddError::io(&spill.path, e))?;
         spill.bytes += bytes.len() as u64;
         Ok(spill)
     }

@@ -124,7 +124,8 @@ impl BlockStore {
             last_used: inner.clock,
             encode,
         };
-        let fits = level.use_memory && bytes <= self.budget && self.make_room(&mut inner, bytes, id.0)?;
+        let fits =
+            level.use_memory && bytes <= self.budget && self.make_room(&mut inner, bytes, id.0)?;
         if fits {
             entry.memory = Some(value);
             entry.memory_bytes = bytes;

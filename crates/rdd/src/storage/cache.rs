@@ -42,7 +42,8 @@ pub(crate) fn get_or_compute<T: Data>(
         return Err(e);
     }
     let level = persistence.level;
-    let (stored, bytes): (Arc<dyn Any + Send + Sync>, u64) = if level.serialized && level.use_memory {
+    let (stored, bytes): (Arc<dyn Any + Send + Sync>, u64) = if level.serialized && level.use_memory
+    {
         let encoded = (codec.encode)(&values)?;
         let n = encoded.len() as u64;
         (Arc::new(Encoded(encoded)), n)

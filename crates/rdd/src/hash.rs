@@ -4,8 +4,10 @@
 
 use std::hash::{Hash, Hasher};
 
-/// Hash maps keyed by user keys inside tasks (fast, deterministic).
-pub type FxHashMap<K, V> = rustc_hash::FxHashMap<K, V>;
+/// Hash maps keyed by user keys inside tasks: foldhash with a fixed seed
+/// (fast, well distributed in the high bits hashbrown probes with, and
+/// deterministic).
+pub type TaskHashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// The partitioning hash of a key: deterministic across threads and runs.
 pub fn hash_key<K: Hash + ?Sized>(key: &K) -> u64 {

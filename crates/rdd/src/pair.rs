@@ -9,7 +9,7 @@
 
 use crate::codec::Spill;
 use crate::error::Result;
-use crate::hash::FxHashMap;
+use crate::hash::TaskHashMap;
 use crate::partitioner::{HashPartitioner, Partitioner, PartitionerSlot};
 use crate::rdd::co_partitioned::CoPartitionedRdd;
 use crate::rdd::shuffled::ShuffledRdd;
@@ -402,7 +402,7 @@ fn aggregate<K: Key, V: Spill, C: Spill>(
 /// budget it emits what it has and starts over (the reduce side merges).
 struct PartialCombine<K, V, C> {
     input: BoxIter<(K, V)>,
-    map: FxHashMap<K, Option<C>>,
+    map: TaskHashMap<K, Option<C>>,
     ready: std::collections::hash_map::IntoIter<K, Option<C>>,
     create: CreateFn<V, C>,
     merge: MergeValueFn<C, V>,
@@ -424,8 +424,8 @@ impl<K: Key, V: Spill, C: Spill> PartialCombine<K, V, C> {
     ) -> Self {
         PartialCombine {
             input,
-            map: FxHashMap::default(),
-            ready: FxHashMap::default().into_iter(),
+            map: TaskHashMap::default(),
+            ready: TaskHashMap::default().into_iter(),
             create,
             merge,
             growth,

@@ -5,7 +5,7 @@
 
 use crate::codec::{estimate_size, Spill};
 use crate::error::Result;
-use crate::hash::{hash_key, FxHashMap};
+use crate::hash::{hash_key, TaskHashMap};
 use crate::listener::TaskMetrics;
 use crate::scheduler::task::TaskContext;
 use crate::shuffle::spill_file::SpillFile;
@@ -25,7 +25,7 @@ pub(crate) enum Growth {
 pub(crate) type MergeFn<C> = Arc<dyn Fn(C, C) -> C + Send + Sync>;
 
 pub(crate) struct ExternalMap<K, C> {
-    map: FxHashMap<K, Option<C>>,
+    map: TaskHashMap<K, Option<C>>,
     merge_combiners: MergeFn<C>,
     growth: Growth,
     avg_record: usize,
@@ -42,7 +42,7 @@ const ENTRY_OVERHEAD: usize = 48;
 impl<K: Spill + Hash + Eq, C: Spill> ExternalMap<K, C> {
     pub fn new(tc: &Arc<TaskContext>, merge_combiners: MergeFn<C>, growth: Growth) -> Self {
         ExternalMap {
-            map: FxHashMap::default(),
+            map: TaskHashMap::default(),
             merge_combiners,
             growth,
             avg_record: 0,

@@ -19,6 +19,9 @@
 
 #![deny(unsafe_code)]
 
+/// Ranks or distances per vertex, and the supersteps that computed them.
+pub type VertexValues = (Rdd<(u64, f64)>, Vec<SuperstepStats>);
+
 pub mod graph;
 pub mod pagerank;
 pub mod shortest_paths;
@@ -149,7 +152,8 @@ where
         .partition_by(partitioner.clone())
         .persist(config.storage_level);
     let mut msgs = messages;
-    let mut previous: Option<Rdd<(K, (V, Vec<(K, M)>))>> = None;
+    type Processed<K, V, M> = Rdd<(K, (V, Vec<(K, M)>))>;
+    let mut previous: Option<Processed<K, V, M>> = None;
     let mut stats = Vec::new();
 
     for superstep in 0..config.max_supersteps {

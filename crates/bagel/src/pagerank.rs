@@ -9,7 +9,7 @@
 //! tolerance, or after `max_iterations`.
 
 use crate::graph::Edge;
-use crate::{Aggregator, BagelConfig, Combiner, SuperstepStats, Vertex};
+use crate::{Aggregator, BagelConfig, Combiner, SuperstepStats, Vertex, VertexValues};
 use rdd::{Context, Rdd, Result};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -84,11 +84,7 @@ impl Default for PageRankConfig {
 }
 
 /// Ranks of every vertex that appears in `edges`, and the supersteps run.
-pub fn pagerank(
-    ctx: &Context,
-    edges: &Rdd<Edge>,
-    config: &PageRankConfig,
-) -> Result<(Rdd<(u64, f64)>, Vec<SuperstepStats>)> {
+pub fn pagerank(ctx: &Context, edges: &Rdd<Edge>, config: &PageRankConfig) -> Result<VertexValues> {
     let adjacency = edges
         .flat_map(|(s, d, _)| [(s, Some(d)), (d, None)])
         .group_by_key(config.partitions)

@@ -4,7 +4,7 @@
 //! superstep, so the run ends when no distance improves.
 
 use crate::graph::Edge;
-use crate::{BagelConfig, Combiner, SuperstepStats, Vertex};
+use crate::{BagelConfig, Combiner, SuperstepStats, Vertex, VertexValues};
 use rdd::{Context, Rdd, Result};
 use serde::{Deserialize, Serialize};
 
@@ -45,7 +45,7 @@ pub fn shortest_paths(
     source: u64,
     partitions: Option<usize>,
     max_supersteps: usize,
-) -> Result<(Rdd<(u64, f64)>, Vec<SuperstepStats>)> {
+) -> Result<VertexValues> {
     if edges.filter(|e| e.2 < 0.0).count()? > 0 {
         return Err(rdd::RddError::InvalidArgument(
             "shortest paths need non-negative edge weights".into(),

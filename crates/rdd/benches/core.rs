@@ -133,7 +133,7 @@ fn spill() {
     let m = log.total_task_metrics();
     println!(
         "spill: group_by_key of {n} (i64, i64) pairs ({} MB raw, {} MB shuffled) with {budget} execution + 32m shuffle memory: {:.1} s",
-        n * 16 >> 20,
+        (n * 16) >> 20,
         m.shuffle_write_bytes >> 20,
         started.elapsed().as_secs_f64()
     );

@@ -30,6 +30,8 @@
 //! point and `scheduler/dag.rs` for how jobs run.
 
 #![deny(unsafe_code)]
+// Pair-RDD signatures (cogroups, outer joins) are nested tuples by nature.
+#![allow(clippy::type_complexity)]
 
 pub mod accumulator;
 mod actions;

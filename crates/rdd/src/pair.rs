@@ -441,7 +441,7 @@ impl<K: Key, V: Spill, C: Spill> PartialCombine<K, V, C> {
         let mut scratch = Vec::new();
         self.inserted = 0;
         for (k, v) in self.input.by_ref() {
-            if self.inserted % 64 == 0 {
+            if self.inserted.is_multiple_of(64) {
                 let s = crate::codec::estimate_size(&(&k, &v), &mut scratch) + 48;
                 self.avg = if self.avg == 0 {
                     s
@@ -455,7 +455,7 @@ impl<K: Key, V: Spill, C: Spill> PartialCombine<K, V, C> {
                 None => (self.create)(v),
                 Some(c) => (self.merge)(c, v),
             });
-            if self.inserted % 256 == 0 {
+            if self.inserted.is_multiple_of(256) {
                 let units = match self.growth {
                     Growth::PerKey => self.map.len(),
                     Growth::PerValue => self.inserted,

@@ -309,7 +309,7 @@ impl<T: Data> Rdd<T> {
     /// (Bernoulli), or, with replacement, repeated a Poisson(`fraction`)
     /// number of times. The same seed gives the same sample.
     pub fn sample(&self, with_replacement: bool, fraction: f64, seed: u64) -> Result<Rdd<T>> {
-        if !(fraction >= 0.0) || (!with_replacement && fraction > 1.0) {
+        if fraction.is_nan() || fraction < 0.0 || (!with_replacement && fraction > 1.0) {
             return Err(crate::RddError::InvalidArgument(format!(
                 "sample fraction must be in [0, 1] without replacement and >= 0 with it, got {fraction}"
             )));

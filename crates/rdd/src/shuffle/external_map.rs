@@ -63,7 +63,7 @@ impl<K: Spill + Hash + Eq, C: Spill> ExternalMap<K, C> {
         create: &dyn Fn(V) -> C,
         merge: &dyn Fn(C, V) -> C,
     ) -> Result<()> {
-        if self.inserts % 64 == 0 {
+        if self.inserts.is_multiple_of(64) {
             let sample = estimate_size(&(&key, &value), &mut self.scratch);
             self.avg_record = if self.inserts == 0 {
                 sample
@@ -78,7 +78,7 @@ impl<K: Spill + Hash + Eq, C: Spill> ExternalMap<K, C> {
             None => create(value),
             Some(c) => merge(c, value),
         });
-        if self.inserts % 256 == 0 {
+        if self.inserts.is_multiple_of(256) {
             let bytes = self.estimated_bytes();
             self.tc.metrics.note_memory(bytes as u64);
             if bytes > self.budget {

@@ -36,7 +36,7 @@ pub(crate) fn sort_by_key<K: Spill + Ord, V: Spill>(
             avg = if n == 0 { s } else { (avg * 7 + s) / 8 };
         }
         buffer.push(record);
-        if buffer.len() % 256 == 0 {
+        if buffer.len().is_multiple_of(256) {
             let bytes = buffer.len() * avg;
             tc.metrics.note_memory(bytes as u64);
             if bytes > budget {

@@ -9,7 +9,7 @@
 //! tolerance, or after `max_iterations`.
 
 use crate::graph::Edge;
-use crate::{Aggregator, BagelConfig, Combiner, SuperstepStats, Vertex, VertexValues};
+use crate::{Aggregator, BagelConfig, Combiner, Vertex, VertexValues};
 use rdd::{Context, Rdd, Result};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 //! superstep, so the run ends when no distance improves.
 
 use crate::graph::Edge;
-use crate::{BagelConfig, Combiner, SuperstepStats, Vertex, VertexValues};
+use crate::{BagelConfig, Combiner, Vertex, VertexValues};
 use rdd::{Context, Rdd, Result};
 use serde::{Deserialize, Serialize};
 

@@ -34,6 +34,7 @@ pub(crate) mod parallel_collection;
 pub(crate) mod shuffled;
 pub(crate) mod text_file;
 pub(crate) mod union;
+pub(crate) mod zipped;
 
 /// Elements of an RDD: cloneable and shareable across worker threads.
 pub trait Data: Clone + Send + Sync + 'static {}
@@ -336,6 +337,16 @@ impl<T: Data> Rdd<T> {
     /// Every pair `(a, b)` with `a` from this RDD and `b` from `other`.
     pub fn cartesian<U: Data>(&self, other: &Rdd<U>) -> Rdd<(T, U)> {
         cartesian::CartesianRdd::create(self.clone(), other.clone())
+    }
+
+    /// Combines partition `i` of this RDD with partition `i` of `other`.
+    /// Both must have the same number of partitions.
+    pub fn zip_partitions<U: Data, V: Data>(
+        &self,
+        other: &Rdd<U>,
+        f: impl Fn(&Arc<TaskContext>, BoxIter<T>, BoxIter<U>) -> BoxIter<V> + Send + Sync + 'static,
+    ) -> Result<Rdd<V>> {
+        zipped::ZippedRdd::create(self.clone(), other.clone(), Arc::new(f))
     }
 
     /// Fewer partitions without a shuffle: adjacent partitions are merged.

@@ -27,7 +27,7 @@ Checks, each of which stops the script with an error:
   * the output changes when the tables are loaded in reverse row order (an
     ORDER BY that does not fix the order, or a LIMIT without ORDER BY);
   * a result column has a type Hive cannot print here (lists, intervals, ...).
-Doubles that are NaN, infinite or -0.0 are reported as warnings: Hive gives
+Doubles that are NaN or infinite are reported as warnings: Hive gives
 NULL where DuckDB gives NaN/Infinity for sqrt(-1), ln(0), x / 0.
 """
 
@@ -292,7 +292,7 @@ def run(con, sql):
                 cells.append("NULL")
                 continue
             cell = f(v)
-            if isinstance(v, float) and (math.isnan(v) or math.isinf(v) or cell == "-0.0"):
+            if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
                 warnings.add("result has %s" % cell)
             cells.append(cell)
         out.append("\t".join(cells))
@@ -372,6 +372,11 @@ def main(argv):
     con = connect()
     con_reversed = connect(reverse_rows=True)
     os.makedirs(RESULTS, exist_ok=True)
+    if len(argv) == 1:  # a full run also removes results whose input is gone
+        for out in sorted(os.listdir(RESULTS)):
+            if out.endswith(".sql.out") and out[: -len(".sql.out")] not in features:
+                os.remove(os.path.join(RESULTS, out))
+                print("removed results/%s (no input file)" % out)
     total = 0
     failed = False
     for feature in features:

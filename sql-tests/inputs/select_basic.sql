@@ -14,7 +14,7 @@ SELECT 1, 2 + 3, 10 - 20, 6 * 7;
 SELECT 10000000000, -2147483648, 9223372036854775807;
 SELECT 1.5, 0.1, 100.0, -2.25, 1.0E10, 1.5e-5;
 SELECT 0.1 + 0.2;
-SELECT 'hello', '', 'it''s';
+SELECT 'hello', '', 'a b c';
 -- reference: SELECT 'double quoted', 'with ''single'' inside'
 SELECT "double quoted", "with 'single' inside";
 SELECT true, false, NOT true;

@@ -1,0 +1,42 @@
+-- Queries that must fail (the harness only checks that Shark reports an error).
+SELECT * FROM no_such_table;
+SELECT * FROM emp e JOIN no_such_table t ON e.id = t.id;
+SELECT no_such_column FROM emp;
+SELECT id FROM emp WHERE no_such_column > 1;
+SELECT id FROM emp ORDER BY no_such_column;
+SELECT emp.no_such_column FROM emp;
+SELECT z.id FROM emp e;
+SELECT no_such_function(1);
+SELECT id, no_such_function(name) FROM emp;
+SELECT length('a', 'b');
+SELECT upper();
+SELECT substr();
+SELECT concat_ws();
+SELECT date_add('2024-01-01');
+-- reference: SELECT if(true, 1)
+SELECT if(true, 1);
+-- reference: SELECT ifnull(1)
+SELECT nvl(1);
+SELECT 1 + true;
+SELECT CAST(1 AS no_such_type);
+SELECT id FROM emp JOIN dept ON emp.dept_id = dept.id;
+SELECT name, count(*) FROM emp GROUP BY dept_id;
+SELECT id, count(*) FROM emp;
+SELECT id FROM emp WHERE count(*) > 1;
+SELECT max(max(salary)) FROM emp;
+SELECT id FROM emp UNION ALL SELECT id, name FROM dept;
+SELECT id FROM emp WHERE dept_id IN (SELECT id, name FROM dept);
+SELECT x FROM empty_t GROUP BY y;
+SELEC id FROM emp;
+SELECT id FROM emp WHERE;
+SELECT id FROM emp ORDER BY;
+SELECT id FROM emp GROUP BY;
+SELECT FROM emp;
+SELECT id FROM emp WHERE (id > 1;
+SELECT id FROM emp LIMIT -1;
+SELECT id FROM emp LIMIT 'x';
+SELECT e.id FROM emp e JOIN dept e ON e.dept_id = e.id;
+SELECT id FROM emp WHERE dept_id = (SELECT id FROM dept);
+SELECT (SELECT id, name FROM dept WHERE id = 10);
+SELECT CAST(id AS) FROM emp;
+SELECT id FROM emp e WHERE e.id IN (1, 2;

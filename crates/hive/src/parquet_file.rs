@@ -44,7 +44,10 @@ pub enum ColumnRange {
 
 /// Min/max and null count of column `name` in a row group.
 pub fn column_range(rg: &RowGroupMetaData, name: &str) -> Option<(ColumnRange, u64)> {
-    let col = rg.columns().iter().find(|c| c.column_path().string().eq_ignore_ascii_case(name))?;
+    let col = rg
+        .columns()
+        .iter()
+        .find(|c| c.column_path().string().eq_ignore_ascii_case(name))?;
     let stats = col.statistics()?;
     let nulls = stats.null_count_opt().unwrap_or(0);
     let range = match stats {
@@ -52,7 +55,9 @@ pub fn column_range(rg: &RowGroupMetaData, name: &str) -> Option<(ColumnRange, u
         Statistics::Int64(s) => ColumnRange::Int(*s.min_opt()?, *s.max_opt()?),
         Statistics::Float(s) => ColumnRange::Float(*s.min_opt()? as f64, *s.max_opt()? as f64),
         Statistics::Double(s) => ColumnRange::Float(*s.min_opt()?, *s.max_opt()?),
-        Statistics::ByteArray(s) => ColumnRange::Bytes(s.min_opt()?.data().to_vec(), s.max_opt()?.data().to_vec()),
+        Statistics::ByteArray(s) => {
+            ColumnRange::Bytes(s.min_opt()?.data().to_vec(), s.max_opt()?.data().to_vec())
+        }
         _ => return None,
     };
     Some((range, nulls))
@@ -154,13 +159,17 @@ mod tests {
                 schema.clone(),
                 vec![
                     Arc::new(Int32Array::from_iter_values(lo..lo + 100)),
-                    Arc::new(StringArray::from_iter_values((lo..lo + 100).map(|i| format!("v{i}")))),
+                    Arc::new(StringArray::from_iter_values(
+                        (lo..lo + 100).map(|i| format!("v{i}")),
+                    )),
                 ],
             )
             .unwrap()
         };
         let file = File::create(&path).unwrap();
-        let props = WriterProperties::builder().set_max_row_group_row_count(Some(100)).build();
+        let props = WriterProperties::builder()
+            .set_max_row_group_row_count(Some(100))
+            .build();
         let mut w = ArrowWriter::try_new(file, schema.clone(), Some(props)).unwrap();
         for lo in [0, 100, 200] {
             w.write(&batch(lo)).unwrap();
@@ -172,7 +181,13 @@ mod tests {
             _ => true,
         };
         let splits = plan_splits(&[path.clone()], 1, &keep).unwrap();
-        assert_eq!(splits.iter().map(|s| s.row_groups.clone()).collect::<Vec<_>>(), vec![vec![1], vec![2]]);
+        assert_eq!(
+            splits
+                .iter()
+                .map(|s| s.row_groups.clone())
+                .collect::<Vec<_>>(),
+            vec![vec![1], vec![2]]
+        );
         let rows: usize = read_split(&splits[0], Some(&[1]), 64)
             .unwrap()
             .map(|b| {

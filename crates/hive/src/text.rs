@@ -47,9 +47,15 @@ impl TextFormat {
 
 /// Decodes lines into a batch of `schema`. Returns the batch and how many
 /// non-null fields failed to parse (and became NULL).
-pub fn parse_lines<S: AsRef<str>>(lines: &[S], schema: &SchemaRef, format: &TextFormat) -> Result<(RecordBatch, u64)> {
+pub fn parse_lines<S: AsRef<str>>(
+    lines: &[S],
+    schema: &SchemaRef,
+    format: &TextFormat,
+) -> Result<(RecordBatch, u64)> {
     let n = schema.fields().len();
-    let mut builders: Vec<StringBuilder> = (0..n).map(|_| StringBuilder::with_capacity(lines.len(), lines.len() * 8)).collect();
+    let mut builders: Vec<StringBuilder> = (0..n)
+        .map(|_| StringBuilder::with_capacity(lines.len(), lines.len() * 8))
+        .collect();
     for line in lines {
         let mut fields = line.as_ref().split(format.field_delim.as_str());
         for b in builders.iter_mut() {
@@ -91,12 +97,18 @@ pub fn parse_lines<S: AsRef<str>>(lines: &[S], schema: &SchemaRef, format: &Text
 /// parser does trim, so values with surrounding spaces become NULL first.
 fn untrimmed_only(text: &ArrayRef) -> ArrayRef {
     let s = text.as_string::<i32>();
-    if !s.iter().flatten().any(|v| v.starts_with(char::is_whitespace) || v.ends_with(char::is_whitespace)) {
+    if !s
+        .iter()
+        .flatten()
+        .any(|v| v.starts_with(char::is_whitespace) || v.ends_with(char::is_whitespace))
+    {
         return text.clone();
     }
     let out: arrow::array::StringArray = s
         .iter()
-        .map(|v| v.filter(|v| !v.starts_with(char::is_whitespace) && !v.ends_with(char::is_whitespace)))
+        .map(|v| {
+            v.filter(|v| !v.starts_with(char::is_whitespace) && !v.ends_with(char::is_whitespace))
+        })
         .collect();
     Arc::new(out)
 }
@@ -197,7 +209,8 @@ pub fn render_column(array: &ArrayRef) -> Result<Vec<Option<String>>> {
             }
         }
         _ => {
-            let formatter = arrow::util::display::ArrayFormatter::try_new(array.as_ref(), &Default::default())?;
+            let formatter =
+                arrow::util::display::ArrayFormatter::try_new(array.as_ref(), &Default::default())?;
             for i in 0..n {
                 out.push(array.is_valid(i).then(|| formatter.value(i).to_string()));
             }
@@ -209,12 +222,26 @@ pub fn render_column(array: &ArrayRef) -> Result<Vec<Option<String>>> {
 /// Java's `Double.toString`: shortest digits that round-trip, scientific
 /// notation outside [1e-3, 1e7), integral values with `.0`.
 pub fn java_double(v: f64) -> String {
-    java_decimal(v.is_nan(), v.is_infinite(), v.is_sign_negative(), v.abs() as f64, &format!("{v}"), &format!("{v:e}"))
+    java_decimal(
+        v.is_nan(),
+        v.is_infinite(),
+        v.is_sign_negative(),
+        v.abs() as f64,
+        &format!("{v}"),
+        &format!("{v:e}"),
+    )
 }
 
 /// Java's `Float.toString`, the same rules for 32-bit floats.
 pub fn java_float(v: f32) -> String {
-    java_decimal(v.is_nan(), v.is_infinite(), v.is_sign_negative(), v.abs() as f64, &format!("{v}"), &format!("{v:e}"))
+    java_decimal(
+        v.is_nan(),
+        v.is_infinite(),
+        v.is_sign_negative(),
+        v.abs() as f64,
+        &format!("{v}"),
+        &format!("{v:e}"),
+    )
 }
 
 fn java_decimal(nan: bool, inf: bool, negative: bool, abs: f64, plain: &str, sci: &str) -> String {
@@ -287,10 +314,17 @@ mod tests {
             Field::new("c", DataType::Boolean, true),
             Field::new("d", DataType::Date32, true),
         ]));
-        let lines = ["1\u{1}x\u{1}TRUE\u{1}2024-01-31", "oops\u{1}\\N", "  42\u{1}y\u{1}false\u{1}2024-02-30\u{1}extra"];
+        let lines = [
+            "1\u{1}x\u{1}TRUE\u{1}2024-01-31",
+            "oops\u{1}\\N",
+            "  42\u{1}y\u{1}false\u{1}2024-02-30\u{1}extra",
+        ];
         let (batch, bad) = parse_lines(&lines, &schema, &TextFormat::default()).unwrap();
         let rows = format_rows(&batch, &TextFormat::delimited("|")).unwrap();
-        assert_eq!(rows, vec!["1|x|true|2024-01-31", "\\N|\\N|\\N|\\N", "\\N|y|false|\\N"]);
+        assert_eq!(
+            rows,
+            vec!["1|x|true|2024-01-31", "\\N|\\N|\\N|\\N", "\\N|y|false|\\N"]
+        );
         assert_eq!(bad, 3);
     }
 

@@ -62,11 +62,25 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for n in ["tinyint", "smallint", "int", "bigint", "double", "boolean", "string", "date", "timestamp", "decimal(12,3)"] {
+        for n in [
+            "tinyint",
+            "smallint",
+            "int",
+            "bigint",
+            "double",
+            "boolean",
+            "string",
+            "date",
+            "timestamp",
+            "decimal(12,3)",
+        ] {
             assert_eq!(hive_type_name(&parse_hive_type(n).unwrap()), n);
         }
         assert_eq!(parse_hive_type("VARCHAR(20)").unwrap(), DataType::Utf8);
-        assert_eq!(parse_hive_type("decimal").unwrap(), DataType::Decimal128(10, 0));
+        assert_eq!(
+            parse_hive_type("decimal").unwrap(),
+            DataType::Decimal128(10, 0)
+        );
         assert!(parse_hive_type("widget").is_err());
     }
 }

@@ -337,11 +337,15 @@ fn zip_partitions_pairs_partitions_by_index() {
         let a = ctx.parallelize((0..10).collect::<Vec<i32>>(), Some(3));
         let b = ctx.parallelize((100..106).collect::<Vec<i32>>(), Some(3));
         let z = a
-            .zip_partitions(&b, |_, x, y| Box::new(std::iter::once((x.count(), y.sum::<i32>()))))
+            .zip_partitions(&b, |_, x, y| {
+                Box::new(std::iter::once((x.count(), y.sum::<i32>())))
+            })
             .unwrap()
             .collect()
             .unwrap();
         assert_eq!(z, vec![(3, 201), (3, 205), (4, 209)]);
-        assert!(a.zip_partitions(&ctx.parallelize(vec![1], Some(1)), |_, x, _| x).is_err());
+        assert!(a
+            .zip_partitions(&ctx.parallelize(vec![1], Some(1)), |_, x, _| x)
+            .is_err());
     });
 }

@@ -1,1 +1,35 @@
-//! stub
+//! # shark — HiveQL on the RDD engine
+//!
+//! ```text
+//!  SQL text ─► parse (sqlparser + Hive front) ─► analyze (names, types)
+//!          ─► LogicalPlan ─► optimize (fold, push filters, prune columns)
+//!          ─► exec: RDDs of Arrow record batches ─► results, streamed
+//! ```
+//!
+//! Operators evaluate expressions over whole batches with Arrow kernels;
+//! aggregation, joins and sorting shuffle through the core engine, which
+//! runs them on its worker threads within its memory budget.
+
+#![deny(unsafe_code)]
+#![allow(clippy::type_complexity, clippy::too_many_arguments)]
+
+pub mod analyze;
+pub mod batch;
+pub mod catalog;
+pub mod error;
+pub mod exec;
+pub mod expr;
+pub mod functions;
+pub mod optimize;
+pub mod parse;
+pub mod plan;
+pub mod prune;
+pub mod scalar;
+pub mod session;
+pub mod table;
+pub mod types;
+
+pub use batch::Batch;
+pub use catalog::{Catalog, MemoryCatalog};
+pub use error::{Result, SharkError};
+pub use session::{QueryResult, Session, StatementResult};

@@ -7,7 +7,8 @@ use crate::rdd::{BoxIter, Data, Dependency, Rdd, RddBase, RddCore, RddImpl};
 use crate::scheduler::task::TaskContext;
 use std::sync::Arc;
 
-type ZipFn<T, U, V> = Arc<dyn Fn(&Arc<TaskContext>, BoxIter<T>, BoxIter<U>) -> BoxIter<V> + Send + Sync>;
+type ZipFn<T, U, V> =
+    Arc<dyn Fn(&Arc<TaskContext>, BoxIter<T>, BoxIter<U>) -> BoxIter<V> + Send + Sync>;
 
 pub(crate) struct ZippedRdd<T, U, V> {
     core: RddCore,

@@ -1,0 +1,892 @@
+//! Binding SQL expressions to resolved `Expr`s: names to column positions,
+//! literals to typed constants, operators and functions with Hive's
+//! implicit conversions made explicit.
+
+use super::scope::Scope;
+use crate::error::{Result, SharkError};
+use crate::expr::{BinaryOp, Expr, LikeKind};
+use crate::plan::{AggExpr, AggFunc};
+use crate::scalar::ScalarValue;
+use crate::types::{self, comparison_type, is_numeric, is_string};
+use arrow::datatypes::DataType;
+use sqlparser::ast::{
+    self as ast, Expr as SqlExpr, FunctionArg, FunctionArgExpr, FunctionArguments, Value,
+};
+use std::collections::HashMap;
+
+/// Column indices at or above this refer to aggregate results while a
+/// select list is bound over an aggregation.
+pub const AGG_BASE: usize = 1 << 30;
+
+/// What an expression is bound against.
+pub struct BindCtx<'a> {
+    /// The visible columns.
+    pub scope: &'a Scope,
+    /// Aggregates found so far, when aggregate calls are allowed.
+    pub aggs: Option<&'a mut Vec<AggExpr>>,
+    /// Scalar subqueries already planned, by the address of their AST node.
+    pub subqueries: &'a HashMap<usize, Expr>,
+}
+
+impl<'a> BindCtx<'a> {
+    /// A context without aggregates or subqueries.
+    pub fn plain(scope: &'a Scope, subqueries: &'a HashMap<usize, Expr>) -> Self {
+        BindCtx {
+            scope,
+            aggs: None,
+            subqueries,
+        }
+    }
+}
+
+fn no_subqueries() -> &'static HashMap<usize, Expr> {
+    static EMPTY: std::sync::OnceLock<HashMap<usize, Expr>> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(HashMap::new)
+}
+
+/// Binds an expression with no aggregates or subqueries in `scope`.
+pub fn bind_simple(e: &SqlExpr, scope: &Scope) -> Result<Expr> {
+    bind(e, &mut BindCtx::plain(scope, no_subqueries()))
+}
+
+fn ident_name(i: &ast::Ident) -> String {
+    i.value.to_ascii_lowercase()
+}
+
+/// Hive's typed numeric literals: `10L`, `10S`, `10Y`, `10BD`, `1.5D`.
+fn suffixed_number(s: &str) -> Option<ScalarValue> {
+    let upper = s.to_ascii_uppercase();
+    let (digits, kind) = if let Some(d) = upper.strip_suffix("BD") {
+        (d, "BD")
+    } else if upper.len() > 1 {
+        upper.split_at(upper.len() - 1)
+    } else {
+        return None;
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    Some(match kind {
+        "L" => ScalarValue::Int64(digits.parse().ok()?),
+        "S" => ScalarValue::Int16(digits.parse().ok()?),
+        "Y" => ScalarValue::Int8(digits.parse().ok()?),
+        "D" => ScalarValue::Float64(digits.parse().ok()?),
+        "BD" => decimal_literal(digits)?,
+        _ => return None,
+    })
+}
+
+fn decimal_literal(text: &str) -> Option<ScalarValue> {
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    let digits = format!("{int}{frac}");
+    let v: i128 = digits.parse().ok()?;
+    let scale = frac.len() as i8;
+    let precision = (digits.trim_start_matches('0').len().max(1) as u8)
+        .max(scale as u8 + 1)
+        .min(38);
+    Some(ScalarValue::Decimal128(v, precision, scale))
+}
+
+/// A numeric literal as Hive types it: integers INT, then BIGINT, then
+/// DECIMAL; anything with a point or exponent DOUBLE.
+pub fn number_literal(s: &str) -> Result<ScalarValue> {
+    if let Some(v) = suffixed_number(s) {
+        return Ok(v);
+    }
+    if s.contains(['.', 'e', 'E']) {
+        return s
+            .parse::<f64>()
+            .map(ScalarValue::Float64)
+            .map_err(|_| SharkError::analysis(format!("invalid number {s}")));
+    }
+    if let Ok(v) = s.parse::<i32>() {
+        return Ok(ScalarValue::Int32(v));
+    }
+    if let Ok(v) = s.parse::<i64>() {
+        return Ok(ScalarValue::Int64(v));
+    }
+    decimal_literal(s).ok_or_else(|| SharkError::analysis(format!("invalid number {s}")))
+}
+
+fn literal(v: &Value) -> Result<ScalarValue> {
+    Ok(match v {
+        Value::Number(n, _) => number_literal(n)?,
+        Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) => {
+            ScalarValue::Utf8(crate::parse::unescape(s))
+        }
+        Value::Boolean(b) => ScalarValue::Boolean(*b),
+        Value::Null => ScalarValue::Null,
+        other => return Err(SharkError::unsupported(format!("literal {other}"))),
+    })
+}
+
+fn typed_string(data_type: &ast::DataType, value: &Value) -> Result<Expr> {
+    let text = match value {
+        Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) => crate::parse::unescape(s),
+        other => other.to_string(),
+    };
+    let to = types::sql_type(data_type)?;
+    let array = crate::expr::cast::hive_cast(&ScalarValue::Utf8(text.clone()).to_array(1), &to)?;
+    let v = ScalarValue::from_array(array.as_ref(), 0)?;
+    if v.is_null() {
+        return Err(SharkError::analysis(format!(
+            "invalid {} literal '{text}'",
+            types::type_name(&to)
+        )));
+    }
+    Ok(Expr::Literal(v))
+}
+
+/// `l op r` with Hive's conversions.
+pub fn make_binary(op: BinaryOp, l: Expr, r: Expr) -> Result<Expr> {
+    let (lt, rt) = (l.data_type(), r.data_type());
+    use BinaryOp::*;
+    match op {
+        Eq | NotEq | Lt | LtEq | Gt | GtEq | NullSafeEq => {
+            let t = comparison_type(&lt, &rt).ok_or_else(|| {
+                SharkError::analysis(format!(
+                    "cannot compare {} with {}",
+                    types::type_name(&lt),
+                    types::type_name(&rt)
+                ))
+            })?;
+            let t = if t == DataType::Null {
+                DataType::Boolean
+            } else {
+                t
+            };
+            Ok(Expr::Binary {
+                op,
+                left: Box::new(l.cast_to(&t)),
+                right: Box::new(r.cast_to(&t)),
+                data_type: DataType::Boolean,
+            })
+        }
+        And | Or => {
+            let check = |t: &DataType| {
+                if matches!(t, DataType::Boolean | DataType::Null) || is_numeric(t) || is_string(t)
+                {
+                    Ok(())
+                } else {
+                    Err(SharkError::analysis(format!(
+                        "{op:?} needs booleans, got {}",
+                        types::type_name(t)
+                    )))
+                }
+            };
+            check(&lt)?;
+            check(&rt)?;
+            Ok(Expr::Binary {
+                op,
+                left: Box::new(l.cast_to(&DataType::Boolean)),
+                right: Box::new(r.cast_to(&DataType::Boolean)),
+                data_type: DataType::Boolean,
+            })
+        }
+        Concat => Ok(Expr::Binary {
+            op,
+            left: Box::new(l.cast_to(&DataType::Utf8)),
+            right: Box::new(r.cast_to(&DataType::Utf8)),
+            data_type: DataType::Utf8,
+        }),
+        Divide => Ok(Expr::Binary {
+            op,
+            left: Box::new(numeric_operand(l, "/")?.cast_to(&DataType::Float64)),
+            right: Box::new(numeric_operand(r, "/")?.cast_to(&DataType::Float64)),
+            data_type: DataType::Float64,
+        }),
+        IntDivide => Ok(Expr::Binary {
+            op,
+            left: Box::new(numeric_operand(l, "DIV")?.cast_to(&DataType::Int64)),
+            right: Box::new(numeric_operand(r, "DIV")?.cast_to(&DataType::Int64)),
+            data_type: DataType::Int64,
+        }),
+        Plus | Minus | Multiply | Modulo => {
+            let l = numeric_operand(l, "arithmetic")?;
+            let r = numeric_operand(r, "arithmetic")?;
+            let (lt, rt) = (l.data_type(), r.data_type());
+            let common = match (&lt, &rt) {
+                (DataType::Null, DataType::Null) => DataType::Int32,
+                _ => types::common_numeric(&lt, &rt),
+            };
+            let common = if common == DataType::Null {
+                DataType::Int32
+            } else {
+                common
+            };
+            let (operand, result) = match (&common, op) {
+                (DataType::Decimal128(p, s), Plus | Minus) => {
+                    (common.clone(), DataType::Decimal128((*p + 1).min(38), *s))
+                }
+                (DataType::Decimal128(_, _), Multiply) => {
+                    let (pl, sl) = types::decimal_of(&lt);
+                    let (pr, sr) = types::decimal_of(&rt);
+                    let s = (sl + sr).min(38);
+                    let lt2 = DataType::Decimal128(pl.max(1), sl);
+                    let rt2 = DataType::Decimal128(pr.max(1), sr);
+                    return Ok(Expr::Binary {
+                        op,
+                        left: Box::new(l.cast_to(&lt2)),
+                        right: Box::new(r.cast_to(&rt2)),
+                        data_type: DataType::Decimal128((pl + pr + 1).min(38), s),
+                    });
+                }
+                _ => (common.clone(), common.clone()),
+            };
+            Ok(Expr::Binary {
+                op,
+                left: Box::new(l.cast_to(&operand)),
+                right: Box::new(r.cast_to(&operand)),
+                data_type: result,
+            })
+        }
+    }
+}
+
+/// Strings in arithmetic are read as doubles (Hive); other non-numbers are errors.
+fn numeric_operand(e: Expr, what: &str) -> Result<Expr> {
+    let t = e.data_type();
+    if is_numeric(&t) || t == DataType::Null {
+        Ok(e)
+    } else if is_string(&t) {
+        Ok(e.cast_to(&DataType::Float64))
+    } else {
+        Err(SharkError::analysis(format!(
+            "{what} needs numbers, got {} in {e}",
+            types::type_name(&t)
+        )))
+    }
+}
+
+/// A scalar function call with its arguments converted.
+pub fn call(name: &str, args: Vec<Expr>) -> Result<Expr> {
+    let func = crate::functions::lookup(name)
+        .ok_or_else(|| SharkError::analysis(format!("Invalid function {name}")))?;
+    let types_in: Vec<DataType> = args.iter().map(|a| a.data_type()).collect();
+    let target = (func.coerce)(&types_in)
+        .map_err(|m| SharkError::analysis(format!("function {name} {m}")))?;
+    let args: Vec<Expr> = args
+        .into_iter()
+        .zip(&target)
+        .map(|(a, t)| a.cast_to(t))
+        .collect();
+    let data_type = (func.return_type)(&target);
+    Ok(Expr::Function {
+        func,
+        args,
+        data_type,
+    })
+}
+
+fn case_of(branches: Vec<(Expr, Expr)>, else_expr: Option<Expr>) -> Result<Expr> {
+    let mut result_types: Vec<DataType> = branches.iter().map(|(_, r)| r.data_type()).collect();
+    if let Some(e) = &else_expr {
+        result_types.push(e.data_type());
+    }
+    let t = types::common_of(&result_types, "CASE")?;
+    Ok(Expr::Case {
+        branches: branches
+            .into_iter()
+            .map(|(c, r)| (c.cast_to(&DataType::Boolean), r.cast_to(&t)))
+            .collect(),
+        else_expr: else_expr.map(|e| Box::new(e.cast_to(&t))),
+        data_type: t,
+    })
+}
+
+fn function_args(f: &ast::Function) -> Result<(Vec<&SqlExpr>, bool, bool)> {
+    match &f.args {
+        FunctionArguments::None => Ok((vec![], false, false)),
+        FunctionArguments::Subquery(_) => {
+            Err(SharkError::unsupported("subquery as a function argument"))
+        }
+        FunctionArguments::List(list) => {
+            let distinct = matches!(
+                list.duplicate_treatment,
+                Some(ast::DuplicateTreatment::Distinct)
+            );
+            let mut out = Vec::new();
+            let mut star = false;
+            for a in &list.args {
+                match a {
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => out.push(e),
+                    FunctionArg::Unnamed(FunctionArgExpr::Wildcard) => star = true,
+                    other => {
+                        return Err(SharkError::unsupported(format!(
+                            "function argument {other}"
+                        )))
+                    }
+                }
+            }
+            Ok((out, distinct, star))
+        }
+    }
+}
+
+/// True when `e` calls an aggregate function outside any subquery.
+pub fn contains_aggregate(e: &SqlExpr) -> bool {
+    let mut found = false;
+    visit(e, &mut |x| {
+        if let SqlExpr::Function(f) = x {
+            if f.over.is_none() && AggFunc::from_name(&f.name.to_string()).is_some() {
+                found = true;
+            }
+        }
+    });
+    found
+}
+
+/// Calls `f` on every node of `e`, not descending into subqueries.
+pub fn visit<'a>(e: &'a SqlExpr, f: &mut dyn FnMut(&'a SqlExpr)) {
+    f(e);
+    let mut go = |x: &'a SqlExpr| visit(x, f);
+    match e {
+        SqlExpr::BinaryOp { left, right, .. } => {
+            go(left);
+            go(right);
+        }
+        SqlExpr::UnaryOp { expr, .. }
+        | SqlExpr::Nested(expr)
+        | SqlExpr::IsNull(expr)
+        | SqlExpr::IsNotNull(expr)
+        | SqlExpr::IsTrue(expr)
+        | SqlExpr::IsFalse(expr)
+        | SqlExpr::IsNotTrue(expr)
+        | SqlExpr::IsNotFalse(expr)
+        | SqlExpr::Cast { expr, .. }
+        | SqlExpr::Extract { expr, .. }
+        | SqlExpr::Ceil { expr, .. }
+        | SqlExpr::Floor { expr, .. } => go(expr),
+        SqlExpr::IsDistinctFrom(a, b) | SqlExpr::IsNotDistinctFrom(a, b) => {
+            go(a);
+            go(b);
+        }
+        SqlExpr::Between {
+            expr, low, high, ..
+        } => {
+            go(expr);
+            go(low);
+            go(high);
+        }
+        SqlExpr::Like { expr, pattern, .. }
+        | SqlExpr::ILike { expr, pattern, .. }
+        | SqlExpr::RLike { expr, pattern, .. } => {
+            go(expr);
+            go(pattern);
+        }
+        SqlExpr::In { expr, target, .. } => {
+            go(expr);
+            if let ast::InTarget::List(list) = target {
+                list.iter().for_each(&mut go);
+            }
+        }
+        SqlExpr::Case {
+            operand,
+            conditions,
+            else_result,
+            ..
+        } => {
+            if let Some(o) = operand {
+                go(o);
+            }
+            for c in conditions {
+                go(&c.condition);
+                go(&c.result);
+            }
+            if let Some(e) = else_result {
+                go(e);
+            }
+        }
+        SqlExpr::Function(func) => {
+            if let FunctionArguments::List(list) = &func.args {
+                for a in &list.args {
+                    if let FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) = a {
+                        go(x);
+                    }
+                }
+            }
+        }
+        SqlExpr::Substring {
+            expr,
+            substring_from,
+            substring_for,
+            ..
+        } => {
+            go(expr);
+            if let Some(x) = substring_from {
+                go(x);
+            }
+            if let Some(x) = substring_for {
+                go(x);
+            }
+        }
+        SqlExpr::Trim { expr, .. } => go(expr),
+        SqlExpr::Position { expr, r#in } => {
+            go(expr);
+            go(r#in);
+        }
+        _ => {}
+    }
+}
+
+/// Binds `e` in `cx`.
+pub fn bind(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
+    match e {
+        SqlExpr::Identifier(id) => {
+            let name = ident_name(id);
+            match cx.scope.resolve(None, &name)? {
+                Some(i) => Ok(column(cx.scope, i)),
+                None => {
+                    if id.quote_style.is_none() {
+                        if let Some(v) = suffixed_number(&id.value) {
+                            return Ok(Expr::Literal(v));
+                        }
+                    }
+                    Err(SharkError::analysis_at(
+                        cx.scope.not_found(None, &name),
+                        id.span,
+                    ))
+                }
+            }
+        }
+        SqlExpr::CompoundIdentifier(parts) => {
+            let n = parts.len();
+            let name = ident_name(&parts[n - 1]);
+            let qualifier = ident_name(&parts[n - 2]);
+            match cx.scope.resolve(Some(&qualifier), &name)? {
+                Some(i) => Ok(column(cx.scope, i)),
+                None => Err(SharkError::analysis_at(
+                    cx.scope.not_found(Some(&qualifier), &name),
+                    parts[0].span,
+                )),
+            }
+        }
+        SqlExpr::Value(v) => Ok(Expr::Literal(literal(&v.value)?)),
+        SqlExpr::TypedString(ts) => typed_string(&ts.data_type, &ts.value.value),
+        SqlExpr::Nested(inner) => bind(inner, cx),
+        SqlExpr::BinaryOp { left, op, right } => {
+            use ast::BinaryOperator as B;
+            let op = match op {
+                B::Plus => BinaryOp::Plus,
+                B::Minus => BinaryOp::Minus,
+                B::Multiply => BinaryOp::Multiply,
+                B::Divide => BinaryOp::Divide,
+                B::Modulo => BinaryOp::Modulo,
+                B::MyIntegerDivide | B::DuckIntegerDivide => BinaryOp::IntDivide,
+                B::Eq => BinaryOp::Eq,
+                B::NotEq => BinaryOp::NotEq,
+                B::Lt => BinaryOp::Lt,
+                B::LtEq => BinaryOp::LtEq,
+                B::Gt => BinaryOp::Gt,
+                B::GtEq => BinaryOp::GtEq,
+                B::Spaceship => BinaryOp::NullSafeEq,
+                B::And => BinaryOp::And,
+                B::Or => BinaryOp::Or,
+                B::StringConcat => BinaryOp::Concat,
+                B::Regexp => {
+                    let l = bind(left, cx)?;
+                    let r = bind(right, cx)?;
+                    return Ok(like(l, r, false, LikeKind::RLike));
+                }
+                other => return Err(SharkError::unsupported(format!("operator {other}"))),
+            };
+            let l = bind(left, cx)?;
+            let r = bind(right, cx)?;
+            make_binary(op, l, r)
+        }
+        SqlExpr::UnaryOp { op, expr } => {
+            let v = bind(expr, cx)?;
+            match op {
+                ast::UnaryOperator::Not | ast::UnaryOperator::BangNot => {
+                    Ok(Expr::Not(Box::new(v.cast_to(&DataType::Boolean))))
+                }
+                ast::UnaryOperator::Minus => {
+                    if let Expr::Literal(lit) = &v {
+                        if let Some(neg) = negate_literal(lit) {
+                            return Ok(Expr::Literal(neg));
+                        }
+                    }
+                    Ok(Expr::Negative(Box::new(numeric_operand(v, "unary minus")?)))
+                }
+                ast::UnaryOperator::Plus => numeric_operand(v, "unary plus"),
+                other => Err(SharkError::unsupported(format!("operator {other}"))),
+            }
+        }
+        SqlExpr::IsNull(x) => Ok(Expr::IsNull {
+            expr: Box::new(bind(x, cx)?),
+            negated: false,
+        }),
+        SqlExpr::IsNotNull(x) => Ok(Expr::IsNull {
+            expr: Box::new(bind(x, cx)?),
+            negated: true,
+        }),
+        SqlExpr::IsTrue(x)
+        | SqlExpr::IsFalse(x)
+        | SqlExpr::IsNotTrue(x)
+        | SqlExpr::IsNotFalse(x) => {
+            let want = matches!(e, SqlExpr::IsTrue(_) | SqlExpr::IsNotFalse(_));
+            let v = bind(x, cx)?.cast_to(&DataType::Boolean);
+            let test = make_binary(
+                BinaryOp::NullSafeEq,
+                v,
+                Expr::Literal(ScalarValue::Boolean(true)),
+            )?;
+            let positive = matches!(e, SqlExpr::IsTrue(_) | SqlExpr::IsFalse(_));
+            let base = if want == positive {
+                test
+            } else {
+                Expr::Not(Box::new(test))
+            };
+            // IS FALSE: value is false, not NULL.
+            if matches!(e, SqlExpr::IsFalse(_) | SqlExpr::IsNotFalse(_)) {
+                let v = bind(x, cx)?.cast_to(&DataType::Boolean);
+                let is_false = make_binary(
+                    BinaryOp::NullSafeEq,
+                    v,
+                    Expr::Literal(ScalarValue::Boolean(false)),
+                )?;
+                return Ok(if matches!(e, SqlExpr::IsFalse(_)) {
+                    is_false
+                } else {
+                    Expr::Not(Box::new(is_false))
+                });
+            }
+            Ok(base)
+        }
+        SqlExpr::IsDistinctFrom(a, b) => Ok(Expr::Not(Box::new(make_binary(
+            BinaryOp::NullSafeEq,
+            bind(a, cx)?,
+            bind(b, cx)?,
+        )?))),
+        SqlExpr::IsNotDistinctFrom(a, b) => {
+            make_binary(BinaryOp::NullSafeEq, bind(a, cx)?, bind(b, cx)?)
+        }
+        SqlExpr::Between {
+            expr,
+            negated,
+            low,
+            high,
+        } => {
+            let v = bind(expr, cx)?;
+            let lo = make_binary(BinaryOp::GtEq, v.clone(), bind(low, cx)?)?;
+            let hi = make_binary(BinaryOp::LtEq, v, bind(high, cx)?)?;
+            let both = make_binary(BinaryOp::And, lo, hi)?;
+            Ok(if *negated {
+                Expr::Not(Box::new(both))
+            } else {
+                both
+            })
+        }
+        SqlExpr::In {
+            expr,
+            target,
+            negated,
+            ..
+        } => match target {
+            ast::InTarget::List(list) => {
+                let v = bind(expr, cx)?;
+                let items = list
+                    .iter()
+                    .map(|x| bind(x, cx))
+                    .collect::<Result<Vec<_>>>()?;
+                let mut t = v.data_type();
+                for i in &items {
+                    t = comparison_type(&t, &i.data_type()).ok_or_else(|| {
+                        SharkError::analysis(format!(
+                            "IN list: cannot compare {} with {}",
+                            types::type_name(&t),
+                            types::type_name(&i.data_type())
+                        ))
+                    })?;
+                }
+                Ok(Expr::InList {
+                    expr: Box::new(v.cast_to(&t)),
+                    list: items.into_iter().map(|i| i.cast_to(&t)).collect(),
+                    negated: *negated,
+                })
+            }
+            ast::InTarget::Subquery(_) => Err(SharkError::unsupported(
+                "IN (subquery) outside a WHERE conjunct; rewrite it as a join",
+            )),
+            _ => Err(SharkError::unsupported(format!("IN {target}"))),
+        },
+        SqlExpr::Like {
+            negated,
+            expr,
+            pattern,
+            escape_char,
+            any: false,
+        }
+        | SqlExpr::ILike {
+            negated,
+            expr,
+            pattern,
+            escape_char,
+            any: false,
+        } => {
+            if escape_char.is_some() {
+                return Err(SharkError::unsupported("LIKE ... ESCAPE"));
+            }
+            let kind = if matches!(e, SqlExpr::ILike { .. }) {
+                LikeKind::ILike
+            } else {
+                LikeKind::Like
+            };
+            Ok(like(bind(expr, cx)?, bind(pattern, cx)?, *negated, kind))
+        }
+        SqlExpr::RLike {
+            negated,
+            expr,
+            pattern,
+            ..
+        } => Ok(like(
+            bind(expr, cx)?,
+            bind(pattern, cx)?,
+            *negated,
+            LikeKind::RLike,
+        )),
+        SqlExpr::Cast {
+            expr, data_type, ..
+        } => {
+            let v = bind(expr, cx)?;
+            let to = types::sql_type(data_type)?;
+            Ok(Expr::Cast {
+                expr: Box::new(v),
+                to,
+            })
+        }
+        SqlExpr::Case {
+            operand,
+            conditions,
+            else_result,
+            ..
+        } => {
+            let op = operand.as_ref().map(|o| bind(o, cx)).transpose()?;
+            let mut branches = Vec::new();
+            for c in conditions {
+                let cond = bind(&c.condition, cx)?;
+                let cond = match &op {
+                    Some(o) => make_binary(BinaryOp::Eq, o.clone(), cond)?,
+                    None => cond,
+                };
+                branches.push((cond, bind(&c.result, cx)?));
+            }
+            let else_expr = else_result.as_ref().map(|x| bind(x, cx)).transpose()?;
+            case_of(branches, else_expr)
+        }
+        SqlExpr::Extract { field, expr, .. } => {
+            let name = match field {
+                ast::DateTimeField::Year => "year",
+                ast::DateTimeField::Month => "month",
+                ast::DateTimeField::Day => "day",
+                ast::DateTimeField::Hour => "hour",
+                ast::DateTimeField::Minute => "minute",
+                ast::DateTimeField::Second => "second",
+                ast::DateTimeField::Quarter => "quarter",
+                ast::DateTimeField::Week(_) => "weekofyear",
+                other => return Err(SharkError::unsupported(format!("EXTRACT({other})"))),
+            };
+            call(name, vec![bind(expr, cx)?])
+        }
+        SqlExpr::Ceil { expr, .. } => call("ceil", vec![bind(expr, cx)?]),
+        SqlExpr::Floor { expr, .. } => call("floor", vec![bind(expr, cx)?]),
+        SqlExpr::Position { expr, r#in } => call("locate", vec![bind(expr, cx)?, bind(r#in, cx)?]),
+        SqlExpr::Substring {
+            expr,
+            substring_from,
+            substring_for,
+            ..
+        } => {
+            let mut args = vec![bind(expr, cx)?];
+            args.push(match substring_from {
+                Some(f) => bind(f, cx)?,
+                None => Expr::Literal(ScalarValue::Int32(1)),
+            });
+            if let Some(l) = substring_for {
+                args.push(bind(l, cx)?);
+            }
+            call("substr", args)
+        }
+        SqlExpr::Trim {
+            expr,
+            trim_where,
+            trim_what,
+            trim_characters,
+        } => {
+            if trim_what.is_some() || trim_characters.is_some() {
+                return Err(SharkError::unsupported(
+                    "TRIM of characters other than spaces",
+                ));
+            }
+            let name = match trim_where {
+                Some(ast::TrimWhereField::Leading) => "ltrim",
+                Some(ast::TrimWhereField::Trailing) => "rtrim",
+                _ => "trim",
+            };
+            call(name, vec![bind(expr, cx)?])
+        }
+        SqlExpr::Subquery(q) => {
+            let key = &**q as *const ast::Query as usize;
+            cx.subqueries
+                .get(&key)
+                .cloned()
+                .ok_or_else(|| SharkError::unsupported("a scalar subquery here"))
+        }
+        SqlExpr::Exists { .. } => Err(SharkError::unsupported("EXISTS outside a WHERE conjunct")),
+        SqlExpr::Function(f) => bind_function(f, cx),
+        other => Err(SharkError::unsupported(format!("expression {other}"))),
+    }
+}
+
+fn negate_literal(v: &ScalarValue) -> Option<ScalarValue> {
+    Some(match v {
+        ScalarValue::Int32(x) => ScalarValue::Int32(x.checked_neg()?),
+        ScalarValue::Int64(x) => ScalarValue::Int64(x.checked_neg()?),
+        ScalarValue::Int16(x) => ScalarValue::Int16(x.checked_neg()?),
+        ScalarValue::Int8(x) => ScalarValue::Int8(x.checked_neg()?),
+        ScalarValue::Float64(x) => ScalarValue::Float64(-x),
+        ScalarValue::Float32(x) => ScalarValue::Float32(-x),
+        ScalarValue::Decimal128(x, p, s) => ScalarValue::Decimal128(-x, *p, *s),
+        _ => return None,
+    })
+}
+
+fn like(v: Expr, p: Expr, negated: bool, kind: LikeKind) -> Expr {
+    Expr::Like {
+        expr: Box::new(v.cast_to(&DataType::Utf8)),
+        pattern: Box::new(p.cast_to(&DataType::Utf8)),
+        negated,
+        kind,
+    }
+}
+
+fn column(scope: &Scope, i: usize) -> Expr {
+    let c = &scope.columns[i];
+    Expr::column(i, c.name.clone(), c.data_type.clone())
+}
+
+fn bind_function(f: &ast::Function, cx: &mut BindCtx) -> Result<Expr> {
+    let name = f.name.to_string().to_ascii_lowercase();
+    if f.over.is_some() {
+        return Err(SharkError::unsupported(format!(
+            "window function {name}(...) OVER (...)"
+        )));
+    }
+    let (args, distinct, star) = function_args(f)?;
+    if let Some(func) = AggFunc::from_name(&name) {
+        let Some(aggs) = cx.aggs.as_deref_mut() else {
+            return Err(SharkError::analysis(format!(
+                "aggregate function {name} is not allowed here (only in SELECT, HAVING and ORDER BY of a query)"
+            )));
+        };
+        // Arguments see the rows being aggregated, not other aggregates.
+        let mut inner = BindCtx {
+            scope: cx.scope,
+            aggs: None,
+            subqueries: cx.subqueries,
+        };
+        let bound: Vec<Expr> = args
+            .iter()
+            .map(|a| bind(a, &mut inner))
+            .collect::<Result<_>>()?;
+        let (func, bound) = match (func, star, bound.len()) {
+            (AggFunc::Count, true, 0) => (AggFunc::Count, vec![]),
+            (AggFunc::Count, false, n) if n >= 1 => (AggFunc::Count, bound),
+            (AggFunc::Count, _, _) => {
+                return Err(SharkError::analysis(
+                    "count takes * or at least one argument",
+                ))
+            }
+            (f, false, 1) => {
+                let a = bound.into_iter().next().unwrap();
+                let t = a.data_type();
+                let a = match f {
+                    AggFunc::Sum
+                    | AggFunc::Avg
+                    | AggFunc::VarPop
+                    | AggFunc::VarSamp
+                    | AggFunc::StddevPop
+                    | AggFunc::StddevSamp => {
+                        if is_numeric(&t) {
+                            a
+                        } else if is_string(&t) || t == DataType::Null {
+                            a.cast_to(&DataType::Float64)
+                        } else {
+                            return Err(SharkError::analysis(format!(
+                                "{name} needs a number, got {}",
+                                types::type_name(&t)
+                            )));
+                        }
+                    }
+                    _ => a,
+                };
+                let a = match (f, a.data_type()) {
+                    (
+                        AggFunc::VarPop
+                        | AggFunc::VarSamp
+                        | AggFunc::StddevPop
+                        | AggFunc::StddevSamp,
+                        _,
+                    ) => a.cast_to(&DataType::Float64),
+                    (AggFunc::Avg, t) if !matches!(t, DataType::Decimal128(_, _)) => {
+                        a.cast_to(&DataType::Float64)
+                    }
+                    (AggFunc::Sum, DataType::Float32) => a.cast_to(&DataType::Float64),
+                    _ => a,
+                };
+                (f, vec![a])
+            }
+            (_, _, n) => {
+                return Err(SharkError::analysis(format!(
+                    "{name} takes exactly one argument, got {n}"
+                )))
+            }
+        };
+        let data_type = func.return_type(bound.first().map(|a| a.data_type()).as_ref());
+        let agg = AggExpr {
+            func,
+            args: bound,
+            distinct,
+            data_type: data_type.clone(),
+        };
+        let index = match aggs.iter().position(|a| *a == agg) {
+            Some(i) => i,
+            None => {
+                aggs.push(agg);
+                aggs.len() - 1
+            }
+        };
+        return Ok(Expr::column(AGG_BASE + index, format!("{name}"), data_type));
+    }
+    if distinct || star {
+        return Err(SharkError::analysis(format!(
+            "{name} is not an aggregate function"
+        )));
+    }
+    let bound: Vec<Expr> = args.iter().map(|a| bind(a, cx)).collect::<Result<_>>()?;
+    match name.as_str() {
+        "if" => {
+            if bound.len() != 3 {
+                return Err(SharkError::analysis("function if takes 3 arguments"));
+            }
+            let mut it = bound.into_iter();
+            let (c, a, b) = (it.next().unwrap(), it.next().unwrap(), it.next().unwrap());
+            case_of(vec![(c, a)], Some(b))
+        }
+        _ => call(&name, bound).map_err(|e| match e {
+            SharkError::Analysis {
+                message,
+                location: None,
+            } => SharkError::analysis_at(
+                message,
+                f.name
+                    .0
+                    .first()
+                    .and_then(|p| p.as_ident())
+                    .map(|i| i.span)
+                    .unwrap_or(sqlparser::tokenizer::Span::empty()),
+            ),
+            other => other,
+        }),
+    }
+}

@@ -1,0 +1,380 @@
+//! Subqueries in WHERE and in expressions, decorrelated into joins:
+//! `EXISTS` / `IN` become left semi joins, `NOT EXISTS` / `NOT IN` left
+//! anti joins (null-aware for NOT IN), scalar subqueries a single-row cross
+//! join, or, when correlated by equalities, an aggregation grouped by the
+//! correlation keys joined back on them.
+
+use super::expr::{self, bind, BindCtx};
+use super::scope::{Scope, ScopeColumn};
+use super::{
+    build_join_with, rewrite_over_aggregate, split_conjuncts, split_equi, Analyzer, Planned,
+};
+use crate::error::{Result, SharkError};
+use crate::expr::Expr;
+use crate::plan::{join_schema, schema_of, AggExpr, AggFunc, JoinKind, LogicalPlan};
+use arrow::datatypes::DataType;
+use sqlparser::ast::{self as ast, Expr as SqlExpr, Query, SelectItem, SetExpr};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A subquery's FROM and WHERE with its correlation pulled out.
+struct Decorrelated {
+    plan: Arc<LogicalPlan>,
+    scope: Scope,
+    /// (outer expression, inner expression) equalities.
+    keys: Vec<(Expr, Expr)>,
+    /// Other correlated predicates, over outer ++ inner columns.
+    residual: Vec<Expr>,
+}
+
+fn is_simple(q: &Query) -> Option<&ast::Select> {
+    if q.with.is_some() || q.order_by.is_some() || q.limit_clause.is_some() {
+        return None;
+    }
+    match q.body.as_ref() {
+        SetExpr::Select(s)
+            if s.distinct.is_none() && s.having.is_none() && s.lateral_views.is_empty() =>
+        {
+            match &s.group_by {
+                ast::GroupByExpr::Expressions(g, m) if g.is_empty() && m.is_empty() => Some(s),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+impl Analyzer<'_> {
+    fn decorrelate(&mut self, select: &ast::Select, outer: &Scope) -> Result<Decorrelated> {
+        let (plan, scope) = self.plan_from(&select.from)?;
+        let (iw, ow) = (scope.len(), outer.len());
+        // Bind against inner ++ outer (inner names win), then re-lay the
+        // columns as outer ++ inner, the join's layout.
+        let mut both = scope.concat(outer);
+        both.outer_start = Some(iw);
+        let relayout = |e: Expr| e.remap_columns(&|c| if c < iw { ow + c } else { c - iw });
+        let mut inner_preds = Vec::new();
+        let mut keys = Vec::new();
+        let mut residual = Vec::new();
+        if let Some(w) = &select.selection {
+            for c in split_conjuncts(w) {
+                let bound = expr::bind_simple(c, &both)?;
+                let mut cols = Vec::new();
+                bound.columns(&mut cols);
+                if cols.iter().all(|&i| i < iw) {
+                    inner_preds.push(bound);
+                    continue;
+                }
+                let e = relayout(bound);
+                match split_equi(&e, ow) {
+                    Some(pair) => keys.push(pair),
+                    None => residual.push(e),
+                }
+            }
+        }
+        let plan = if inner_preds.is_empty() {
+            plan
+        } else {
+            Arc::new(LogicalPlan::Filter {
+                input: plan,
+                predicate: Expr::and_all(inner_preds),
+            })
+        };
+        Ok(Decorrelated {
+            plan,
+            scope,
+            keys,
+            residual,
+        })
+    }
+
+    /// Plans a WHERE conjunct that is `[NOT] EXISTS (q)` or `x [NOT] IN (q)`
+    /// as a join of `plan`; `None` when the conjunct is something else.
+    pub(super) fn plan_subquery_conjunct(
+        &mut self,
+        c: &SqlExpr,
+        plan: &Arc<LogicalPlan>,
+        scope: &Scope,
+    ) -> Result<Option<Planned>> {
+        let (c, flip) = match c {
+            SqlExpr::UnaryOp {
+                op: ast::UnaryOperator::Not,
+                expr,
+            } => (expr.as_ref(), true),
+            other => (other, false),
+        };
+        let c = match c {
+            SqlExpr::Nested(inner) => inner.as_ref(),
+            other => other,
+        };
+        let (query, in_expr, negated) = match c {
+            SqlExpr::Exists { subquery, negated } => (subquery.as_ref(), None, *negated != flip),
+            SqlExpr::In {
+                expr,
+                target: ast::InTarget::Subquery(q),
+                negated,
+                ..
+            } => (q.as_ref(), Some(expr.as_ref()), *negated != flip),
+            _ => return Ok(None),
+        };
+        let kind = if negated {
+            JoinKind::LeftAnti
+        } else {
+            JoinKind::LeftSemi
+        };
+        let ow = scope.len();
+        let (right, mut keys, residual, value) = match is_simple(query) {
+            Some(select) if !select.projection.iter().any(|i| matches!(i, SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } if expr::contains_aggregate(e))) => {
+                let d = self.decorrelate(select, scope)?;
+                let value = match in_expr {
+                    None => None,
+                    Some(_) => {
+                        let items: Vec<&SqlExpr> = select
+                            .projection
+                            .iter()
+                            .filter_map(|i| match i {
+                                SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => Some(e),
+                                _ => None,
+                            })
+                            .collect();
+                        if items.len() != 1 || select.projection.len() != 1 {
+                            return Err(SharkError::analysis("IN subquery must return exactly one column"));
+                        }
+                        Some(expr::bind_simple(items[0], &d.scope)?)
+                    }
+                };
+                (d.plan, d.keys, d.residual, value)
+            }
+            _ => {
+                let (p, s) = self.plan_query(query).map_err(|e| match e {
+                    SharkError::Analysis { message, .. } if message.contains("Invalid table alias or column reference") => {
+                        SharkError::unsupported(format!("this correlated subquery ({message})"))
+                    }
+                    other => other,
+                })?;
+                let value = match in_expr {
+                    None => None,
+                    Some(_) => {
+                        let visible: Vec<&ScopeColumn> = s.columns.iter().filter(|c| !c.hidden).collect();
+                        if visible.len() != 1 {
+                            return Err(SharkError::analysis("IN subquery must return exactly one column"));
+                        }
+                        Some(Expr::column(0, visible[0].name.clone(), visible[0].data_type.clone()))
+                    }
+                };
+                (p, vec![], vec![], value)
+            }
+        };
+        let mut null_aware = false;
+        if let (Some(x), Some(v)) = (in_expr, value) {
+            let x = expr::bind_simple(x, scope)?;
+            let t =
+                crate::types::comparison_type(&x.data_type(), &v.data_type()).ok_or_else(|| {
+                    SharkError::analysis(format!(
+                        "IN subquery: cannot compare {} with {}",
+                        crate::types::type_name(&x.data_type()),
+                        crate::types::type_name(&v.data_type())
+                    ))
+                })?;
+            null_aware = negated && keys.is_empty();
+            keys.push((x.cast_to(&t), v.cast_to(&t)));
+        }
+        let _ = ow;
+        let join = build_join_with(plan.clone(), right, kind, keys, residual, null_aware);
+        Ok(Some((join, scope.clone())))
+    }
+
+    /// Plans the scalar subqueries inside `e` as joins of `plan`, recording
+    /// the column each one's value lands in.
+    pub(super) fn plan_scalar_subqueries(
+        &mut self,
+        e: &SqlExpr,
+        mut plan: Arc<LogicalPlan>,
+        mut scope: Scope,
+        found: &mut HashMap<usize, Expr>,
+    ) -> Result<Planned> {
+        let mut queries: Vec<&Query> = Vec::new();
+        expr::visit(e, &mut |x| {
+            if let SqlExpr::Subquery(q) = x {
+                queries.push(q);
+            }
+        });
+        for q in queries {
+            let key = q as *const Query as usize;
+            if found.contains_key(&key) {
+                continue;
+            }
+            let (p, s, value) = self.plan_scalar_subquery(q, plan, scope)?;
+            plan = p;
+            scope = s;
+            found.insert(key, value);
+        }
+        Ok((plan, scope))
+    }
+
+    fn plan_scalar_subquery(
+        &mut self,
+        q: &Query,
+        plan: Arc<LogicalPlan>,
+        scope: Scope,
+    ) -> Result<(Arc<LogicalPlan>, Scope, Expr)> {
+        let ow = scope.len();
+        if let Some(select) = is_simple(q) {
+            let item = match select.projection.as_slice() {
+                [SelectItem::UnnamedExpr(e)] | [SelectItem::ExprWithAlias { expr: e, .. }] => e,
+                _ => {
+                    return Err(SharkError::analysis(
+                        "a scalar subquery must return exactly one column",
+                    ))
+                }
+            };
+            if expr::contains_aggregate(item) {
+                let d = self.decorrelate(select, &scope)?;
+                if !d.keys.is_empty() {
+                    if !d.residual.is_empty() {
+                        return Err(SharkError::unsupported(
+                            "correlated scalar subquery with non-equality correlation",
+                        ));
+                    }
+                    // Aggregate per correlation key, then join back on the key.
+                    let group: Vec<Expr> = d.keys.iter().map(|(_, i)| i.clone()).collect();
+                    let mut aggs: Vec<AggExpr> = Vec::new();
+                    let empty = HashMap::new();
+                    let bound = {
+                        let mut cx = BindCtx {
+                            scope: &d.scope,
+                            aggs: Some(&mut aggs),
+                            subqueries: &empty,
+                        };
+                        bind(item, &mut cx)?
+                    };
+                    let ng = group.len();
+                    let value = rewrite_over_aggregate(bound, &group, ng)?;
+                    let mut cols: Vec<(String, DataType)> = group
+                        .iter()
+                        .enumerate()
+                        .map(|(i, g)| (format!("_g{i}"), g.data_type()))
+                        .collect();
+                    cols.extend(
+                        aggs.iter()
+                            .enumerate()
+                            .map(|(j, a)| (format!("_a{j}"), a.data_type.clone())),
+                    );
+                    let agg = Arc::new(LogicalPlan::Aggregate {
+                        input: d.plan,
+                        group: group.clone(),
+                        aggs: aggs.clone(),
+                        schema: schema_of(&cols),
+                    });
+                    let mut out_cols: Vec<(String, DataType)> = group
+                        .iter()
+                        .enumerate()
+                        .map(|(i, g)| (format!("_k{i}"), g.data_type()))
+                        .collect();
+                    out_cols.push(("_subquery".into(), value.data_type()));
+                    let mut exprs: Vec<Expr> = group
+                        .iter()
+                        .enumerate()
+                        .map(|(i, g)| Expr::column(i, format!("_g{i}"), g.data_type()))
+                        .collect();
+                    exprs.push(value.clone());
+                    let right = Arc::new(LogicalPlan::Project {
+                        input: agg,
+                        exprs,
+                        schema: schema_of(&out_cols),
+                    });
+                    let on: Vec<(Expr, Expr)> = d
+                        .keys
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (o, inner))| {
+                            (
+                                o.clone(),
+                                Expr::column(i, format!("_k{i}"), inner.data_type()),
+                            )
+                        })
+                        .collect();
+                    let rs = Scope::from_schema(&right.schema(), None);
+                    let schema = join_schema(&plan.schema(), &right.schema(), JoinKind::Left);
+                    let joined = Arc::new(LogicalPlan::Join {
+                        left: plan,
+                        right,
+                        kind: JoinKind::Left,
+                        on,
+                        filter: None,
+                        null_safe: false,
+                        null_aware: false,
+                        broadcast_hint: false,
+                        schema,
+                    });
+                    let mut new_scope = scope.concat(&rs);
+                    for c in &mut new_scope.columns[ow..] {
+                        c.hidden = true;
+                    }
+                    let idx = ow + ng;
+                    let mut result = Expr::column(idx, "_subquery", value.data_type());
+                    // count over no rows is 0, not NULL.
+                    if let SqlExpr::Function(f) = item {
+                        if f.name.to_string().eq_ignore_ascii_case("count") {
+                            result = expr::call(
+                                "coalesce",
+                                vec![result, Expr::Literal(crate::scalar::ScalarValue::Int64(0))],
+                            )?;
+                        }
+                    }
+                    return Ok((joined, new_scope, result));
+                }
+            }
+        }
+        // Uncorrelated: exactly one value (NULL when empty, an error when
+        // more than one row), joined to every row.
+        let (p, s) = self.plan_query(q).map_err(|e| match e {
+            SharkError::Analysis { message, .. }
+                if message.contains("Invalid table alias or column reference") =>
+            {
+                SharkError::unsupported(format!("this correlated scalar subquery ({message})"))
+            }
+            other => other,
+        })?;
+        let visible: Vec<(usize, &ScopeColumn)> = s
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.hidden)
+            .collect();
+        if visible.len() != 1 {
+            return Err(SharkError::analysis(
+                "a scalar subquery must return exactly one column",
+            ));
+        }
+        let (i, c) = visible[0];
+        let t = c.data_type.clone();
+        let one = Arc::new(LogicalPlan::Aggregate {
+            input: p,
+            group: vec![],
+            aggs: vec![AggExpr {
+                func: AggFunc::SingleValue,
+                args: vec![Expr::column(i, c.name.clone(), t.clone())],
+                distinct: false,
+                data_type: t.clone(),
+            }],
+            schema: schema_of(&[("_subquery".to_string(), t.clone())]),
+        });
+        let rs = Scope::from_schema(&one.schema(), None);
+        let schema = join_schema(&plan.schema(), &one.schema(), JoinKind::Cross);
+        let joined = Arc::new(LogicalPlan::Join {
+            left: plan,
+            right: one,
+            kind: JoinKind::Cross,
+            on: vec![],
+            filter: None,
+            null_safe: false,
+            null_aware: false,
+            broadcast_hint: true,
+            schema,
+        });
+        let mut new_scope = scope.concat(&rs);
+        new_scope.columns[ow].hidden = true;
+        Ok((joined, new_scope, Expr::column(ow, "_subquery", t)))
+    }
+}

@@ -1,0 +1,81 @@
+//! Where the analyzer finds tables. The in-memory catalog serves tests and
+//! embedded use; the Hive metastore implements the same trait.
+
+use crate::error::Result;
+use crate::table::TableSource;
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+/// Resolves table names.
+pub trait Catalog: Send + Sync {
+    /// The table `db.name` (names are lower-case), if it exists.
+    fn table(&self, db: &str, name: &str) -> Result<Option<Arc<dyn TableSource>>>;
+    /// Tables of a database, sorted.
+    fn table_names(&self, db: &str) -> Result<Vec<String>>;
+    /// Databases, sorted.
+    fn databases(&self) -> Result<Vec<String>>;
+}
+
+/// Tables registered in memory, by database and name.
+#[derive(Default)]
+pub struct MemoryCatalog {
+    tables: RwLock<BTreeMap<(String, String), Arc<dyn TableSource>>>,
+}
+
+impl MemoryCatalog {
+    /// An empty catalog with the `default` database.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds or replaces `db.name`.
+    pub fn register(&self, db: &str, name: &str, table: Arc<dyn TableSource>) {
+        self.tables
+            .write()
+            .unwrap()
+            .insert((db.to_ascii_lowercase(), name.to_ascii_lowercase()), table);
+    }
+
+    /// Removes `db.name`; true if it existed.
+    pub fn deregister(&self, db: &str, name: &str) -> bool {
+        self.tables
+            .write()
+            .unwrap()
+            .remove(&(db.to_ascii_lowercase(), name.to_ascii_lowercase()))
+            .is_some()
+    }
+}
+
+impl Catalog for MemoryCatalog {
+    fn table(&self, db: &str, name: &str) -> Result<Option<Arc<dyn TableSource>>> {
+        Ok(self
+            .tables
+            .read()
+            .unwrap()
+            .get(&(db.to_ascii_lowercase(), name.to_ascii_lowercase()))
+            .cloned())
+    }
+    fn table_names(&self, db: &str) -> Result<Vec<String>> {
+        Ok(self
+            .tables
+            .read()
+            .unwrap()
+            .keys()
+            .filter(|(d, _)| d == &db.to_ascii_lowercase())
+            .map(|(_, n)| n.clone())
+            .collect())
+    }
+    fn databases(&self) -> Result<Vec<String>> {
+        let mut dbs: Vec<String> = self
+            .tables
+            .read()
+            .unwrap()
+            .keys()
+            .map(|(d, _)| d.clone())
+            .collect();
+        dbs.push("default".into());
+        dbs.sort();
+        dbs.dedup();
+        Ok(dbs)
+    }
+}

@@ -1,0 +1,659 @@
+//! Aggregate accumulators over groups: each keeps one typed state per group
+//! and updates it from whole argument arrays plus a group index per row.
+//! Partial states travel through the shuffle as columns and are merged.
+
+use crate::error::{Result, SharkError};
+use crate::plan::{AggExpr, AggFunc};
+use arrow::array::*;
+use arrow::compute::cast;
+use arrow::datatypes::*;
+use arrow_row::{RowConverter, Rows, SortField};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// One aggregate's state for every group.
+pub(crate) trait Accumulator: Send {
+    /// Adds raw input rows: row `i` belongs to group `groups[i]`.
+    fn update(&mut self, groups: &[u32], args: &[ArrayRef], num_groups: usize) -> Result<()>;
+    /// Adds partial states (one per row) produced by `state`.
+    fn merge(&mut self, groups: &[u32], states: &[ArrayRef], num_groups: usize) -> Result<()>;
+    /// The partial state of each group, as columns.
+    fn state(&mut self, num_groups: usize) -> Result<Vec<ArrayRef>>;
+    /// The final value of each group.
+    fn evaluate(&mut self, num_groups: usize) -> Result<ArrayRef>;
+    /// Types of the state columns.
+    fn state_types(&self) -> Vec<DataType>;
+}
+
+/// Builds the accumulator for `agg`.
+pub(crate) fn create(agg: &AggExpr) -> Result<Box<dyn Accumulator>> {
+    let arg_type = agg.args.first().map(|a| a.data_type());
+    let base: Box<dyn Accumulator> = match agg.func {
+        AggFunc::Count => Box::new(Count { counts: vec![] }),
+        AggFunc::Sum => match &agg.data_type {
+            DataType::Int64 => Box::new(SumI64 {
+                sums: vec![],
+                seen: vec![],
+            }),
+            DataType::Decimal128(p, s) => Box::new(SumDecimal {
+                sums: vec![],
+                seen: vec![],
+                precision: *p,
+                scale: *s,
+            }),
+            _ => Box::new(SumF64 {
+                sums: vec![],
+                seen: vec![],
+            }),
+        },
+        AggFunc::Avg => match (&agg.data_type, &arg_type) {
+            (DataType::Decimal128(p, s), Some(DataType::Decimal128(_, in_s))) => {
+                Box::new(AvgDecimal {
+                    sums: vec![],
+                    counts: vec![],
+                    precision: *p,
+                    scale: *s,
+                    input_scale: *in_s,
+                })
+            }
+            _ => Box::new(AvgF64 {
+                sums: vec![],
+                counts: vec![],
+            }),
+        },
+        AggFunc::Min | AggFunc::Max | AggFunc::SingleValue => {
+            Box::new(MinMax::new(arg_type.unwrap_or(DataType::Null), agg.func)?)
+        }
+        AggFunc::VarPop | AggFunc::VarSamp | AggFunc::StddevPop | AggFunc::StddevSamp => {
+            Box::new(Variance {
+                func: agg.func,
+                n: vec![],
+                mean: vec![],
+                m2: vec![],
+            })
+        }
+    };
+    if agg.distinct {
+        return Ok(Box::new(Distinct {
+            inner: base,
+            seen: vec![],
+        }));
+    }
+    Ok(base)
+}
+
+fn grow<T: Clone>(v: &mut Vec<T>, n: usize, init: T) {
+    if v.len() < n {
+        v.resize(n, init);
+    }
+}
+
+/// Rows where every argument is non-NULL.
+fn all_valid(args: &[ArrayRef], i: usize) -> bool {
+    args.iter().all(|a| a.is_valid(i))
+}
+
+struct Count {
+    counts: Vec<i64>,
+}
+
+impl Accumulator for Count {
+    fn update(&mut self, groups: &[u32], args: &[ArrayRef], n: usize) -> Result<()> {
+        grow(&mut self.counts, n, 0);
+        if args.iter().all(|a| a.null_count() == 0) {
+            for &g in groups {
+                self.counts[g as usize] += 1;
+            }
+        } else {
+            for (i, &g) in groups.iter().enumerate() {
+                if all_valid(args, i) {
+                    self.counts[g as usize] += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+    fn merge(&mut self, groups: &[u32], states: &[ArrayRef], n: usize) -> Result<()> {
+        grow(&mut self.counts, n, 0);
+        let c = states[0].as_primitive::<Int64Type>();
+        for (i, &g) in groups.iter().enumerate() {
+            self.counts[g as usize] += c.value(i);
+        }
+        Ok(())
+    }
+    fn state(&mut self, n: usize) -> Result<Vec<ArrayRef>> {
+        Ok(vec![self.evaluate(n)?])
+    }
+    fn evaluate(&mut self, n: usize) -> Result<ArrayRef> {
+        grow(&mut self.counts, n, 0);
+        Ok(Arc::new(Int64Array::from(std::mem::take(&mut self.counts))))
+    }
+    fn state_types(&self) -> Vec<DataType> {
+        vec![DataType::Int64]
+    }
+}
+
+struct SumI64 {
+    sums: Vec<i64>,
+    seen: Vec<bool>,
+}
+
+impl SumI64 {
+    fn add(&mut self, groups: &[u32], v: &ArrayRef, n: usize) -> Result<()> {
+        grow(&mut self.sums, n, 0);
+        grow(&mut self.seen, n, false);
+        let v = cast(v, &DataType::Int64)?;
+        let v = v.as_primitive::<Int64Type>();
+        for (i, &g) in groups.iter().enumerate() {
+            if v.is_valid(i) {
+                let g = g as usize;
+                self.sums[g] = self.sums[g].wrapping_add(v.value(i));
+                self.seen[g] = true;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Accumulator for SumI64 {
+    fn update(&mut self, groups: &[u32], args: &[ArrayRef], n: usize) -> Result<()> {
+        self.add(groups, &args[0], n)
+    }
+    fn merge(&mut self, groups: &[u32], states: &[ArrayRef], n: usize) -> Result<()> {
+        self.add(groups, &states[0], n)
+    }
+    fn state(&mut self, n: usize) -> Result<Vec<ArrayRef>> {
+        Ok(vec![self.evaluate(n)?])
+    }
+    fn evaluate(&mut self, n: usize) -> Result<ArrayRef> {
+        grow(&mut self.sums, n, 0);
+        grow(&mut self.seen, n, false);
+        let out: Int64Array = self
+            .sums
+            .iter()
+            .zip(&self.seen)
+            .map(|(s, seen)| seen.then_some(*s))
+            .collect();
+        self.sums.clear();
+        self.seen.clear();
+        Ok(Arc::new(out))
+    }
+    fn state_types(&self) -> Vec<DataType> {
+        vec![DataType::Int64]
+    }
+}
+
+struct SumF64 {
+    sums: Vec<f64>,
+    seen: Vec<bool>,
+}
+
+impl SumF64 {
+    fn add(&mut self, groups: &[u32], v: &ArrayRef, n: usize) -> Result<()> {
+        grow(&mut self.sums, n, 0.0);
+        grow(&mut self.seen, n, false);
+        let v = cast(v, &DataType::Float64)?;
+        let v = v.as_primitive::<Float64Type>();
+        for (i, &g) in groups.iter().enumerate() {
+            if v.is_valid(i) {
+                self.sums[g as usize] += v.value(i);
+                self.seen[g as usize] = true;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Accumulator for SumF64 {
+    fn update(&mut self, groups: &[u32], args: &[ArrayRef], n: usize) -> Result<()> {
+        self.add(groups, &args[0], n)
+    }
+    fn merge(&mut self, groups: &[u32], states: &[ArrayRef], n: usize) -> Result<()> {
+        self.add(groups, &states[0], n)
+    }
+    fn state(&mut self, n: usize) -> Result<Vec<ArrayRef>> {
+        Ok(vec![self.evaluate(n)?])
+    }
+    fn evaluate(&mut self, n: usize) -> Result<ArrayRef> {
+        grow(&mut self.sums, n, 0.0);
+        grow(&mut self.seen, n, false);
+        let out: Float64Array = self
+            .sums
+            .iter()
+            .zip(&self.seen)
+            .map(|(s, seen)| seen.then_some(*s))
+            .collect();
+        self.sums.clear();
+        self.seen.clear();
+        Ok(Arc::new(out))
+    }
+    fn state_types(&self) -> Vec<DataType> {
+        vec![DataType::Float64]
+    }
+}
+
+struct SumDecimal {
+    sums: Vec<i128>,
+    seen: Vec<bool>,
+    precision: u8,
+    scale: i8,
+}
+
+impl SumDecimal {
+    fn add(&mut self, groups: &[u32], v: &ArrayRef, n: usize) -> Result<()> {
+        grow(&mut self.sums, n, 0);
+        grow(&mut self.seen, n, false);
+        let v = cast(v, &DataType::Decimal128(38, self.scale))?;
+        let v = v.as_primitive::<Decimal128Type>();
+        for (i, &g) in groups.iter().enumerate() {
+            if v.is_valid(i) {
+                self.sums[g as usize] = self.sums[g as usize].wrapping_add(v.value(i));
+                self.seen[g as usize] = true;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Accumulator for SumDecimal {
+    fn update(&mut self, groups: &[u32], args: &[ArrayRef], n: usize) -> Result<()> {
+        self.add(groups, &args[0], n)
+    }
+    fn merge(&mut self, groups: &[u32], states: &[ArrayRef], n: usize) -> Result<()> {
+        self.add(groups, &states[0], n)
+    }
+    fn state(&mut self, n: usize) -> Result<Vec<ArrayRef>> {
+        Ok(vec![self.evaluate(n)?])
+    }
+    fn evaluate(&mut self, n: usize) -> Result<ArrayRef> {
+        grow(&mut self.sums, n, 0);
+        grow(&mut self.seen, n, false);
+        let out: Decimal128Array = self
+            .sums
+            .iter()
+            .zip(&self.seen)
+            .map(|(s, seen)| seen.then_some(*s))
+            .collect();
+        self.sums.clear();
+        self.seen.clear();
+        Ok(Arc::new(
+            out.with_precision_and_scale(self.precision, self.scale)?,
+        ))
+    }
+    fn state_types(&self) -> Vec<DataType> {
+        vec![DataType::Decimal128(self.precision, self.scale)]
+    }
+}
+
+struct AvgF64 {
+    sums: Vec<f64>,
+    counts: Vec<i64>,
+}
+
+impl Accumulator for AvgF64 {
+    fn update(&mut self, groups: &[u32], args: &[ArrayRef], n: usize) -> Result<()> {
+        grow(&mut self.sums, n, 0.0);
+        grow(&mut self.counts, n, 0);
+        let v = cast(&args[0], &DataType::Float64)?;
+        let v = v.as_primitive::<Float64Type>();
+        for (i, &g) in groups.iter().enumerate() {
+            if v.is_valid(i) {
+                self.sums[g as usize] += v.value(i);
+                self.counts[g as usize] += 1;
+            }
+        }
+        Ok(())
+    }
+    fn merge(&mut self, groups: &[u32], states: &[ArrayRef], n: usize) -> Result<()> {
+        grow(&mut self.sums, n, 0.0);
+        grow(&mut self.counts, n, 0);
+        let s = states[0].as_primitive::<Float64Type>();
+        let c = states[1].as_primitive::<Int64Type>();
+        for (i, &g) in groups.iter().enumerate() {
+            self.sums[g as usize] += s.value(i);
+            self.counts[g as usize] += c.value(i);
+        }
+        Ok(())
+    }
+    fn state(&mut self, n: usize) -> Result<Vec<ArrayRef>> {
+        grow(&mut self.sums, n, 0.0);
+        grow(&mut self.counts, n, 0);
+        let s = Float64Array::from(std::mem::take(&mut self.sums));
+        let c = Int64Array::from(std::mem::take(&mut self.counts));
+        Ok(vec![Arc::new(s), Arc::new(c)])
+    }
+    fn evaluate(&mut self, n: usize) -> Result<ArrayRef> {
+        grow(&mut self.sums, n, 0.0);
+        grow(&mut self.counts, n, 0);
+        let out: Float64Array = self
+            .sums
+            .iter()
+            .zip(&self.counts)
+            .map(|(s, c)| (*c > 0).then(|| s / *c as f64))
+            .collect();
+        self.sums.clear();
+        self.counts.clear();
+        Ok(Arc::new(out))
+    }
+    fn state_types(&self) -> Vec<DataType> {
+        vec![DataType::Float64, DataType::Int64]
+    }
+}
+
+struct AvgDecimal {
+    sums: Vec<i128>,
+    counts: Vec<i64>,
+    precision: u8,
+    scale: i8,
+    input_scale: i8,
+}
+
+impl Accumulator for AvgDecimal {
+    fn update(&mut self, groups: &[u32], args: &[ArrayRef], n: usize) -> Result<()> {
+        grow(&mut self.sums, n, 0);
+        grow(&mut self.counts, n, 0);
+        let v = cast(&args[0], &DataType::Decimal128(38, self.input_scale))?;
+        let v = v.as_primitive::<Decimal128Type>();
+        for (i, &g) in groups.iter().enumerate() {
+            if v.is_valid(i) {
+                self.sums[g as usize] += v.value(i);
+                self.counts[g as usize] += 1;
+            }
+        }
+        Ok(())
+    }
+    fn merge(&mut self, groups: &[u32], states: &[ArrayRef], n: usize) -> Result<()> {
+        grow(&mut self.sums, n, 0);
+        grow(&mut self.counts, n, 0);
+        let s = states[0].as_primitive::<Decimal128Type>();
+        let c = states[1].as_primitive::<Int64Type>();
+        for (i, &g) in groups.iter().enumerate() {
+            self.sums[g as usize] += s.value(i);
+            self.counts[g as usize] += c.value(i);
+        }
+        Ok(())
+    }
+    fn state(&mut self, n: usize) -> Result<Vec<ArrayRef>> {
+        grow(&mut self.sums, n, 0);
+        grow(&mut self.counts, n, 0);
+        let s = Decimal128Array::from(std::mem::take(&mut self.sums))
+            .with_precision_and_scale(38, self.input_scale)?;
+        let c = Int64Array::from(std::mem::take(&mut self.counts));
+        Ok(vec![Arc::new(s), Arc::new(c)])
+    }
+    fn evaluate(&mut self, n: usize) -> Result<ArrayRef> {
+        grow(&mut self.sums, n, 0);
+        grow(&mut self.counts, n, 0);
+        let shift = 10i128.pow((self.scale - self.input_scale).max(0) as u32);
+        let out: Decimal128Array = self
+            .sums
+            .iter()
+            .zip(&self.counts)
+            .map(|(s, c)| {
+                (*c > 0).then(|| {
+                    let num = s * shift;
+                    let q = num / *c as i128;
+                    let r = num % *c as i128;
+                    // Round half away from zero.
+                    if (r.abs() * 2) >= *c as i128 {
+                        q + num.signum()
+                    } else {
+                        q
+                    }
+                })
+            })
+            .collect();
+        self.sums.clear();
+        self.counts.clear();
+        Ok(Arc::new(
+            out.with_precision_and_scale(self.precision, self.scale)?,
+        ))
+    }
+    fn state_types(&self) -> Vec<DataType> {
+        vec![DataType::Decimal128(38, self.input_scale), DataType::Int64]
+    }
+}
+
+/// min, max and scalar-subquery values for any orderable type: values are
+/// kept in arrow's row format, whose byte order is the SQL order.
+struct MinMax {
+    converter: RowConverter,
+    best: Vec<Option<Vec<u8>>>,
+    counts: Vec<i64>,
+    func: AggFunc,
+    data_type: DataType,
+}
+
+impl MinMax {
+    fn new(data_type: DataType, func: AggFunc) -> Result<Self> {
+        Ok(MinMax {
+            converter: RowConverter::new(vec![SortField::new(data_type.clone())])?,
+            best: vec![],
+            counts: vec![],
+            func,
+            data_type,
+        })
+    }
+
+    fn add(
+        &mut self,
+        groups: &[u32],
+        v: &ArrayRef,
+        counts: Option<&Int64Array>,
+        n: usize,
+    ) -> Result<()> {
+        grow(&mut self.best, n, None);
+        grow(&mut self.counts, n, 0);
+        let rows: Rows = self.converter.convert_columns(std::slice::from_ref(v))?;
+        for (i, &g) in groups.iter().enumerate() {
+            let g = g as usize;
+            if self.func == AggFunc::SingleValue {
+                self.counts[g] += counts.map(|c| c.value(i)).unwrap_or(1);
+                if self.counts[g] > 1 {
+                    return Err(SharkError::exec(
+                        "Scalar subquery returned more than one row",
+                    ));
+                }
+            }
+            if v.is_null(i) {
+                continue;
+            }
+            let row = rows.row(i);
+            let better = match &self.best[g] {
+                None => true,
+                Some(cur) => match self.func {
+                    AggFunc::Min => row.as_ref() < cur.as_slice(),
+                    AggFunc::Max => row.as_ref() > cur.as_slice(),
+                    _ => false,
+                },
+            };
+            if better {
+                self.best[g] = Some(row.as_ref().to_vec());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Accumulator for MinMax {
+    fn update(&mut self, groups: &[u32], args: &[ArrayRef], n: usize) -> Result<()> {
+        self.add(groups, &args[0], None, n)
+    }
+    fn merge(&mut self, groups: &[u32], states: &[ArrayRef], n: usize) -> Result<()> {
+        let counts = states.get(1).map(|c| c.as_primitive::<Int64Type>().clone());
+        self.add(groups, &states[0], counts.as_ref(), n)
+    }
+    fn state(&mut self, n: usize) -> Result<Vec<ArrayRef>> {
+        let counts = {
+            grow(&mut self.counts, n, 0);
+            Int64Array::from(self.counts.clone())
+        };
+        let v = self.evaluate(n)?;
+        Ok(vec![v, Arc::new(counts)])
+    }
+    fn evaluate(&mut self, n: usize) -> Result<ArrayRef> {
+        grow(&mut self.best, n, None);
+        let parser = self.converter.parser();
+        // NULL groups: take a NULL value's encoding.
+        let null_row = self
+            .converter
+            .convert_columns(&[new_null_array(&self.data_type, 1)])?;
+        let rows: Vec<arrow_row::Row> = self
+            .best
+            .iter()
+            .map(|b| match b {
+                Some(bytes) => parser.parse(bytes),
+                None => null_row.row(0),
+            })
+            .collect();
+        let mut cols = self.converter.convert_rows(rows)?;
+        self.best.clear();
+        self.counts.clear();
+        Ok(cols.remove(0))
+    }
+    fn state_types(&self) -> Vec<DataType> {
+        vec![self.data_type.clone(), DataType::Int64]
+    }
+}
+
+/// Welford's online variance, merged with Chan's formula.
+struct Variance {
+    func: AggFunc,
+    n: Vec<f64>,
+    mean: Vec<f64>,
+    m2: Vec<f64>,
+}
+
+impl Variance {
+    fn combine(&mut self, g: usize, n2: f64, mean2: f64, m2_2: f64) {
+        let n1 = self.n[g];
+        if n2 == 0.0 {
+            return;
+        }
+        let n = n1 + n2;
+        let delta = mean2 - self.mean[g];
+        self.mean[g] += delta * n2 / n;
+        self.m2[g] += m2_2 + delta * delta * n1 * n2 / n;
+        self.n[g] = n;
+    }
+}
+
+impl Accumulator for Variance {
+    fn update(&mut self, groups: &[u32], args: &[ArrayRef], n: usize) -> Result<()> {
+        grow(&mut self.n, n, 0.0);
+        grow(&mut self.mean, n, 0.0);
+        grow(&mut self.m2, n, 0.0);
+        let v = cast(&args[0], &DataType::Float64)?;
+        let v = v.as_primitive::<Float64Type>();
+        for (i, &g) in groups.iter().enumerate() {
+            if v.is_valid(i) {
+                self.combine(g as usize, 1.0, v.value(i), 0.0);
+            }
+        }
+        Ok(())
+    }
+    fn merge(&mut self, groups: &[u32], states: &[ArrayRef], n: usize) -> Result<()> {
+        grow(&mut self.n, n, 0.0);
+        grow(&mut self.mean, n, 0.0);
+        grow(&mut self.m2, n, 0.0);
+        let (c, m, q) = (
+            states[0].as_primitive::<Float64Type>(),
+            states[1].as_primitive::<Float64Type>(),
+            states[2].as_primitive::<Float64Type>(),
+        );
+        for (i, &g) in groups.iter().enumerate() {
+            self.combine(g as usize, c.value(i), m.value(i), q.value(i));
+        }
+        Ok(())
+    }
+    fn state(&mut self, n: usize) -> Result<Vec<ArrayRef>> {
+        grow(&mut self.n, n, 0.0);
+        grow(&mut self.mean, n, 0.0);
+        grow(&mut self.m2, n, 0.0);
+        Ok(vec![
+            Arc::new(Float64Array::from(std::mem::take(&mut self.n))),
+            Arc::new(Float64Array::from(std::mem::take(&mut self.mean))),
+            Arc::new(Float64Array::from(std::mem::take(&mut self.m2))),
+        ])
+    }
+    fn evaluate(&mut self, n: usize) -> Result<ArrayRef> {
+        grow(&mut self.n, n, 0.0);
+        grow(&mut self.m2, n, 0.0);
+        let out: Float64Array = self
+            .n
+            .iter()
+            .zip(&self.m2)
+            .map(|(&c, &m2)| match self.func {
+                AggFunc::VarPop => (c > 0.0).then(|| m2 / c),
+                AggFunc::StddevPop => (c > 0.0).then(|| (m2 / c).sqrt()),
+                AggFunc::VarSamp => (c > 1.0).then(|| m2 / (c - 1.0)),
+                _ => (c > 1.0).then(|| (m2 / (c - 1.0)).sqrt()),
+            })
+            .collect();
+        self.n.clear();
+        self.mean.clear();
+        self.m2.clear();
+        Ok(Arc::new(out))
+    }
+    fn state_types(&self) -> Vec<DataType> {
+        vec![DataType::Float64; 3]
+    }
+}
+
+/// `agg(DISTINCT args)`: forwards each group's first occurrence of a value.
+/// Runs in a single phase (rows are shuffled by group first).
+struct Distinct {
+    inner: Box<dyn Accumulator>,
+    seen: Vec<HashSet<Vec<u8>>>,
+}
+
+impl Accumulator for Distinct {
+    fn update(&mut self, groups: &[u32], args: &[ArrayRef], n: usize) -> Result<()> {
+        if self.seen.len() < n {
+            self.seen.resize_with(n, HashSet::new);
+        }
+        let fields: Vec<SortField> = args
+            .iter()
+            .map(|a| SortField::new(a.data_type().clone()))
+            .collect();
+        let converter = RowConverter::new(fields)?;
+        let rows = converter.convert_columns(args)?;
+        let mut keep_idx = Vec::new();
+        let mut keep_groups = Vec::new();
+        for (i, &g) in groups.iter().enumerate() {
+            if !all_valid(args, i) {
+                continue;
+            }
+            if self.seen[g as usize].insert(rows.row(i).as_ref().to_vec()) {
+                keep_idx.push(i as u32);
+                keep_groups.push(g);
+            }
+        }
+        if keep_idx.is_empty() {
+            return self.inner.update(
+                &[],
+                &args.iter().map(|a| a.slice(0, 0)).collect::<Vec<_>>(),
+                n,
+            );
+        }
+        let idx = UInt32Array::from(keep_idx);
+        let taken: Vec<ArrayRef> = args
+            .iter()
+            .map(|a| arrow::compute::take(a, &idx, None))
+            .collect::<std::result::Result<_, _>>()?;
+        self.inner.update(&keep_groups, &taken, n)
+    }
+    fn merge(&mut self, _: &[u32], _: &[ArrayRef], _: usize) -> Result<()> {
+        Err(SharkError::exec("DISTINCT aggregates run in one phase"))
+    }
+    fn state(&mut self, _: usize) -> Result<Vec<ArrayRef>> {
+        Err(SharkError::exec("DISTINCT aggregates run in one phase"))
+    }
+    fn evaluate(&mut self, n: usize) -> Result<ArrayRef> {
+        self.seen.clear();
+        self.inner.evaluate(n)
+    }
+    fn state_types(&self) -> Vec<DataType> {
+        vec![]
+    }
+}

@@ -1,0 +1,378 @@
+//! Hash aggregation: partial aggregation in each input partition, a shuffle
+//! of the partial states by group key, and a final merge (Spark's and
+//! Shark's plan). Group keys are arrow-row encoded bytes in a hash map;
+//! aggregates keep typed per-group state (see `accumulator.rs`).
+
+use super::accumulator::{self, Accumulator};
+use super::exchange::{fail, hash_exchange, single_partition};
+use crate::batch::Batch;
+use crate::error::{Result, SharkError};
+use crate::expr::{evaluate, Expr};
+use crate::plan::AggExpr;
+use crate::table::BATCH_ROWS;
+use arrow::array::ArrayRef;
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use arrow::record_batch::{RecordBatch, RecordBatchOptions};
+use arrow_row::{RowConverter, Rows, SortField};
+use rdd::{Rdd, TaskContext};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Maps group keys to dense group indices.
+struct GroupTable {
+    converter: Option<RowConverter>,
+    map: HashMap<Box<[u8]>, u32, foldhash::fast::FixedState>,
+    keys: Option<Rows>,
+    groups: usize,
+    key_bytes: usize,
+}
+
+impl GroupTable {
+    fn new(key_types: &[DataType]) -> Result<Self> {
+        if key_types.is_empty() {
+            // No GROUP BY: exactly one group, even over no rows.
+            return Ok(GroupTable {
+                converter: None,
+                map: HashMap::default(),
+                keys: None,
+                groups: 1,
+                key_bytes: 0,
+            });
+        }
+        let converter = RowConverter::new(
+            key_types
+                .iter()
+                .map(|t| SortField::new(t.clone()))
+                .collect(),
+        )?;
+        let keys = converter.empty_rows(1024, 16 * 1024);
+        Ok(GroupTable {
+            converter: Some(converter),
+            map: HashMap::default(),
+            keys: Some(keys),
+            groups: 0,
+            key_bytes: 0,
+        })
+    }
+
+    fn group_ids(&mut self, key_cols: &[ArrayRef], rows: usize) -> Result<Vec<u32>> {
+        let Some(converter) = &self.converter else {
+            return Ok(vec![0; rows]);
+        };
+        let encoded = converter.convert_columns(key_cols)?;
+        let keys = self.keys.as_mut().expect("keys with converter");
+        let mut ids = Vec::with_capacity(rows);
+        for row in encoded.iter() {
+            let bytes = row.as_ref();
+            let id = match self.map.get(bytes) {
+                Some(&id) => id,
+                None => {
+                    let id = self.groups as u32;
+                    self.map.insert(bytes.into(), id);
+                    keys.push(row);
+                    self.groups += 1;
+                    self.key_bytes += bytes.len() * 2 + 48;
+                    id
+                }
+            };
+            ids.push(id);
+        }
+        Ok(ids)
+    }
+
+    fn key_columns(&mut self) -> Result<Vec<ArrayRef>> {
+        match (&self.converter, &self.keys) {
+            (Some(c), Some(k)) => Ok(c.convert_rows(k.iter())?),
+            _ => Ok(vec![]),
+        }
+    }
+}
+
+/// Which rows the aggregator consumes and what it emits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Mode {
+    /// Raw rows in, partial states out.
+    Partial,
+    /// Partial states in, final values out.
+    Final,
+    /// Raw rows in, final values out (DISTINCT aggregates).
+    Single,
+}
+
+struct Aggregator {
+    mode: Mode,
+    group: Vec<Expr>,
+    aggs: Vec<AggExpr>,
+    table: GroupTable,
+    accs: Vec<Box<dyn Accumulator>>,
+    key_types: Vec<DataType>,
+    out_schema: SchemaRef,
+    state_offsets: Vec<usize>,
+}
+
+impl Aggregator {
+    fn new(
+        mode: Mode,
+        group: &[Expr],
+        aggs: &[AggExpr],
+        key_types: Vec<DataType>,
+        out_schema: SchemaRef,
+    ) -> Result<Self> {
+        let accs: Vec<Box<dyn Accumulator>> = aggs
+            .iter()
+            .map(accumulator::create)
+            .collect::<Result<_>>()?;
+        let mut offsets = Vec::new();
+        let mut at = key_types.len();
+        for a in &accs {
+            offsets.push(at);
+            at += a.state_types().len();
+        }
+        Ok(Aggregator {
+            mode,
+            group: group.to_vec(),
+            aggs: aggs.to_vec(),
+            table: GroupTable::new(&key_types)?,
+            accs,
+            key_types,
+            out_schema,
+            state_offsets: offsets,
+        })
+    }
+
+    fn consume(&mut self, batch: &RecordBatch) -> Result<()> {
+        let rows = batch.num_rows();
+        if rows == 0 {
+            return Ok(());
+        }
+        let keys: Vec<ArrayRef> = match self.mode {
+            Mode::Final => batch.columns()[..self.key_types.len()].to_vec(),
+            _ => self
+                .group
+                .iter()
+                .map(|g| evaluate(g, batch))
+                .collect::<Result<_>>()?,
+        };
+        let ids = self.table.group_ids(&keys, rows)?;
+        let n = self.table.groups;
+        for (j, acc) in self.accs.iter_mut().enumerate() {
+            match self.mode {
+                Mode::Final => {
+                    let width = acc.state_types().len();
+                    let off = self.state_offsets[j];
+                    acc.merge(&ids, &batch.columns()[off..off + width], n)?;
+                }
+                _ => {
+                    let args: Vec<ArrayRef> = self.aggs[j]
+                        .args
+                        .iter()
+                        .map(|a| evaluate(a, batch))
+                        .collect::<Result<_>>()?;
+                    acc.update(&ids, &args, n)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn memory(&self) -> usize {
+        self.table.key_bytes + self.table.groups * 16 * self.accs.len().max(1)
+    }
+
+    /// Emits every group and resets (a partial aggregator can flush early).
+    fn finish(&mut self) -> Result<Vec<RecordBatch>> {
+        let n = self.table.groups;
+        let mut columns = self.table.key_columns()?;
+        for acc in self.accs.iter_mut() {
+            match self.mode {
+                Mode::Partial => columns.extend(acc.state(n)?),
+                _ => columns.push(acc.evaluate(n)?),
+            }
+        }
+        let schema = match self.mode {
+            Mode::Partial => state_schema(&self.key_types, &self.accs),
+            _ => self.out_schema.clone(),
+        };
+        let columns = columns
+            .into_iter()
+            .zip(schema.fields())
+            .map(|(c, f)| crate::expr::cast::hive_cast(&c, f.data_type()))
+            .collect::<Result<Vec<_>>>()?;
+        let batch = RecordBatch::try_new_with_options(
+            schema,
+            columns,
+            &RecordBatchOptions::new().with_row_count(Some(n)),
+        )?;
+        self.table = GroupTable::new(&self.key_types)?;
+        if self.mode == Mode::Partial && self.key_types.is_empty() {
+            // Keep "one group" semantics for the next flush.
+        }
+        let mut out = Vec::new();
+        let mut offset = 0;
+        while offset < n {
+            let len = BATCH_ROWS.min(n - offset);
+            out.push(batch.slice(offset, len));
+            offset += len;
+        }
+        Ok(out)
+    }
+}
+
+fn state_schema(key_types: &[DataType], accs: &[Box<dyn Accumulator>]) -> SchemaRef {
+    let mut fields: Vec<Field> = key_types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Field::new(format!("_g{i}"), t.clone(), true))
+        .collect();
+    for (j, a) in accs.iter().enumerate() {
+        for (k, t) in a.state_types().into_iter().enumerate() {
+            fields.push(Field::new(format!("_s{j}_{k}"), t, true));
+        }
+    }
+    Arc::new(Schema::new(fields))
+}
+
+/// Runs an aggregator over a partition, flushing partial results early
+/// when the task's memory budget is reached.
+fn run(
+    mode: Mode,
+    group: Vec<Expr>,
+    aggs: Vec<AggExpr>,
+    key_types: Vec<DataType>,
+    out_schema: SchemaRef,
+    tc: Arc<TaskContext>,
+    input: rdd::BoxIter<Batch>,
+) -> rdd::BoxIter<Batch> {
+    let mut agg = match Aggregator::new(mode, &group, &aggs, key_types, out_schema) {
+        Ok(a) => a,
+        Err(e) => return fail(&tc, e),
+    };
+    let budget = tc.execution_budget();
+    let mut input = input;
+    let mut done = false;
+    let mut ready: std::collections::VecDeque<RecordBatch> = Default::default();
+    Box::new(std::iter::from_fn(move || loop {
+        if let Some(b) = ready.pop_front() {
+            return Some(Batch(b));
+        }
+        if done {
+            return None;
+        }
+        match input.next() {
+            Some(Batch(b)) => {
+                if let Err(e) = agg.consume(&b) {
+                    tc.fail(e.into());
+                    done = true;
+                    continue;
+                }
+                let used = agg.memory();
+                tc.metrics.note_memory(used as u64);
+                if used > budget {
+                    if mode == Mode::Partial {
+                        match agg.finish() {
+                            Ok(bs) => ready.extend(bs),
+                            Err(e) => {
+                                tc.fail(e.into());
+                                done = true;
+                            }
+                        }
+                    } else {
+                        tc.fail(
+                            SharkError::exec(format!(
+                                "aggregation needs more than its memory budget of {} MB per task; raise shark.memory.execution",
+                                budget >> 20
+                            ))
+                            .into(),
+                        );
+                        done = true;
+                    }
+                }
+            }
+            None => {
+                done = true;
+                if tc.has_failed() {
+                    return None;
+                }
+                match agg.finish() {
+                    Ok(bs) => ready.extend(
+                        bs.into_iter()
+                            .filter(|b| b.num_rows() > 0 || mode != Mode::Partial),
+                    ),
+                    Err(e) => tc.fail(e.into()),
+                }
+            }
+        }
+    }))
+}
+
+/// The physical aggregation of `input` (see module docs).
+pub(crate) fn aggregate(
+    input: &Rdd<Batch>,
+    group: Vec<Expr>,
+    aggs: Vec<AggExpr>,
+    out_schema: SchemaRef,
+    partitions: usize,
+) -> Result<Rdd<Batch>> {
+    let key_types: Vec<DataType> = group.iter().map(|g| g.data_type()).collect();
+    let ng = group.len();
+    if aggs.iter().any(|a| a.distinct) {
+        let shuffled = if ng == 0 {
+            single_partition(input)
+        } else {
+            hash_exchange(input, group.clone(), partitions)
+        };
+        return Ok(
+            shuffled.map_partitions_with_context(false, move |_, tc, it| {
+                run(
+                    Mode::Single,
+                    group.clone(),
+                    aggs.clone(),
+                    key_types.clone(),
+                    out_schema.clone(),
+                    tc.clone(),
+                    it,
+                )
+            }),
+        );
+    }
+    let (g1, a1, k1, s1) = (
+        group.clone(),
+        aggs.clone(),
+        key_types.clone(),
+        out_schema.clone(),
+    );
+    let partial = input.map_partitions_with_context(false, move |_, tc, it| {
+        run(
+            Mode::Partial,
+            g1.clone(),
+            a1.clone(),
+            k1.clone(),
+            s1.clone(),
+            tc.clone(),
+            it,
+        )
+    });
+    let shuffled = if ng == 0 {
+        single_partition(&partial)
+    } else {
+        let keys: Vec<Expr> = key_types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Expr::column(i, format!("_g{i}"), t.clone()))
+            .collect();
+        hash_exchange(&partial, keys, partitions)
+    };
+    Ok(
+        shuffled.map_partitions_with_context(false, move |_, tc, it| {
+            run(
+                Mode::Final,
+                group.clone(),
+                aggs.clone(),
+                key_types.clone(),
+                out_schema.clone(),
+                tc.clone(),
+                it,
+            )
+        }),
+    )
+}

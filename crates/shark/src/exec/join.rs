@@ -1,0 +1,463 @@
+//! Hash joins. The build side is gathered into one batch with a hash table
+//! on its arrow-row encoded keys; probe batches stream past it. A small
+//! build side is broadcast to every probe partition (Hive's map join);
+//! otherwise both sides are shuffled by key and joined partition by
+//! partition. Joins without keys treat every build row as a candidate.
+
+use super::exchange::{fail, hash_exchange};
+use crate::batch::Batch;
+use crate::error::{Result, SharkError};
+use crate::expr::{evaluate_predicate, Expr};
+use crate::plan::JoinKind;
+use crate::table::BATCH_ROWS;
+use arrow::array::*;
+use arrow::compute::{concat_batches, take};
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::{RecordBatch, RecordBatchOptions};
+use arrow_row::{RowConverter, SortField};
+use rdd::{Rdd, TaskContext};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What the join does once the probe side is known to be the left input
+/// (right joins are run as left joins with the sides swapped).
+#[derive(Clone)]
+pub(crate) struct JoinSpec {
+    pub kind: JoinKind,
+    pub probe_keys: Vec<Expr>,
+    pub build_keys: Vec<Expr>,
+    /// Over the output layout (left columns, then right columns).
+    pub filter: Option<Expr>,
+    pub null_safe: bool,
+    pub null_aware: bool,
+    /// The probe side is the query's right input.
+    pub swapped: bool,
+    pub probe_schema: SchemaRef,
+    pub build_schema: SchemaRef,
+    pub out_schema: SchemaRef,
+}
+
+/// The build side: all rows in one batch, with a key → rows index.
+pub(crate) struct JoinTable {
+    batch: RecordBatch,
+    map: HashMap<Box<[u8]>, Vec<u32>, foldhash::fast::FixedState>,
+    keyless: bool,
+    has_null_key: bool,
+}
+
+impl JoinTable {
+    pub fn build(batches: Vec<RecordBatch>, spec: &JoinSpec) -> Result<JoinTable> {
+        let batch = if batches.is_empty() {
+            RecordBatch::new_empty(spec.build_schema.clone())
+        } else {
+            let conformed: Vec<RecordBatch> = batches
+                .into_iter()
+                .map(|b| {
+                    RecordBatch::try_new_with_options(
+                        spec.build_schema.clone(),
+                        b.columns().to_vec(),
+                        &RecordBatchOptions::new().with_row_count(Some(b.num_rows())),
+                    )
+                })
+                .collect::<std::result::Result<_, _>>()?;
+            concat_batches(&spec.build_schema, &conformed)?
+        };
+        let mut map: HashMap<Box<[u8]>, Vec<u32>, foldhash::fast::FixedState> = HashMap::default();
+        let keyless = spec.build_keys.is_empty();
+        let mut has_null_key = false;
+        if !keyless && batch.num_rows() > 0 {
+            let cols: Vec<ArrayRef> = spec
+                .build_keys
+                .iter()
+                .map(|k| crate::expr::evaluate(k, &batch))
+                .collect::<Result<_>>()?;
+            let converter = RowConverter::new(
+                cols.iter()
+                    .map(|c| SortField::new(c.data_type().clone()))
+                    .collect(),
+            )?;
+            let rows = converter.convert_columns(&cols)?;
+            for i in 0..batch.num_rows() {
+                if !spec.null_safe && cols.iter().any(|c| c.is_null(i)) {
+                    has_null_key = true;
+                    continue;
+                }
+                map.entry(rows.row(i).as_ref().into())
+                    .or_default()
+                    .push(i as u32);
+            }
+        }
+        Ok(JoinTable {
+            batch,
+            map,
+            keyless,
+            has_null_key,
+        })
+    }
+
+    fn rows(&self) -> usize {
+        self.batch.num_rows()
+    }
+}
+
+/// Joins one probe batch against the table. `matched` records build rows
+/// that found a partner (for full joins).
+fn probe(
+    table: &JoinTable,
+    spec: &JoinSpec,
+    probe: &RecordBatch,
+    matched: Option<&mut Vec<bool>>,
+) -> Result<Vec<RecordBatch>> {
+    let n = probe.num_rows();
+    // Candidate pairs.
+    let mut pi: Vec<u32> = Vec::new();
+    let mut bi: Vec<u32> = Vec::new();
+    let mut null_probe = vec![false; n];
+    if table.keyless {
+        for i in 0..n as u32 {
+            for j in 0..table.rows() as u32 {
+                pi.push(i);
+                bi.push(j);
+            }
+        }
+    } else {
+        let cols: Vec<ArrayRef> = spec
+            .probe_keys
+            .iter()
+            .map(|k| crate::expr::evaluate(k, probe))
+            .collect::<Result<_>>()?;
+        let converter = RowConverter::new(
+            cols.iter()
+                .map(|c| SortField::new(c.data_type().clone()))
+                .collect(),
+        )?;
+        let rows = converter.convert_columns(&cols)?;
+        for i in 0..n {
+            if !spec.null_safe && cols.iter().any(|c| c.is_null(i)) {
+                null_probe[i] = true;
+                continue;
+            }
+            if let Some(list) = table.map.get(rows.row(i).as_ref()) {
+                for &j in list {
+                    pi.push(i as u32);
+                    bi.push(j);
+                }
+            }
+        }
+    }
+    // The residual filter decides which candidates match.
+    if let Some(f) = &spec.filter {
+        if !pi.is_empty() {
+            let combined = assemble(
+                probe,
+                &table.batch,
+                &pi,
+                &bi.iter().map(|&j| Some(j)).collect::<Vec<_>>(),
+                spec,
+                true,
+            )?;
+            let keep = evaluate_predicate(f, &combined)?;
+            let (mut pi2, mut bi2) = (Vec::new(), Vec::new());
+            for k in 0..pi.len() {
+                if keep.value(k) {
+                    pi2.push(pi[k]);
+                    bi2.push(bi[k]);
+                }
+            }
+            pi = pi2;
+            bi = bi2;
+        }
+    }
+    let mut has_match = vec![false; n];
+    for &i in &pi {
+        has_match[i as usize] = true;
+    }
+    if let Some(m) = matched {
+        for &j in &bi {
+            m[j as usize] = true;
+        }
+    }
+    match spec.kind {
+        JoinKind::LeftSemi => {
+            let keep: Vec<u32> = (0..n as u32).filter(|&i| has_match[i as usize]).collect();
+            Ok(vec![take_rows(probe, &keep, &spec.out_schema)?])
+        }
+        JoinKind::LeftAnti => {
+            if spec.null_aware && table.has_null_key {
+                return Ok(vec![]);
+            }
+            let build_empty = table.rows() == 0;
+            let keep: Vec<u32> = (0..n as u32)
+                .filter(|&i| {
+                    !has_match[i as usize]
+                        && (!spec.null_aware || !null_probe[i as usize] || build_empty)
+                })
+                .collect();
+            Ok(vec![take_rows(probe, &keep, &spec.out_schema)?])
+        }
+        JoinKind::Inner | JoinKind::Cross => {
+            let b: Vec<Option<u32>> = bi.iter().map(|&j| Some(j)).collect();
+            chunked(probe, &table.batch, &pi, &b, spec)
+        }
+        JoinKind::Left | JoinKind::Right | JoinKind::Full => {
+            // Matches, plus unmatched probe rows with NULLs for the build side.
+            let mut p2 = Vec::with_capacity(pi.len());
+            let mut b2 = Vec::with_capacity(pi.len());
+            let mut k = 0;
+            for i in 0..n as u32 {
+                let start = k;
+                while k < pi.len() && pi[k] == i {
+                    p2.push(i);
+                    b2.push(Some(bi[k]));
+                    k += 1;
+                }
+                if k == start {
+                    p2.push(i);
+                    b2.push(None);
+                }
+            }
+            chunked(probe, &table.batch, &p2, &b2, spec)
+        }
+    }
+}
+
+fn take_rows(batch: &RecordBatch, rows: &[u32], schema: &SchemaRef) -> Result<RecordBatch> {
+    let idx = UInt32Array::from(rows.to_vec());
+    let cols: Vec<ArrayRef> = batch
+        .columns()
+        .iter()
+        .map(|c| take(c, &idx, None))
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(RecordBatch::try_new_with_options(
+        schema.clone(),
+        cols,
+        &RecordBatchOptions::new().with_row_count(Some(rows.len())),
+    )?)
+}
+
+fn chunked(
+    probe: &RecordBatch,
+    build: &RecordBatch,
+    pi: &[u32],
+    bi: &[Option<u32>],
+    spec: &JoinSpec,
+) -> Result<Vec<RecordBatch>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < pi.len() {
+        let end = (start + BATCH_ROWS).min(pi.len());
+        out.push(assemble(
+            probe,
+            build,
+            &pi[start..end],
+            &bi[start..end],
+            spec,
+            false,
+        )?);
+        start = end;
+    }
+    Ok(out)
+}
+
+/// Output rows from (probe row, build row or NULL) pairs, in the query's
+/// column order (left then right).
+fn assemble(
+    probe: &RecordBatch,
+    build: &RecordBatch,
+    pi: &[u32],
+    bi: &[Option<u32>],
+    spec: &JoinSpec,
+    for_filter: bool,
+) -> Result<RecordBatch> {
+    let p_idx = UInt32Array::from(pi.to_vec());
+    let b_idx: UInt32Array = bi.iter().copied().collect();
+    let p_cols: Vec<ArrayRef> = probe
+        .columns()
+        .iter()
+        .map(|c| take(c, &p_idx, None))
+        .collect::<std::result::Result<_, _>>()?;
+    let b_cols: Vec<ArrayRef> = build
+        .columns()
+        .iter()
+        .map(|c| take(c, &b_idx, None))
+        .collect::<std::result::Result<_, _>>()?;
+    let (mut cols, second) = if spec.swapped {
+        (b_cols, p_cols)
+    } else {
+        (p_cols, b_cols)
+    };
+    cols.extend(second);
+    let schema = if for_filter || matches!(spec.kind, JoinKind::LeftSemi | JoinKind::LeftAnti) {
+        let mut fields: Vec<arrow::datatypes::FieldRef> = Vec::new();
+        let (first, second) = if spec.swapped {
+            (&spec.build_schema, &spec.probe_schema)
+        } else {
+            (&spec.probe_schema, &spec.build_schema)
+        };
+        fields.extend(
+            first
+                .fields()
+                .iter()
+                .map(|f| Arc::new(f.as_ref().clone().with_nullable(true))),
+        );
+        fields.extend(
+            second
+                .fields()
+                .iter()
+                .map(|f| Arc::new(f.as_ref().clone().with_nullable(true))),
+        );
+        Arc::new(arrow::datatypes::Schema::new(fields))
+    } else {
+        spec.out_schema.clone()
+    };
+    Ok(RecordBatch::try_new_with_options(
+        schema,
+        cols,
+        &RecordBatchOptions::new().with_row_count(Some(pi.len())),
+    )?)
+}
+
+/// Rows of the build side nobody matched, with NULLs for the probe side.
+fn unmatched_build(
+    table: &JoinTable,
+    matched: &[bool],
+    spec: &JoinSpec,
+) -> Result<Vec<RecordBatch>> {
+    let rows: Vec<u32> = (0..table.rows() as u32)
+        .filter(|&j| !matched[j as usize])
+        .collect();
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let b_idx = UInt32Array::from(rows.clone());
+    let nulls: UInt32Array = rows.iter().map(|_| None::<u32>).collect();
+    let empty_probe = RecordBatch::new_empty(spec.probe_schema.clone());
+    let p_cols: Vec<ArrayRef> = empty_probe
+        .columns()
+        .iter()
+        .map(|c| {
+            let one = arrow::array::new_null_array(c.data_type(), 1);
+            take(&one, &nulls, None)
+        })
+        .collect::<std::result::Result<_, _>>()?;
+    let b_cols: Vec<ArrayRef> = table
+        .batch
+        .columns()
+        .iter()
+        .map(|c| take(c, &b_idx, None))
+        .collect::<std::result::Result<_, _>>()?;
+    let (mut cols, second) = if spec.swapped {
+        (b_cols, p_cols)
+    } else {
+        (p_cols, b_cols)
+    };
+    cols.extend(second);
+    Ok(vec![RecordBatch::try_new_with_options(
+        spec.out_schema.clone(),
+        cols,
+        &RecordBatchOptions::new().with_row_count(Some(rows.len())),
+    )?])
+}
+
+/// Streams probe batches through a shared table.
+fn probe_stream(
+    table: Arc<JoinTable>,
+    spec: JoinSpec,
+    input: rdd::BoxIter<Batch>,
+    tc: Arc<TaskContext>,
+    emit_unmatched: bool,
+) -> rdd::BoxIter<Batch> {
+    let mut matched = vec![false; if emit_unmatched { table.rows() } else { 0 }];
+    let mut input = input;
+    let mut ready: std::collections::VecDeque<RecordBatch> = Default::default();
+    let mut done = false;
+    Box::new(std::iter::from_fn(move || loop {
+        if let Some(b) = ready.pop_front() {
+            if b.num_rows() == 0 {
+                continue;
+            }
+            return Some(Batch(b));
+        }
+        if done {
+            return None;
+        }
+        match input.next() {
+            Some(Batch(b)) => {
+                match probe(&table, &spec, &b, emit_unmatched.then_some(&mut matched)) {
+                    Ok(bs) => ready.extend(bs),
+                    Err(e) => {
+                        tc.fail(e.into());
+                        done = true;
+                    }
+                }
+            }
+            None => {
+                done = true;
+                if emit_unmatched && !tc.has_failed() {
+                    match unmatched_build(&table, &matched, &spec) {
+                        Ok(bs) => ready.extend(bs),
+                        Err(e) => tc.fail(e.into()),
+                    }
+                }
+            }
+        }
+    }))
+}
+
+/// Broadcast hash join: the build side is collected once on the driver and
+/// shared by every probe task.
+pub(crate) fn broadcast_join(
+    probe: &Rdd<Batch>,
+    build: &Rdd<Batch>,
+    spec: JoinSpec,
+    dry_run: bool,
+) -> Result<Rdd<Batch>> {
+    if matches!(spec.kind, JoinKind::Full) {
+        return Err(SharkError::exec(
+            "a broadcast join cannot keep unmatched build rows",
+        ));
+    }
+    let batches: Vec<RecordBatch> = if dry_run {
+        vec![]
+    } else {
+        build.collect()?.into_iter().map(|b| b.0).collect()
+    };
+    let table = Arc::new(JoinTable::build(batches, &spec)?);
+    let shared = probe.context().broadcast(table);
+    Ok(probe.map_partitions_with_context(false, move |_, tc, it| {
+        let table = match shared.try_value() {
+            Ok(t) => (*t).clone(),
+            Err(e) => return fail(tc, SharkError::from(e)),
+        };
+        probe_stream(table, spec.clone(), it, tc.clone(), false)
+    }))
+}
+
+/// Shuffle hash join: both sides partitioned by key, then joined partition
+/// by partition (full and right joins emit unmatched build rows at the end).
+pub(crate) fn shuffle_join(
+    probe: &Rdd<Batch>,
+    build: &Rdd<Batch>,
+    spec: JoinSpec,
+    partitions: usize,
+) -> Result<Rdd<Batch>> {
+    if spec.probe_keys.is_empty() {
+        return Err(SharkError::exec("a shuffle join needs keys"));
+    }
+    let p = hash_exchange(probe, spec.probe_keys.clone(), partitions);
+    let b = hash_exchange(build, spec.build_keys.clone(), partitions);
+    let emit_unmatched = matches!(spec.kind, JoinKind::Full);
+    Ok(p.zip_partitions(&b, move |tc, probe_it, build_it| {
+        let batches: Vec<RecordBatch> = build_it.map(|b| b.0).collect();
+        match JoinTable::build(batches, &spec) {
+            Ok(t) => probe_stream(
+                Arc::new(t),
+                spec.clone(),
+                probe_it,
+                tc.clone(),
+                emit_unmatched,
+            ),
+            Err(e) => fail(tc, e),
+        }
+    })?)
+}

@@ -1,0 +1,230 @@
+//! Vectorized evaluation of resolved expressions over record batches.
+
+use super::{BinaryOp, Expr, LikeKind};
+use crate::error::{Result, SharkError};
+use crate::expr::cast::hive_cast;
+use crate::scalar::ScalarValue;
+use arrow::array::*;
+use arrow::compute::kernels::{boolean, cmp, numeric};
+use arrow::compute::{and_kleene, is_not_null, is_null, not, or_kleene};
+use arrow::datatypes::*;
+use arrow::record_batch::RecordBatch;
+use std::sync::Arc;
+
+/// Evaluates `expr` over `batch`, one value per row.
+pub fn evaluate(expr: &Expr, batch: &RecordBatch) -> Result<ArrayRef> {
+    eval(expr, batch, batch.num_rows())
+}
+
+/// Evaluates a predicate into a mask where NULL counts as false.
+pub fn evaluate_predicate(expr: &Expr, batch: &RecordBatch) -> Result<BooleanArray> {
+    let v = evaluate(expr, batch)?;
+    let b = v
+        .as_boolean_opt()
+        .ok_or_else(|| SharkError::exec(format!("predicate {expr} is not boolean")))?;
+    Ok(null_as_false(b))
+}
+
+/// A mask where NULL counts as false.
+pub fn null_as_false(b: &BooleanArray) -> BooleanArray {
+    if b.null_count() == 0 {
+        b.clone()
+    } else {
+        arrow::compute::prep_null_mask_filter(b)
+    }
+}
+
+fn eval(expr: &Expr, batch: &RecordBatch, n: usize) -> Result<ArrayRef> {
+    match expr {
+        Expr::Column { index, .. } => Ok(batch.column(*index).clone()),
+        Expr::Literal(v) => Ok(v.to_array(n)),
+        Expr::Binary {
+            op,
+            left,
+            right,
+            data_type,
+        } => {
+            let l = eval(left, batch, n)?;
+            let r = eval(right, batch, n)?;
+            binary(*op, &l, &r, data_type)
+        }
+        Expr::Not(e) => {
+            let v = eval(e, batch, n)?;
+            Ok(Arc::new(not(as_bool(&v)?)?))
+        }
+        Expr::Negative(e) => {
+            let v = eval(e, batch, n)?;
+            Ok(numeric::neg_wrapping(&v)?)
+        }
+        Expr::IsNull { expr, negated } => {
+            let v = eval(expr, batch, n)?;
+            Ok(Arc::new(if *negated {
+                is_not_null(&v)?
+            } else {
+                is_null(&v)?
+            }))
+        }
+        Expr::Cast { expr, to } => {
+            let v = eval(expr, batch, n)?;
+            hive_cast(&v, to)
+        }
+        Expr::Case {
+            branches,
+            else_expr,
+            data_type,
+        } => {
+            let mut result = match else_expr {
+                Some(e) => eval(e, batch, n)?,
+                None => new_null_array(data_type, n),
+            };
+            for (cond, value) in branches.iter().rev() {
+                let c = eval(cond, batch, n)?;
+                let mask = crate::expr::eval::null_as_false(as_bool(&c)?);
+                let v = eval(value, batch, n)?;
+                result = arrow::compute::kernels::zip::zip(&mask, &v, &result)?;
+            }
+            Ok(result)
+        }
+        Expr::InList {
+            expr,
+            list,
+            negated,
+        } => {
+            let v = eval(expr, batch, n)?;
+            // x IN (a, b) = x = a OR x = b, with SQL's NULL rules.
+            let mut acc: Option<BooleanArray> = None;
+            for item in list {
+                let i = eval(item, batch, n)?;
+                let eq = cmp::eq(&v, &i)?;
+                acc = Some(match acc {
+                    None => eq,
+                    Some(a) => or_kleene(&a, &eq)?,
+                });
+            }
+            let acc = acc.unwrap_or_else(|| BooleanArray::from(vec![false; n]));
+            Ok(Arc::new(if *negated { not(&acc)? } else { acc }))
+        }
+        Expr::Like {
+            expr,
+            pattern,
+            negated,
+            kind,
+        } => {
+            let v = eval(expr, batch, n)?;
+            let p = eval(pattern, batch, n)?;
+            let out = match kind {
+                LikeKind::Like => arrow::compute::kernels::comparison::like(&v, &p)?,
+                LikeKind::ILike => arrow::compute::kernels::comparison::ilike(&v, &p)?,
+                LikeKind::RLike => rlike(&v, &p, pattern)?,
+            };
+            Ok(Arc::new(if *negated { not(&out)? } else { out }))
+        }
+        Expr::Function { func, args, .. } => {
+            let values = args
+                .iter()
+                .map(|a| eval(a, batch, n))
+                .collect::<Result<Vec<_>>>()?;
+            (func.eval)(&values, n)
+        }
+    }
+}
+
+fn as_bool(a: &ArrayRef) -> Result<&BooleanArray> {
+    a.as_boolean_opt()
+        .ok_or_else(|| SharkError::exec(format!("expected a boolean, got {}", a.data_type())))
+}
+
+fn rlike(v: &ArrayRef, p: &ArrayRef, pattern: &Expr) -> Result<BooleanArray> {
+    let values = v.as_string::<i32>();
+    if let Expr::Literal(ScalarValue::Utf8(re)) = pattern {
+        let re = crate::functions::regex_cache(re)?;
+        return Ok(values.iter().map(|s| s.map(|s| re.is_match(s))).collect());
+    }
+    let pats = p.as_string::<i32>();
+    values
+        .iter()
+        .zip(pats.iter())
+        .map(|(s, p)| match (s, p) {
+            (Some(s), Some(p)) => Ok(Some(crate::functions::regex_cache(p)?.is_match(s))),
+            _ => Ok(None),
+        })
+        .collect()
+}
+
+/// Replaces zeros in a divisor by NULL (Hive: division by zero is NULL).
+fn null_zeros(r: &ArrayRef) -> Result<ArrayRef> {
+    let zero = ScalarValue::Int8(0).to_array(1);
+    let zero = hive_cast(&zero, r.data_type())?;
+    let is_zero = cmp::eq(r, &Scalar::new(zero))?;
+    Ok(arrow::compute::nullif(r, &is_zero)?)
+}
+
+fn binary(op: BinaryOp, l: &ArrayRef, r: &ArrayRef, out: &DataType) -> Result<ArrayRef> {
+    use BinaryOp::*;
+    let result: ArrayRef = match op {
+        Plus => numeric::add_wrapping(l, r)?,
+        Minus => numeric::sub_wrapping(l, r)?,
+        Multiply => {
+            if let (DataType::Decimal128(_, s1), DataType::Decimal128(_, s2)) =
+                (l.data_type(), r.data_type())
+            {
+                decimal_mul(l, r, *s1 + *s2)?
+            } else {
+                numeric::mul_wrapping(l, r)?
+            }
+        }
+        Divide => {
+            let l = hive_cast(l, &DataType::Float64)?;
+            let r = null_zeros(&hive_cast(r, &DataType::Float64)?)?;
+            numeric::div(&l, &r)?
+        }
+        IntDivide => {
+            let l = hive_cast(l, &DataType::Int64)?;
+            let r = null_zeros(&hive_cast(r, &DataType::Int64)?)?;
+            numeric::div(&l, &r)?
+        }
+        Modulo => {
+            let r = null_zeros(r)?;
+            numeric::rem(l, &r)?
+        }
+        Eq => Arc::new(cmp::eq(l, r)?),
+        NotEq => Arc::new(cmp::neq(l, r)?),
+        Lt => Arc::new(cmp::lt(l, r)?),
+        LtEq => Arc::new(cmp::lt_eq(l, r)?),
+        Gt => Arc::new(cmp::gt(l, r)?),
+        GtEq => Arc::new(cmp::gt_eq(l, r)?),
+        NullSafeEq => Arc::new(cmp::not_distinct(l, r)?),
+        And => Arc::new(and_kleene(as_bool(l)?, as_bool(r)?)?),
+        Or => Arc::new(or_kleene(as_bool(l)?, as_bool(r)?)?),
+        Concat => {
+            let l = hive_cast(l, &DataType::Utf8)?;
+            let r = hive_cast(r, &DataType::Utf8)?;
+            Arc::new(
+                arrow::compute::kernels::concat_elements::concat_elements_utf8(
+                    l.as_string::<i32>(),
+                    r.as_string::<i32>(),
+                )?,
+            )
+        }
+    };
+    let _ = boolean::is_null;
+    if result.data_type() != out {
+        return hive_cast(&result, out);
+    }
+    Ok(result)
+}
+
+/// Decimal product with scale `s1 + s2` (NULL on overflow).
+fn decimal_mul(l: &ArrayRef, r: &ArrayRef, scale: i8) -> Result<ArrayRef> {
+    let a = l.as_primitive::<Decimal128Type>();
+    let b = r.as_primitive::<Decimal128Type>();
+    let out: Decimal128Array = a
+        .iter()
+        .zip(b.iter())
+        .map(|(x, y)| match (x, y) {
+            (Some(x), Some(y)) => x.checked_mul(y),
+            _ => None,
+        })
+        .collect();
+    Ok(Arc::new(out.with_precision_and_scale(38, scale.min(38))?))
+}

@@ -1,0 +1,514 @@
+//! Date and time functions. TIMESTAMP is zone-less local time and the
+//! session runs in UTC, as Hive in the tests; formats are Java
+//! SimpleDateFormat patterns (`yyyy-MM-dd HH:mm:ss`).
+
+use super::{arity, i64_arg, str_arg, ScalarFunction};
+use crate::error::Result;
+use arrow::array::*;
+use arrow::datatypes::{DataType, Date32Type, TimestampMicrosecondType};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use std::sync::Arc;
+
+const DAY_MICROS: i64 = 86_400_000_000;
+
+fn epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")
+}
+
+/// Parses Hive's date and timestamp text forms.
+pub(crate) fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim_end();
+    for f in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d",
+    ] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(s, f) {
+            return Some(dt);
+        }
+        if f == "%Y-%m-%d" {
+            if let Ok(d) = NaiveDate::parse_from_str(s, f) {
+                return d.and_hms_opt(0, 0, 0);
+            }
+            // Hive's to_date('2024-01-31 extra') reads the leading date.
+            if s.len() > 10 && s.is_char_boundary(10) {
+                if let Ok(d) = NaiveDate::parse_from_str(&s[..10], f) {
+                    return d.and_hms_opt(0, 0, 0);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn micros_to_dt(m: i64) -> Option<NaiveDateTime> {
+    chrono::DateTime::from_timestamp(
+        m.div_euclid(1_000_000),
+        (m.rem_euclid(1_000_000) * 1000) as u32,
+    )
+    .map(|d| d.naive_utc())
+}
+
+fn dt_to_micros(dt: NaiveDateTime) -> i64 {
+    dt.and_utc().timestamp_micros()
+}
+
+fn days_to_date(d: i32) -> Option<NaiveDate> {
+    epoch().checked_add_signed(chrono::Duration::days(d as i64))
+}
+
+fn date_to_days(d: NaiveDate) -> i32 {
+    (d - epoch()).num_days() as i32
+}
+
+/// Any date, timestamp or string column as date-times.
+fn datetimes(a: &ArrayRef) -> Vec<Option<NaiveDateTime>> {
+    match a.data_type() {
+        DataType::Timestamp(_, _) => {
+            let a = arrow::compute::cast(a, &crate::types::TIMESTAMP).expect("timestamp cast");
+            a.as_primitive::<TimestampMicrosecondType>()
+                .iter()
+                .map(|v| v.and_then(micros_to_dt))
+                .collect()
+        }
+        DataType::Date32 => a
+            .as_primitive::<Date32Type>()
+            .iter()
+            .map(|v| {
+                v.and_then(days_to_date)
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+            })
+            .collect(),
+        DataType::Utf8 => str_arg(a)
+            .iter()
+            .map(|v| v.and_then(parse_datetime))
+            .collect(),
+        _ => vec![None; a.len()],
+    }
+}
+
+fn dates(a: &ArrayRef) -> Vec<Option<NaiveDate>> {
+    datetimes(a)
+        .into_iter()
+        .map(|v| v.map(|d| d.date()))
+        .collect()
+}
+
+fn temporal_args(
+    a: &[DataType],
+    min: usize,
+    max: usize,
+    rest: DataType,
+) -> std::result::Result<Vec<DataType>, String> {
+    arity(a, min, max)?;
+    Ok(a.iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if i == 0 {
+                match t {
+                    DataType::Date32 | DataType::Timestamp(_, _) | DataType::Utf8 => t.clone(),
+                    _ => DataType::Utf8,
+                }
+            } else {
+                rest.clone()
+            }
+        })
+        .collect())
+}
+
+fn date_array(v: impl Iterator<Item = Option<NaiveDate>>) -> ArrayRef {
+    let out: Date32Array = v.map(|d| d.map(date_to_days)).collect();
+    Arc::new(out)
+}
+
+fn int_field(args: &[ArrayRef], f: impl Fn(&NaiveDateTime) -> i32) -> Result<ArrayRef> {
+    let out: Int32Array = datetimes(&args[0])
+        .into_iter()
+        .map(|v| v.map(|d| f(&d)))
+        .collect();
+    Ok(Arc::new(out))
+}
+
+/// Translates a Java SimpleDateFormat pattern into a chrono format string.
+pub(crate) fn java_format(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\'' {
+            let mut j = i + 1;
+            while j < chars.len() && chars[j] != '\'' {
+                out.push(chars[j]);
+                j += 1;
+            }
+            if j == i + 1 {
+                out.push('\'');
+            }
+            i = j + 1;
+            continue;
+        }
+        let mut run = 1;
+        while i + run < chars.len() && chars[i + run] == c {
+            run += 1;
+        }
+        let spec = match (c, run) {
+            ('y', 2) => "%y".to_string(),
+            ('y', _) => "%Y".to_string(),
+            ('M', 1) => "%-m".to_string(),
+            ('M', 2) => "%m".to_string(),
+            ('M', 3) => "%b".to_string(),
+            ('M', _) => "%B".to_string(),
+            ('d', 1) => "%-d".to_string(),
+            ('d', _) => "%d".to_string(),
+            ('H', 1) => "%-H".to_string(),
+            ('H', _) => "%H".to_string(),
+            ('h', 1) => "%-I".to_string(),
+            ('h', _) => "%I".to_string(),
+            ('m', 1) => "%-M".to_string(),
+            ('m', _) => "%M".to_string(),
+            ('s', 1) => "%-S".to_string(),
+            ('s', _) => "%S".to_string(),
+            ('S', n) => format!("%{}f", n.min(9)),
+            ('a', _) => "%p".to_string(),
+            ('E', 1..=3) => "%a".to_string(),
+            ('E', _) => "%A".to_string(),
+            ('D', _) => "%j".to_string(),
+            ('u', _) => "%u".to_string(),
+            ('%', _) => "%%".repeat(run),
+            (other, n) => other.to_string().repeat(n),
+        };
+        out.push_str(&spec);
+        i += run;
+    }
+    out
+}
+
+fn format_dt(dt: &NaiveDateTime, pattern: &str) -> Option<String> {
+    use std::fmt::Write;
+    let mut s = String::new();
+    write!(s, "{}", dt.format(&java_format(pattern))).ok()?;
+    Some(s)
+}
+
+fn now_micros() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
+
+pub(super) static FUNCTIONS: &[ScalarFunction] = &[
+    ScalarFunction {
+        name: "current_date",
+        coerce: |a| {
+            arity(a, 0, 0)?;
+            Ok(vec![])
+        },
+        return_type: |_| DataType::Date32,
+        eval: |_, n| {
+            Ok(Arc::new(Date32Array::from_value(
+                (now_micros().div_euclid(DAY_MICROS)) as i32,
+                n,
+            )))
+        },
+        deterministic: false,
+    },
+    ScalarFunction {
+        name: "current_timestamp",
+        coerce: |a| {
+            arity(a, 0, 0)?;
+            Ok(vec![])
+        },
+        return_type: |_| crate::types::TIMESTAMP,
+        eval: |_, n| {
+            Ok(Arc::new(TimestampMicrosecondArray::from_value(
+                now_micros(),
+                n,
+            )))
+        },
+        deterministic: false,
+    },
+    ScalarFunction {
+        name: "unix_timestamp",
+        coerce: |a| temporal_args(a, 0, 2, DataType::Utf8),
+        return_type: |_| DataType::Int64,
+        eval: |args, n| {
+            if args.is_empty() {
+                return Ok(Arc::new(Int64Array::from_value(
+                    now_micros().div_euclid(1_000_000),
+                    n,
+                )));
+            }
+            let values: Vec<Option<NaiveDateTime>> = match (args[0].data_type(), args.get(1)) {
+                (DataType::Utf8, Some(fmt)) => {
+                    let (s, f) = (str_arg(&args[0]), str_arg(fmt));
+                    (0..n)
+                        .map(|i| {
+                            if s.is_null(i) || f.is_null(i) {
+                                return None;
+                            }
+                            let fmt = java_format(f.value(i));
+                            NaiveDateTime::parse_from_str(s.value(i), &fmt)
+                                .ok()
+                                .or_else(|| {
+                                    NaiveDate::parse_from_str(s.value(i), &fmt)
+                                        .ok()
+                                        .and_then(|d| d.and_hms_opt(0, 0, 0))
+                                })
+                        })
+                        .collect()
+                }
+                _ => datetimes(&args[0]),
+            };
+            let out: Int64Array = values
+                .into_iter()
+                .map(|v| v.map(|d| d.and_utc().timestamp()))
+                .collect();
+            Ok(Arc::new(out))
+        },
+        deterministic: false,
+    },
+    ScalarFunction {
+        name: "from_unixtime",
+        coerce: |a| {
+            arity(a, 1, 2)?;
+            let mut t = vec![DataType::Int64];
+            if a.len() == 2 {
+                t.push(DataType::Utf8);
+            }
+            Ok(t)
+        },
+        return_type: |_| DataType::Utf8,
+        eval: |args, n| {
+            let secs = i64_arg(&args[0]);
+            let fmt = args.get(1).map(str_arg);
+            let out: StringArray = (0..n)
+                .map(|i| {
+                    if secs.is_null(i) || fmt.is_some_and(|f| f.is_null(i)) {
+                        return None;
+                    }
+                    let dt = micros_to_dt(secs.value(i).checked_mul(1_000_000)?)?;
+                    format_dt(
+                        &dt,
+                        fmt.map(|f| f.value(i)).unwrap_or("yyyy-MM-dd HH:mm:ss"),
+                    )
+                })
+                .collect();
+            Ok(Arc::new(out))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "to_date",
+        coerce: |a| temporal_args(a, 1, 1, DataType::Null),
+        return_type: |_| DataType::Date32,
+        eval: |args, _| Ok(date_array(dates(&args[0]).into_iter())),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "year",
+        coerce: |a| temporal_args(a, 1, 1, DataType::Null),
+        return_type: |_| DataType::Int32,
+        eval: |args, _| int_field(args, |d| d.year()),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "quarter",
+        coerce: |a| temporal_args(a, 1, 1, DataType::Null),
+        return_type: |_| DataType::Int32,
+        eval: |args, _| int_field(args, |d| (d.month() as i32 - 1) / 3 + 1),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "month",
+        coerce: |a| temporal_args(a, 1, 1, DataType::Null),
+        return_type: |_| DataType::Int32,
+        eval: |args, _| int_field(args, |d| d.month() as i32),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "day",
+        coerce: |a| temporal_args(a, 1, 1, DataType::Null),
+        return_type: |_| DataType::Int32,
+        eval: |args, _| int_field(args, |d| d.day() as i32),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "hour",
+        coerce: |a| temporal_args(a, 1, 1, DataType::Null),
+        return_type: |_| DataType::Int32,
+        eval: |args, _| int_field(args, |d| d.hour() as i32),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "minute",
+        coerce: |a| temporal_args(a, 1, 1, DataType::Null),
+        return_type: |_| DataType::Int32,
+        eval: |args, _| int_field(args, |d| d.minute() as i32),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "second",
+        coerce: |a| temporal_args(a, 1, 1, DataType::Null),
+        return_type: |_| DataType::Int32,
+        eval: |args, _| int_field(args, |d| d.second() as i32),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "weekofyear",
+        coerce: |a| temporal_args(a, 1, 1, DataType::Null),
+        return_type: |_| DataType::Int32,
+        eval: |args, _| int_field(args, |d| d.iso_week().week() as i32),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "dayofweek",
+        coerce: |a| temporal_args(a, 1, 1, DataType::Null),
+        return_type: |_| DataType::Int32,
+        eval: |args, _| int_field(args, |d| d.weekday().num_days_from_sunday() as i32 + 1),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "datediff",
+        coerce: |a| {
+            arity(a, 2, 2)?;
+            Ok(a.iter()
+                .map(|t| match t {
+                    DataType::Date32 | DataType::Timestamp(_, _) | DataType::Utf8 => t.clone(),
+                    _ => DataType::Utf8,
+                })
+                .collect())
+        },
+        return_type: |_| DataType::Int32,
+        eval: |args, _| {
+            let (a, b) = (dates(&args[0]), dates(&args[1]));
+            let out: Int32Array = a
+                .into_iter()
+                .zip(b)
+                .map(|(x, y)| Some((x? - y?).num_days() as i32))
+                .collect();
+            Ok(Arc::new(out))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "date_add",
+        coerce: |a| temporal_args(a, 2, 2, DataType::Int64),
+        return_type: |_| DataType::Date32,
+        eval: |args, _| shift_days(args, 1),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "date_sub",
+        coerce: |a| temporal_args(a, 2, 2, DataType::Int64),
+        return_type: |_| DataType::Date32,
+        eval: |args, _| shift_days(args, -1),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "add_months",
+        coerce: |a| temporal_args(a, 2, 2, DataType::Int64),
+        return_type: |_| DataType::Date32,
+        eval: |args, _| {
+            let k = i64_arg(&args[1]);
+            Ok(date_array(dates(&args[0]).into_iter().zip(k.iter()).map(
+                |(d, k)| {
+                    let (d, k) = (d?, k?);
+                    let total = d.year() as i64 * 12 + d.month0() as i64 + k;
+                    let (y, m) = (total.div_euclid(12) as i32, total.rem_euclid(12) as u32 + 1);
+                    let last = last_day_of(y, m)?;
+                    // Hive: the last day of a month maps to the last day of the target month.
+                    let day =
+                        if d.day() >= last.day() || Some(d) == last_day_of(d.year(), d.month()) {
+                            last.day()
+                        } else {
+                            d.day()
+                        };
+                    NaiveDate::from_ymd_opt(y, m, day)
+                },
+            )))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "last_day",
+        coerce: |a| temporal_args(a, 1, 1, DataType::Null),
+        return_type: |_| DataType::Date32,
+        eval: |args, _| {
+            Ok(date_array(
+                dates(&args[0])
+                    .into_iter()
+                    .map(|d| d.and_then(|d| last_day_of(d.year(), d.month()))),
+            ))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "date_format",
+        coerce: |a| temporal_args(a, 2, 2, DataType::Utf8),
+        return_type: |_| DataType::Utf8,
+        eval: |args, n| {
+            let values = datetimes(&args[0]);
+            let f = str_arg(&args[1]);
+            let out: StringArray = (0..n)
+                .map(|i| format_dt(values[i].as_ref()?, f.is_valid(i).then(|| f.value(i))?))
+                .collect();
+            Ok(Arc::new(out))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "trunc",
+        coerce: |a| temporal_args(a, 2, 2, DataType::Utf8),
+        return_type: |_| DataType::Date32,
+        eval: |args, n| {
+            let values = dates(&args[0]);
+            let f = str_arg(&args[1]);
+            Ok(date_array((0..n).map(|i| {
+                let d = values[i]?;
+                match f
+                    .is_valid(i)
+                    .then(|| f.value(i).to_ascii_uppercase())?
+                    .as_str()
+                {
+                    "MM" | "MON" | "MONTH" => NaiveDate::from_ymd_opt(d.year(), d.month(), 1),
+                    "YYYY" | "YY" | "YEAR" => NaiveDate::from_ymd_opt(d.year(), 1, 1),
+                    "Q" | "QUARTER" => {
+                        NaiveDate::from_ymd_opt(d.year(), (d.month0() / 3) * 3 + 1, 1)
+                    }
+                    "WEEK" | "W" => d.checked_sub_signed(chrono::Duration::days(
+                        d.weekday().num_days_from_monday() as i64,
+                    )),
+                    _ => None,
+                }
+            })))
+        },
+        deterministic: true,
+    },
+];
+
+fn last_day_of(y: i32, m: u32) -> Option<NaiveDate> {
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()
+}
+
+fn shift_days(args: &[ArrayRef], sign: i64) -> Result<ArrayRef> {
+    let k = i64_arg(&args[1]);
+    Ok(date_array(dates(&args[0]).into_iter().zip(k.iter()).map(
+        |(d, k)| d?.checked_add_signed(chrono::Duration::days(sign * k?)),
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn java_patterns_translate() {
+        assert_eq!(java_format("yyyy-MM-dd HH:mm:ss"), "%Y-%m-%d %H:%M:%S");
+        assert_eq!(java_format("yyyyMMdd'T'HH"), "%Y%m%dT%H");
+        assert_eq!(java_format("MMM d, yyyy"), "%b %-d, %Y");
+        let dt = parse_datetime("2024-03-05 07:08:09").unwrap();
+        assert_eq!(format_dt(&dt, "dd/MM/yy H:mm").unwrap(), "05/03/24 7:08");
+        assert_eq!(last_day_of(2024, 2).unwrap().to_string(), "2024-02-29");
+    }
+}

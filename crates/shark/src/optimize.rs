@@ -1,0 +1,446 @@
+//! Rule-based rewrites of logical plans: constant folding, predicate
+//! pushdown (through projections, into joins — turning WHERE equalities of
+//! comma joins into join keys — and into scans), and column pruning so
+//! scans read only the columns a query uses.
+
+use crate::error::Result;
+use crate::expr::{BinaryOp, Expr};
+use crate::plan::{JoinKind, LogicalPlan};
+use crate::scalar::ScalarValue;
+use arrow::record_batch::{RecordBatch, RecordBatchOptions};
+use std::sync::Arc;
+
+/// Applies every rule.
+pub fn optimize(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
+    let plan = fold_plan(plan)?;
+    let plan = push_filters(plan)?;
+    let width = plan.schema().fields().len();
+    let (plan, _) = crate::prune::prune(plan, &(0..width).collect::<Vec<_>>())?;
+    Ok(plan)
+}
+
+/// Evaluates constant subexpressions once.
+pub fn fold(e: Expr) -> Expr {
+    e.transform(&mut |x| {
+        if matches!(x, Expr::Literal(_)) || !x.is_constant() {
+            return simplify(x);
+        }
+        let one = RecordBatch::try_new_with_options(
+            Arc::new(arrow::datatypes::Schema::empty()),
+            vec![],
+            &RecordBatchOptions::new().with_row_count(Some(1)),
+        )
+        .expect("empty batch");
+        match crate::expr::evaluate(&x, &one).and_then(|a| ScalarValue::from_array(a.as_ref(), 0)) {
+            Ok(v) if v.is_null() => {
+                let t = x.data_type();
+                if t == arrow::datatypes::DataType::Null {
+                    Expr::Literal(ScalarValue::Null)
+                } else {
+                    Expr::Cast {
+                        expr: Box::new(Expr::Literal(ScalarValue::Null)),
+                        to: t,
+                    }
+                }
+            }
+            Ok(v) if v.data_type() == x.data_type() => Expr::Literal(v),
+            _ => x,
+        }
+    })
+}
+
+fn simplify(e: Expr) -> Expr {
+    match e {
+        Expr::Binary {
+            op: BinaryOp::And,
+            left,
+            right,
+            data_type,
+        } => match (&*left, &*right) {
+            (Expr::Literal(ScalarValue::Boolean(true)), _) => *right,
+            (_, Expr::Literal(ScalarValue::Boolean(true))) => *left,
+            (Expr::Literal(ScalarValue::Boolean(false)), _)
+            | (_, Expr::Literal(ScalarValue::Boolean(false))) => {
+                Expr::Literal(ScalarValue::Boolean(false))
+            }
+            _ => Expr::Binary {
+                op: BinaryOp::And,
+                left,
+                right,
+                data_type,
+            },
+        },
+        Expr::Binary {
+            op: BinaryOp::Or,
+            left,
+            right,
+            data_type,
+        } => match (&*left, &*right) {
+            (Expr::Literal(ScalarValue::Boolean(false)), _) => *right,
+            (_, Expr::Literal(ScalarValue::Boolean(false))) => *left,
+            (Expr::Literal(ScalarValue::Boolean(true)), _)
+            | (_, Expr::Literal(ScalarValue::Boolean(true))) => {
+                Expr::Literal(ScalarValue::Boolean(true))
+            }
+            _ => Expr::Binary {
+                op: BinaryOp::Or,
+                left,
+                right,
+                data_type,
+            },
+        },
+        other => other,
+    }
+}
+
+fn fold_plan(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
+    let plan = map_inputs(plan, &mut |p| fold_plan(p))?;
+    Ok(match plan.as_ref() {
+        LogicalPlan::Filter { input, predicate } => {
+            let p = fold(predicate.clone());
+            match &p {
+                Expr::Literal(ScalarValue::Boolean(true)) => input.clone(),
+                Expr::Literal(ScalarValue::Boolean(false)) | Expr::Literal(ScalarValue::Null) => {
+                    Arc::new(LogicalPlan::Empty {
+                        schema: input.schema(),
+                    })
+                }
+                Expr::Cast { expr, .. } if matches!(**expr, Expr::Literal(ScalarValue::Null)) => {
+                    Arc::new(LogicalPlan::Empty {
+                        schema: input.schema(),
+                    })
+                }
+                _ => Arc::new(LogicalPlan::Filter {
+                    input: input.clone(),
+                    predicate: p,
+                }),
+            }
+        }
+        LogicalPlan::Project {
+            input,
+            exprs,
+            schema,
+        } => Arc::new(LogicalPlan::Project {
+            input: input.clone(),
+            exprs: exprs.iter().cloned().map(fold).collect(),
+            schema: schema.clone(),
+        }),
+        LogicalPlan::Limit { fetch: 0, .. } | LogicalPlan::Sort { fetch: Some(0), .. } => {
+            Arc::new(LogicalPlan::Empty {
+                schema: plan.schema(),
+            })
+        }
+        _ => plan,
+    })
+}
+
+/// Rebuilds a plan with each input replaced by `f(input)`.
+pub fn map_inputs(
+    plan: Arc<LogicalPlan>,
+    f: &mut dyn FnMut(Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>>,
+) -> Result<Arc<LogicalPlan>> {
+    Ok(match plan.as_ref() {
+        LogicalPlan::Scan { .. } | LogicalPlan::OneRow | LogicalPlan::Empty { .. } => plan,
+        LogicalPlan::Filter { input, predicate } => Arc::new(LogicalPlan::Filter {
+            input: f(input.clone())?,
+            predicate: predicate.clone(),
+        }),
+        LogicalPlan::Project {
+            input,
+            exprs,
+            schema,
+        } => Arc::new(LogicalPlan::Project {
+            input: f(input.clone())?,
+            exprs: exprs.clone(),
+            schema: schema.clone(),
+        }),
+        LogicalPlan::Aggregate {
+            input,
+            group,
+            aggs,
+            schema,
+        } => Arc::new(LogicalPlan::Aggregate {
+            input: f(input.clone())?,
+            group: group.clone(),
+            aggs: aggs.clone(),
+            schema: schema.clone(),
+        }),
+        LogicalPlan::Join {
+            left,
+            right,
+            kind,
+            on,
+            filter,
+            null_safe,
+            null_aware,
+            broadcast_hint,
+            schema,
+        } => Arc::new(LogicalPlan::Join {
+            left: f(left.clone())?,
+            right: f(right.clone())?,
+            kind: *kind,
+            on: on.clone(),
+            filter: filter.clone(),
+            null_safe: *null_safe,
+            null_aware: *null_aware,
+            broadcast_hint: *broadcast_hint,
+            schema: schema.clone(),
+        }),
+        LogicalPlan::Sort { input, keys, fetch } => Arc::new(LogicalPlan::Sort {
+            input: f(input.clone())?,
+            keys: keys.clone(),
+            fetch: *fetch,
+        }),
+        LogicalPlan::Limit { input, fetch } => Arc::new(LogicalPlan::Limit {
+            input: f(input.clone())?,
+            fetch: *fetch,
+        }),
+        LogicalPlan::Union { inputs, schema } => Arc::new(LogicalPlan::Union {
+            inputs: inputs.iter().map(|i| f(i.clone())).collect::<Result<_>>()?,
+            schema: schema.clone(),
+        }),
+        LogicalPlan::Distribute { input, keys } => Arc::new(LogicalPlan::Distribute {
+            input: f(input.clone())?,
+            keys: keys.clone(),
+        }),
+        LogicalPlan::LocalSort { input, keys } => Arc::new(LogicalPlan::LocalSort {
+            input: f(input.clone())?,
+            keys: keys.clone(),
+        }),
+    })
+}
+
+fn deterministic(e: &Expr) -> bool {
+    match e {
+        Expr::Function { func, args, .. } => func.deterministic && args.iter().all(deterministic),
+        other => other.children().iter().all(|c| deterministic(c)),
+    }
+}
+
+fn filter_over(input: Arc<LogicalPlan>, preds: Vec<Expr>) -> Arc<LogicalPlan> {
+    if preds.is_empty() {
+        input
+    } else {
+        Arc::new(LogicalPlan::Filter {
+            input,
+            predicate: Expr::and_all(preds),
+        })
+    }
+}
+
+/// Pushes filters as far down as they can go.
+fn push_filters(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
+    match plan.as_ref() {
+        LogicalPlan::Filter { input, predicate } => {
+            let preds = predicate.clone().conjuncts();
+            push_into(input.clone(), preds)
+        }
+        _ => map_inputs(plan, &mut |p| push_filters(p)),
+    }
+}
+
+/// Places `preds` (over `plan`'s output) at or below `plan`.
+fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan>> {
+    match plan.as_ref() {
+        LogicalPlan::Filter { input, predicate } => {
+            let mut all = predicate.clone().conjuncts();
+            all.extend(preds);
+            push_into(input.clone(), all)
+        }
+        LogicalPlan::Project {
+            input,
+            exprs,
+            schema,
+        } => {
+            // Rewrite through the projection when deterministic.
+            let (mut down, mut keep) = (Vec::new(), Vec::new());
+            for p in preds {
+                if deterministic(&p) && exprs.iter().all(deterministic) {
+                    down.push(p.transform(&mut |e| match e {
+                        Expr::Column { index, .. } => exprs[index].clone(),
+                        other => other,
+                    }));
+                } else {
+                    keep.push(p);
+                }
+            }
+            let input = push_into(input.clone(), down)?;
+            Ok(filter_over(
+                Arc::new(LogicalPlan::Project {
+                    input,
+                    exprs: exprs.clone(),
+                    schema: schema.clone(),
+                }),
+                keep,
+            ))
+        }
+        LogicalPlan::Join {
+            left,
+            right,
+            kind,
+            on,
+            filter,
+            null_safe,
+            null_aware,
+            broadcast_hint,
+            schema,
+        } => {
+            let lw = left.schema().fields().len();
+            let (mut to_left, mut to_right, mut keep) = (Vec::new(), Vec::new(), Vec::new());
+            let mut on = on.clone();
+            let mut join_filter: Vec<Expr> =
+                filter.clone().map(|f| f.conjuncts()).unwrap_or_default();
+            let mut kind = *kind;
+            for p in preds {
+                let mut cols = Vec::new();
+                p.columns(&mut cols);
+                let left_only = !cols.is_empty() && cols.iter().all(|&c| c < lw);
+                let right_only = !cols.is_empty() && cols.iter().all(|&c| c >= lw);
+                let inner_like = matches!(kind, JoinKind::Inner | JoinKind::Cross);
+                if left_only
+                    && matches!(
+                        kind,
+                        JoinKind::Inner
+                            | JoinKind::Cross
+                            | JoinKind::Left
+                            | JoinKind::LeftSemi
+                            | JoinKind::LeftAnti
+                    )
+                    && deterministic(&p)
+                {
+                    to_left.push(p);
+                } else if right_only
+                    && matches!(kind, JoinKind::Inner | JoinKind::Cross | JoinKind::Right)
+                    && deterministic(&p)
+                {
+                    to_right.push(p.remap_columns(&|c| c - lw));
+                } else if inner_like && deterministic(&p) {
+                    match crate::analyze::split_equi(&p, lw) {
+                        Some(pair) => on.push(pair),
+                        None => join_filter.push(p),
+                    }
+                } else {
+                    keep.push(p);
+                }
+            }
+            if kind == JoinKind::Cross && !on.is_empty() {
+                kind = JoinKind::Inner;
+            }
+            // Join-filter conjuncts over one side of an inner join go down too.
+            if matches!(kind, JoinKind::Inner | JoinKind::Cross) {
+                let mut rest = Vec::new();
+                for p in join_filter {
+                    let mut cols = Vec::new();
+                    p.columns(&mut cols);
+                    if !cols.is_empty() && cols.iter().all(|&c| c < lw) && deterministic(&p) {
+                        to_left.push(p);
+                    } else if !cols.is_empty() && cols.iter().all(|&c| c >= lw) && deterministic(&p)
+                    {
+                        to_right.push(p.remap_columns(&|c| c - lw));
+                    } else {
+                        match crate::analyze::split_equi(&p, lw) {
+                            Some(pair) => on.push(pair),
+                            None => rest.push(p),
+                        }
+                    }
+                }
+                join_filter = rest;
+                if kind == JoinKind::Cross && !on.is_empty() {
+                    kind = JoinKind::Inner;
+                }
+            }
+            let left = push_into(left.clone(), to_left)?;
+            let right = push_into(right.clone(), to_right)?;
+            let joined = Arc::new(LogicalPlan::Join {
+                left,
+                right,
+                kind,
+                on,
+                filter: (!join_filter.is_empty()).then(|| Expr::and_all(join_filter)),
+                null_safe: *null_safe,
+                null_aware: *null_aware,
+                broadcast_hint: *broadcast_hint,
+                schema: schema.clone(),
+            });
+            Ok(filter_over(joined, keep))
+        }
+        LogicalPlan::Aggregate {
+            input,
+            group,
+            aggs,
+            schema,
+        } => {
+            // Predicates on group columns only filter the input first.
+            let ng = group.len();
+            let (mut down, mut keep) = (Vec::new(), Vec::new());
+            for p in preds {
+                let mut cols = Vec::new();
+                p.columns(&mut cols);
+                if !cols.is_empty()
+                    && cols.iter().all(|&c| c < ng)
+                    && deterministic(&p)
+                    && group.iter().all(deterministic)
+                {
+                    down.push(p.transform(&mut |e| match e {
+                        Expr::Column { index, .. } => group[index].clone(),
+                        other => other,
+                    }));
+                } else {
+                    keep.push(p);
+                }
+            }
+            let input = push_into(input.clone(), down)?;
+            Ok(filter_over(
+                Arc::new(LogicalPlan::Aggregate {
+                    input,
+                    group: group.clone(),
+                    aggs: aggs.clone(),
+                    schema: schema.clone(),
+                }),
+                keep,
+            ))
+        }
+        LogicalPlan::Union { inputs, schema } => {
+            let inputs = inputs
+                .iter()
+                .map(|i| push_into(i.clone(), preds.clone()))
+                .collect::<Result<_>>()?;
+            Ok(Arc::new(LogicalPlan::Union {
+                inputs,
+                schema: schema.clone(),
+            }))
+        }
+        LogicalPlan::Scan {
+            table,
+            source,
+            projection,
+            filters,
+            schema,
+        } => {
+            // The scan may skip data with them; the filter stays above.
+            let mut f = filters.clone();
+            for p in &preds {
+                let mapped = match projection {
+                    Some(proj) => p.clone().remap_columns(&|c| proj[c]),
+                    None => p.clone(),
+                };
+                if !f.contains(&mapped) {
+                    f.push(mapped);
+                }
+            }
+            let scan = Arc::new(LogicalPlan::Scan {
+                table: table.clone(),
+                source: source.clone(),
+                projection: projection.clone(),
+                filters: f,
+                schema: schema.clone(),
+            });
+            Ok(filter_over(scan, preds))
+        }
+        LogicalPlan::Empty { .. } => Ok(plan),
+        _ => {
+            let inner = map_inputs(plan, &mut |p| push_filters(p))?;
+            Ok(filter_over(inner, preds))
+        }
+    }
+}

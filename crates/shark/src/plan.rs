@@ -1,0 +1,367 @@
+//! Logical plans: what a query computes, as a tree of relational operators
+//! over positional columns. The analyzer builds them, the optimizer
+//! rewrites them, `exec` turns them into RDDs of record batches.
+
+use crate::expr::Expr;
+use crate::table::TableSource;
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use std::fmt;
+use std::sync::Arc;
+
+/// Aggregate functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum AggFunc {
+    /// `count(*)` when it has no argument.
+    Count,
+    Sum,
+    Avg,
+    Min,
+    Max,
+    VarPop,
+    VarSamp,
+    StddevPop,
+    StddevSamp,
+    /// The value of a scalar subquery: at most one row allowed.
+    SingleValue,
+}
+
+impl AggFunc {
+    /// The function called `name`, if it is an aggregate.
+    pub fn from_name(name: &str) -> Option<AggFunc> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "count" => AggFunc::Count,
+            "sum" => AggFunc::Sum,
+            "avg" | "mean" => AggFunc::Avg,
+            "min" => AggFunc::Min,
+            "max" => AggFunc::Max,
+            "variance" | "var_pop" => AggFunc::VarPop,
+            "var_samp" => AggFunc::VarSamp,
+            "stddev" | "std" | "stddev_pop" => AggFunc::StddevPop,
+            "stddev_samp" => AggFunc::StddevSamp,
+            _ => return None,
+        })
+    }
+
+    /// The result type for an argument type (Hive's rules).
+    pub fn return_type(&self, arg: Option<&DataType>) -> DataType {
+        match (self, arg) {
+            (AggFunc::Count, _) => DataType::Int64,
+            (AggFunc::Sum, Some(t)) if crate::types::is_integer(t) => DataType::Int64,
+            (AggFunc::Sum, Some(DataType::Decimal128(p, s))) => {
+                DataType::Decimal128((*p + 10).min(38), *s)
+            }
+            (AggFunc::Sum, _) => DataType::Float64,
+            (AggFunc::Avg, Some(DataType::Decimal128(p, s))) => {
+                DataType::Decimal128((*p + 4).min(38), (*s + 4).min(38))
+            }
+            (AggFunc::Min | AggFunc::Max | AggFunc::SingleValue, Some(t)) => t.clone(),
+            (AggFunc::Min | AggFunc::Max | AggFunc::SingleValue, None) => DataType::Null,
+            _ => DataType::Float64,
+        }
+    }
+}
+
+/// One aggregate call: `func(DISTINCT? args)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AggExpr {
+    /// The function.
+    pub func: AggFunc,
+    /// Its arguments, over the aggregate's input (empty for `count(*)`).
+    pub args: Vec<Expr>,
+    /// `DISTINCT` was given.
+    pub distinct: bool,
+    /// The result type.
+    pub data_type: DataType,
+}
+
+impl fmt::Display for AggExpr {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let args: Vec<String> = self.args.iter().map(|a| a.to_string()).collect();
+        let args = if args.is_empty() {
+            "*".to_string()
+        } else {
+            args.join(", ")
+        };
+        write!(
+            f,
+            "{}({}{args})",
+            format!("{:?}", self.func).to_lowercase(),
+            if self.distinct { "DISTINCT " } else { "" }
+        )
+    }
+}
+
+/// Join types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum JoinKind {
+    Inner,
+    Left,
+    Right,
+    Full,
+    /// Left rows with a match; only left columns.
+    LeftSemi,
+    /// Left rows without a match; only left columns.
+    LeftAnti,
+    /// Every pair (possibly with a filter).
+    Cross,
+}
+
+/// One ORDER BY / SORT BY key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortKey {
+    /// The key expression.
+    pub expr: Expr,
+    /// Ascending.
+    pub asc: bool,
+    /// NULLs before other values (Hive: first when ascending, last when descending).
+    pub nulls_first: bool,
+}
+
+/// A relational operator tree.
+#[derive(Clone)]
+#[allow(missing_docs)]
+pub enum LogicalPlan {
+    /// Rows of a table. `projection` picks table columns (all when `None`);
+    /// `filters` (over table column indices) let the source skip data, the
+    /// plan still filters above the scan.
+    Scan {
+        table: String,
+        source: Arc<dyn TableSource>,
+        projection: Option<Vec<usize>>,
+        filters: Vec<Expr>,
+        schema: SchemaRef,
+    },
+    /// One row with no columns: the input of `SELECT 1`.
+    OneRow,
+    /// No rows.
+    Empty { schema: SchemaRef },
+    Filter {
+        input: Arc<LogicalPlan>,
+        predicate: Expr,
+    },
+    Project {
+        input: Arc<LogicalPlan>,
+        exprs: Vec<Expr>,
+        schema: SchemaRef,
+    },
+    /// Output: the group keys, then the aggregates.
+    Aggregate {
+        input: Arc<LogicalPlan>,
+        group: Vec<Expr>,
+        aggs: Vec<AggExpr>,
+        schema: SchemaRef,
+    },
+    /// Output: left columns then right columns (left only for semi/anti).
+    /// `on` pairs a left key with a right key; `filter` is over the
+    /// combined columns. `null_safe` makes NULL keys match (set
+    /// operations); `null_aware` gives NOT IN's semantics to an anti join.
+    Join {
+        left: Arc<LogicalPlan>,
+        right: Arc<LogicalPlan>,
+        kind: JoinKind,
+        on: Vec<(Expr, Expr)>,
+        filter: Option<Expr>,
+        null_safe: bool,
+        null_aware: bool,
+        broadcast_hint: bool,
+        schema: SchemaRef,
+    },
+    /// ORDER BY, optionally keeping only the first `fetch` rows.
+    Sort {
+        input: Arc<LogicalPlan>,
+        keys: Vec<SortKey>,
+        fetch: Option<usize>,
+    },
+    Limit {
+        input: Arc<LogicalPlan>,
+        fetch: usize,
+    },
+    /// UNION ALL of inputs with identical column types.
+    Union {
+        inputs: Vec<Arc<LogicalPlan>>,
+        schema: SchemaRef,
+    },
+    /// Hive's DISTRIBUTE BY: rows with equal keys in one partition.
+    Distribute {
+        input: Arc<LogicalPlan>,
+        keys: Vec<Expr>,
+    },
+    /// Hive's SORT BY: each partition sorted, no global order.
+    LocalSort {
+        input: Arc<LogicalPlan>,
+        keys: Vec<SortKey>,
+    },
+}
+
+fn empty_schema() -> SchemaRef {
+    static EMPTY: std::sync::OnceLock<SchemaRef> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| Arc::new(Schema::empty())).clone()
+}
+
+impl LogicalPlan {
+    /// The output columns.
+    pub fn schema(&self) -> SchemaRef {
+        match self {
+            LogicalPlan::Scan { schema, .. }
+            | LogicalPlan::Empty { schema }
+            | LogicalPlan::Project { schema, .. }
+            | LogicalPlan::Aggregate { schema, .. }
+            | LogicalPlan::Join { schema, .. }
+            | LogicalPlan::Union { schema, .. } => schema.clone(),
+            LogicalPlan::OneRow => empty_schema(),
+            LogicalPlan::Filter { input, .. }
+            | LogicalPlan::Sort { input, .. }
+            | LogicalPlan::Limit { input, .. }
+            | LogicalPlan::Distribute { input, .. }
+            | LogicalPlan::LocalSort { input, .. } => input.schema(),
+        }
+    }
+
+    /// Direct inputs.
+    pub fn inputs(&self) -> Vec<&Arc<LogicalPlan>> {
+        match self {
+            LogicalPlan::Scan { .. } | LogicalPlan::OneRow | LogicalPlan::Empty { .. } => vec![],
+            LogicalPlan::Filter { input, .. }
+            | LogicalPlan::Project { input, .. }
+            | LogicalPlan::Aggregate { input, .. }
+            | LogicalPlan::Sort { input, .. }
+            | LogicalPlan::Limit { input, .. }
+            | LogicalPlan::Distribute { input, .. }
+            | LogicalPlan::LocalSort { input, .. } => vec![input],
+            LogicalPlan::Join { left, right, .. } => vec![left, right],
+            LogicalPlan::Union { inputs, .. } => inputs.iter().collect(),
+        }
+    }
+
+    fn describe(&self) -> String {
+        let keys = |ks: &[SortKey]| {
+            ks.iter()
+                .map(|k| {
+                    format!(
+                        "{} {}{}",
+                        k.expr,
+                        if k.asc { "ASC" } else { "DESC" },
+                        if k.nulls_first {
+                            " NULLS FIRST"
+                        } else {
+                            " NULLS LAST"
+                        }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let list = |es: &[Expr]| {
+            es.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            LogicalPlan::Scan {
+                table,
+                projection,
+                filters,
+                schema,
+                source,
+            } => {
+                let cols: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+                let mut s = format!("Scan {table} [{}] ({})", cols.join(", "), source.kind());
+                if projection.is_some() {
+                    s.push_str(" projected");
+                }
+                if !filters.is_empty() {
+                    s.push_str(&format!(" pushed filters: {}", list(filters)));
+                }
+                s
+            }
+            LogicalPlan::OneRow => "OneRow".into(),
+            LogicalPlan::Empty { .. } => "Empty".into(),
+            LogicalPlan::Filter { predicate, .. } => format!("Filter {predicate}"),
+            LogicalPlan::Project { exprs, schema, .. } => {
+                let items: Vec<String> = exprs
+                    .iter()
+                    .zip(schema.fields())
+                    .map(|(e, f)| format!("{e} AS {}", f.name()))
+                    .collect();
+                format!("Project {}", items.join(", "))
+            }
+            LogicalPlan::Aggregate { group, aggs, .. } => {
+                let a: Vec<String> = aggs.iter().map(|a| a.to_string()).collect();
+                format!("Aggregate group=[{}] aggs=[{}]", list(group), a.join(", "))
+            }
+            LogicalPlan::Join {
+                kind,
+                on,
+                filter,
+                null_aware,
+                broadcast_hint,
+                ..
+            } => {
+                let keys: Vec<String> = on.iter().map(|(l, r)| format!("{l} = {r}")).collect();
+                let mut s = format!("Join {kind:?} on [{}]", keys.join(", "));
+                if let Some(f) = filter {
+                    s.push_str(&format!(" filter {f}"));
+                }
+                if *null_aware {
+                    s.push_str(" null-aware");
+                }
+                if *broadcast_hint {
+                    s.push_str(" MAPJOIN hint");
+                }
+                s
+            }
+            LogicalPlan::Sort { keys: k, fetch, .. } => match fetch {
+                Some(n) => format!("TopN {n} by {}", keys(k)),
+                None => format!("Sort {}", keys(k)),
+            },
+            LogicalPlan::Limit { fetch, .. } => format!("Limit {fetch}"),
+            LogicalPlan::Union { inputs, .. } => format!("UnionAll ({} inputs)", inputs.len()),
+            LogicalPlan::Distribute { keys, .. } => format!("DistributeBy {}", list(keys)),
+            LogicalPlan::LocalSort { keys: k, .. } => format!("SortBy {}", keys(k)),
+        }
+    }
+
+    fn fmt_indent(&self, f: &mut fmt::Formatter, depth: usize) -> fmt::Result {
+        writeln!(f, "{}{}", "  ".repeat(depth), self.describe())?;
+        for i in self.inputs() {
+            i.fmt_indent(f, depth + 1)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for LogicalPlan {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.fmt_indent(f, 0)
+    }
+}
+
+/// A schema from names and types (all nullable, as Hive's columns are).
+pub fn schema_of(cols: &[(String, DataType)]) -> SchemaRef {
+    Arc::new(Schema::new(
+        cols.iter()
+            .map(|(n, t)| Field::new(n, t.clone(), true))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// The output schema of a join of `left` and `right`.
+pub fn join_schema(left: &SchemaRef, right: &SchemaRef, kind: JoinKind) -> SchemaRef {
+    let mut fields: Vec<Field> = left
+        .fields()
+        .iter()
+        .map(|f| f.as_ref().clone().with_nullable(true))
+        .collect();
+    if !matches!(kind, JoinKind::LeftSemi | JoinKind::LeftAnti) {
+        fields.extend(
+            right
+                .fields()
+                .iter()
+                .map(|f| f.as_ref().clone().with_nullable(true)),
+        );
+    }
+    Arc::new(Schema::new(fields))
+}

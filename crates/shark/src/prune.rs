@@ -1,0 +1,290 @@
+//! Column pruning: every operator keeps only the columns something above it
+//! reads, so scans read (and Parquet decodes) only those. Returns, with the
+//! new plan, where each old output column went (`None` when dropped).
+
+use crate::error::Result;
+use crate::expr::Expr;
+use crate::plan::{join_schema, JoinKind, LogicalPlan, SortKey};
+use arrow::datatypes::{Schema, SchemaRef};
+use std::sync::Arc;
+
+type Mapping = Vec<Option<usize>>;
+
+fn sorted_unique(mut v: Vec<usize>) -> Vec<usize> {
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+fn mapping_for(width: usize, kept: &[usize]) -> Mapping {
+    let mut m = vec![None; width];
+    for (new, &old) in kept.iter().enumerate() {
+        m[old] = Some(new);
+    }
+    m
+}
+
+fn remap(e: Expr, m: &Mapping) -> Expr {
+    e.remap_columns(&|c| m[c].expect("pruned column still referenced"))
+}
+
+fn remap_keys(keys: &[SortKey], m: &Mapping) -> Vec<SortKey> {
+    keys.iter()
+        .map(|k| SortKey {
+            expr: remap(k.expr.clone(), m),
+            asc: k.asc,
+            nulls_first: k.nulls_first,
+        })
+        .collect()
+}
+
+fn cols_of<'a>(exprs: impl IntoIterator<Item = &'a Expr>, out: &mut Vec<usize>) {
+    for e in exprs {
+        e.columns(out);
+    }
+}
+
+fn project_schema(schema: &SchemaRef, kept: &[usize]) -> SchemaRef {
+    Arc::new(Schema::new(
+        kept.iter()
+            .map(|&i| schema.field(i).clone())
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Prunes `plan` to the output columns `required` (sorted, unique).
+pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalPlan>, Mapping)> {
+    let width = plan.schema().fields().len();
+    let required = sorted_unique(required.to_vec());
+    Ok(match plan.as_ref() {
+        LogicalPlan::Scan {
+            table,
+            source,
+            projection,
+            filters,
+            schema,
+        } => {
+            let full: Vec<usize> = projection.clone().unwrap_or_else(|| (0..width).collect());
+            // Keep one column so rows are still counted.
+            let kept = if required.is_empty() && width > 0 {
+                vec![0]
+            } else {
+                required.clone()
+            };
+            let new_projection: Vec<usize> = kept.iter().map(|&i| full[i]).collect();
+            let scan = Arc::new(LogicalPlan::Scan {
+                table: table.clone(),
+                source: source.clone(),
+                projection: Some(new_projection),
+                filters: filters.clone(),
+                schema: project_schema(schema, &kept),
+            });
+            (scan, mapping_for(width, &kept))
+        }
+        LogicalPlan::OneRow => (plan.clone(), vec![]),
+        LogicalPlan::Empty { schema } => (
+            Arc::new(LogicalPlan::Empty {
+                schema: project_schema(schema, &required),
+            }),
+            mapping_for(width, &required),
+        ),
+        LogicalPlan::Filter { input, predicate } => {
+            let mut need = required.clone();
+            predicate.columns(&mut need);
+            let (input, m) = prune(input.clone(), &need)?;
+            let predicate = remap(predicate.clone(), &m);
+            (Arc::new(LogicalPlan::Filter { input, predicate }), m)
+        }
+        LogicalPlan::Project {
+            input,
+            exprs,
+            schema,
+        } => {
+            let kept_exprs: Vec<&Expr> = required.iter().map(|&i| &exprs[i]).collect();
+            let mut need = Vec::new();
+            cols_of(kept_exprs.iter().copied(), &mut need);
+            let (input, m) = prune(input.clone(), &need)?;
+            let exprs: Vec<Expr> = kept_exprs
+                .into_iter()
+                .map(|e| remap(e.clone(), &m))
+                .collect();
+            (
+                Arc::new(LogicalPlan::Project {
+                    input,
+                    exprs,
+                    schema: project_schema(schema, &required),
+                }),
+                mapping_for(width, &required),
+            )
+        }
+        LogicalPlan::Aggregate {
+            input,
+            group,
+            aggs,
+            schema,
+        } => {
+            let ng = group.len();
+            let kept_aggs: Vec<usize> = required
+                .iter()
+                .filter(|&&i| i >= ng)
+                .map(|&i| i - ng)
+                .collect();
+            let mut need = Vec::new();
+            cols_of(group.iter(), &mut need);
+            for &j in &kept_aggs {
+                cols_of(aggs[j].args.iter(), &mut need);
+            }
+            let (input, m) = prune(input.clone(), &need)?;
+            let group: Vec<Expr> = group.iter().map(|g| remap(g.clone(), &m)).collect();
+            let new_aggs = kept_aggs
+                .iter()
+                .map(|&j| {
+                    let mut a = aggs[j].clone();
+                    a.args = a.args.into_iter().map(|x| remap(x, &m)).collect();
+                    a
+                })
+                .collect();
+            let mut kept_out: Vec<usize> = (0..ng).collect();
+            kept_out.extend(kept_aggs.iter().map(|j| ng + j));
+            (
+                Arc::new(LogicalPlan::Aggregate {
+                    input,
+                    group,
+                    aggs: new_aggs,
+                    schema: project_schema(schema, &kept_out),
+                }),
+                mapping_for(width, &kept_out),
+            )
+        }
+        LogicalPlan::Join {
+            left,
+            right,
+            kind,
+            on,
+            filter,
+            null_safe,
+            null_aware,
+            broadcast_hint,
+            ..
+        } => {
+            let lw = left.schema().fields().len();
+            let semi = matches!(kind, JoinKind::LeftSemi | JoinKind::LeftAnti);
+            let mut need_l: Vec<usize> = required.iter().copied().filter(|&c| c < lw).collect();
+            let mut need_r: Vec<usize> = if semi {
+                vec![]
+            } else {
+                required
+                    .iter()
+                    .filter(|&&c| c >= lw)
+                    .map(|&c| c - lw)
+                    .collect()
+            };
+            cols_of(on.iter().map(|(l, _)| l), &mut need_l);
+            cols_of(on.iter().map(|(_, r)| r), &mut need_r);
+            if let Some(f) = filter {
+                let mut fc = Vec::new();
+                f.columns(&mut fc);
+                need_l.extend(fc.iter().copied().filter(|&c| c < lw));
+                need_r.extend(fc.iter().filter(|&&c| c >= lw).map(|&c| c - lw));
+            }
+            let (new_left, lm) = prune(left.clone(), &need_l)?;
+            let (new_right, rm) = prune(right.clone(), &need_r)?;
+            let new_lw = new_left.schema().fields().len();
+            let combined: Mapping = lm
+                .iter()
+                .copied()
+                .chain(rm.iter().map(|x| x.map(|c| c + new_lw)))
+                .collect();
+            let on = on
+                .iter()
+                .map(|(l, r)| (remap(l.clone(), &lm), remap(r.clone(), &rm)))
+                .collect();
+            let filter = filter.clone().map(|f| remap(f, &combined));
+            let schema = join_schema(&new_left.schema(), &new_right.schema(), *kind);
+            let out_map: Mapping = if semi { lm.clone() } else { combined };
+            (
+                Arc::new(LogicalPlan::Join {
+                    left: new_left,
+                    right: new_right,
+                    kind: *kind,
+                    on,
+                    filter,
+                    null_safe: *null_safe,
+                    null_aware: *null_aware,
+                    broadcast_hint: *broadcast_hint,
+                    schema,
+                }),
+                out_map,
+            )
+        }
+        LogicalPlan::Sort { input, keys, fetch } => {
+            let mut need = required.clone();
+            cols_of(keys.iter().map(|k| &k.expr), &mut need);
+            let (input, m) = prune(input.clone(), &need)?;
+            let keys = remap_keys(keys, &m);
+            (
+                Arc::new(LogicalPlan::Sort {
+                    input,
+                    keys,
+                    fetch: *fetch,
+                }),
+                m,
+            )
+        }
+        LogicalPlan::LocalSort { input, keys } => {
+            let mut need = required.clone();
+            cols_of(keys.iter().map(|k| &k.expr), &mut need);
+            let (input, m) = prune(input.clone(), &need)?;
+            let keys = remap_keys(keys, &m);
+            (Arc::new(LogicalPlan::LocalSort { input, keys }), m)
+        }
+        LogicalPlan::Distribute { input, keys } => {
+            let mut need = required.clone();
+            cols_of(keys.iter(), &mut need);
+            let (input, m) = prune(input.clone(), &need)?;
+            let keys = keys.iter().map(|k| remap(k.clone(), &m)).collect();
+            (Arc::new(LogicalPlan::Distribute { input, keys }), m)
+        }
+        LogicalPlan::Limit { input, fetch } => {
+            let (input, m) = prune(input.clone(), &required)?;
+            (
+                Arc::new(LogicalPlan::Limit {
+                    input,
+                    fetch: *fetch,
+                }),
+                m,
+            )
+        }
+        LogicalPlan::Union { inputs, schema } => {
+            let new_schema = project_schema(schema, &required);
+            let mut new_inputs = Vec::new();
+            for i in inputs {
+                let (p, m) = prune(i.clone(), &required)?;
+                // Lay every branch out exactly as `required`.
+                let exprs: Vec<Expr> = required
+                    .iter()
+                    .map(|&c| {
+                        let f = schema.field(c);
+                        Expr::column(
+                            m[c].expect("kept"),
+                            f.name().clone(),
+                            p.schema().field(m[c].expect("kept")).data_type().clone(),
+                        )
+                    })
+                    .collect();
+                new_inputs.push(Arc::new(LogicalPlan::Project {
+                    input: p,
+                    exprs,
+                    schema: new_schema.clone(),
+                }));
+            }
+            (
+                Arc::new(LogicalPlan::Union {
+                    inputs: new_inputs,
+                    schema: new_schema,
+                }),
+                mapping_for(width, &required),
+            )
+        }
+    })
+}

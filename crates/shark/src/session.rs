@@ -1,0 +1,495 @@
+//! A session: the current database, settings and variables of one user,
+//! and the entry point that runs HiveQL statements and streams results.
+
+use crate::analyze::Analyzer;
+use crate::batch::Batch;
+use crate::catalog::Catalog;
+use crate::error::{Result, SharkError};
+use crate::exec::{execute, physical_description, ExecContext};
+use crate::parse::{self, HiveStatement};
+use arrow::array::StringArray;
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use arrow::record_batch::RecordBatch;
+use rdd::{CancelToken, Rdd};
+use sqlparser::ast::Statement;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+/// What a statement produced.
+pub enum StatementResult {
+    /// Rows (queries, EXPLAIN, SHOW, SET listings), streamed.
+    Rows(QueryResult),
+    /// A statement without rows (SET k=v, USE, DDL), with an optional note.
+    Done(Option<String>),
+}
+
+/// One user's connection to the engine.
+pub struct Session {
+    ctx: rdd::Context,
+    catalog: Arc<dyn Catalog>,
+    database: String,
+    settings: BTreeMap<String, String>,
+    hivevars: BTreeMap<String, String>,
+    cancel: CancelToken,
+}
+
+impl Session {
+    /// A session on `ctx` resolving tables in `catalog`, in database `default`.
+    pub fn new(ctx: rdd::Context, catalog: Arc<dyn Catalog>) -> Self {
+        Session {
+            ctx,
+            catalog,
+            database: "default".into(),
+            settings: BTreeMap::new(),
+            hivevars: BTreeMap::new(),
+            cancel: CancelToken::new(),
+        }
+    }
+
+    /// The engine.
+    pub fn context(&self) -> &rdd::Context {
+        &self.ctx
+    }
+
+    /// The current database.
+    pub fn database(&self) -> &str {
+        &self.database
+    }
+
+    /// Sets a configuration value (`SET k=v`, `--hiveconf k=v`).
+    pub fn set(&mut self, key: &str, value: &str) {
+        self.settings.insert(key.to_string(), value.to_string());
+    }
+
+    /// A configuration value.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.settings.get(key).map(|s| s.as_str())
+    }
+
+    /// Sets a variable for `${hivevar:k}` / `${k}` substitution.
+    pub fn set_var(&mut self, key: &str, value: &str) {
+        self.hivevars.insert(key.to_string(), value.to_string());
+    }
+
+    /// A token that cancels this session's running query from another thread.
+    pub fn cancel_token(&self) -> CancelToken {
+        self.cancel.clone()
+    }
+
+    fn partitions(&self) -> usize {
+        for key in [
+            "shark.shuffle.partitions",
+            "spark.sql.shuffle.partitions",
+            "mapred.reduce.tasks",
+        ] {
+            if let Some(n) = self.settings.get(key).and_then(|v| v.parse::<i64>().ok()) {
+                if n > 0 {
+                    return n as usize;
+                }
+            }
+        }
+        (self.ctx.default_parallelism() * 2).max(2)
+    }
+
+    fn exec_context(&self, dry_run: bool) -> ExecContext {
+        let auto = self
+            .settings
+            .get("hive.auto.convert.join")
+            .map(|v| !v.eq_ignore_ascii_case("false"))
+            .unwrap_or(true);
+        let threshold = [
+            "hive.mapjoin.smalltable.filesize",
+            "spark.sql.autoBroadcastJoinThreshold",
+        ]
+        .iter()
+        .find_map(|k| self.settings.get(*k).and_then(|v| v.parse::<i64>().ok()))
+        .unwrap_or(25_000_000);
+        ExecContext {
+            ctx: self.ctx.clone(),
+            partitions: self.partitions(),
+            broadcast_threshold: if auto && threshold > 0 {
+                threshold as u64
+            } else {
+                0
+            },
+            dry_run,
+        }
+    }
+
+    /// Runs every statement of a script, stopping at the first error.
+    pub fn execute_script(&mut self, script: &str) -> Result<Vec<StatementResult>> {
+        let mut out = Vec::new();
+        for stmt in parse::split_statements(script) {
+            out.push(self.execute_at(&stmt.text, stmt.line)?);
+        }
+        Ok(out)
+    }
+
+    /// Runs one statement (without its `;`).
+    pub fn execute(&mut self, sql: &str) -> Result<StatementResult> {
+        self.execute_at(sql, 1)
+    }
+
+    /// Runs a query and collects its rows (for tests and small results).
+    pub fn query(&mut self, sql: &str) -> Result<Vec<RecordBatch>> {
+        match self.execute(sql)? {
+            StatementResult::Rows(r) => r.collect_batches(),
+            StatementResult::Done(_) => Ok(vec![]),
+        }
+    }
+
+    fn execute_at(&mut self, sql: &str, line: u64) -> Result<StatementResult> {
+        self.cancel = CancelToken::new();
+        let text = parse::substitute(sql, &self.hivevars, &self.settings);
+        let stmt = parse::parse_statement(&text, line)?;
+        self.run(stmt)
+    }
+
+    fn run(&mut self, stmt: HiveStatement) -> Result<StatementResult> {
+        match stmt {
+            HiveStatement::Set { key: None, .. } => {
+                let lines: Vec<String> = self
+                    .settings
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
+                Ok(StatementResult::Rows(QueryResult::lines("set", lines)))
+            }
+            HiveStatement::Set {
+                key: Some(k),
+                value: None,
+            } => {
+                let line = match self.settings.get(&k) {
+                    Some(v) => format!("{k}={v}"),
+                    None => format!("{k} is undefined"),
+                };
+                Ok(StatementResult::Rows(QueryResult::lines("set", vec![line])))
+            }
+            HiveStatement::Set {
+                key: Some(k),
+                value: Some(v),
+            } => {
+                if let Some(var) = k.strip_prefix("hivevar:") {
+                    self.hivevars.insert(var.to_string(), v);
+                } else {
+                    let k = k.strip_prefix("hiveconf:").unwrap_or(&k).to_string();
+                    self.settings.insert(k, v);
+                }
+                Ok(StatementResult::Done(None))
+            }
+            HiveStatement::Reset(key) => {
+                match key {
+                    Some(k) => {
+                        self.settings.remove(&k);
+                    }
+                    None => self.settings.clear(),
+                }
+                Ok(StatementResult::Done(None))
+            }
+            HiveStatement::Resource(text) => Err(SharkError::unsupported(format!(
+                "'{text}': Shark runs no Java code, so jars, files and archives cannot be added"
+            ))),
+            HiveStatement::Explain { extended, inner } => self.explain(*inner, extended),
+            HiveStatement::Sql(stmt) => self.run_sql(*stmt),
+        }
+    }
+
+    fn analyzer(&self) -> Analyzer<'_> {
+        Analyzer::new(self.catalog.as_ref(), &self.database, &self.settings)
+    }
+
+    /// The optimized plan of a query.
+    pub fn plan(&self, q: &sqlparser::ast::Query) -> Result<Arc<crate::plan::LogicalPlan>> {
+        let (plan, _) = self.analyzer().plan_query(q)?;
+        crate::optimize::optimize(plan)
+    }
+
+    fn run_sql(&mut self, stmt: Statement) -> Result<StatementResult> {
+        match stmt {
+            Statement::Query(q) => {
+                let plan = self.plan(&q)?;
+                let rdd = execute(&plan, &self.exec_context(false))?;
+                Ok(StatementResult::Rows(QueryResult::from_rdd(
+                    plan.schema(),
+                    rdd,
+                    self.cancel.clone(),
+                )))
+            }
+            Statement::Use(u) => {
+                let name = match u {
+                    sqlparser::ast::Use::Object(n)
+                    | sqlparser::ast::Use::Database(n)
+                    | sqlparser::ast::Use::Schema(n) => n.to_string(),
+                    sqlparser::ast::Use::Default => "default".to_string(),
+                    other => return Err(SharkError::unsupported(format!("{other}"))),
+                };
+                let name = name.trim_matches('`').to_ascii_lowercase();
+                if !self.catalog.databases()?.contains(&name) {
+                    return Err(SharkError::analysis(format!(
+                        "Database does not exist: {name}"
+                    )));
+                }
+                self.database = name;
+                Ok(StatementResult::Done(None))
+            }
+            Statement::ShowDatabases { .. } => Ok(StatementResult::Rows(QueryResult::lines(
+                "database_name",
+                self.catalog.databases()?,
+            ))),
+            Statement::ShowTables { show_options, .. } => {
+                let db = show_options
+                    .show_in
+                    .as_ref()
+                    .and_then(|s| s.parent_name.as_ref())
+                    .map(|n| n.to_string().to_ascii_lowercase())
+                    .unwrap_or_else(|| self.database.clone());
+                let pattern = match &show_options.filter_position {
+                    Some(sqlparser::ast::ShowStatementFilterPosition::Suffix(
+                        sqlparser::ast::ShowStatementFilter::Like(p),
+                    ))
+                    | Some(sqlparser::ast::ShowStatementFilterPosition::Infix(
+                        sqlparser::ast::ShowStatementFilter::Like(p),
+                    )) => Some(p.clone()),
+                    Some(sqlparser::ast::ShowStatementFilterPosition::Suffix(
+                        sqlparser::ast::ShowStatementFilter::NoKeyword(p),
+                    )) => Some(p.clone()),
+                    _ => None,
+                };
+                let mut names = self.catalog.table_names(&db)?;
+                if let Some(p) = pattern {
+                    names.retain(|n| hive_pattern_match(&p, n));
+                }
+                Ok(StatementResult::Rows(QueryResult::lines("tab_name", names)))
+            }
+            Statement::ShowFunctions { .. } => {
+                let mut names: Vec<String> = crate::functions::names()
+                    .into_iter()
+                    .map(String::from)
+                    .collect();
+                names.extend(
+                    [
+                        "avg",
+                        "count",
+                        "max",
+                        "min",
+                        "stddev",
+                        "stddev_pop",
+                        "stddev_samp",
+                        "sum",
+                        "var_pop",
+                        "var_samp",
+                        "variance",
+                        "if",
+                    ]
+                    .map(String::from),
+                );
+                names.sort();
+                names.dedup();
+                Ok(StatementResult::Rows(QueryResult::lines("tab_name", names)))
+            }
+            Statement::ExplainTable { table_name, .. } => {
+                let parts: Vec<String> = table_name
+                    .0
+                    .iter()
+                    .map(|p| p.to_string().trim_matches('`').to_ascii_lowercase())
+                    .collect();
+                let (db, t) = match parts.as_slice() {
+                    [t] => (self.database.clone(), t.clone()),
+                    [d, t] => (d.clone(), t.clone()),
+                    _ => {
+                        return Err(SharkError::analysis(format!(
+                            "invalid table name {table_name}"
+                        )))
+                    }
+                };
+                let table = self
+                    .catalog
+                    .table(&db, &t)?
+                    .ok_or_else(|| SharkError::analysis(format!("Table not found '{t}'")))?;
+                let schema = table.schema();
+                let rows: Vec<Vec<String>> = schema
+                    .fields()
+                    .iter()
+                    .map(|f| {
+                        vec![
+                            f.name().clone(),
+                            crate::types::type_name(f.data_type()),
+                            String::new(),
+                        ]
+                    })
+                    .collect();
+                Ok(StatementResult::Rows(QueryResult::table(
+                    &["col_name", "data_type", "comment"],
+                    rows,
+                )))
+            }
+            other => Err(SharkError::unsupported(format!(
+                "statement '{}'",
+                other.to_string().chars().take(60).collect::<String>()
+            ))),
+        }
+    }
+
+    fn explain(&mut self, inner: HiveStatement, extended: bool) -> Result<StatementResult> {
+        let HiveStatement::Sql(stmt) = inner else {
+            return Err(SharkError::unsupported("EXPLAIN of a non-query statement"));
+        };
+        let Statement::Query(q) = *stmt else {
+            return Err(SharkError::unsupported("EXPLAIN of a non-query statement"));
+        };
+        let (analyzed, _) = self.analyzer().plan_query(&q)?;
+        let optimized = crate::optimize::optimize(analyzed.clone())?;
+        let ex = self.exec_context(true);
+        let rdd = execute(&optimized, &ex)?;
+        let mut text = String::new();
+        if extended {
+            text.push_str("== Analyzed Logical Plan ==\n");
+            text.push_str(&analyzed.to_string());
+        }
+        text.push_str("== Optimized Logical Plan ==\n");
+        text.push_str(&optimized.to_string());
+        text.push_str("== Physical Plan ==\n");
+        text.push_str(&physical_description(&optimized, &ex));
+        text.push_str("== RDD Lineage (stages at +-) ==\n");
+        text.push_str(&rdd.to_debug_string());
+        let lines: Vec<String> = text.lines().map(String::from).collect();
+        Ok(StatementResult::Rows(QueryResult::lines("Explain", lines)))
+    }
+}
+
+fn hive_pattern_match(pattern: &str, name: &str) -> bool {
+    // Hive's SHOW TABLES patterns: `*` any, `|` alternatives.
+    pattern.split('|').any(|alt| {
+        let re = format!("^{}$", regex::escape(alt.trim()).replace("\\*", ".*"));
+        regex::Regex::new(&re)
+            .map(|r| r.is_match(name))
+            .unwrap_or(false)
+    })
+}
+
+/// Rows of a statement, produced on demand: for queries, jobs run over a
+/// few partitions at a time as the caller reads, so a large result is never
+/// held whole in memory and reading can stop early.
+pub struct QueryResult {
+    schema: SchemaRef,
+    source: Source,
+}
+
+enum Source {
+    Ready(VecDeque<RecordBatch>),
+    Rdd {
+        rdd: Rdd<Batch>,
+        next: usize,
+        window: usize,
+        buffer: VecDeque<RecordBatch>,
+        cancel: CancelToken,
+        failed: bool,
+    },
+}
+
+impl QueryResult {
+    /// Streams the batches of `rdd`, partition by partition.
+    pub fn from_rdd(schema: SchemaRef, rdd: Rdd<Batch>, cancel: CancelToken) -> Self {
+        let window = rdd.context().workers().max(1) * 2;
+        QueryResult {
+            schema,
+            source: Source::Rdd {
+                rdd,
+                next: 0,
+                window,
+                buffer: VecDeque::new(),
+                cancel,
+                failed: false,
+            },
+        }
+    }
+
+    /// A result from batches already computed.
+    pub fn from_batches(schema: SchemaRef, batches: Vec<RecordBatch>) -> Self {
+        QueryResult {
+            schema,
+            source: Source::Ready(batches.into()),
+        }
+    }
+
+    fn lines(column: &str, lines: Vec<String>) -> Self {
+        let schema = Arc::new(Schema::new(vec![Field::new(column, DataType::Utf8, true)]));
+        let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(StringArray::from(lines))])
+            .expect("one string column");
+        Self::from_batches(schema, vec![batch])
+    }
+
+    fn table(columns: &[&str], rows: Vec<Vec<String>>) -> Self {
+        let schema = Arc::new(Schema::new(
+            columns
+                .iter()
+                .map(|c| Field::new(*c, DataType::Utf8, true))
+                .collect::<Vec<_>>(),
+        ));
+        let cols = (0..columns.len())
+            .map(|i| {
+                Arc::new(StringArray::from(
+                    rows.iter().map(|r| r[i].clone()).collect::<Vec<_>>(),
+                )) as arrow::array::ArrayRef
+            })
+            .collect();
+        let batch = RecordBatch::try_new(schema.clone(), cols).expect("string columns");
+        Self::from_batches(schema, vec![batch])
+    }
+
+    /// The result's columns.
+    pub fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+
+    /// Every remaining batch.
+    pub fn collect_batches(self) -> Result<Vec<RecordBatch>> {
+        self.collect()
+    }
+}
+
+impl Iterator for QueryResult {
+    type Item = Result<RecordBatch>;
+
+    fn next(&mut self) -> Option<Result<RecordBatch>> {
+        let schema = self.schema.clone();
+        match &mut self.source {
+            Source::Ready(batches) => batches.pop_front().map(Ok),
+            Source::Rdd {
+                rdd,
+                next,
+                window,
+                buffer,
+                cancel,
+                failed,
+            } => loop {
+                if let Some(b) = buffer.pop_front() {
+                    if b.num_rows() == 0 {
+                        continue;
+                    }
+                    let b = RecordBatch::try_new(schema.clone(), b.columns().to_vec()).unwrap_or(b);
+                    return Some(Ok(b));
+                }
+                if *failed || *next >= rdd.num_partitions() {
+                    return None;
+                }
+                let end = (*next + *window).min(rdd.num_partitions());
+                let parts: Vec<usize> = (*next..end).collect();
+                *next = end;
+                let ctx = rdd.context().clone();
+                let result = ctx.run_with_cancel(cancel, || {
+                    ctx.run_job(rdd, Some(&parts), |_, it| {
+                        Ok(it.map(|b| b.0).collect::<Vec<_>>())
+                    })
+                });
+                match result {
+                    Ok(parts) => buffer.extend(parts.into_iter().flatten()),
+                    Err(e) => {
+                        *failed = true;
+                        return Some(Err(e.into()));
+                    }
+                }
+            },
+        }
+    }
+}

@@ -1,0 +1,386 @@
+//! Table sources: where a scan's record batches come from. In-memory
+//! batches, Hive text files and Parquet files; the catalog adds its tables
+//! on top of these.
+
+use crate::batch::Batch;
+use crate::error::{Result, SharkError};
+use crate::expr::{BinaryOp, Expr};
+use crate::scalar::ScalarValue;
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+use hive::parquet_file::{self, ColumnRange, ParquetSplit};
+use hive::text::TextFormat;
+use rdd::{Context, Rdd};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Rows per batch produced by scans.
+pub const BATCH_ROWS: usize = 8192;
+
+/// Something a query can scan.
+pub trait TableSource: Send + Sync {
+    /// Every column of the table.
+    fn schema(&self) -> SchemaRef;
+    /// The table's rows as batches with only the `projection` columns (all
+    /// when `None`). `filters` are predicates over table column indices the
+    /// source may use to skip data; rows that fail them may still appear.
+    fn scan(
+        &self,
+        ctx: &Context,
+        projection: Option<&[usize]>,
+        filters: &[Expr],
+        partitions: usize,
+    ) -> Result<Rdd<Batch>>;
+    /// Rough size in bytes, for join planning.
+    fn estimated_bytes(&self) -> Option<u64>;
+    /// `memory`, `text`, `parquet`...
+    fn kind(&self) -> String;
+}
+
+fn project(batch: &RecordBatch, projection: Option<&[usize]>) -> Result<RecordBatch> {
+    match projection {
+        None => Ok(batch.clone()),
+        Some(p) => Ok(batch.project(p)?),
+    }
+}
+
+/// Batches held in memory.
+pub struct MemTable {
+    schema: SchemaRef,
+    batches: Vec<RecordBatch>,
+}
+
+impl MemTable {
+    /// A table of `batches`, which must all have `schema`.
+    pub fn try_new(schema: SchemaRef, batches: Vec<RecordBatch>) -> Result<Self> {
+        for b in &batches {
+            if b.schema().fields() != schema.fields() {
+                return Err(SharkError::exec(
+                    "batch schema does not match the table schema",
+                ));
+            }
+        }
+        Ok(MemTable { schema, batches })
+    }
+}
+
+impl TableSource for MemTable {
+    fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+    fn scan(
+        &self,
+        ctx: &Context,
+        projection: Option<&[usize]>,
+        _: &[Expr],
+        partitions: usize,
+    ) -> Result<Rdd<Batch>> {
+        let mut slices = Vec::new();
+        let rows: usize = self.batches.iter().map(|b| b.num_rows()).sum();
+        let target = rows.div_ceil(partitions.max(1)).clamp(1, BATCH_ROWS);
+        for b in &self.batches {
+            let mut offset = 0;
+            while offset < b.num_rows() {
+                let len = target.min(b.num_rows() - offset);
+                slices.push(Batch(project(&b.slice(offset, len), projection)?));
+                offset += len;
+            }
+        }
+        let n = slices.len().clamp(1, partitions.max(1));
+        Ok(ctx.parallelize(slices, Some(n)))
+    }
+    fn estimated_bytes(&self) -> Option<u64> {
+        Some(
+            self.batches
+                .iter()
+                .map(|b| b.get_array_memory_size() as u64)
+                .sum(),
+        )
+    }
+    fn kind(&self) -> String {
+        "memory".into()
+    }
+}
+
+/// Lists data files under a path, recursively, skipping Hive's hidden
+/// files (`_SUCCESS`, `.crc`, `_temporary`).
+pub fn data_files(path: &std::path::Path) -> Result<Vec<(PathBuf, u64)>> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| SharkError::exec(format!("cannot read {}: {e}", path.display())))?;
+    if meta.is_file() {
+        return Ok(vec![(path.to_path_buf(), meta.len())]);
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| SharkError::exec(format!("cannot list {}: {e}", dir.display())))?;
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            if name.starts_with('_') || name.starts_with('.') {
+                continue;
+            }
+            let m = entry
+                .metadata()
+                .map_err(|e| SharkError::exec(e.to_string()))?;
+            if m.is_dir() {
+                stack.push(entry.path());
+            } else {
+                out.push((entry.path(), m.len()));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// A Hive text table: delimited lines under a path.
+pub struct TextTable {
+    schema: SchemaRef,
+    path: PathBuf,
+    format: TextFormat,
+}
+
+impl TextTable {
+    /// Lines of the file or directory `path`, decoded with `format`.
+    pub fn new(schema: SchemaRef, path: impl Into<PathBuf>, format: TextFormat) -> Self {
+        TextTable {
+            schema,
+            path: path.into(),
+            format,
+        }
+    }
+}
+
+impl TableSource for TextTable {
+    fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+    fn scan(
+        &self,
+        ctx: &Context,
+        projection: Option<&[usize]>,
+        _: &[Expr],
+        partitions: usize,
+    ) -> Result<Rdd<Batch>> {
+        let files = data_files(&self.path)?;
+        if files.is_empty() {
+            return Ok(ctx.parallelize(Vec::new(), Some(1)));
+        }
+        let spec: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
+        let lines = ctx.text_file(&spec.join(","), Some(partitions));
+        let schema = self.schema.clone();
+        let format = self.format.clone();
+        let projection: Option<Vec<usize>> = projection.map(|p| p.to_vec());
+        Ok(lines.map_partitions_with_context(false, move |_, tc, it| {
+            let (schema, format, projection, tc) = (
+                schema.clone(),
+                format.clone(),
+                projection.clone(),
+                tc.clone(),
+            );
+            let mut it = it.peekable();
+            Box::new(std::iter::from_fn(move || {
+                let chunk: Vec<String> = it.by_ref().take(BATCH_ROWS).collect();
+                if chunk.is_empty() {
+                    return None;
+                }
+                match hive::text::parse_lines(&chunk, &schema, &format)
+                    .map_err(SharkError::from)
+                    .and_then(|(b, _)| project(&b, projection.as_deref()))
+                {
+                    Ok(b) => Some(Batch(b)),
+                    Err(e) => {
+                        tc.fail(e.into());
+                        None
+                    }
+                }
+            }))
+        }))
+    }
+    fn estimated_bytes(&self) -> Option<u64> {
+        data_files(&self.path)
+            .ok()
+            .map(|f| f.iter().map(|x| x.1).sum())
+    }
+    fn kind(&self) -> String {
+        "text".into()
+    }
+}
+
+/// A Parquet table: files under a path.
+pub struct ParquetTable {
+    schema: SchemaRef,
+    files: Vec<PathBuf>,
+    bytes: u64,
+}
+
+impl ParquetTable {
+    /// The Parquet files under `path`, with the schema of the first file
+    /// unless `schema` is given.
+    pub fn try_new(path: impl Into<PathBuf>, schema: Option<SchemaRef>) -> Result<Self> {
+        let path = path.into();
+        let files = data_files(&path)?;
+        let schema = match (schema, files.first()) {
+            (Some(s), _) => s,
+            (None, Some((f, _))) => parquet_file::read_schema(f)?,
+            (None, None) => {
+                return Err(SharkError::exec(format!(
+                    "no Parquet files under {}",
+                    path.display()
+                )))
+            }
+        };
+        Ok(ParquetTable {
+            schema,
+            bytes: files.iter().map(|f| f.1).sum(),
+            files: files.into_iter().map(|f| f.0).collect(),
+        })
+    }
+}
+
+/// Could a row group whose column `name` spans `range` hold a row where
+/// `column op literal` is true?
+fn may_match(range: &ColumnRange, op: BinaryOp, lit: &ScalarValue, literal_on_left: bool) -> bool {
+    use std::cmp::Ordering::*;
+    let op = if literal_on_left {
+        match op {
+            BinaryOp::Lt => BinaryOp::Gt,
+            BinaryOp::LtEq => BinaryOp::GtEq,
+            BinaryOp::Gt => BinaryOp::Lt,
+            BinaryOp::GtEq => BinaryOp::LtEq,
+            o => o,
+        }
+    } else {
+        op
+    };
+    let (lo, hi) = match (range, lit) {
+        (ColumnRange::Int(min, max), l) if l.as_i64().is_some() => {
+            let v = l.as_i64().unwrap();
+            (min.cmp(&v), max.cmp(&v))
+        }
+        (ColumnRange::Float(min, max), ScalarValue::Float64(v)) => {
+            match (min.partial_cmp(v), max.partial_cmp(v)) {
+                (Some(a), Some(b)) => (a, b),
+                _ => return true,
+            }
+        }
+        (ColumnRange::Bytes(min, max), ScalarValue::Utf8(v)) => (
+            min.as_slice().cmp(v.as_bytes()),
+            max.as_slice().cmp(v.as_bytes()),
+        ),
+        _ => return true,
+    };
+    match op {
+        BinaryOp::Eq => lo != Greater && hi != Less,
+        BinaryOp::Lt => lo == Less,
+        BinaryOp::LtEq => lo != Greater,
+        BinaryOp::Gt => hi == Greater,
+        BinaryOp::GtEq => hi != Less,
+        _ => true,
+    }
+}
+
+impl TableSource for ParquetTable {
+    fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+    fn scan(
+        &self,
+        ctx: &Context,
+        projection: Option<&[usize]>,
+        filters: &[Expr],
+        partitions: usize,
+    ) -> Result<Rdd<Batch>> {
+        // Simple `column op literal` predicates prune row groups by their statistics.
+        let mut checks: Vec<(String, BinaryOp, ScalarValue, bool)> = Vec::new();
+        for f in filters {
+            if let Expr::Binary {
+                op, left, right, ..
+            } = f
+            {
+                match (left.as_ref(), right.as_ref()) {
+                    (Expr::Column { index, .. }, Expr::Literal(v)) => checks.push((
+                        self.schema.field(*index).name().clone(),
+                        *op,
+                        v.clone(),
+                        false,
+                    )),
+                    (Expr::Literal(v), Expr::Column { index, .. }) => checks.push((
+                        self.schema.field(*index).name().clone(),
+                        *op,
+                        v.clone(),
+                        true,
+                    )),
+                    _ => {}
+                }
+            }
+        }
+        let keep = |rg: &parquet::file::metadata::RowGroupMetaData| {
+            checks.iter().all(
+                |(name, op, v, flipped)| match parquet_file::column_range(rg, name) {
+                    Some((range, _)) => may_match(&range, *op, v, *flipped),
+                    None => true,
+                },
+            )
+        };
+        let target = (self.bytes / partitions.max(1) as u64).max(1);
+        let splits: Vec<ParquetSplit> = parquet_file::plan_splits(&self.files, target, &keep)?;
+        let n = splits.len().clamp(1, partitions.max(1));
+        let projection: Option<Vec<usize>> = projection.map(|p| p.to_vec());
+        let schema = self.schema.clone();
+        Ok(ctx
+            .parallelize(splits, Some(n))
+            .map_partitions_with_context(false, move |_, tc, it| {
+                let (projection, tc, schema) = (projection.clone(), tc.clone(), schema.clone());
+                Box::new(it.flat_map(move |split| {
+                    let tc = tc.clone();
+                    let reader =
+                        match parquet_file::read_split(&split, projection.as_deref(), BATCH_ROWS) {
+                            Ok(r) => Some(r),
+                            Err(e) => {
+                                tc.fail(SharkError::from(e).into());
+                                None
+                            }
+                        };
+                    let schema = schema.clone();
+                    let projection = projection.clone();
+                    reader.into_iter().flatten().filter_map(move |b| match b {
+                        Ok(b) => Some(Batch(conform(b, &schema, projection.as_deref()))),
+                        Err(e) => {
+                            tc.fail(SharkError::from(e).into());
+                            None
+                        }
+                    })
+                }))
+            }))
+    }
+    fn estimated_bytes(&self) -> Option<u64> {
+        Some(self.bytes)
+    }
+    fn kind(&self) -> String {
+        "parquet".into()
+    }
+}
+
+/// Gives a batch read from a file the table's (projected) field names and
+/// nullability, casting types that differ.
+fn conform(batch: RecordBatch, schema: &SchemaRef, projection: Option<&[usize]>) -> RecordBatch {
+    let target = match projection {
+        Some(p) => Arc::new(schema.project(p).expect("projection in range")),
+        None => schema.clone(),
+    };
+    if batch.schema().fields() == target.fields() {
+        return batch;
+    }
+    let columns = batch
+        .columns()
+        .iter()
+        .zip(target.fields())
+        .map(|(c, f)| {
+            crate::expr::cast::hive_cast(c, f.data_type())
+                .unwrap_or_else(|_| arrow::array::new_null_array(f.data_type(), c.len()))
+        })
+        .collect();
+    RecordBatch::try_new(target, columns).unwrap_or(batch)
+}

@@ -203,6 +203,10 @@ pub fn map_inputs(
             input: f(input.clone())?,
             keys: keys.clone(),
         }),
+        LogicalPlan::Replicate { input, times } => Arc::new(LogicalPlan::Replicate {
+            input: f(input.clone())?,
+            times: times.clone(),
+        }),
         LogicalPlan::LocalSort { input, keys } => Arc::new(LogicalPlan::LocalSort {
             input: f(input.clone())?,
             keys: keys.clone(),

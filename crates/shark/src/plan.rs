@@ -193,6 +193,11 @@ pub enum LogicalPlan {
         input: Arc<LogicalPlan>,
         keys: Vec<SortKey>,
     },
+    /// Each input row repeated `times` times (INTERSECT ALL, EXCEPT ALL).
+    Replicate {
+        input: Arc<LogicalPlan>,
+        times: Expr,
+    },
 }
 
 fn empty_schema() -> SchemaRef {
@@ -215,7 +220,8 @@ impl LogicalPlan {
             | LogicalPlan::Sort { input, .. }
             | LogicalPlan::Limit { input, .. }
             | LogicalPlan::Distribute { input, .. }
-            | LogicalPlan::LocalSort { input, .. } => input.schema(),
+            | LogicalPlan::LocalSort { input, .. }
+            | LogicalPlan::Replicate { input, .. } => input.schema(),
         }
     }
 
@@ -229,7 +235,8 @@ impl LogicalPlan {
             | LogicalPlan::Sort { input, .. }
             | LogicalPlan::Limit { input, .. }
             | LogicalPlan::Distribute { input, .. }
-            | LogicalPlan::LocalSort { input, .. } => vec![input],
+            | LogicalPlan::LocalSort { input, .. }
+            | LogicalPlan::Replicate { input, .. } => vec![input],
             LogicalPlan::Join { left, right, .. } => vec![left, right],
             LogicalPlan::Union { inputs, .. } => inputs.iter().collect(),
         }
@@ -321,6 +328,7 @@ impl LogicalPlan {
             LogicalPlan::Union { inputs, .. } => format!("UnionAll ({} inputs)", inputs.len()),
             LogicalPlan::Distribute { keys, .. } => format!("DistributeBy {}", list(keys)),
             LogicalPlan::LocalSort { keys: k, .. } => format!("SortBy {}", keys(k)),
+            LogicalPlan::Replicate { times, .. } => format!("Replicate {times} times"),
         }
     }
 

@@ -245,6 +245,13 @@ pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalP
             let keys = keys.iter().map(|k| remap(k.clone(), &m)).collect();
             (Arc::new(LogicalPlan::Distribute { input, keys }), m)
         }
+        LogicalPlan::Replicate { input, times } => {
+            let mut need = required.clone();
+            times.columns(&mut need);
+            let (input, m) = prune(input.clone(), &need)?;
+            let times = remap(times.clone(), &m);
+            (Arc::new(LogicalPlan::Replicate { input, times }), m)
+        }
         LogicalPlan::Limit { input, fetch } => {
             let (input, m) = prune(input.clone(), &required)?;
             (

@@ -183,6 +183,31 @@ pub fn make_binary(op: BinaryOp, l: Expr, r: Expr) -> Result<Expr> {
                 data_type: DataType::Boolean,
             })
         }
+        BitAnd | BitOr | BitXor => {
+            for t in [&lt, &rt] {
+                if !crate::types::is_integer(t) && *t != DataType::Null {
+                    return Err(SharkError::analysis(format!(
+                        "bitwise {op:?} needs integers, got {}",
+                        types::type_name(t)
+                    )));
+                }
+            }
+            let t = match (&lt, &rt) {
+                (DataType::Null, DataType::Null) => DataType::Int32,
+                _ => types::common_numeric(&lt, &rt),
+            };
+            let t = if t == DataType::Null {
+                DataType::Int32
+            } else {
+                t
+            };
+            Ok(Expr::Binary {
+                op,
+                left: Box::new(l.cast_to(&t)),
+                right: Box::new(r.cast_to(&t)),
+                data_type: t,
+            })
+        }
         Concat => Ok(Expr::Binary {
             op,
             left: Box::new(l.cast_to(&DataType::Utf8)),
@@ -270,7 +295,17 @@ pub fn call(name: &str, args: Vec<Expr>) -> Result<Expr> {
         .zip(&target)
         .map(|(a, t)| a.cast_to(t))
         .collect();
-    let data_type = (func.return_type)(&target);
+    let mut data_type = (func.return_type)(&target);
+    // round(decimal, d) keeps d decimal places.
+    if matches!(func.name, "round" | "bround") {
+        let digits = args.get(1).map(|d| crate::optimize::fold(d.clone()));
+        if let (DataType::Decimal128(p, s), Some(Expr::Literal(d))) = (&target[0], digits.as_ref())
+        {
+            if let Some(d) = d.as_i64() {
+                data_type = DataType::Decimal128(*p, d.clamp(0, *s as i64) as i8);
+            }
+        }
+    }
     Ok(Expr::Function {
         func,
         args,
@@ -483,6 +518,9 @@ pub fn bind(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
                 B::And => BinaryOp::And,
                 B::Or => BinaryOp::Or,
                 B::StringConcat => BinaryOp::Concat,
+                B::BitwiseAnd => BinaryOp::BitAnd,
+                B::BitwiseOr => BinaryOp::BitOr,
+                B::BitwiseXor | B::PGExp => BinaryOp::BitXor,
                 B::Regexp => {
                     let l = bind(left, cx)?;
                     let r = bind(right, cx)?;
@@ -509,6 +547,20 @@ pub fn bind(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
                     Ok(Expr::Negative(Box::new(numeric_operand(v, "unary minus")?)))
                 }
                 ast::UnaryOperator::Plus => numeric_operand(v, "unary plus"),
+                ast::UnaryOperator::BitwiseNot => {
+                    let t = v.data_type();
+                    if !crate::types::is_integer(&t) && t != DataType::Null {
+                        return Err(SharkError::analysis(format!(
+                            "~ needs an integer, got {}",
+                            types::type_name(&t)
+                        )));
+                    }
+                    Ok(Expr::BitNot(Box::new(if t == DataType::Null {
+                        v.cast_to(&DataType::Int32)
+                    } else {
+                        v
+                    })))
+                }
                 other => Err(SharkError::unsupported(format!("operator {other}"))),
             }
         }

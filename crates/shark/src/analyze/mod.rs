@@ -301,10 +301,80 @@ impl<'a> Analyzer<'a> {
                     union
                 }
             }
+            ast::SetOperator::Intersect | ast::SetOperator::Except | ast::SetOperator::Minus
+                if !distinct =>
+            {
+                // Count each row on both sides, then repeat it min(l, r)
+                // times (INTERSECT ALL) or l - r times (EXCEPT ALL).
+                let width = names.len();
+                let tag = |p: Arc<LogicalPlan>, l: i64, r: i64| -> Arc<LogicalPlan> {
+                    let mut exprs: Vec<Expr> = names
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (n, t))| Expr::column(i, n.clone(), t.clone()))
+                        .collect();
+                    exprs.push(Expr::Literal(ScalarValue::Int64(l)));
+                    exprs.push(Expr::Literal(ScalarValue::Int64(r)));
+                    let mut cols = names.clone();
+                    cols.push(("_l".into(), DataType::Int64));
+                    cols.push(("_r".into(), DataType::Int64));
+                    Arc::new(LogicalPlan::Project {
+                        input: p,
+                        exprs,
+                        schema: schema_of(&cols),
+                    })
+                };
+                let (tl, tr) = (tag(l, 1, 0), tag(r, 0, 1));
+                let union_schema = tl.schema();
+                let union = Arc::new(LogicalPlan::Union {
+                    inputs: vec![tl, tr],
+                    schema: union_schema,
+                });
+                let group: Vec<Expr> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (n, t))| Expr::column(i, n.clone(), t.clone()))
+                    .collect();
+                let sum = |i: usize| AggExpr {
+                    func: crate::plan::AggFunc::Sum,
+                    args: vec![Expr::column(width + i, "_c", DataType::Int64)],
+                    distinct: false,
+                    data_type: DataType::Int64,
+                };
+                let mut cols = names.clone();
+                cols.push(("_nl".into(), DataType::Int64));
+                cols.push(("_nr".into(), DataType::Int64));
+                let counted = Arc::new(LogicalPlan::Aggregate {
+                    input: union,
+                    group,
+                    aggs: vec![sum(0), sum(1)],
+                    schema: schema_of(&cols),
+                });
+                let (nl, nr) = (
+                    Expr::column(width, "_nl", DataType::Int64),
+                    Expr::column(width + 1, "_nr", DataType::Int64),
+                );
+                let times = if matches!(op, ast::SetOperator::Intersect) {
+                    expr::call("least", vec![nl, nr])?
+                } else {
+                    expr::make_binary(BinaryOp::Minus, nl, nr)?
+                };
+                let repeated = Arc::new(LogicalPlan::Replicate {
+                    input: counted,
+                    times,
+                });
+                let exprs = names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (n, t))| Expr::column(i, n.clone(), t.clone()))
+                    .collect();
+                Arc::new(LogicalPlan::Project {
+                    input: repeated,
+                    exprs,
+                    schema: schema.clone(),
+                })
+            }
             ast::SetOperator::Intersect | ast::SetOperator::Except | ast::SetOperator::Minus => {
-                if !distinct {
-                    return Err(SharkError::unsupported(format!("{op} ALL")));
-                }
                 let kind = if matches!(op, ast::SetOperator::Intersect) {
                     JoinKind::LeftSemi
                 } else {
@@ -347,6 +417,7 @@ impl<'a> Analyzer<'a> {
                 None => next,
                 Some((lp, ls)) => {
                     let (rp, rs) = next;
+                    check_distinct_aliases(&ls, &rs)?;
                     let schema = join_schema(&lp.schema(), &rp.schema(), JoinKind::Cross);
                     let broadcast_hint = self.is_broadcast(&rs);
                     (
@@ -392,6 +463,7 @@ impl<'a> Analyzer<'a> {
                 J::Anti(c) | J::LeftAnti(c) => (JoinKind::LeftAnti, Some(c)),
                 other => return Err(SharkError::unsupported(format!("join {other:?}"))),
             };
+            check_distinct_aliases(&scope, &rs)?;
             let combined = scope.concat(&rs);
             let condition = match constraint {
                 Some(ast::JoinConstraint::On(e)) => Some(expr::bind_simple(e, &combined)?),
@@ -1073,6 +1145,26 @@ fn wildcard_columns<'s>(
     }
 }
 
+/// Two FROM items may not share an alias.
+fn check_distinct_aliases(left: &Scope, right: &Scope) -> Result<()> {
+    let lq: std::collections::HashSet<&str> = left
+        .columns
+        .iter()
+        .filter_map(|c| c.qualifier.as_deref())
+        .collect();
+    if let Some(q) = right
+        .columns
+        .iter()
+        .filter_map(|c| c.qualifier.as_deref())
+        .find(|q| lq.contains(q))
+    {
+        return Err(SharkError::analysis(format!(
+            "Ambiguous table alias '{q}': two FROM items have this name"
+        )));
+    }
+    Ok(())
+}
+
 /// Renames a relation's columns to `alias(a, b, ...)` when given.
 fn rename_columns(
     plan: Arc<LogicalPlan>,
@@ -1193,6 +1285,7 @@ pub(crate) fn map_children(e: Expr, f: &mut dyn FnMut(Expr) -> Result<Expr>) -> 
         },
         Expr::Not(x) => Expr::Not(Box::new(f(*x)?)),
         Expr::Negative(x) => Expr::Negative(Box::new(f(*x)?)),
+        Expr::BitNot(x) => Expr::BitNot(Box::new(f(*x)?)),
         Expr::IsNull { expr, negated } => Expr::IsNull {
             expr: Box::new(f(*expr)?),
             negated,

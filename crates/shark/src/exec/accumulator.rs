@@ -90,7 +90,8 @@ fn grow<T: Clone>(v: &mut Vec<T>, n: usize, init: T) {
 
 /// Rows where every argument is non-NULL.
 fn all_valid(args: &[ArrayRef], i: usize) -> bool {
-    args.iter().all(|a| a.is_valid(i))
+    args.iter()
+        .all(|a| a.is_valid(i) && a.data_type() != &DataType::Null)
 }
 
 struct Count {
@@ -100,7 +101,10 @@ struct Count {
 impl Accumulator for Count {
     fn update(&mut self, groups: &[u32], args: &[ArrayRef], n: usize) -> Result<()> {
         grow(&mut self.counts, n, 0);
-        if args.iter().all(|a| a.null_count() == 0) {
+        if args
+            .iter()
+            .all(|a| a.null_count() == 0 && a.data_type() != &DataType::Null)
+        {
             for &g in groups {
                 self.counts[g as usize] += 1;
             }

@@ -199,7 +199,40 @@ pub fn execute(plan: &LogicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
             let rdd = execute(input, ex)?;
             Ok(sort::local_sort(&rdd, keys.clone()))
         }
+        LogicalPlan::Replicate { input, times } => {
+            let rdd = execute(input, ex)?;
+            let times = times.clone();
+            Ok(rdd.map_partitions_with_context(false, move |_, tc, it| {
+                let (times, tc) = (times.clone(), tc.clone());
+                Box::new(it.filter_map(move |Batch(b)| match replicate(&b, &times) {
+                    Ok(r) if r.num_rows() > 0 => Some(Batch(r)),
+                    Ok(_) => None,
+                    Err(e) => {
+                        tc.fail(e.into());
+                        None
+                    }
+                }))
+            }))
+        }
     }
+}
+
+fn replicate(b: &RecordBatch, times: &Expr) -> Result<RecordBatch> {
+    let t = crate::expr::cast::hive_cast(&evaluate(times, b)?, &arrow::datatypes::DataType::Int64)?;
+    let t = arrow::array::AsArray::as_primitive::<arrow::datatypes::Int64Type>(&t);
+    let mut idx: Vec<u32> = Vec::new();
+    for i in 0..b.num_rows() {
+        let n = if arrow::array::Array::is_valid(t, i) {
+            t.value(i).max(0)
+        } else {
+            0
+        };
+        idx.extend(std::iter::repeat_n(i as u32, n as usize));
+    }
+    Ok(arrow::compute::take_record_batch(
+        b,
+        &arrow::array::UInt32Array::from(idx),
+    )?)
 }
 
 fn project(b: &RecordBatch, exprs: &[Expr], schema: &SchemaRef) -> Result<RecordBatch> {
@@ -246,6 +279,7 @@ fn limit_each(rdd: &Rdd<Batch>, n: usize) -> Rdd<Batch> {
 /// for scans (and what only shrinks them), unknown after joins.
 pub fn estimate_bytes(plan: &LogicalPlan) -> Option<u64> {
     match plan {
+        LogicalPlan::Replicate { input, .. } => estimate_bytes(input).map(|b| b * 2),
         LogicalPlan::Scan {
             source,
             projection,
@@ -355,6 +389,7 @@ fn describe(plan: &LogicalPlan, ex: &ExecContext, depth: usize, out: &mut String
         LogicalPlan::Union { .. } => "Union (narrow)".into(),
         LogicalPlan::Distribute { .. } => format!("Hash exchange ({} partitions)", ex.partitions),
         LogicalPlan::LocalSort { .. } => "Sort within partitions".into(),
+        LogicalPlan::Replicate { .. } => "Replicate rows (pipelined)".into(),
         LogicalPlan::OneRow => "OneRow".into(),
         LogicalPlan::Empty { .. } => "Empty".into(),
     };

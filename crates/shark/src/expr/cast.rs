@@ -35,6 +35,15 @@ pub fn hive_cast(array: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
             let text = hive::text::render_column(array)?;
             Ok(Arc::new(StringArray::from(text)))
         }
+        (DataType::Boolean, DataType::Utf8) => {
+            // Hive prints cast booleans in upper case.
+            let b = array.as_boolean();
+            let out: StringArray = b
+                .iter()
+                .map(|v| v.map(|v| if v { "TRUE" } else { "FALSE" }))
+                .collect();
+            Ok(Arc::new(out))
+        }
         (f, DataType::Boolean) if is_string(f) => {
             // Hive: the empty string is false, any other string true.
             let s = array.as_string::<i32>();
@@ -46,6 +55,15 @@ pub fn hive_cast(array: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
                 && (is_numeric(t) || matches!(t, DataType::Date32 | DataType::Timestamp(_, _))) =>
         {
             let s = array.as_string::<i32>();
+            if matches!(t, DataType::Float32 | DataType::Float64) {
+                // Java's Double.parseDouble trims surrounding whitespace.
+                let trimmed: StringArray = s.iter().map(|v| v.map(|v| v.trim())).collect();
+                return Ok(cast_with_options(
+                    &(Arc::new(trimmed) as ArrayRef),
+                    t,
+                    &safe,
+                )?);
+            }
             let strict: StringArray = s
                 .iter()
                 .map(|v| {
@@ -56,9 +74,26 @@ pub fn hive_cast(array: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
                 .collect();
             let strict: ArrayRef = Arc::new(strict);
             if is_integer(t) {
-                // Hive accepts "1.5" as an int (truncating) only via double;
-                // plain integer parsing is what LazyInteger does.
-                return Ok(cast_with_options(&strict, t, &safe)?);
+                // Hive reads "2.5" as 2 (the integer part of a plain
+                // decimal), but not "1e3".
+                let ints: StringArray = strict
+                    .as_string::<i32>()
+                    .iter()
+                    .map(|v| {
+                        v.map(|v| match v.split_once('.') {
+                            Some((int, frac))
+                                if frac.chars().all(|c| c.is_ascii_digit())
+                                    && !int.is_empty()
+                                    && int != "-"
+                                    && int != "+" =>
+                            {
+                                int
+                            }
+                            _ => v,
+                        })
+                    })
+                    .collect();
+                return Ok(cast_with_options(&(Arc::new(ints) as ArrayRef), t, &safe)?);
             }
             if let DataType::Timestamp(_, _) = t {
                 return Ok(cast_with_options(&strict, &crate::types::TIMESTAMP, &safe)?);

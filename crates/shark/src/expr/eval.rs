@@ -56,6 +56,17 @@ fn eval(expr: &Expr, batch: &RecordBatch, n: usize) -> Result<ArrayRef> {
             let v = eval(e, batch, n)?;
             Ok(numeric::neg_wrapping(&v)?)
         }
+        Expr::BitNot(e) => {
+            let v = eval(e, batch, n)?;
+            let t = v.data_type().clone();
+            let x = hive_cast(&v, &DataType::Int64)?;
+            let out: Int64Array = x
+                .as_primitive::<Int64Type>()
+                .iter()
+                .map(|v| v.map(|v| !v))
+                .collect();
+            hive_cast(&(Arc::new(out) as ArrayRef), &t)
+        }
         Expr::IsNull { expr, negated } => {
             let v = eval(expr, batch, n)?;
             Ok(Arc::new(if *negated {
@@ -196,6 +207,24 @@ fn binary(op: BinaryOp, l: &ArrayRef, r: &ArrayRef, out: &DataType) -> Result<Ar
         NullSafeEq => Arc::new(cmp::not_distinct(l, r)?),
         And => Arc::new(and_kleene(as_bool(l)?, as_bool(r)?)?),
         Or => Arc::new(or_kleene(as_bool(l)?, as_bool(r)?)?),
+        BitAnd | BitOr | BitXor => {
+            let a = hive_cast(l, &DataType::Int64)?;
+            let b = hive_cast(r, &DataType::Int64)?;
+            let (a, b) = (a.as_primitive::<Int64Type>(), b.as_primitive::<Int64Type>());
+            let out: Int64Array = a
+                .iter()
+                .zip(b.iter())
+                .map(|(x, y)| match (x, y) {
+                    (Some(x), Some(y)) => Some(match op {
+                        BitAnd => x & y,
+                        BitOr => x | y,
+                        _ => x ^ y,
+                    }),
+                    _ => None,
+                })
+                .collect();
+            Arc::new(out)
+        }
         Concat => {
             let l = hive_cast(l, &DataType::Utf8)?;
             let r = hive_cast(r, &DataType::Utf8)?;

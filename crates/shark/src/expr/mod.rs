@@ -38,6 +38,9 @@ pub enum BinaryOp {
     Or,
     /// `||` on strings.
     Concat,
+    BitAnd,
+    BitOr,
+    BitXor,
 }
 
 impl BinaryOp {
@@ -69,6 +72,9 @@ impl BinaryOp {
             And => "AND",
             Or => "OR",
             Concat => "||",
+            BitAnd => "&",
+            BitOr => "|",
+            BitXor => "^",
         }
     }
 }
@@ -103,6 +109,8 @@ pub enum Expr {
     },
     Not(Box<Expr>),
     Negative(Box<Expr>),
+    /// `~x` on integers.
+    BitNot(Box<Expr>),
     IsNull {
         expr: Box<Expr>,
         negated: bool,
@@ -157,7 +165,7 @@ impl PartialEq for Expr {
                     ..
                 },
             ) => o1 == o2 && l1 == l2 && r1 == r2,
-            (Not(a), Not(b)) | (Negative(a), Negative(b)) => a == b,
+            (Not(a), Not(b)) | (Negative(a), Negative(b)) | (BitNot(a), BitNot(b)) => a == b,
             (
                 IsNull {
                     expr: a,
@@ -230,7 +238,7 @@ impl Expr {
             Expr::Not(_) | Expr::IsNull { .. } | Expr::InList { .. } | Expr::Like { .. } => {
                 DataType::Boolean
             }
-            Expr::Negative(e) => e.data_type(),
+            Expr::Negative(e) | Expr::BitNot(e) => e.data_type(),
             Expr::Cast { to, .. } => to.clone(),
             Expr::Case { data_type, .. } => data_type.clone(),
             Expr::Function { data_type, .. } => data_type.clone(),
@@ -273,7 +281,7 @@ impl Expr {
         match self {
             Expr::Column { .. } | Expr::Literal(_) => vec![],
             Expr::Binary { left, right, .. } => vec![left, right],
-            Expr::Not(e) | Expr::Negative(e) => vec![e],
+            Expr::Not(e) | Expr::Negative(e) | Expr::BitNot(e) => vec![e],
             Expr::IsNull { expr, .. } | Expr::Cast { expr, .. } => vec![expr],
             Expr::Case {
                 branches,
@@ -310,6 +318,7 @@ impl Expr {
             },
             Expr::Not(e) => Expr::Not(Box::new(e.transform(f))),
             Expr::Negative(e) => Expr::Negative(Box::new(e.transform(f))),
+            Expr::BitNot(e) => Expr::BitNot(Box::new(e.transform(f))),
             Expr::IsNull { expr, negated } => Expr::IsNull {
                 expr: Box::new(expr.transform(f)),
                 negated,
@@ -448,6 +457,7 @@ impl fmt::Display for Expr {
             } => write!(f, "({left} {} {right})", op.symbol()),
             Expr::Not(e) => write!(f, "NOT {e}"),
             Expr::Negative(e) => write!(f, "-{e}"),
+            Expr::BitNot(e) => write!(f, "~{e}"),
             Expr::IsNull { expr, negated } => {
                 write!(f, "{expr} IS {}NULL", if *negated { "NOT " } else { "" })
             }

@@ -387,6 +387,70 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
         deterministic: true,
     },
     ScalarFunction {
+        name: "degrees",
+        coerce: |a| doubles(a, 1, 1),
+        return_type: |_| DataType::Float64,
+        eval: |args, _| Ok(map_f64(&args[0], |v| Some(v.to_degrees()))),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "radians",
+        coerce: |a| doubles(a, 1, 1),
+        return_type: |_| DataType::Float64,
+        eval: |args, _| Ok(map_f64(&args[0], |v| Some(v.to_radians()))),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "sin",
+        coerce: |a| doubles(a, 1, 1),
+        return_type: |_| DataType::Float64,
+        eval: |args, _| Ok(map_f64(&args[0], |v| Some(v.sin()))),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "cos",
+        coerce: |a| doubles(a, 1, 1),
+        return_type: |_| DataType::Float64,
+        eval: |args, _| Ok(map_f64(&args[0], |v| Some(v.cos()))),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "tan",
+        coerce: |a| doubles(a, 1, 1),
+        return_type: |_| DataType::Float64,
+        eval: |args, _| Ok(map_f64(&args[0], |v| Some(v.tan()))),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "atan",
+        coerce: |a| doubles(a, 1, 1),
+        return_type: |_| DataType::Float64,
+        eval: |args, _| Ok(map_f64(&args[0], |v| Some(v.atan()))),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "asin",
+        coerce: |a| doubles(a, 1, 1),
+        return_type: |_| DataType::Float64,
+        eval: |args, _| {
+            Ok(map_f64(&args[0], |v| {
+                (-1.0..=1.0).contains(&v).then(|| v.asin())
+            }))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "acos",
+        coerce: |a| doubles(a, 1, 1),
+        return_type: |_| DataType::Float64,
+        eval: |args, _| {
+            Ok(map_f64(&args[0], |v| {
+                (-1.0..=1.0).contains(&v).then(|| v.acos())
+            }))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
         name: "pi",
         coerce: |a| {
             arity(a, 0, 0)?;

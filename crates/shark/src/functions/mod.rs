@@ -69,7 +69,6 @@ const ALIASES: &[(&str, &str)] = &[
     ("dayofmonth", "day"),
     ("ucase", "upper"),
     ("lcase", "lower"),
-    ("nvl", "coalesce"),
 ];
 
 /// The function called `name` (case-insensitive).
@@ -158,6 +157,22 @@ static CONDITIONAL: &[ScalarFunction] = &[
                 result = arrow::compute::kernels::zip::zip(&present, a, &result)?;
             }
             Ok(result)
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "nvl",
+        coerce: |args| {
+            arity(args, 2, 2)?;
+            let t = crate::types::common_of(args, "nvl").map_err(|e| e.to_string())?;
+            Ok(vec![t; 2])
+        },
+        return_type: |args| args[0].clone(),
+        eval: |args, _| {
+            let present = arrow::compute::is_not_null(&args[0])?;
+            Ok(arrow::compute::kernels::zip::zip(
+                &present, &args[0], &args[1],
+            )?)
         },
         deterministic: true,
     },

@@ -361,6 +361,34 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
         deterministic: true,
     },
     ScalarFunction {
+        name: "translate",
+        coerce: |a| strings(a, 3, 3),
+        return_type: |_| DataType::Utf8,
+        eval: |args, n| {
+            let (s, from, to) = (str_arg(&args[0]), str_arg(&args[1]), str_arg(&args[2]));
+            let out: StringArray = (0..n)
+                .map(|i| {
+                    if s.is_null(i) || from.is_null(i) || to.is_null(i) {
+                        return None;
+                    }
+                    let from: Vec<char> = from.value(i).chars().collect();
+                    let to: Vec<char> = to.value(i).chars().collect();
+                    Some(
+                        s.value(i)
+                            .chars()
+                            .filter_map(|c| match from.iter().position(|f| *f == c) {
+                                Some(p) => to.get(p).copied(),
+                                None => Some(c),
+                            })
+                            .collect::<String>(),
+                    )
+                })
+                .collect();
+            Ok(Arc::new(out))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
         name: "regexp_replace",
         coerce: |a| strings(a, 3, 3),
         return_type: |_| DataType::Utf8,

@@ -696,7 +696,26 @@ impl<'a> Analyzer<'a> {
         let mut post_plan = plan.clone();
         let mut agg_state: Option<(Vec<Expr>, Vec<AggExpr>)> = None;
         if aggregating {
-            let group = self.bind_group_by(&group_exprs, select, &scope, &subqueries)?;
+            let mut group = self.bind_group_by(&group_exprs, select, &scope, &subqueries)?;
+            // A scalar subquery's value is the same for every row it is
+            // joined to, so it can be carried through the aggregation as a key.
+            let mut extra_keys: Vec<Expr> = subqueries
+                .values()
+                .filter(|e| matches!(e, Expr::Column { .. }))
+                .cloned()
+                .collect();
+            extra_keys.sort_by_key(|e| {
+                if let Expr::Column { index, .. } = e {
+                    *index
+                } else {
+                    0
+                }
+            });
+            for k in extra_keys {
+                if !group.contains(&k) {
+                    group.push(k);
+                }
+            }
             let mut aggs: Vec<AggExpr> = Vec::new();
             let mut raw_items = Vec::new();
             for (i, item) in select.projection.iter().enumerate() {
@@ -1434,9 +1453,4 @@ pub(crate) fn split_equi(e: &Expr, left_width: usize) -> Option<(Expr, Expr)> {
         (false, true) => Some((*right.clone(), rebase(*left.clone()))),
         _ => None,
     }
-}
-
-/// A literal true.
-pub(crate) fn true_lit() -> Expr {
-    Expr::Literal(ScalarValue::Boolean(true))
 }

@@ -175,6 +175,19 @@ impl Aggregator {
         Ok(())
     }
 
+    /// Emits the current groups as partial states, whatever the mode.
+    fn finish_as_state(&mut self) -> Result<Vec<RecordBatch>> {
+        let mode = self.mode;
+        self.mode = Mode::Partial;
+        let out = self.finish();
+        self.mode = mode;
+        out
+    }
+
+    fn state_schema(&self) -> SchemaRef {
+        state_schema(&self.key_types, &self.accs)
+    }
+
     fn memory(&self) -> usize {
         self.table.key_bytes + self.table.groups * 16 * self.accs.len().max(1)
     }
@@ -218,6 +231,106 @@ impl Aggregator {
     }
 }
 
+/// Final-phase overflow: partial states written to `BUCKETS` files by a
+/// second hash of the group key, each later aggregated on its own (so each
+/// needs about 1/BUCKETS of the memory).
+struct Spill {
+    dir: std::path::PathBuf,
+    writers: Vec<Option<arrow::ipc::writer::StreamWriter<std::io::BufWriter<std::fs::File>>>>,
+    schema: SchemaRef,
+    keys: usize,
+    bytes: u64,
+}
+
+const BUCKETS: usize = 16;
+
+impl Spill {
+    fn new(tc: &TaskContext, schema: SchemaRef, keys: usize) -> Result<Spill> {
+        static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = tc
+            .context()
+            .scratch_dir()
+            .join(format!("agg-spill-{}-{n}", tc.partition_id()));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| SharkError::exec(format!("cannot create {}: {e}", dir.display())))?;
+        Ok(Spill {
+            dir,
+            writers: (0..BUCKETS).map(|_| None).collect(),
+            schema,
+            keys,
+            bytes: 0,
+        })
+    }
+
+    fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        if batch.num_rows() == 0 {
+            return Ok(());
+        }
+        let batch = RecordBatch::try_new(self.schema.clone(), batch.columns().to_vec())?;
+        let keys: Vec<Expr> = (0..self.keys)
+            .map(|i| {
+                Expr::column(
+                    i,
+                    format!("_g{i}"),
+                    batch.schema().field(i).data_type().clone(),
+                )
+            })
+            .collect();
+        let rows = super::exchange::key_rows(&keys, &batch)?;
+        let mut idx: Vec<Vec<u32>> = vec![Vec::new(); BUCKETS];
+        for i in 0..rows.num_rows() {
+            let h = rdd::hash::hash_key(rows.row(i).as_ref());
+            idx[((h >> 40) % BUCKETS as u64) as usize].push(i as u32);
+        }
+        for (b, rows) in idx.into_iter().enumerate() {
+            if rows.is_empty() {
+                continue;
+            }
+            let part =
+                arrow::compute::take_record_batch(&batch, &arrow::array::UInt32Array::from(rows))?;
+            self.bytes += part.get_array_memory_size() as u64;
+            if self.writers[b].is_none() {
+                let path = self.dir.join(format!("bucket-{b}"));
+                let f = std::fs::File::create(&path).map_err(|e| {
+                    SharkError::exec(format!("cannot create {}: {e}", path.display()))
+                })?;
+                self.writers[b] = Some(arrow::ipc::writer::StreamWriter::try_new(
+                    std::io::BufWriter::new(f),
+                    &self.schema,
+                )?);
+            }
+            self.writers[b].as_mut().expect("writer").write(&part)?;
+        }
+        Ok(())
+    }
+
+    /// Finishes the files and returns the buckets that have data.
+    fn finish(&mut self) -> Result<Vec<std::path::PathBuf>> {
+        let mut out = Vec::new();
+        for (b, w) in self.writers.iter_mut().enumerate() {
+            if let Some(mut w) = w.take() {
+                w.finish()?;
+                out.push(self.dir.join(format!("bucket-{b}")));
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Drop for Spill {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn read_bucket(path: &std::path::Path) -> Result<Vec<RecordBatch>> {
+    let f = std::fs::File::open(path)
+        .map_err(|e| SharkError::exec(format!("cannot read {}: {e}", path.display())))?;
+    let reader = arrow::ipc::reader::StreamReader::try_new(std::io::BufReader::new(f), None)?;
+    Ok(reader.collect::<std::result::Result<Vec<_>, _>>()?)
+}
+
 fn state_schema(key_types: &[DataType], accs: &[Box<dyn Accumulator>]) -> SchemaRef {
     let mut fields: Vec<Field> = key_types
         .iter()
@@ -251,6 +364,7 @@ fn run(
     let mut input = input;
     let mut done = false;
     let mut ready: std::collections::VecDeque<RecordBatch> = Default::default();
+    let mut spill: Option<Spill> = None;
     Box::new(std::iter::from_fn(move || loop {
         if let Some(b) = ready.pop_front() {
             return Some(Batch(b));
@@ -260,6 +374,13 @@ fn run(
         }
         match input.next() {
             Some(Batch(b)) => {
+                if let Some(sp) = spill.as_mut() {
+                    if let Err(e) = sp.write(&b) {
+                        tc.fail(e.into());
+                        done = true;
+                    }
+                    continue;
+                }
                 if let Err(e) = agg.consume(&b) {
                     tc.fail(e.into());
                     done = true;
@@ -276,11 +397,34 @@ fn run(
                                 done = true;
                             }
                         }
+                    } else if mode == Mode::Final {
+                        // Spill the groups so far and route the rest of the
+                        // input to the spill files too.
+                        let result = (|| -> Result<()> {
+                            if spill.is_none() {
+                                spill =
+                                    Some(Spill::new(&tc, agg.state_schema(), agg.key_types.len())?);
+                            }
+                            let states = agg.finish_as_state()?;
+                            let sp = spill.as_mut().expect("spill");
+                            for s in &states {
+                                sp.write(s)?;
+                            }
+                            rdd::listener::TaskMetrics::add(
+                                &tc.metrics.disk_bytes_spilled,
+                                sp.bytes,
+                            );
+                            Ok(())
+                        })();
+                        if let Err(e) = result {
+                            tc.fail(e.into());
+                            done = true;
+                        }
                     } else {
                         tc.fail(
                             SharkError::exec(format!(
-                                "aggregation needs more than its memory budget of {} MB per task; raise shark.memory.execution",
-                                budget >> 20
+                                "DISTINCT aggregation needs more than its memory budget of {} KB per task; raise shark.memory.execution",
+                                budget >> 10
                             ))
                             .into(),
                         );
@@ -292,6 +436,35 @@ fn run(
                 done = true;
                 if tc.has_failed() {
                     return None;
+                }
+                if let Some(mut sp) = spill.take() {
+                    // Aggregate each spilled bucket on its own.
+                    let result = (|| -> Result<Vec<RecordBatch>> {
+                        for s in agg.finish_as_state()? {
+                            sp.write(&s)?;
+                        }
+                        let mut out = Vec::new();
+                        for path in sp.finish()? {
+                            let mut bucket = Aggregator::new(
+                                Mode::Final,
+                                &agg.group,
+                                &agg.aggs,
+                                agg.key_types.clone(),
+                                agg.out_schema.clone(),
+                            )?;
+                            for b in read_bucket(&path)? {
+                                bucket.consume(&b)?;
+                            }
+                            out.extend(bucket.finish()?);
+                            let _ = std::fs::remove_file(&path);
+                        }
+                        Ok(out)
+                    })();
+                    match result {
+                        Ok(bs) => ready.extend(bs),
+                        Err(e) => tc.fail(e.into()),
+                    }
+                    continue;
                 }
                 match agg.finish() {
                     Ok(bs) => ready.extend(

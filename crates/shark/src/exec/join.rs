@@ -98,6 +98,27 @@ impl JoinTable {
     fn rows(&self) -> usize {
         self.batch.num_rows()
     }
+
+    /// Bytes the table holds (rows plus index).
+    fn memory(&self) -> usize {
+        self.batch.get_array_memory_size()
+            + self.map.len() * 48
+            + self.map.keys().map(|k| k.len()).sum::<usize>()
+    }
+
+    /// Refuses a table larger than `budget` with advice, instead of
+    /// letting the process run out of memory.
+    fn check_budget(self, budget: usize) -> Result<Self> {
+        let used = self.memory();
+        if used > budget {
+            return Err(SharkError::exec(format!(
+                "join build side needs {} MB, more than the {} MB memory budget; raise shark.memory.execution or shark.shuffle.partitions",
+                used >> 20,
+                budget >> 20
+            )));
+        }
+        Ok(self)
+    }
 }
 
 /// Joins one probe batch against the table. `matched` records build rows
@@ -422,7 +443,11 @@ pub(crate) fn broadcast_join(
     } else {
         build.collect()?.into_iter().map(|b| b.0).collect()
     };
-    let table = Arc::new(JoinTable::build(batches, &spec)?);
+    let budget = probe
+        .context()
+        .conf()
+        .get_bytes(rdd::conf::MEMORY_EXECUTION, 512 << 20)? as usize;
+    let table = Arc::new(JoinTable::build(batches, &spec)?.check_budget(budget)?);
     let shared = probe.context().broadcast(table);
     Ok(probe.map_partitions_with_context(false, move |_, tc, it| {
         let table = match shared.try_value() {
@@ -449,7 +474,7 @@ pub(crate) fn shuffle_join(
     let emit_unmatched = matches!(spec.kind, JoinKind::Full);
     Ok(p.zip_partitions(&b, move |tc, probe_it, build_it| {
         let batches: Vec<RecordBatch> = build_it.map(|b| b.0).collect();
-        match JoinTable::build(batches, &spec) {
+        match JoinTable::build(batches, &spec).and_then(|t| t.check_budget(tc.execution_budget())) {
             Ok(t) => probe_stream(
                 Arc::new(t),
                 spec.clone(),

@@ -17,7 +17,6 @@ use arrow::datatypes::SchemaRef;
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use join::JoinSpec;
 use rdd::Rdd;
-use std::sync::Arc;
 
 /// How a query runs: the engine, shuffle width, and join thresholds.
 #[derive(Clone)]
@@ -397,9 +396,4 @@ fn describe(plan: &LogicalPlan, ex: &ExecContext, depth: usize, out: &mut String
     for i in plan.inputs() {
         describe(i, ex, depth + 1, out);
     }
-}
-
-/// Makes an error from inside an operator a task failure.
-pub(crate) fn task_error(tc: &Arc<rdd::TaskContext>, e: SharkError) {
-    tc.fail(e.into());
 }

@@ -74,7 +74,33 @@ pub(crate) fn sort_partition(
 
 fn sorted_partitions(input: &Rdd<Batch>, keys: Vec<SortKey>, fetch: Option<usize>) -> Rdd<Batch> {
     input.map_partitions_with_context(false, move |_, tc, it| {
-        let batches: Vec<RecordBatch> = it.map(|b| b.0).collect();
+        let budget = tc.execution_budget();
+        let mut held = 0usize;
+        let mut batches: Vec<RecordBatch> = Vec::new();
+        for Batch(b) in it {
+            held += b.get_array_memory_size();
+            batches.push(b);
+            if let Some(n) = fetch {
+                // Top-n: keep only the best n rows seen so far.
+                if held > budget / 2 && batches.len() > 1 {
+                    match sort_partition(std::mem::take(&mut batches), &keys, Some(n)) {
+                        Ok(top) => {
+                            held = top.iter().map(|b| b.get_array_memory_size()).sum();
+                            batches = top;
+                        }
+                        Err(e) => return fail(tc, e),
+                    }
+                }
+            } else if held > budget {
+                return fail(
+                    tc,
+                    crate::error::SharkError::exec(format!(
+                        "sorting a partition needs more than the {} MB memory budget; raise shark.memory.execution or shark.shuffle.partitions",
+                        budget >> 20
+                    )),
+                );
+            }
+        }
         if tc.has_failed() {
             return Box::new(std::iter::empty());
         }

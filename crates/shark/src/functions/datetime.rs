@@ -50,10 +50,6 @@ fn micros_to_dt(m: i64) -> Option<NaiveDateTime> {
     .map(|d| d.naive_utc())
 }
 
-fn dt_to_micros(dt: NaiveDateTime) -> i64 {
-    dt.and_utc().timestamp_micros()
-}
-
 fn days_to_date(d: i32) -> Option<NaiveDate> {
     epoch().checked_add_signed(chrono::Duration::days(d as i64))
 }

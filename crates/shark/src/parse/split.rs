@@ -20,7 +20,7 @@ pub fn split_statements(script: &str) -> Vec<StatementText> {
     let mut start_line = 1u64;
     let mut i = 0;
     let mut quote: Option<char> = None;
-    let mut push = |current: &mut String, start_line: u64, out: &mut Vec<StatementText>| {
+    let push = |current: &mut String, start_line: u64, out: &mut Vec<StatementText>| {
         let leading = current
             .chars()
             .take_while(|c| c.is_whitespace())

@@ -448,3 +448,127 @@ fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::MemoryCatalog;
+    use crate::parse::{parse_statement, HiveStatement};
+    use crate::plan::{JoinKind, LogicalPlan};
+    use crate::table::MemTable;
+    use arrow::datatypes::{DataType, Field, Schema};
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    fn plan(sql: &str) -> Arc<LogicalPlan> {
+        let catalog = MemoryCatalog::new();
+        for t in ["a", "b"] {
+            let schema = Arc::new(Schema::new(vec![
+                Field::new("k", DataType::Int32, true),
+                Field::new("v", DataType::Utf8, true),
+                Field::new("w", DataType::Float64, true),
+            ]));
+            catalog.register(
+                "default",
+                t,
+                Arc::new(MemTable::try_new(schema, vec![]).unwrap()),
+            );
+        }
+        let HiveStatement::Sql(stmt) = parse_statement(sql, 1).unwrap() else {
+            panic!()
+        };
+        let sqlparser::ast::Statement::Query(q) = *stmt else {
+            panic!()
+        };
+        let settings = BTreeMap::new();
+        let (p, _) = crate::analyze::Analyzer::new(&catalog, "default", &settings)
+            .plan_query(&q)
+            .unwrap();
+        super::optimize(p).unwrap()
+    }
+
+    fn find<'a>(
+        p: &'a LogicalPlan,
+        f: &dyn Fn(&LogicalPlan) -> bool,
+        out: &mut Vec<&'a LogicalPlan>,
+    ) {
+        if f(p) {
+            out.push(p);
+        }
+        for i in p.inputs() {
+            find(i, f, out);
+        }
+    }
+
+    #[test]
+    fn where_equalities_of_a_comma_join_become_join_keys() {
+        let p = plan("SELECT a.v FROM a, b WHERE a.k = b.k AND b.w > 1 AND a.v = 'x'");
+        let mut joins = Vec::new();
+        find(&p, &|n| matches!(n, LogicalPlan::Join { .. }), &mut joins);
+        let LogicalPlan::Join {
+            kind,
+            on,
+            left,
+            right,
+            ..
+        } = joins[0]
+        else {
+            unreachable!()
+        };
+        assert_eq!(*kind, JoinKind::Inner);
+        assert_eq!(on.len(), 1);
+        // Single-side predicates moved below the join.
+        assert!(matches!(left.as_ref(), LogicalPlan::Filter { .. }), "{p}");
+        assert!(matches!(right.as_ref(), LogicalPlan::Filter { .. }), "{p}");
+    }
+
+    #[test]
+    fn scans_read_only_used_columns_and_get_pushed_filters() {
+        let p = plan("SELECT v FROM a WHERE k > 5");
+        let mut scans = Vec::new();
+        find(&p, &|n| matches!(n, LogicalPlan::Scan { .. }), &mut scans);
+        let LogicalPlan::Scan {
+            projection,
+            filters,
+            ..
+        } = scans[0]
+        else {
+            unreachable!()
+        };
+        assert_eq!(projection.as_deref(), Some(&[0usize, 1][..]));
+        assert_eq!(filters.len(), 1);
+        // count(*) keeps one column to count rows.
+        let p = plan("SELECT count(*) FROM a");
+        let mut scans = Vec::new();
+        find(&p, &|n| matches!(n, LogicalPlan::Scan { .. }), &mut scans);
+        let LogicalPlan::Scan { projection, .. } = scans[0] else {
+            unreachable!()
+        };
+        assert_eq!(projection.as_ref().map(|p| p.len()), Some(1));
+    }
+
+    #[test]
+    fn constants_fold_and_false_filters_empty_the_plan() {
+        let p = plan("SELECT 1 + 2 * 3 AS x FROM a WHERE 1 = 0");
+        let mut empties = Vec::new();
+        find(
+            &p,
+            &|n| matches!(n, LogicalPlan::Empty { .. }),
+            &mut empties,
+        );
+        assert_eq!(empties.len(), 1, "{p}");
+        let p = plan("SELECT k + (2 * 3) FROM a");
+        assert!(p.to_string().contains("+ 6"), "{p}");
+    }
+
+    #[test]
+    fn filters_on_group_keys_move_below_the_aggregate() {
+        let p = plan("SELECT k, count(*) FROM a GROUP BY k HAVING k > 3");
+        let text = p.to_string();
+        let agg = text.find("Aggregate").unwrap();
+        let filter = text.find("Filter").unwrap();
+        assert!(
+            filter > agg,
+            "filter should be under the aggregate:\n{text}"
+        );
+    }
+}

@@ -1454,3 +1454,33 @@ pub(crate) fn split_equi(e: &Expr, left_width: usize) -> Option<(Expr, Expr)> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::expr::number_literal;
+    use crate::scalar::ScalarValue;
+
+    #[test]
+    fn hive_literal_types() {
+        assert_eq!(number_literal("1").unwrap(), ScalarValue::Int32(1));
+        assert_eq!(
+            number_literal("3000000000").unwrap(),
+            ScalarValue::Int64(3_000_000_000)
+        );
+        assert_eq!(number_literal("0.1").unwrap(), ScalarValue::Float64(0.1));
+        assert_eq!(number_literal("10L").unwrap(), ScalarValue::Int64(10));
+        assert_eq!(number_literal("7Y").unwrap(), ScalarValue::Int8(7));
+        assert_eq!(
+            number_literal("1.50BD").unwrap(),
+            ScalarValue::Decimal128(150, 3, 2)
+        );
+    }
+
+    #[test]
+    fn mapjoin_hints_parse() {
+        assert_eq!(
+            super::parse_mapjoin_hint(" MAPJOIN(b, c) STREAMTABLE(a) "),
+            vec!["b", "c"]
+        );
+    }
+}

@@ -276,7 +276,7 @@ mod tests {
 
     #[test]
     fn parse_errors_carry_line_and_column() {
-        match parse_statement("SELECT a\nFROM t WHERE", 3) {
+        match parse_statement("SELECT a\nFROM t WHERE = 1", 3) {
             Err(SharkError::Parse { location, .. }) => assert_eq!(location.line, 4),
             other => panic!("{other:?}"),
         }

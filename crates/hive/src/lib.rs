@@ -2,18 +2,21 @@
 //!
 //! Hive types and their Arrow equivalents, the text SerDe (LazySimpleSerDe:
 //! `\001`-delimited fields, `\N` nulls) and Parquet files, all producing and
-//! consuming Arrow record batches. The metastore and warehouse layout come
-//! with the catalog.
+//! consuming Arrow record batches; the persistent metastore (databases,
+//! tables, partitions in SQLite inside the warehouse) and Hive's warehouse
+//! folder layout.
 
 #![deny(unsafe_code)]
 
+pub mod metastore;
 pub mod parquet_file;
 pub mod text;
 pub mod types;
+pub mod warehouse;
 
 use thiserror::Error;
 
-/// Errors reading or writing Hive data.
+/// Errors reading or writing Hive data or the metastore.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum HiveError {
     /// A type name Hive does not know.
@@ -25,6 +28,25 @@ pub enum HiveError {
     /// A Parquet or Arrow operation failed.
     #[error("{0}")]
     Format(String),
+    /// A database, table or partition to be created exists already, e.g.
+    /// "Table default.t already exists".
+    #[error("{0}")]
+    AlreadyExists(String),
+    /// A database, table or partition to be used does not exist, e.g.
+    /// "Database does not exist: x".
+    #[error("{0}")]
+    NotFound(String),
+    /// A request the metastore refuses in the current state, e.g. dropping a
+    /// non-empty database without CASCADE.
+    #[error("{0}")]
+    InvalidOperation(String),
+    /// A malformed name, partition spec or partition folder name.
+    #[error("{0}")]
+    Invalid(String),
+    /// The metastore database itself failed: SQLite errors, a corrupt file,
+    /// a schema version this build does not know.
+    #[error("{0}")]
+    Metastore(String),
 }
 
 /// Shorthand.

@@ -10,6 +10,10 @@ use std::sync::{Arc, RwLock};
 pub trait Catalog: Send + Sync {
     /// The table `db.name` (names are lower-case), if it exists.
     fn table(&self, db: &str, name: &str) -> Result<Option<Arc<dyn TableSource>>>;
+    /// The SQL text of the view `db.name`, if it is a view.
+    fn view(&self, _db: &str, _name: &str) -> Result<Option<String>> {
+        Ok(None)
+    }
     /// Tables of a database, sorted.
     fn table_names(&self, db: &str) -> Result<Vec<String>>;
     /// Databases, sorted.

@@ -20,6 +20,8 @@ pub mod error;
 pub mod exec;
 pub mod expr;
 pub mod functions;
+pub mod hive_catalog;
+pub mod hive_table;
 pub mod optimize;
 pub mod parse;
 pub mod plan;

@@ -15,6 +15,9 @@ use sqlparser::ast::Statement;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
+mod ddl;
+mod write;
+
 /// What a statement produced.
 pub enum StatementResult {
     /// Rows (queries, EXPLAIN, SHOW, SET listings), streamed.
@@ -31,6 +34,7 @@ pub struct Session {
     settings: BTreeMap<String, String>,
     hivevars: BTreeMap<String, String>,
     cancel: CancelToken,
+    hive: Option<Arc<crate::hive_catalog::HiveCatalog>>,
 }
 
 impl Session {
@@ -43,7 +47,17 @@ impl Session {
             settings: BTreeMap::new(),
             hivevars: BTreeMap::new(),
             cancel: CancelToken::new(),
+            hive: None,
         }
+    }
+
+    /// A session on a Hive warehouse folder: tables come from its
+    /// metastore, and DDL and DML statements change it.
+    pub fn with_warehouse(ctx: rdd::Context, warehouse: &std::path::Path) -> Result<Self> {
+        let hive = crate::hive_catalog::HiveCatalog::open(warehouse)?;
+        let mut s = Session::new(ctx, hive.clone());
+        s.hive = Some(hive);
+        Ok(s)
     }
 
     /// The engine.
@@ -190,6 +204,24 @@ impl Session {
                 "'{text}': Shark runs no Java code, so jars, files and archives cannot be added"
             ))),
             HiveStatement::Explain { extended, inner } => self.explain(*inner, extended),
+            HiveStatement::CreateDatabase {
+                name,
+                if_not_exists,
+                comment,
+                location,
+                properties,
+            } => self.create_database(&name, if_not_exists, comment, location, properties),
+            HiveStatement::AlterColumns {
+                table,
+                replace,
+                columns,
+            } => self.alter_columns(&table, replace, columns),
+            HiveStatement::SetLocation {
+                table,
+                partition,
+                location,
+            } => self.set_location(&table, partition, location),
+            HiveStatement::CreateExternal(stmt) => self.run_catalog_statement(*stmt, true),
             HiveStatement::Sql(stmt) => self.run_sql(*stmt),
         }
     }
@@ -287,6 +319,31 @@ impl Session {
                 names.dedup();
                 Ok(StatementResult::Rows(QueryResult::lines("tab_name", names)))
             }
+            Statement::ExplainTable {
+                table_name,
+                hive_format,
+                ..
+            } if self.hive.is_some() => {
+                let parts: Vec<String> = table_name
+                    .0
+                    .iter()
+                    .map(|p| p.to_string().trim_matches('`').to_ascii_lowercase())
+                    .collect();
+                let (db, t) = match parts.as_slice() {
+                    [t] => (self.database.clone(), t.clone()),
+                    [d, t] => (d.clone(), t.clone()),
+                    _ => {
+                        return Err(SharkError::analysis(format!(
+                            "invalid table name {table_name}"
+                        )))
+                    }
+                };
+                let hive = self.hive.clone().expect("checked");
+                let table = hive
+                    .get(&db, &t)?
+                    .ok_or_else(|| SharkError::analysis(format!("Table not found '{t}'")))?;
+                self.describe(&table, hive_format)
+            }
             Statement::ExplainTable { table_name, .. } => {
                 let parts: Vec<String> = table_name
                     .0
@@ -323,10 +380,7 @@ impl Session {
                     rows,
                 )))
             }
-            other => Err(SharkError::unsupported(format!(
-                "statement '{}'",
-                other.to_string().chars().take(60).collect::<String>()
-            ))),
+            other => self.run_catalog_statement(other, false),
         }
     }
 

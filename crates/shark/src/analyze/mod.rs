@@ -580,6 +580,29 @@ impl<'a> Analyzer<'a> {
             [d, t] => (d.clone(), t.clone()),
             _ => return Err(SharkError::analysis(format!("invalid table name {name}"))),
         };
+        if let Some(text) = self.catalog.view(&db, &table)? {
+            // Views expand where they are used, in their own database.
+            let stmt = crate::parse::parse_statement(&text, 1)?;
+            let crate::parse::HiveStatement::Sql(stmt) = stmt else {
+                return Err(SharkError::analysis(format!(
+                    "view {db}.{table} is not a query"
+                )));
+            };
+            let sqlparser::ast::Statement::Query(q) = *stmt else {
+                return Err(SharkError::analysis(format!(
+                    "view {db}.{table} is not a query"
+                )));
+            };
+            let saved = std::mem::replace(&mut self.database, db.clone());
+            let planned = self.plan_query(&q);
+            self.database = saved;
+            let (plan, scope) = planned?;
+            let scope = Scope {
+                columns: scope.columns.into_iter().filter(|c| !c.hidden).collect(),
+                outer_start: None,
+            };
+            return Ok((plan, scope));
+        }
         let source = self.catalog.table(&db, &table)?.ok_or_else(|| {
             let span = name
                 .0

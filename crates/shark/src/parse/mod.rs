@@ -30,6 +30,28 @@ pub enum HiveStatement {
     Sql(Box<sqlparser::ast::Statement>),
     /// `ADD JAR`, `LIST FILES`... (recognized, not supported).
     Resource(String),
+    /// `CREATE DATABASE` with Hive's clauses sqlparser does not take.
+    CreateDatabase {
+        name: String,
+        if_not_exists: bool,
+        comment: Option<String>,
+        location: Option<String>,
+        properties: Vec<(String, String)>,
+    },
+    /// `ALTER TABLE t ADD|REPLACE COLUMNS (...)`.
+    AlterColumns {
+        table: String,
+        replace: bool,
+        columns: Vec<sqlparser::ast::ColumnDef>,
+    },
+    /// `ALTER TABLE t [PARTITION (...)] SET LOCATION 'p'`.
+    SetLocation {
+        table: String,
+        partition: Option<Vec<sqlparser::ast::Expr>>,
+        location: String,
+    },
+    /// `CREATE EXTERNAL TABLE ...`, parsed as the CREATE TABLE it is.
+    CreateExternal(Box<sqlparser::ast::Statement>),
 }
 
 /// Parses one statement that starts on `line` of its script.
@@ -62,6 +84,29 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
             return Ok(HiveStatement::Reset(
                 (!rest.is_empty()).then(|| rest.to_string()),
             ));
+        }
+        "create" if lower.split_whitespace().nth(1) == Some("external") => {
+            let pos = lower.find("external").expect("found above");
+            let rewritten = format!("{}{}", &trimmed[..pos], &trimmed[pos + 8..]);
+            return match parse_statement(&rewritten, line)? {
+                HiveStatement::Sql(stmt) => Ok(HiveStatement::CreateExternal(stmt)),
+                other => Ok(other),
+            };
+        }
+        "create"
+            if matches!(
+                lower.split_whitespace().nth(1),
+                Some("database") | Some("schema")
+            ) =>
+        {
+            if let Some(db) = parse_create_database(trimmed) {
+                return Ok(db);
+            }
+        }
+        "alter" if lower.contains(" columns") || lower.contains(" set location") => {
+            if let Some(stmt) = parse_alter_hive(trimmed, line)? {
+                return Ok(stmt);
+            }
         }
         "add" | "list" | "delete" | "dfs" => {
             return Ok(HiveStatement::Resource(trimmed.to_string()));
@@ -116,6 +161,158 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
             location: Location { line, column: 1 },
         }),
     }
+}
+
+/// Splits text into words, keeping quoted strings whole.
+fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        match quote {
+            Some(q) => {
+                cur.push(c);
+                if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                cur.push(c);
+            }
+            None if c.is_whitespace() || c == '(' || c == ')' || c == ',' || c == '=' => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                if !c.is_whitespace() {
+                    out.push(c.to_string());
+                }
+            }
+            None => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn unquote(s: &str) -> String {
+    let t = s.trim_matches('\'').trim_matches('"');
+    unescape(t)
+}
+
+/// `CREATE (DATABASE|SCHEMA) [IF NOT EXISTS] name [COMMENT 'c'] [LOCATION 'p']
+/// [WITH DBPROPERTIES ('k'='v', ...)]`.
+fn parse_create_database(text: &str) -> Option<HiveStatement> {
+    let w = words(text);
+    let mut i = 2;
+    let mut if_not_exists = false;
+    if w.len() > i + 2
+        && w[i].eq_ignore_ascii_case("if")
+        && w[i + 1].eq_ignore_ascii_case("not")
+        && w[i + 2].eq_ignore_ascii_case("exists")
+    {
+        if_not_exists = true;
+        i += 3;
+    }
+    let name = w.get(i)?.trim_matches('`').to_ascii_lowercase();
+    i += 1;
+    let (mut comment, mut location, mut properties) = (None, None, Vec::new());
+    while i < w.len() {
+        let k = w[i].to_ascii_lowercase();
+        match k.as_str() {
+            "comment" => {
+                comment = Some(unquote(w.get(i + 1)?));
+                i += 2;
+            }
+            "location" => {
+                location = Some(unquote(w.get(i + 1)?));
+                i += 2;
+            }
+            "with" if w.get(i + 1)?.eq_ignore_ascii_case("dbproperties") => {
+                i += 2;
+                if w.get(i)? != "(" {
+                    return None;
+                }
+                i += 1;
+                while w.get(i)? != ")" {
+                    let key = unquote(w.get(i)?);
+                    if w.get(i + 1)? != "=" {
+                        return None;
+                    }
+                    let value = unquote(w.get(i + 2)?);
+                    properties.push((key, value));
+                    i += 3;
+                    if w.get(i)? == "," {
+                        i += 1;
+                    }
+                }
+                i += 1;
+            }
+            _ => return None,
+        }
+    }
+    Some(HiveStatement::CreateDatabase {
+        name,
+        if_not_exists,
+        comment,
+        location,
+        properties,
+    })
+}
+
+/// `ALTER TABLE t ADD|REPLACE COLUMNS (...)` and `... SET LOCATION 'p'`.
+fn parse_alter_hive(text: &str, line: u64) -> Result<Option<HiveStatement>> {
+    let w = words(text);
+    if w.len() < 4 || !w[1].eq_ignore_ascii_case("table") {
+        return Ok(None);
+    }
+    let table = w[2].trim_matches('`').to_ascii_lowercase();
+    let rest = w[3].to_ascii_lowercase();
+    if (rest == "add" || rest == "replace")
+        && w.get(4).is_some_and(|x| x.eq_ignore_ascii_case("columns"))
+    {
+        let open = text.find('(').ok_or_else(|| SharkError::Parse {
+            message: "expected ( after COLUMNS".into(),
+            location: Location { line, column: 1 },
+        })?;
+        let close = text.rfind(')').unwrap_or(text.len());
+        let fake = format!("CREATE TABLE x {}", &text[open..=close.min(text.len() - 1)]);
+        if let HiveStatement::Sql(stmt) = parse_statement(&fake, line)? {
+            if let sqlparser::ast::Statement::CreateTable(ct) = *stmt {
+                return Ok(Some(HiveStatement::AlterColumns {
+                    table,
+                    replace: rest == "replace",
+                    columns: ct.columns,
+                }));
+            }
+        }
+        return Ok(None);
+    }
+    let lower = text.to_ascii_lowercase();
+    if let Some(pos) = lower.find(" set location ") {
+        let location = unquote(text[pos + 14..].trim());
+        let partition = if let Some(p) = lower[..pos].find(" partition") {
+            let spec = &text[p + 10..pos];
+            let fake = format!("INSERT INTO x PARTITION {spec} SELECT 1");
+            match parse_statement(&fake, line)? {
+                HiveStatement::Sql(stmt) => match *stmt {
+                    sqlparser::ast::Statement::Insert(ins) => ins.partitioned,
+                    _ => None,
+                },
+                _ => None,
+            }
+        } else {
+            None
+        };
+        return Ok(Some(HiveStatement::SetLocation {
+            table,
+            partition,
+            location,
+        }));
+    }
+    Ok(None)
 }
 
 fn strip_leading_comments(text: &str) -> &str {

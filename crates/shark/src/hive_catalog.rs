@@ -1,0 +1,151 @@
+//! The catalog of a Hive warehouse: tables and views from the metastore,
+//! read with the storage their descriptors name.
+
+use crate::catalog::Catalog;
+use crate::error::{Result, SharkError};
+use crate::hive_table::{HiveTable, PartitionDir, StorageFormat};
+use crate::table::TableSource;
+use arrow::datatypes::{Field, Schema, SchemaRef};
+use hive::metastore::{Metastore, Table};
+use hive::text::TextFormat;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A warehouse folder with its metastore.
+pub struct HiveCatalog {
+    metastore: Metastore,
+}
+
+impl HiveCatalog {
+    /// Opens (creating if needed) the warehouse at `warehouse`.
+    pub fn open(warehouse: &Path) -> Result<Arc<HiveCatalog>> {
+        std::fs::create_dir_all(warehouse).map_err(|e| {
+            SharkError::exec(format!(
+                "cannot create warehouse {}: {e}",
+                warehouse.display()
+            ))
+        })?;
+        Ok(Arc::new(HiveCatalog {
+            metastore: Metastore::open(warehouse)?,
+        }))
+    }
+
+    /// The metastore.
+    pub fn metastore(&self) -> &Metastore {
+        &self.metastore
+    }
+
+    /// The warehouse folder.
+    pub fn warehouse(&self) -> &Path {
+        self.metastore.warehouse()
+    }
+
+    /// The metastore definition of `db.name`.
+    pub fn get(&self, db: &str, name: &str) -> Result<Option<Table>> {
+        Ok(self.metastore.get_table(db, name)?)
+    }
+}
+
+/// The Arrow schema of Hive columns.
+pub fn columns_schema(cols: &[hive::metastore::Column]) -> Result<SchemaRef> {
+    let fields = cols
+        .iter()
+        .map(|c| {
+            Ok(Field::new(
+                &c.name,
+                hive::types::parse_hive_type(&c.type_name)
+                    .map_err(|e| SharkError::analysis(e.to_string()))?,
+                true,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Arc::new(Schema::new(fields)))
+}
+
+/// How a table's files are read, from its storage descriptor.
+pub fn storage_format(t: &Table) -> StorageFormat {
+    let sd = &t.storage;
+    let lower = format!("{} {}", sd.serde, sd.input_format).to_ascii_lowercase();
+    if lower.contains("parquet") {
+        return StorageFormat::Parquet;
+    }
+    let mut f = TextFormat::default();
+    if let Some(d) = sd.serde_params.get("field.delim") {
+        f.field_delim = d.clone();
+    }
+    if let Some(n) = sd.serde_params.get("serialization.null.format") {
+        f.null_string = n.clone();
+    }
+    if let Some(c) = sd
+        .serde_params
+        .get("colelction.delim")
+        .or_else(|| sd.serde_params.get("collection.delim"))
+    {
+        f.collection_delim = c.clone();
+    }
+    if let Some(m) = sd.serde_params.get("mapkey.delim") {
+        f.map_key_delim = m.clone();
+    }
+    StorageFormat::Text(f)
+}
+
+/// Where a table's (or partition's) location string points on disk.
+pub fn location_path(location: &str) -> PathBuf {
+    PathBuf::from(
+        location
+            .strip_prefix("file://")
+            .or_else(|| location.strip_prefix("file:"))
+            .unwrap_or(location),
+    )
+}
+
+impl HiveCatalog {
+    /// A scan source for a table definition.
+    pub fn source(&self, t: &Table) -> Result<Arc<dyn TableSource>> {
+        let data = columns_schema(&t.columns)?;
+        let format = storage_format(t);
+        let location = location_path(&t.storage.location);
+        if !t.is_partitioned() {
+            return Ok(Arc::new(HiveTable::new(data, format, location)));
+        }
+        let keys = columns_schema(&t.partition_keys)?;
+        let partitions = self
+            .metastore
+            .list_partitions(&t.db, &t.name)?
+            .into_iter()
+            .map(|p| PartitionDir {
+                values: p
+                    .values
+                    .iter()
+                    .map(|v| (v != hive::warehouse::DEFAULT_PARTITION_NAME).then(|| v.clone()))
+                    .collect(),
+                location: location_path(&p.location),
+            })
+            .collect();
+        Ok(Arc::new(HiveTable::partitioned(
+            data, keys, format, location, partitions,
+        )))
+    }
+}
+
+impl Catalog for HiveCatalog {
+    fn table(&self, db: &str, name: &str) -> Result<Option<Arc<dyn TableSource>>> {
+        match self.metastore.get_table(db, name)? {
+            Some(t) if !t.is_view() => Ok(Some(self.source(&t)?)),
+            _ => Ok(None),
+        }
+    }
+    fn view(&self, db: &str, name: &str) -> Result<Option<String>> {
+        Ok(self
+            .metastore
+            .get_table(db, name)?
+            .filter(|t| t.is_view())
+            .and_then(|t| t.view_text))
+    }
+    fn table_names(&self, db: &str) -> Result<Vec<String>> {
+        Ok(self.metastore.list_tables(db, None)?)
+    }
+    fn databases(&self) -> Result<Vec<String>> {
+        Ok(self.metastore.list_databases(None)?)
+    }
+}

@@ -1,0 +1,258 @@
+//! Tables of a Hive warehouse: text or Parquet files, optionally split into
+//! `key=value` partition folders. Partition columns are materialized from
+//! the folder names with their declared types, and partitions whose values
+//! fail the query's predicates are skipped before any file is listed.
+
+use crate::batch::Batch;
+use crate::error::Result;
+use crate::expr::{evaluate_predicate, Expr};
+use crate::table::{ParquetTable, TableSource, TextTable};
+use arrow::array::ArrayRef;
+use arrow::datatypes::{Schema, SchemaRef};
+use arrow::record_batch::{RecordBatch, RecordBatchOptions};
+use hive::text::TextFormat;
+use rdd::{Context, Rdd};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// How a table's files are encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StorageFormat {
+    /// LazySimpleSerDe text.
+    Text(TextFormat),
+    /// Parquet.
+    Parquet,
+}
+
+/// One partition: its values (None for Hive's default partition) and folder.
+#[derive(Debug, Clone)]
+pub struct PartitionDir {
+    /// Values of the partition columns, as written in the folder names.
+    pub values: Vec<Option<String>>,
+    /// The partition's folder.
+    pub location: PathBuf,
+}
+
+/// A warehouse table: data columns, then partition columns.
+pub struct HiveTable {
+    schema: SchemaRef,
+    data_schema: SchemaRef,
+    format: StorageFormat,
+    location: PathBuf,
+    partitions: Option<Vec<PartitionDir>>,
+}
+
+impl HiveTable {
+    /// An unpartitioned table whose files live under `location`.
+    pub fn new(
+        data_schema: SchemaRef,
+        format: StorageFormat,
+        location: impl Into<PathBuf>,
+    ) -> Self {
+        HiveTable {
+            schema: data_schema.clone(),
+            data_schema,
+            format,
+            location: location.into(),
+            partitions: None,
+        }
+    }
+
+    /// A partitioned table: `partition_schema` lists the partition columns.
+    pub fn partitioned(
+        data_schema: SchemaRef,
+        partition_schema: SchemaRef,
+        format: StorageFormat,
+        location: impl Into<PathBuf>,
+        partitions: Vec<PartitionDir>,
+    ) -> Self {
+        let mut fields: Vec<_> = data_schema.fields().iter().cloned().collect();
+        fields.extend(partition_schema.fields().iter().cloned());
+        HiveTable {
+            schema: Arc::new(Schema::new(fields)),
+            data_schema,
+            format,
+            location: location.into(),
+            partitions: Some(partitions),
+        }
+    }
+
+    fn data_width(&self) -> usize {
+        self.data_schema.fields().len()
+    }
+
+    /// The partition values of one partition as a one-row batch over the
+    /// table's full schema (data columns NULL), for evaluating predicates.
+    fn partition_row(&self, p: &PartitionDir) -> Result<RecordBatch> {
+        let mut cols: Vec<ArrayRef> = Vec::new();
+        for (i, f) in self.schema.fields().iter().enumerate() {
+            if i < self.data_width() {
+                cols.push(arrow::array::new_null_array(f.data_type(), 1));
+            } else {
+                let v = p.values.get(i - self.data_width()).cloned().flatten();
+                let text: ArrayRef = Arc::new(arrow::array::StringArray::from(vec![v]));
+                cols.push(crate::expr::cast::hive_cast(&text, f.data_type())?);
+            }
+        }
+        Ok(RecordBatch::try_new(self.schema.clone(), cols)?)
+    }
+
+    /// Partitions whose values can satisfy every predicate that reads only
+    /// partition columns.
+    pub fn prune(&self, filters: &[Expr]) -> Result<Vec<PartitionDir>> {
+        let Some(parts) = &self.partitions else {
+            return Ok(vec![]);
+        };
+        let dw = self.data_width();
+        let on_partitions: Vec<&Expr> = filters
+            .iter()
+            .filter(|f| {
+                let mut cols = Vec::new();
+                f.columns(&mut cols);
+                !cols.is_empty() && cols.iter().all(|&c| c >= dw)
+            })
+            .collect();
+        let mut kept = Vec::new();
+        for p in parts {
+            let row = self.partition_row(p)?;
+            let mut ok = true;
+            for f in &on_partitions {
+                if !evaluate_predicate(f, &row)?.value(0) {
+                    ok = false;
+                    break;
+                }
+            }
+            if ok {
+                kept.push(p.clone());
+            }
+        }
+        Ok(kept)
+    }
+
+    fn scan_dir(
+        &self,
+        ctx: &Context,
+        dir: &std::path::Path,
+        projection: &[usize],
+        partitions: usize,
+    ) -> Result<Rdd<Batch>> {
+        match &self.format {
+            StorageFormat::Text(f) => TextTable::new(self.data_schema.clone(), dir, f.clone())
+                .scan(ctx, Some(projection), &[], partitions),
+            StorageFormat::Parquet => {
+                if crate::table::data_files(dir)?.is_empty() {
+                    return Ok(ctx.parallelize(Vec::new(), Some(1)));
+                }
+                ParquetTable::try_new(dir, Some(self.data_schema.clone()))?.scan(
+                    ctx,
+                    Some(projection),
+                    &[],
+                    partitions,
+                )
+            }
+        }
+    }
+}
+
+impl TableSource for HiveTable {
+    fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+
+    fn scan(
+        &self,
+        ctx: &Context,
+        projection: Option<&[usize]>,
+        filters: &[Expr],
+        partitions: usize,
+    ) -> Result<Rdd<Batch>> {
+        let all: Vec<usize> = (0..self.schema.fields().len()).collect();
+        let projection = projection.unwrap_or(&all).to_vec();
+        let dw = self.data_width();
+        let Some(_) = &self.partitions else {
+            if !self.location.exists() {
+                return Ok(ctx.parallelize(Vec::new(), Some(1)));
+            }
+            return self.scan_dir(ctx, &self.location, &projection, partitions);
+        };
+        let kept = self.prune(filters)?;
+        // Data columns to read; at least one so rows are counted.
+        let mut data_proj: Vec<usize> = projection.iter().copied().filter(|&c| c < dw).collect();
+        let dropped_extra = data_proj.is_empty() && dw > 0;
+        if dropped_extra {
+            data_proj.push(0);
+        }
+        let out_schema = Arc::new(self.schema.project(&projection)?);
+        let mut result: Option<Rdd<Batch>> = None;
+        let per = (partitions / kept.len().max(1)).max(1);
+        for p in kept {
+            if !p.location.exists() {
+                continue;
+            }
+            let rdd = self.scan_dir(ctx, &p.location, &data_proj, per)?;
+            let row = self.partition_row(&p)?;
+            let (projection, out_schema, data_proj) =
+                (projection.clone(), out_schema.clone(), data_proj.clone());
+            let rdd = rdd.map(move |Batch(b)| {
+                let n = b.num_rows();
+                let cols: Vec<ArrayRef> = projection
+                    .iter()
+                    .map(|&c| {
+                        if c < dw {
+                            b.column(data_proj.iter().position(|&d| d == c).expect("projected"))
+                                .clone()
+                        } else {
+                            let one = row.column(c);
+                            arrow::compute::take(
+                                one,
+                                &arrow::array::UInt32Array::from(vec![0u32; n]),
+                                None,
+                            )
+                            .expect("take")
+                        }
+                    })
+                    .collect();
+                Batch(
+                    RecordBatch::try_new_with_options(
+                        out_schema.clone(),
+                        cols,
+                        &RecordBatchOptions::new().with_row_count(Some(n)),
+                    )
+                    .expect("schema"),
+                )
+            });
+            result = Some(match result {
+                None => rdd,
+                Some(r) => r.union(&rdd),
+            });
+        }
+        Ok(result.unwrap_or_else(|| ctx.parallelize(Vec::new(), Some(1))))
+    }
+
+    fn estimated_bytes(&self) -> Option<u64> {
+        let dirs: Vec<PathBuf> = match &self.partitions {
+            None => vec![self.location.clone()],
+            Some(ps) => ps.iter().map(|p| p.location.clone()).collect(),
+        };
+        let mut total = 0;
+        for d in dirs {
+            if d.exists() {
+                total += crate::table::data_files(&d)
+                    .ok()?
+                    .iter()
+                    .map(|f| f.1)
+                    .sum::<u64>();
+            }
+        }
+        Some(total)
+    }
+
+    fn kind(&self) -> String {
+        match (&self.format, &self.partitions) {
+            (StorageFormat::Text(_), None) => "text".into(),
+            (StorageFormat::Parquet, None) => "parquet".into(),
+            (StorageFormat::Text(_), Some(p)) => format!("text, {} partitions", p.len()),
+            (StorageFormat::Parquet, Some(p)) => format!("parquet, {} partitions", p.len()),
+        }
+    }
+}

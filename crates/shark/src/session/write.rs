@@ -1,0 +1,279 @@
+//! Writing query results into table folders the way Hive commits them:
+//! tasks write files into a private staging folder; only when every task
+//! has succeeded are the folders moved into place by rename. A failing
+//! statement leaves the old data, a crash leaves at most a hidden staging
+//! folder.
+
+use crate::batch::Batch;
+use crate::error::{Result, SharkError};
+use crate::hive_table::StorageFormat;
+use arrow::array::{ArrayRef, UInt32Array};
+use arrow::record_batch::RecordBatch;
+use parquet::arrow::ArrowWriter;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+fn io(path: &Path, e: std::io::Error) -> SharkError {
+    SharkError::exec(format!("{}: {e}", path.display()))
+}
+
+/// A fresh hidden staging folder inside the warehouse.
+pub(crate) fn staging_dir(warehouse: &Path) -> Result<PathBuf> {
+    static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = warehouse
+        .join(".shark-staging")
+        .join(format!("{}-{nanos}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
+    Ok(dir)
+}
+
+/// What one write produced per partition folder (relative path, or "" for
+/// the table folder): rows written.
+pub(crate) type Written = HashMap<String, u64>;
+
+/// Writes `rdd` into `staging`. The last `dynamic` columns are dynamic
+/// partition values: rows are routed to `<staging>/<k=v/...>` folders and
+/// those columns are not written.
+pub(crate) fn write_rdd(
+    rdd: &rdd::Rdd<Batch>,
+    staging: &Path,
+    format: &StorageFormat,
+    dynamic_keys: &[String],
+) -> Result<Written> {
+    let staging = staging.to_path_buf();
+    let format = format.clone();
+    let keys = dynamic_keys.to_vec();
+    let parts = rdd.context().run_job(rdd, None, move |tc, it| {
+        let mut writers: HashMap<String, FileWriter> = HashMap::new();
+        let mut rows: Written = HashMap::new();
+        for Batch(b) in it {
+            for (rel, part) in split_dynamic(&b, &keys).map_err(rdd::RddError::from)? {
+                let w = match writers.get_mut(&rel) {
+                    Some(w) => w,
+                    None => {
+                        let dir = if rel.is_empty() {
+                            staging.clone()
+                        } else {
+                            staging.join(&rel)
+                        };
+                        std::fs::create_dir_all(&dir)
+                            .map_err(|e| rdd::RddError::from(io(&dir, e)))?;
+                        let file =
+                            dir.join(format!("{:06}_{}", tc.partition_id(), tc.attempt_number()));
+                        let w = FileWriter::create(&file, &format, &part)
+                            .map_err(rdd::RddError::from)?;
+                        writers.entry(rel.clone()).or_insert(w)
+                    }
+                };
+                w.write(&part).map_err(rdd::RddError::from)?;
+                *rows.entry(rel).or_default() += part.num_rows() as u64;
+            }
+        }
+        if tc.has_failed() {
+            // The engine reports the input's error for this task.
+            return Ok(rows);
+        }
+        for (_, w) in writers {
+            w.finish().map_err(rdd::RddError::from)?;
+        }
+        Ok(rows)
+    })?;
+    let mut total: Written = HashMap::new();
+    for p in parts {
+        for (k, v) in p {
+            *total.entry(k).or_default() += v;
+        }
+    }
+    Ok(total)
+}
+
+/// Splits a batch by its trailing dynamic partition columns into
+/// (relative folder, data columns only).
+fn split_dynamic(b: &RecordBatch, keys: &[String]) -> Result<Vec<(String, RecordBatch)>> {
+    if keys.is_empty() {
+        return Ok(vec![(String::new(), b.clone())]);
+    }
+    let data_width = b.num_columns() - keys.len();
+    let rendered: Vec<Vec<Option<String>>> = (data_width..b.num_columns())
+        .map(|c| hive::text::render_column(b.column(c)))
+        .collect::<std::result::Result<_, _>>()?;
+    let mut groups: Vec<(String, Vec<u32>)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for r in 0..b.num_rows() {
+        let spec: Vec<(String, Option<String>)> = keys
+            .iter()
+            .zip(&rendered)
+            .map(|(k, col)| (k.clone(), col[r].clone().filter(|v| !v.is_empty())))
+            .collect();
+        let rel = hive::warehouse::partition_path(&spec);
+        let g = *index.entry(rel.clone()).or_insert_with(|| {
+            groups.push((rel.clone(), Vec::new()));
+            groups.len() - 1
+        });
+        groups[g].1.push(r as u32);
+    }
+    let data = b.project(&(0..data_width).collect::<Vec<_>>())?;
+    groups
+        .into_iter()
+        .map(|(rel, idx)| {
+            Ok((
+                rel,
+                arrow::compute::take_record_batch(&data, &UInt32Array::from(idx))?,
+            ))
+        })
+        .collect()
+}
+
+enum FileWriter {
+    Text(std::io::BufWriter<std::fs::File>, hive::text::TextFormat),
+    Parquet(Box<ArrowWriter<std::fs::File>>),
+}
+
+impl FileWriter {
+    fn create(path: &Path, format: &StorageFormat, sample: &RecordBatch) -> Result<FileWriter> {
+        let f = std::fs::File::create(path).map_err(|e| io(path, e))?;
+        Ok(match format {
+            StorageFormat::Text(t) => {
+                FileWriter::Text(std::io::BufWriter::with_capacity(1 << 20, f), t.clone())
+            }
+            StorageFormat::Parquet => {
+                let props = parquet::file::properties::WriterProperties::builder()
+                    .set_compression(parquet::basic::Compression::SNAPPY)
+                    .build();
+                FileWriter::Parquet(Box::new(
+                    ArrowWriter::try_new(f, sample.schema(), Some(props))
+                        .map_err(|e| SharkError::exec(e.to_string()))?,
+                ))
+            }
+        })
+    }
+
+    fn write(&mut self, b: &RecordBatch) -> Result<()> {
+        match self {
+            FileWriter::Text(w, f) => {
+                for line in hive::text::format_rows(b, f)? {
+                    w.write_all(line.as_bytes())
+                        .and_then(|_| w.write_all(b"\n"))
+                        .map_err(|e| SharkError::exec(e.to_string()))?;
+                }
+                Ok(())
+            }
+            FileWriter::Parquet(w) => w.write(b).map_err(|e| SharkError::exec(e.to_string())),
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        match self {
+            FileWriter::Text(mut w, _) => w.flush().map_err(|e| SharkError::exec(e.to_string())),
+            FileWriter::Parquet(w) => w
+                .close()
+                .map(|_| ())
+                .map_err(|e| SharkError::exec(e.to_string())),
+        }
+    }
+}
+
+/// Moves a file or folder, copying when a rename cannot cross file systems.
+pub(crate) fn move_path(from: &Path, to: &Path) -> Result<()> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+    }
+    match std::fs::rename(from, to) {
+        Ok(()) => Ok(()),
+        Err(_) if from.is_file() => {
+            std::fs::copy(from, to).map_err(|e| io(to, e))?;
+            std::fs::remove_file(from).map_err(|e| io(from, e))
+        }
+        Err(e) => Err(io(to, e)),
+    }
+}
+
+/// Puts the files of `staged` into `target`: replacing its contents
+/// (OVERWRITE: the old folder is set aside, the new one renamed in, then
+/// the old removed) or adding to them under names that do not clash.
+pub(crate) fn commit_dir(staged: &Path, target: &Path, overwrite: bool) -> Result<()> {
+    if overwrite {
+        let mut old = None;
+        if target.exists() {
+            let name = target
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let aside = target.with_file_name(format!(".{name}.shark-old-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&aside);
+            std::fs::rename(target, &aside).map_err(|e| io(target, e))?;
+            old = Some(aside);
+        }
+        if let Err(e) = move_path(staged, target) {
+            if let Some(o) = &old {
+                let _ = std::fs::rename(o, target);
+            }
+            return Err(e);
+        }
+        if let Some(o) = old {
+            let _ = std::fs::remove_dir_all(o);
+        }
+        return Ok(());
+    }
+    std::fs::create_dir_all(target).map_err(|e| io(target, e))?;
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(staged)
+        .map_err(|e| io(staged, e))?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for from in entries {
+        let name = from
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let mut to = target.join(&name);
+        let mut n = 1;
+        while to.exists() {
+            to = target.join(format!("{name}_copy_{n}"));
+            n += 1;
+        }
+        move_path(&from, &to)?;
+    }
+    let _ = std::fs::remove_dir_all(staged);
+    Ok(())
+}
+
+/// Data files of a folder (for TRUNCATE and LOAD DATA).
+pub(crate) fn visible_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+    if !dir.exists() {
+        return Ok(vec![]);
+    }
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| io(dir, e))?
+        .flatten()
+        .filter(|e| !hive::warehouse::is_hidden(&e.file_name().to_string_lossy()))
+        .map(|e| e.path())
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+/// Casts every column of the batch to the target types (Hive's insert rule).
+pub(crate) fn conform(
+    b: &RecordBatch,
+    schema: &arrow::datatypes::SchemaRef,
+) -> Result<RecordBatch> {
+    let cols: Vec<ArrayRef> = b
+        .columns()
+        .iter()
+        .zip(schema.fields())
+        .map(|(c, f)| crate::expr::cast::hive_cast(c, f.data_type()))
+        .collect::<Result<_>>()?;
+    Ok(RecordBatch::try_new_with_options(
+        schema.clone(),
+        cols,
+        &arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(b.num_rows())),
+    )?)
+}

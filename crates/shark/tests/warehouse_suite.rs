@@ -1,0 +1,389 @@
+//! Statements against a Hive warehouse: DDL, DML, partitions, views, and
+//! reading folder trees laid out as Hive writes them.
+
+use shark::{Session, SharkError};
+use std::path::Path;
+
+fn session(wh: &Path) -> Session {
+    let ctx = rdd::Context::new("local[2]", "warehouse-suite").unwrap();
+    let mut s = Session::with_warehouse(ctx, wh).unwrap();
+    s.set("shark.shuffle.partitions", "3");
+    s
+}
+
+fn rows(s: &mut Session, sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for b in s.query(sql).unwrap_or_else(|e| panic!("{sql}: {e}")) {
+        let cols: Vec<Vec<Option<String>>> = b
+            .columns()
+            .iter()
+            .map(|c| hive::text::render_column(c).unwrap())
+            .collect();
+        for r in 0..b.num_rows() {
+            out.push(
+                cols.iter()
+                    .map(|c| c[r].clone().unwrap_or_else(|| "NULL".into()))
+                    .collect::<Vec<_>>()
+                    .join("\t"),
+            );
+        }
+    }
+    out
+}
+
+fn run(s: &mut Session, script: &str) {
+    s.execute_script(script)
+        .unwrap_or_else(|e| panic!("{script}: {e}"));
+}
+
+#[test]
+fn create_insert_select_and_persist_across_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    {
+        let mut s = session(&wh);
+        run(&mut s, "CREATE TABLE t (a INT COMMENT 'the a', b STRING); INSERT INTO t VALUES (1, 'x'), (2, NULL); INSERT INTO TABLE t SELECT 3, 'z'");
+        assert_eq!(
+            rows(&mut s, "SELECT a, b FROM t ORDER BY a"),
+            vec!["1\tx", "2\tNULL", "3\tz"]
+        );
+        // Hive's layout and text format on disk.
+        let files = shark::table::data_files(&wh.join("t")).unwrap();
+        let text: String = files
+            .iter()
+            .map(|(p, _)| std::fs::read_to_string(p).unwrap())
+            .collect();
+        assert!(text.contains("2\u{1}\\N\n"), "{text:?}");
+        run(
+            &mut s,
+            "INSERT OVERWRITE TABLE t SELECT a * 10, b FROM t WHERE a > 1",
+        );
+        assert_eq!(rows(&mut s, "SELECT a FROM t ORDER BY a"), vec!["20", "30"]);
+    }
+    // A new session (process) on the same warehouse sees the table.
+    let mut s2 = session(&wh);
+    assert_eq!(rows(&mut s2, "SHOW TABLES"), vec!["t"]);
+    assert_eq!(rows(&mut s2, "SELECT count(*) FROM t"), vec!["2"]);
+    let desc = rows(&mut s2, "DESCRIBE t");
+    assert_eq!(desc[0], "a\tint\tthe a");
+}
+
+#[test]
+fn databases_and_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().to_path_buf();
+    let mut s = session(&wh);
+    run(&mut s, "CREATE DATABASE sales COMMENT 'money' WITH DBPROPERTIES ('owner'='me'); CREATE DATABASE IF NOT EXISTS sales; USE sales; CREATE TABLE orders (id INT) STORED AS PARQUET");
+    assert!(wh.join("sales.db/orders").is_dir());
+    run(&mut s, "INSERT INTO orders VALUES (1), (2)");
+    assert_eq!(rows(&mut s, "SELECT sum(id) FROM sales.orders"), vec!["3"]);
+    assert_eq!(rows(&mut s, "SHOW DATABASES"), vec!["default", "sales"]);
+    assert!(s.execute("CREATE DATABASE sales").is_err());
+    assert!(s.execute("DROP DATABASE sales").is_err(), "not empty");
+    run(&mut s, "USE default; DROP DATABASE sales CASCADE");
+    assert!(!wh.join("sales.db").exists());
+    assert!(matches!(
+        s.execute("USE sales"),
+        Err(SharkError::Analysis { .. })
+    ));
+}
+
+#[test]
+fn static_and_dynamic_partitions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(dir.path());
+    run(
+        &mut s,
+        "CREATE TABLE src (k INT, v STRING); INSERT INTO src VALUES (1,'a'),(2,'b'),(3,'c'),(4,NULL);
+         CREATE TABLE p (k INT) PARTITIONED BY (ds STRING, v STRING);
+         INSERT OVERWRITE TABLE p PARTITION (ds='2024-01-01', v) SELECT k, v FROM src",
+    );
+    let mut parts = rows(&mut s, "SHOW PARTITIONS p");
+    parts.sort();
+    assert_eq!(
+        parts,
+        vec![
+            "ds=2024-01-01/v=__HIVE_DEFAULT_PARTITION__",
+            "ds=2024-01-01/v=a",
+            "ds=2024-01-01/v=b",
+            "ds=2024-01-01/v=c"
+        ]
+    );
+    assert!(dir.path().join("p/ds=2024-01-01/v=a").is_dir());
+    assert_eq!(
+        rows(&mut s, "SELECT k, ds, v FROM p WHERE v = 'b'"),
+        vec!["2\t2024-01-01\tb"]
+    );
+    assert_eq!(rows(&mut s, "SELECT k FROM p WHERE v IS NULL"), vec!["4"]);
+    // Strict mode refuses an all-dynamic insert, as Hive does by default.
+    let e = s
+        .execute("INSERT INTO p PARTITION (ds, v) SELECT k, 'x', 'y' FROM src")
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("strict mode"), "{e}");
+    run(&mut s, "SET hive.exec.dynamic.partition.mode=nonstrict; INSERT INTO p PARTITION (ds, v) SELECT k, 'x', 'y' FROM src WHERE k = 1");
+    assert_eq!(rows(&mut s, "SELECT count(*) FROM p"), vec!["5"]);
+    // Static overwrite of one partition leaves the others.
+    run(
+        &mut s,
+        "INSERT OVERWRITE TABLE p PARTITION (ds='2024-01-01', v='a') SELECT 100",
+    );
+    assert_eq!(rows(&mut s, "SELECT k FROM p WHERE v = 'a'"), vec!["100"]);
+    assert_eq!(rows(&mut s, "SELECT count(*) FROM p"), vec!["5"]);
+    run(&mut s, "ALTER TABLE p DROP PARTITION (ds='x', v='y')");
+    assert_eq!(rows(&mut s, "SELECT count(*) FROM p"), vec!["4"]);
+    assert!(!dir.path().join("p/ds=x").join("v=y").exists());
+}
+
+#[test]
+fn a_query_on_one_partition_of_a_thousand_lists_one_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(dir.path());
+    run(
+        &mut s,
+        "CREATE TABLE big (x INT) PARTITIONED BY (d INT) STORED AS PARQUET",
+    );
+    let mut values = Vec::new();
+    for d in 0..1000 {
+        values.push(format!("PARTITION (d={d})"));
+    }
+    run(&mut s, &format!("ALTER TABLE big ADD {}", values.join(" ")));
+    run(&mut s, "INSERT INTO big PARTITION (d=777) SELECT 5");
+    // Every other partition folder holds a file that is not Parquet: any
+    // attempt to read it fails the query.
+    for d in (0..1000).filter(|d| *d != 777) {
+        std::fs::write(dir.path().join(format!("big/d={d}/garbage")), "not parquet").unwrap();
+    }
+    assert_eq!(
+        rows(&mut s, "SELECT x, d FROM big WHERE d = 777"),
+        vec!["5\t777"]
+    );
+    assert!(
+        s.query("SELECT count(*) FROM big").is_err(),
+        "without pruning the garbage is read"
+    );
+}
+
+#[test]
+fn load_data_local_copies_and_inpath_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    let mut s = session(&wh);
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("f1"), "1,a\n2,b\n").unwrap();
+    std::fs::write(input.join("_SUCCESS"), "").unwrap();
+    run(
+        &mut s,
+        "CREATE TABLE l (k INT, v STRING) ROW FORMAT DELIMITED FIELDS TERMINATED BY ','",
+    );
+    run(
+        &mut s,
+        &format!("LOAD DATA LOCAL INPATH '{}' INTO TABLE l", input.display()),
+    );
+    assert!(input.join("f1").exists(), "LOCAL copies");
+    run(
+        &mut s,
+        &format!(
+            "LOAD DATA LOCAL INPATH '{}' INTO TABLE l",
+            input.join("f1").display()
+        ),
+    );
+    assert_eq!(rows(&mut s, "SELECT count(*) FROM l"), vec!["4"]);
+    run(
+        &mut s,
+        &format!(
+            "LOAD DATA INPATH '{}' OVERWRITE INTO TABLE l",
+            input.join("f1").display()
+        ),
+    );
+    assert!(!input.join("f1").exists(), "non-LOCAL moves");
+    assert_eq!(
+        rows(&mut s, "SELECT k, v FROM l ORDER BY k"),
+        vec!["1\ta", "2\tb"]
+    );
+    let e = s
+        .execute("LOAD DATA LOCAL INPATH '/no/such/file' INTO TABLE l")
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("Invalid path"), "{e}");
+}
+
+#[test]
+fn ctas_like_views_alter_and_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(dir.path());
+    run(&mut s, "CREATE TABLE base (a INT, b STRING) TBLPROPERTIES ('creator'='test'); INSERT INTO base VALUES (1,'x'),(2,'y'),(3,'y')");
+    run(
+        &mut s,
+        "CREATE TABLE agg STORED AS PARQUET AS SELECT b, count(*) AS n FROM base GROUP BY b",
+    );
+    assert_eq!(
+        rows(&mut s, "SELECT b, n FROM agg ORDER BY b"),
+        vec!["x\t1", "y\t2"]
+    );
+    assert!(s.execute("CREATE TABLE agg AS SELECT 1").is_err());
+    run(
+        &mut s,
+        "CREATE TABLE copy LIKE base; INSERT INTO copy SELECT * FROM base WHERE a = 1",
+    );
+    assert_eq!(rows(&mut s, "SELECT * FROM copy"), vec!["1\tx"]);
+    run(
+        &mut s,
+        "CREATE VIEW v AS SELECT a * 2 AS d FROM base WHERE b = 'y'",
+    );
+    assert_eq!(rows(&mut s, "SELECT d FROM v ORDER BY d"), vec!["4", "6"]);
+    run(
+        &mut s,
+        "ALTER TABLE base ADD COLUMNS (c DOUBLE COMMENT 'new')",
+    );
+    assert_eq!(
+        rows(&mut s, "SELECT a, c FROM base WHERE a = 1"),
+        vec!["1\tNULL"]
+    );
+    run(&mut s, "ALTER TABLE base SET TBLPROPERTIES ('k'='v')");
+    let props = rows(&mut s, "SHOW TBLPROPERTIES base");
+    assert!(
+        props.contains(&"creator\ttest".to_string()) && props.contains(&"k\tv".to_string()),
+        "{props:?}"
+    );
+    assert_eq!(rows(&mut s, "SHOW COLUMNS IN base"), vec!["a", "b", "c"]);
+    let ddl = rows(&mut s, "SHOW CREATE TABLE base").join("\n");
+    assert!(
+        ddl.contains("CREATE TABLE `default`.`base`") && ddl.contains("`c` double COMMENT 'new'"),
+        "{ddl}"
+    );
+    let formatted = rows(&mut s, "DESCRIBE FORMATTED base").join("\n");
+    assert!(
+        formatted.contains("# Detailed Table Information")
+            && formatted.contains("MANAGED_TABLE")
+            && formatted.contains("LazySimpleSerDe"),
+        "{formatted}"
+    );
+    run(&mut s, "ALTER TABLE base RENAME TO renamed");
+    assert!(dir.path().join("renamed").is_dir() && !dir.path().join("base").exists());
+    assert_eq!(rows(&mut s, "SELECT count(*) FROM renamed"), vec!["3"]);
+    run(&mut s, "TRUNCATE TABLE renamed");
+    assert_eq!(rows(&mut s, "SELECT count(*) FROM renamed"), vec!["0"]);
+    run(&mut s, "DROP VIEW v; DROP TABLE renamed; DROP TABLE nosuch");
+    assert!(!dir.path().join("renamed").exists());
+    assert!(s.execute("DROP TABLE agg PURGE").is_ok() || true);
+}
+
+#[test]
+fn external_tables_keep_their_data_and_msck_finds_partitions() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    let data = dir.path().join("hive_written/logs");
+    // As Hive writes them: \001 fields, \N nulls, escaped partition values,
+    // side files to skip.
+    std::fs::create_dir_all(data.join("dt=2024-01-01/src=a%2Fb")).unwrap();
+    std::fs::create_dir_all(data.join("dt=2024-01-02/src=__HIVE_DEFAULT_PARTITION__")).unwrap();
+    std::fs::write(
+        data.join("dt=2024-01-01/src=a%2Fb/000000_0"),
+        "1\u{1}hello\n2\u{1}\\N\n",
+    )
+    .unwrap();
+    std::fs::write(data.join("dt=2024-01-01/src=a%2Fb/.000000_0.crc"), "junk").unwrap();
+    std::fs::write(data.join("dt=2024-01-01/src=a%2Fb/_SUCCESS"), "").unwrap();
+    std::fs::write(
+        data.join("dt=2024-01-02/src=__HIVE_DEFAULT_PARTITION__/000000_0"),
+        "3\u{1}bye\n",
+    )
+    .unwrap();
+    let mut s = session(&wh);
+    run(&mut s, &format!("CREATE EXTERNAL TABLE logs (id INT, msg STRING) COMMENT 'ext' PARTITIONED BY (dt STRING, src STRING) LOCATION '{}'", data.display()));
+    assert_eq!(rows(&mut s, "SELECT count(*) FROM logs"), vec!["0"]);
+    run(&mut s, "MSCK REPAIR TABLE logs");
+    assert_eq!(
+        rows(&mut s, "SELECT id, msg, dt, src FROM logs ORDER BY id"),
+        vec![
+            "1\thello\t2024-01-01\ta/b",
+            "2\tNULL\t2024-01-01\ta/b",
+            "3\tbye\t2024-01-02\tNULL"
+        ]
+    );
+    run(&mut s, "DROP TABLE logs");
+    assert!(
+        data.join("dt=2024-01-01/src=a%2Fb/000000_0").exists(),
+        "external data kept"
+    );
+}
+
+#[test]
+fn parquet_tables_infer_their_schema_from_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().join("pq");
+    std::fs::create_dir_all(&files).unwrap();
+    let schema = std::sync::Arc::new(arrow::datatypes::Schema::new(vec![
+        arrow::datatypes::Field::new("Name", arrow::datatypes::DataType::Utf8, true),
+    ]));
+    let b = arrow::record_batch::RecordBatch::try_new(
+        schema.clone(),
+        vec![std::sync::Arc::new(arrow::array::StringArray::from(vec![
+            "a", "b",
+        ]))],
+    )
+    .unwrap();
+    hive::parquet_file::write_file(&files.join("part-00000.parquet"), schema, &[b]).unwrap();
+    let mut s = session(&dir.path().join("wh"));
+    run(
+        &mut s,
+        &format!(
+            "CREATE EXTERNAL TABLE ext STORED AS PARQUET LOCATION '{}'",
+            files.display()
+        ),
+    );
+    assert_eq!(
+        rows(&mut s, "SELECT name FROM ext ORDER BY name"),
+        vec!["a", "b"]
+    );
+}
+
+#[test]
+fn failures_leave_the_old_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(dir.path());
+    run(
+        &mut s,
+        "CREATE TABLE t (a INT); INSERT INTO t VALUES (1), (2)",
+    );
+    assert!(s.execute("CREATE TABLE t (b INT)").is_err());
+    run(&mut s, "CREATE TABLE IF NOT EXISTS t (b INT)");
+    let e = s.execute("INSERT INTO t SELECT 1, 2").err().unwrap();
+    assert!(e.to_string().contains("column number"), "{e}");
+    // A query that fails halfway: the old data stays.
+    let e = s
+        .execute("INSERT OVERWRITE TABLE t SELECT assert_true(a < 2) FROM t")
+        .err();
+    assert!(e.is_some());
+    assert_eq!(rows(&mut s, "SELECT a FROM t ORDER BY a"), vec!["1", "2"]);
+    let staging = dir.path().join(".shark-staging");
+    assert!(
+        !staging.exists() || std::fs::read_dir(&staging).unwrap().count() == 0,
+        "no staging left behind"
+    );
+}
+
+#[test]
+fn two_sessions_create_tables_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().to_path_buf();
+    let handles: Vec<_> = (0..4)
+        .map(|i| {
+            let wh = wh.clone();
+            std::thread::spawn(move || {
+                let mut s = session(&wh);
+                for j in 0..5 {
+                    s.execute(&format!("CREATE TABLE t_{i}_{j} (x INT)"))
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let mut s = session(&wh);
+    assert_eq!(rows(&mut s, "SHOW TABLES").len(), 20);
+}

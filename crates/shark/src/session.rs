@@ -152,8 +152,24 @@ impl Session {
         }
     }
 
+    /// The token that cancels the next (or running) statement; a fresh one
+    /// once the previous was used to cancel.
+    pub fn cancel_token_for_next(&mut self) -> CancelToken {
+        if self.cancel.is_cancelled() {
+            self.cancel = CancelToken::new();
+        }
+        self.cancel.clone()
+    }
+
+    /// Runs one statement that starts on `line` of its script.
+    pub fn execute_at_line(&mut self, sql: &str, line: u64) -> Result<StatementResult> {
+        self.execute_at(sql, line)
+    }
+
     fn execute_at(&mut self, sql: &str, line: u64) -> Result<StatementResult> {
-        self.cancel = CancelToken::new();
+        if self.cancel.is_cancelled() {
+            self.cancel = CancelToken::new();
+        }
         let text = parse::substitute(sql, &self.hivevars, &self.settings);
         let stmt = parse::parse_statement(&text, line)?;
         self.run(stmt)

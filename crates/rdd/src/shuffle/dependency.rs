@@ -118,6 +118,9 @@ impl<K: Spill, V: Spill> ShuffleDep for ShuffleDependency<K, V> {
         };
 
         for (k, v) in self.parent.iterator(map_id, tc)? {
+            if records % 1024 == 0 && tc.is_cancelled() {
+                return Err(RddError::Cancelled);
+            }
             let r = self.partitioner.partition_of(&k);
             let w = &mut writers[r];
             let before = w.buffered_bytes();

@@ -372,6 +372,10 @@ fn run(
         if done {
             return None;
         }
+        if tc.is_cancelled() {
+            tc.fail(rdd::RddError::Cancelled);
+            return None;
+        }
         match input.next() {
             Some(Batch(b)) => {
                 if let Some(sp) = spill.as_mut() {

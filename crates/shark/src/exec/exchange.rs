@@ -215,6 +215,10 @@ impl Iterator for Splitter {
             if self.done {
                 return None;
             }
+            if self.tc.is_cancelled() {
+                self.tc.fail(rdd::RddError::Cancelled);
+                return None;
+            }
             match self.input.next() {
                 Some(Batch(b)) => {
                     if let Err(e) = self.split(b) {

@@ -402,6 +402,10 @@ fn probe_stream(
         if done {
             return None;
         }
+        if tc.is_cancelled() {
+            tc.fail(rdd::RddError::Cancelled);
+            return None;
+        }
         match input.next() {
             Some(Batch(b)) => {
                 match probe(&table, &spec, &b, emit_unmatched.then_some(&mut matched)) {

@@ -926,10 +926,12 @@ impl Session {
                     t.name
                 )))
             }
-            None if t.is_partitioned() => return Err(SharkError::analysis(format!(
+            None if t.is_partitioned() => {
+                return Err(SharkError::analysis(format!(
                 "Need to specify partition columns because the destination table {} is partitioned",
                 t.name
-            ))),
+            )))
+            }
             None => (location_path(&t.storage.location), None),
         };
         let staging = staging_dir(hive.warehouse())?;

@@ -1,0 +1,231 @@
+//! The real `shark-cli` binary: batch contract, options, errors,
+//! persistence, and an interactive session through a pseudo-terminal.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+fn cli(wh: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_shark-cli"));
+    c.arg("--warehouse").arg(wh).arg("--master").arg("local[2]");
+    c.env("HOME", wh.parent().unwrap());
+    c
+}
+
+fn run(c: &mut Command) -> Output {
+    c.stdin(Stdio::null()).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+#[test]
+fn batch_rows_on_stdout_status_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    let o = run(cli(&wh).arg("-e").arg("SELECT count(*) FROM src; SELECT key, value, key > 100, NULL, 1.5, CAST(1 AS DOUBLE) FROM src ORDER BY key LIMIT 1"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "500\n0\tval_0\tfalse\tNULL\t1.5\t1.0\n");
+    let err = stderr(&o);
+    assert!(
+        err.contains("OK") && err.contains("Time taken:") && err.contains("Fetched: 1 row(s)"),
+        "{err}"
+    );
+    // -S silences status lines; DDL prints nothing on stdout.
+    let o = run(cli(&wh)
+        .arg("-S")
+        .arg("-e")
+        .arg("CREATE TABLE t (a INT); INSERT INTO t VALUES (7)"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(stderr(&o), "");
+    // The warehouse persists between invocations.
+    let o = run(cli(&wh).arg("-S").arg("-e").arg("SELECT a FROM t"));
+    assert_eq!(stdout(&o), "7\n");
+}
+
+#[test]
+fn errors_stop_the_script_with_hive_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    let o = run(cli(&wh)
+        .arg("-S")
+        .arg("-e")
+        .arg("SELECT 1; SELECT * FROM nosuch; SELECT 2"));
+    assert!(!o.status.success());
+    assert_eq!(stdout(&o), "1\n", "stops at the first failure");
+    assert!(
+        stderr(&o).contains("FAILED: SemanticException [1:15] Table not found 'nosuch'"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(cli(&wh).arg("-S").arg("-e").arg("SELECT 1 FROM"));
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("FAILED: ParseException line 1:"),
+        "{}",
+        stderr(&o)
+    );
+    // hive.cli.errors.ignore continues past errors.
+    let o = run(cli(&wh)
+        .arg("-S")
+        .arg("--hiveconf")
+        .arg("hive.cli.errors.ignore=true")
+        .arg("-e")
+        .arg("SELECT 1; SELECT * FROM nosuch; SELECT 2"));
+    assert_eq!(stdout(&o), "1\n2\n");
+    assert!(!o.status.success());
+    let o = run(cli(&wh).arg("--no-such-option"));
+    assert!(!o.status.success());
+    let o = run(cli(&wh).arg("-f").arg("/no/such/file.sql"));
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("/no/such/file.sql"));
+}
+
+#[test]
+fn files_init_scripts_variables_source_and_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    let init = dir.path().join("init.sql");
+    std::fs::write(&init, "SET hivevar:limit=2;\nUSE default;").unwrap();
+    let inner = dir.path().join("inner.sql");
+    std::fs::write(&inner, "SELECT 'from source';").unwrap();
+    let script = dir.path().join("main.sql");
+    std::fs::write(&script, format!("-- a comment\nSELECT key FROM src\nORDER BY key LIMIT ${{limit}};\nsource {};\nSELECT '${{hivevar:who}}';\n", inner.display())).unwrap();
+    let o = run(cli(&wh)
+        .arg("-S")
+        .arg("-i")
+        .arg(&init)
+        .arg("--hivevar")
+        .arg("who=me")
+        .arg("-f")
+        .arg(&script));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "0\n0\nfrom source\nme\n");
+    let o = run(cli(&wh)
+        .arg("-S")
+        .arg("--output-format")
+        .arg("csv")
+        .arg("--header")
+        .arg("-e")
+        .arg("SELECT 'a,b' AS x, 1 AS y"));
+    assert_eq!(stdout(&o), "x,y\n\"a,b\",1\n");
+    let o = run(cli(&wh)
+        .arg("-S")
+        .arg("--output-format")
+        .arg("json")
+        .arg("-e")
+        .arg("SELECT 'a' AS x, 1 AS y, NULL AS z"));
+    assert_eq!(stdout(&o), "{\"x\":\"a\",\"y\":1,\"z\":null}\n");
+    let o = run(cli(&wh)
+        .arg("-S")
+        .arg("--database")
+        .arg("nosuchdb")
+        .arg("-e")
+        .arg("SELECT 1"));
+    assert!(!o.status.success());
+    // Statements on standard input, as `shark-cli < script.sql`.
+    let mut child = cli(&wh)
+        .arg("-S")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"SELECT 40 + 2;")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(stdout(&o), "42\n");
+}
+
+#[test]
+fn help_documents_the_options() {
+    let o = Command::new(env!("CARGO_BIN_EXE_shark-cli"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let text = stdout(&o);
+    for opt in [
+        "-e",
+        "-f",
+        "-i",
+        "--database",
+        "--hiveconf",
+        "--hivevar",
+        "--silent",
+        "--verbose",
+        "--warehouse",
+        "--master",
+        "--output-format",
+        "--header",
+        "--connect",
+    ] {
+        assert!(text.contains(opt), "{opt} missing from --help:\n{text}");
+    }
+}
+
+/// Drives the prompt through `script`, which gives it a pseudo-terminal.
+#[test]
+fn interactive_prompt_multiline_history_and_ctrl_c() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    // Create the demo warehouse first so the session starts quickly.
+    assert!(run(cli(&wh).arg("-S").arg("-e").arg("SELECT 1"))
+        .status
+        .success());
+    let cmd = format!(
+        "{} --warehouse {} --master local[2] --output-format tsv",
+        env!("CARGO_BIN_EXE_shark-cli"),
+        wh.display()
+    );
+    let mut child = Command::new("script")
+        .args(["-qfec", &cmd, "/dev/null"])
+        .env("HOME", dir.path())
+        .env("TERM", "dumb")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the `script` command (bsdutils) runs the prompt in a pseudo-terminal");
+    let mut input = child.stdin.take().unwrap();
+    let send = |input: &mut std::process::ChildStdin, s: &[u8]| {
+        input.write_all(s).unwrap();
+        input.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(700));
+    };
+    std::thread::sleep(Duration::from_millis(1500));
+    send(&mut input, b"SELECT count(*)\r");
+    send(&mut input, b"FROM src;\r");
+    // A long query, then Ctrl-C: the query stops, the prompt comes back.
+    send(
+        &mut input,
+        b"SELECT count(*) FROM src a JOIN src b JOIN src c JOIN src d;\r",
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    send(&mut input, b"\x03");
+    std::thread::sleep(Duration::from_millis(1500));
+    send(&mut input, b"SELECT 'still here';\r");
+    send(&mut input, b"quit;\r");
+    drop(input);
+    let o = child.wait_with_output().unwrap();
+    let out = stdout(&o);
+    assert!(out.contains("shark (default)> "), "{out}");
+    assert!(out.contains("500"), "multi-line statement ran: {out}");
+    assert!(out.contains("cancel"), "Ctrl-C cancelled the query: {out}");
+    assert!(
+        out.contains("still here"),
+        "the prompt survived Ctrl-C: {out}"
+    );
+    let history = std::fs::read_to_string(dir.path().join(".shark_history")).unwrap_or_default();
+    assert!(history.contains("FROM src;"), "history saved: {history}");
+}

@@ -262,7 +262,8 @@ pub(crate) fn list_files(spec: &str) -> Result<Vec<(PathBuf, u64)>> {
     let mut out = Vec::new();
     for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let part = part.strip_prefix("file://").unwrap_or(part);
-        let matches = if part.contains(['*', '?', '[', '{']) {
+        // A path that exists is taken literally even if it has glob characters.
+        let matches = if part.contains(['*', '?', '[', '{']) && !Path::new(part).exists() {
             let m = crate::glob::expand(part);
             if m.is_empty() {
                 return Err(RddError::InputNotFound(format!(

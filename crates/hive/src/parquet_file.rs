@@ -180,7 +180,7 @@ mod tests {
             Some((ColumnRange::Int(_, max), _)) => max >= 150,
             _ => true,
         };
-        let splits = plan_splits(&[path.clone()], 1, &keep).unwrap();
+        let splits = plan_splits(std::slice::from_ref(&path), 1, &keep).unwrap();
         assert_eq!(
             splits
                 .iter()

@@ -139,7 +139,7 @@ pub fn format_rows(batch: &RecordBatch, format: &TextFormat) -> Result<Vec<Strin
     let columns: Vec<Vec<Option<String>>> = batch
         .columns()
         .iter()
-        .map(|c| render_column(c))
+        .map(render_column)
         .collect::<Result<_>>()?;
     Ok((0..batch.num_rows())
         .map(|r| {
@@ -226,7 +226,7 @@ pub fn java_double(v: f64) -> String {
         v.is_nan(),
         v.is_infinite(),
         v.is_sign_negative(),
-        v.abs() as f64,
+        v.abs(),
         &format!("{v}"),
         &format!("{v:e}"),
     )

@@ -32,7 +32,7 @@ pub fn sql_type(t: &sqlparser::ast::DataType) -> Result<DataType> {
             ExactNumberInfo::Precision(p) => DataType::Decimal128((*p).clamp(1, 38) as u8, 0),
             ExactNumberInfo::PrecisionAndScale(p, s) => {
                 let p = (*p).clamp(1, 38) as u8;
-                DataType::Decimal128(p, (*s as i64).clamp(0, p as i64) as i8)
+                DataType::Decimal128(p, (*s).clamp(0, p as i64) as i8)
             }
         },
         D::Custom(name, args) => {

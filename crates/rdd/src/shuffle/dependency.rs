@@ -118,7 +118,7 @@ impl<K: Spill, V: Spill> ShuffleDep for ShuffleDependency<K, V> {
         };
 
         for (k, v) in self.parent.iterator(map_id, tc)? {
-            if records % 1024 == 0 && tc.is_cancelled() {
+            if records.is_multiple_of(1024) && tc.is_cancelled() {
                 return Err(RddError::Cancelled);
             }
             let r = self.partitioner.partition_of(&k);

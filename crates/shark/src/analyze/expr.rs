@@ -908,7 +908,7 @@ fn bind_function(f: &ast::Function, cx: &mut BindCtx) -> Result<Expr> {
                 aggs.len() - 1
             }
         };
-        return Ok(Expr::column(AGG_BASE + index, format!("{name}"), data_type));
+        return Ok(Expr::column(AGG_BASE + index, name.to_string(), data_type));
     }
     if distinct || star {
         return Err(SharkError::analysis(format!(

@@ -629,7 +629,7 @@ impl<'a> Analyzer<'a> {
     // -------------------------------------------------------------- SELECT
 
     fn plan_select(&mut self, select: &Select, order_by: &[ast::OrderByExpr]) -> Result<Planned> {
-        if select.lateral_views.len() > 0 {
+        if !select.lateral_views.is_empty() {
             return Err(SharkError::unsupported("LATERAL VIEW"));
         }
         let previous_hints = std::mem::take(&mut self.broadcast);

@@ -123,6 +123,7 @@ impl JoinTable {
 
 /// Joins one probe batch against the table. `matched` records build rows
 /// that found a partner (for full joins).
+#[allow(clippy::needless_range_loop)]
 fn probe(
     table: &JoinTable,
     spec: &JoinSpec,

@@ -23,15 +23,13 @@ pub fn hive_cast(array: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
     };
     match (from, to) {
         (DataType::Null, _) => Ok(new_null_array(to, array.len())),
-        (f, DataType::Utf8)
-            if matches!(
-                f,
-                DataType::Float32
-                    | DataType::Float64
-                    | DataType::Timestamp(_, _)
-                    | DataType::Decimal128(_, _)
-            ) =>
-        {
+        (
+            DataType::Float32
+            | DataType::Float64
+            | DataType::Timestamp(_, _)
+            | DataType::Decimal128(_, _),
+            DataType::Utf8,
+        ) => {
             let text = hive::text::render_column(array)?;
             Ok(Arc::new(StringArray::from(text)))
         }
@@ -109,12 +107,10 @@ pub fn hive_cast(array: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
                 .collect();
             Ok(Arc::new(out))
         }
-        (f, DataType::Timestamp(_, _))
-            if matches!(
-                f,
-                DataType::Float32 | DataType::Float64 | DataType::Decimal128(_, _)
-            ) =>
-        {
+        (
+            DataType::Float32 | DataType::Float64 | DataType::Decimal128(_, _),
+            DataType::Timestamp(_, _),
+        ) => {
             let secs = cast_with_options(array, &DataType::Float64, &safe)?;
             let secs = secs.as_primitive::<Float64Type>();
             let out: TimestampMicrosecondArray = secs

@@ -389,7 +389,7 @@ impl Session {
                 Ok(StatementResult::Rows(QueryResult::lines("field", names)))
             }
             Statement::Directory {
-                overwrite,
+                overwrite: _,
                 local,
                 path,
                 source,
@@ -420,7 +420,7 @@ impl Session {
                     &StorageFormat::Text(Default::default()),
                     &[],
                 )
-                .and_then(|_| commit_dir(&staging, &target, overwrite || true));
+                .and_then(|_| commit_dir(&staging, &target, true));
                 if result.is_err() {
                     let _ = std::fs::remove_dir_all(&staging);
                 }

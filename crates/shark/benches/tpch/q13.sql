@@ -1,0 +1,23 @@
+-- TPC-H Q13: Customer Distribution (WORD1 = special, WORD2 = requests).
+-- The derived table's column list `c_orders (c_custkey, c_count)` is written
+-- as column aliases inside it.
+select
+    c_count,
+    count(*) as custdist
+from
+    (
+        select
+            c_custkey as c_custkey,
+            count(o_orderkey) as c_count
+        from
+            customer left outer join orders on
+                c_custkey = o_custkey
+                and o_comment not like '%special%requests%'
+        group by
+            c_custkey
+    ) as c_orders
+group by
+    c_count
+order by
+    custdist desc,
+    c_count desc;

@@ -24,6 +24,10 @@ pub enum AggFunc {
     StddevSamp,
     /// The value of a scalar subquery: at most one row allowed.
     SingleValue,
+    /// Every non-NULL value, as an array.
+    CollectList,
+    /// The distinct non-NULL values, as an array.
+    CollectSet,
 }
 
 impl AggFunc {
@@ -39,6 +43,8 @@ impl AggFunc {
             "var_samp" => AggFunc::VarSamp,
             "stddev" | "std" | "stddev_pop" => AggFunc::StddevPop,
             "stddev_samp" => AggFunc::StddevSamp,
+            "collect_list" => AggFunc::CollectList,
+            "collect_set" => AggFunc::CollectSet,
             _ => return None,
         })
     }
@@ -57,6 +63,9 @@ impl AggFunc {
             }
             (AggFunc::Min | AggFunc::Max | AggFunc::SingleValue, Some(t)) => t.clone(),
             (AggFunc::Min | AggFunc::Max | AggFunc::SingleValue, None) => DataType::Null,
+            (AggFunc::CollectList | AggFunc::CollectSet, t) => DataType::List(std::sync::Arc::new(
+                arrow::datatypes::Field::new("item", t.cloned().unwrap_or(DataType::Utf8), true),
+            )),
             _ => DataType::Float64,
         }
     }

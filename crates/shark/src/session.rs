@@ -238,6 +238,13 @@ impl Session {
                 location,
             } => self.set_location(&table, partition, location),
             HiveStatement::CreateExternal(stmt) => self.run_catalog_statement(*stmt, true),
+            HiveStatement::MultiInsert(stmts) => {
+                let mut last = StatementResult::Done(None);
+                for s in stmts {
+                    last = self.run(s)?;
+                }
+                Ok(last)
+            }
             HiveStatement::Sql(stmt) => self.run_sql(*stmt),
         }
     }

@@ -340,3 +340,25 @@ fn aggregates_spill_partial_results_under_a_small_budget() {
     assert_eq!(b[0].column(0).as_primitive::<Int64Type>().value(0), 50_000);
     let _ = b[0].column(0).is_null(0);
 }
+
+#[test]
+fn collect_list_and_collect_set() {
+    let (mut s, _) = session();
+    s.set("shark.shuffle.partitions", "3");
+    assert_eq!(
+        rows(&mut s, "SELECT collect_list(k) FROM small"),
+        vec!["[1,2,3]"]
+    );
+    assert_eq!(
+        rows(&mut s, "SELECT collect_set(name) FROM small WHERE k = 2"),
+        vec!["[\"two\"]"]
+    );
+    let got = rows(&mut s, "SELECT key % 10, collect_set(value) FROM src WHERE key < 30 AND key % 10 = 3 GROUP BY key % 10");
+    assert_eq!(got.len(), 1);
+    assert!(got[0].starts_with("3\t["), "{got:?}");
+    assert_eq!(got[0].matches("val_").count(), 3, "{got:?}");
+    assert_eq!(
+        rows(&mut s, "SELECT collect_list(name) FROM small WHERE k > 5"),
+        vec!["[]"]
+    );
+}

@@ -388,3 +388,26 @@ fn two_sessions_create_tables_at_once() {
     let mut s = session(&wh);
     assert_eq!(rows(&mut s, "SHOW TABLES").len(), 20);
 }
+
+#[test]
+fn hive_multi_insert_and_from_first_select() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(dir.path());
+    run(
+        &mut s,
+        "CREATE TABLE src (key INT, value STRING); INSERT INTO src VALUES (1,'a'),(150,'b'),(300,'c');
+         CREATE TABLE low (key INT, value STRING); CREATE TABLE high (key INT) PARTITIONED BY (ds STRING);
+         FROM src
+         INSERT OVERWRITE TABLE low SELECT src.* WHERE src.key < 100
+         INSERT OVERWRITE TABLE high PARTITION (ds='x') SELECT key WHERE key >= 100 ORDER BY key",
+    );
+    assert_eq!(rows(&mut s, "SELECT * FROM low"), vec!["1\ta"]);
+    assert_eq!(
+        rows(&mut s, "SELECT key, ds FROM high ORDER BY key"),
+        vec!["150\tx", "300\tx"]
+    );
+    assert_eq!(
+        rows(&mut s, "FROM src SELECT max(key) WHERE value <> 'c'"),
+        vec!["150"]
+    );
+}

@@ -52,6 +52,9 @@ pub enum HiveStatement {
     },
     /// `CREATE EXTERNAL TABLE ...`, parsed as the CREATE TABLE it is.
     CreateExternal(Box<sqlparser::ast::Statement>),
+    /// Hive's `FROM src INSERT ... SELECT ... INSERT ... SELECT ...`:
+    /// the inserts it stands for, run in order.
+    MultiInsert(Vec<HiveStatement>),
 }
 
 /// Parses one statement that starts on `line` of its script.
@@ -106,6 +109,20 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
         "alter" if lower.contains(" columns") || lower.contains(" set location") => {
             if let Some(stmt) = parse_alter_hive(trimmed, line)? {
                 return Ok(stmt);
+            }
+        }
+        "from" => {
+            let parts = rewrite_from_first(trimmed);
+            if !parts.is_empty() {
+                let stmts = parts
+                    .iter()
+                    .map(|p| parse_statement(p, line))
+                    .collect::<Result<Vec<_>>>()?;
+                return Ok(if stmts.len() == 1 {
+                    stmts.into_iter().next().unwrap()
+                } else {
+                    HiveStatement::MultiInsert(stmts)
+                });
             }
         }
         "add" | "list" | "delete" | "dfs" => {
@@ -313,6 +330,99 @@ fn parse_alter_hive(text: &str, line: u64) -> Result<Option<HiveStatement>> {
         }));
     }
     Ok(None)
+}
+
+/// Top-level (outside quotes and parentheses) positions of `keyword` as a
+/// whole word, case-insensitively.
+fn top_level_positions(text: &str, keyword: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let kw = keyword.as_bytes();
+    let mut out = Vec::new();
+    let (mut depth, mut quote) = (0i32, None::<u8>);
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match quote {
+            Some(q) => {
+                if c == b'\\' {
+                    i += 1;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                b'\'' | b'"' | b'`' => quote = Some(c),
+                b'(' => depth += 1,
+                b')' => depth -= 1,
+                _ if depth == 0
+                    && i + kw.len() <= bytes.len()
+                    && bytes[i..i + kw.len()].eq_ignore_ascii_case(kw)
+                    && (i == 0
+                        || !bytes[i - 1].is_ascii_alphanumeric() && bytes[i - 1] != b'_')
+                    && (i + kw.len() == bytes.len()
+                        || !bytes[i + kw.len()].is_ascii_alphanumeric()
+                            && bytes[i + kw.len()] != b'_') =>
+                {
+                    out.push(i);
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Rewrites `FROM refs INSERT ... SELECT list [WHERE ...] ...` (one or
+/// more inserts) and `FROM refs SELECT ...` into ordinary statements with
+/// the FROM clause after each select list.
+fn rewrite_from_first(text: &str) -> Vec<String> {
+    let inserts = top_level_positions(text, "insert");
+    let selects = top_level_positions(text, "select");
+    let Some(&first) = inserts.first().or(selects.first()) else {
+        return vec![];
+    };
+    let from = text[4..first].trim();
+    let mut bodies: Vec<&str> = Vec::new();
+    if inserts.is_empty() {
+        bodies.push(&text[first..]);
+    } else {
+        for (n, &start) in inserts.iter().enumerate() {
+            let end = inserts.get(n + 1).copied().unwrap_or(text.len());
+            bodies.push(&text[start..end]);
+        }
+    }
+    let mut out = Vec::new();
+    for body in bodies {
+        let Some(&sel) = top_level_positions(body, "select").first() else {
+            return vec![];
+        };
+        let after = &body[sel..];
+        let mut cut = after.len();
+        for kw in [
+            "where",
+            "group",
+            "having",
+            "order",
+            "sort",
+            "distribute",
+            "cluster",
+            "limit",
+            "union",
+            "window",
+        ] {
+            if let Some(&p) = top_level_positions(after, kw).first() {
+                cut = cut.min(p);
+            }
+        }
+        out.push(format!(
+            "{}{} FROM {from} {}",
+            &body[..sel],
+            &after[..cut],
+            &after[cut..]
+        ));
+    }
+    out
 }
 
 fn strip_leading_comments(text: &str) -> &str {

@@ -22,6 +22,8 @@ pub struct TextFormat {
     pub collection_delim: String,
     /// Map key separator (Hive default `\003`).
     pub map_key_delim: String,
+    /// `ESCAPED BY`: a delimiter (or this character) after it is data.
+    pub escape: Option<char>,
 }
 
 impl Default for TextFormat {
@@ -31,6 +33,7 @@ impl Default for TextFormat {
             null_string: "\\N".into(),
             collection_delim: "\u{2}".into(),
             map_key_delim: "\u{3}".into(),
+            escape: None,
         }
     }
 }
@@ -57,11 +60,24 @@ pub fn parse_lines<S: AsRef<str>>(
         .map(|_| StringBuilder::with_capacity(lines.len(), lines.len() * 8))
         .collect();
     for line in lines {
-        let mut fields = line.as_ref().split(format.field_delim.as_str());
-        for b in builders.iter_mut() {
-            match fields.next() {
-                Some(f) if f != format.null_string => b.append_value(f),
-                _ => b.append_null(),
+        match format.escape {
+            None => {
+                let mut fields = line.as_ref().split(format.field_delim.as_str());
+                for b in builders.iter_mut() {
+                    match fields.next() {
+                        Some(f) if f != format.null_string => b.append_value(f),
+                        _ => b.append_null(),
+                    }
+                }
+            }
+            Some(esc) => {
+                let fields = split_escaped(line.as_ref(), &format.field_delim, esc);
+                for (i, b) in builders.iter_mut().enumerate() {
+                    match fields.get(i) {
+                        Some((raw, f)) if raw != &format.null_string => b.append_value(f),
+                        _ => b.append_null(),
+                    }
+                }
             }
         }
     }
@@ -91,6 +107,32 @@ pub fn parse_lines<S: AsRef<str>>(
         &RecordBatchOptions::new().with_row_count(Some(lines.len())),
     )?;
     Ok((batch, bad))
+}
+
+/// Splits at unescaped delimiters: (raw text, unescaped value) per field.
+fn split_escaped(line: &str, delim: &str, esc: char) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let (mut raw, mut value) = (String::new(), String::new());
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == esc {
+            raw.push(c);
+            if let Some((_, n)) = chars.next() {
+                raw.push(n);
+                value.push(n);
+            }
+        } else if line[i..].starts_with(delim) {
+            out.push((std::mem::take(&mut raw), std::mem::take(&mut value)));
+            for _ in 1..delim.chars().count() {
+                chars.next();
+            }
+        } else {
+            raw.push(c);
+            value.push(c);
+        }
+    }
+    out.push((raw, value));
+    out
 }
 
 /// Hive does not trim numbers and dates: `'  42'` is not an int. Arrow's
@@ -141,12 +183,30 @@ pub fn format_rows(batch: &RecordBatch, format: &TextFormat) -> Result<Vec<Strin
         .iter()
         .map(render_column)
         .collect::<Result<_>>()?;
+    let escape = |v: &str| -> String {
+        match format.escape {
+            None => v.to_string(),
+            Some(e) => {
+                let mut out = String::with_capacity(v.len());
+                for (i, c) in v.char_indices() {
+                    if c == e || v[i..].starts_with(format.field_delim.as_str()) {
+                        out.push(e);
+                    }
+                    out.push(c);
+                }
+                out
+            }
+        }
+    };
     Ok((0..batch.num_rows())
         .map(|r| {
             columns
                 .iter()
-                .map(|c| c[r].as_deref().unwrap_or(&format.null_string))
-                .collect::<Vec<&str>>()
+                .map(|c| match &c[r] {
+                    Some(v) => escape(v),
+                    None => format.null_string.clone(),
+                })
+                .collect::<Vec<String>>()
                 .join(&format.field_delim)
         })
         .collect())
@@ -326,6 +386,23 @@ mod tests {
             vec!["1|x|true|2024-01-31", "\\N|\\N|\\N|\\N", "\\N|y|false|\\N"]
         );
         assert_eq!(bad, 3);
+    }
+
+    #[test]
+    fn escaped_delimiters_are_data() {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("a", DataType::Utf8, true),
+            Field::new("b", DataType::Utf8, true),
+        ]));
+        let format = TextFormat {
+            escape: Some('\\'),
+            ..TextFormat::delimited(",")
+        };
+        let (batch, _) = parse_lines(&["x\\,y,z", "\\\\,\\N"], &schema, &format).unwrap();
+        let rows = format_rows(&batch, &format).unwrap();
+        assert_eq!(rows, vec!["x\\,y,z", "\\\\,\\N"]);
+        let col = render_column(batch.column(0)).unwrap();
+        assert_eq!(col, vec![Some("x,y".to_string()), Some("\\".to_string())]);
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub struct TaskMetrics {
     pub disk_bytes_spilled: AtomicU64,
     /// The largest aggregation or sort buffer the task held, in bytes.
     pub peak_execution_memory: AtomicU64,
+    /// Input values that did not parse as their column's type (and were
+    /// read as NULL, as Hive's text SerDe does).
+    pub invalid_values: AtomicU64,
 }
 
 impl TaskMetrics {
@@ -60,6 +63,7 @@ impl TaskMetrics {
             memory_bytes_spilled: g(&self.memory_bytes_spilled),
             disk_bytes_spilled: g(&self.disk_bytes_spilled),
             peak_execution_memory: g(&self.peak_execution_memory),
+            invalid_values: g(&self.invalid_values),
         }
     }
 }
@@ -80,6 +84,7 @@ pub struct TaskMetricsSnapshot {
     pub memory_bytes_spilled: u64,
     pub disk_bytes_spilled: u64,
     pub peak_execution_memory: u64,
+    pub invalid_values: u64,
 }
 
 /// A stage as listeners see it.
@@ -208,6 +213,7 @@ impl EventLog {
                 t.memory_bytes_spilled += m.memory_bytes_spilled;
                 t.disk_bytes_spilled += m.disk_bytes_spilled;
                 t.peak_execution_memory = t.peak_execution_memory.max(m.peak_execution_memory);
+                t.invalid_values += m.invalid_values;
             }
         }
         t

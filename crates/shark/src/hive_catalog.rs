@@ -86,6 +86,9 @@ pub fn storage_format(t: &Table) -> StorageFormat {
     if let Some(m) = sd.serde_params.get("mapkey.delim") {
         f.map_key_delim = m.clone();
     }
+    if let Some(e) = sd.serde_params.get("escape.delim") {
+        f.escape = e.chars().next();
+    }
     StorageFormat::Text(f)
 }
 

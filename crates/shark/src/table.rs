@@ -187,8 +187,10 @@ impl TableSource for TextTable {
                 }
                 match hive::text::parse_lines(&chunk, &schema, &format)
                     .map_err(SharkError::from)
-                    .and_then(|(b, _)| project(&b, projection.as_deref()))
-                {
+                    .and_then(|(b, bad)| {
+                        rdd::listener::TaskMetrics::add(&tc.metrics.invalid_values, bad);
+                        project(&b, projection.as_deref())
+                    }) {
                     Ok(b) => Some(Batch(b)),
                     Err(e) => {
                         tc.fail(e.into());

@@ -411,3 +411,25 @@ fn hive_multi_insert_and_from_first_select() {
         vec!["150"]
     );
 }
+
+#[test]
+fn escaped_delimiters_and_invalid_values_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(&dir.path().join("wh"));
+    let file = dir.path().join("data.csv");
+    std::fs::write(&file, "1,a\\,b\nnot_a_number,c\n").unwrap();
+    run(
+        &mut s,
+        r"CREATE TABLE e (k INT, v STRING) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' ESCAPED BY '\\'",
+    );
+    run(
+        &mut s,
+        &format!("LOAD DATA LOCAL INPATH '{}' INTO TABLE e", file.display()),
+    );
+    let log = std::sync::Arc::new(rdd::EventLog::default());
+    s.context().add_listener(log.clone());
+    let mut got = rows(&mut s, "SELECT k, v FROM e");
+    got.sort();
+    assert_eq!(got, vec!["1\ta,b", "NULL\tc"]);
+    assert_eq!(log.total_task_metrics().invalid_values, 1);
+}

@@ -362,3 +362,40 @@ fn collect_list_and_collect_set() {
         vec!["[]"]
     );
 }
+
+#[test]
+fn order_by_larger_than_the_budget_spills_and_stays_sorted() {
+    let conf = rdd::Conf::new().set(rdd::conf::MEMORY_EXECUTION, "256k");
+    let ctx = rdd::Context::with_conf("local[2]", "sort-spill", conf).unwrap();
+    let log = Arc::new(rdd::EventLog::default());
+    ctx.add_listener(log.clone());
+    let catalog = Arc::new(MemoryCatalog::new());
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("k", DataType::Int32, true),
+        Field::new("s", DataType::Utf8, true),
+    ]));
+    let keys: Vec<i32> = (0..100_000).map(|i| (i * 7919) % 100_000).collect();
+    let strs: Vec<String> = keys.iter().map(|k| format!("row-{k:08}")).collect();
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(Int32Array::from(keys)),
+            Arc::new(StringArray::from(strs)),
+        ],
+    )
+    .unwrap();
+    catalog.register(
+        "default",
+        "t",
+        Arc::new(MemTable::try_new(schema, vec![batch]).unwrap()),
+    );
+    let mut s = Session::new(ctx, catalog);
+    s.set("shark.shuffle.partitions", "2");
+    let got: Vec<i64> = rows(&mut s, "SELECT k FROM t ORDER BY s DESC")
+        .iter()
+        .map(|r| r.parse().unwrap())
+        .collect();
+    assert_eq!(got.len(), 100_000);
+    assert!(got.windows(2).all(|w| w[0] > w[1]));
+    assert!(log.total_task_metrics().disk_bytes_spilled > 0);
+}

@@ -77,6 +77,7 @@ fn sorted_partitions(input: &Rdd<Batch>, keys: Vec<SortKey>, fetch: Option<usize
         let budget = tc.execution_budget();
         let mut held = 0usize;
         let mut batches: Vec<RecordBatch> = Vec::new();
+        let mut runs: Vec<SortedRun> = Vec::new();
         for Batch(b) in it {
             held += b.get_array_memory_size();
             batches.push(b);
@@ -92,14 +93,27 @@ fn sorted_partitions(input: &Rdd<Batch>, keys: Vec<SortKey>, fetch: Option<usize
                     }
                 }
             } else if held > budget {
-                return fail(
-                    tc,
-                    crate::error::SharkError::exec(format!(
-                        "sorting a partition needs more than the {} MB memory budget; raise shark.memory.execution or shark.shuffle.partitions",
-                        budget >> 20
-                    )),
-                );
+                // Past the budget: sort what is held and spill it as a run.
+                match sort_partition(std::mem::take(&mut batches), &keys, None)
+                    .and_then(|sorted| write_run(tc, &sorted))
+                {
+                    Ok(run) => {
+                        rdd::listener::TaskMetrics::add(
+                            &tc.metrics.memory_bytes_spilled,
+                            held as u64,
+                        );
+                        runs.push(run);
+                        held = 0;
+                    }
+                    Err(e) => return fail(tc, e),
+                }
             }
+        }
+        if !runs.is_empty() && !tc.has_failed() {
+            return match merge_runs(tc, runs, batches, &keys) {
+                Ok(it) => it,
+                Err(e) => fail(tc, e),
+            };
         }
         if tc.has_failed() {
             return Box::new(std::iter::empty());
@@ -109,6 +123,175 @@ fn sorted_partitions(input: &Rdd<Batch>, keys: Vec<SortKey>, fetch: Option<usize
             Err(e) => fail(tc, e),
         }
     })
+}
+
+/// A sorted run spilled to a scratch file (removed on drop).
+struct SortedRun {
+    path: std::path::PathBuf,
+}
+
+impl Drop for SortedRun {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+fn write_run(tc: &Arc<TaskContext>, sorted: &[RecordBatch]) -> Result<SortedRun> {
+    static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = tc
+        .context()
+        .scratch_dir()
+        .join(format!("sort-run-{}-{n}", tc.partition_id()));
+    let run = SortedRun { path };
+    let Some(first) = sorted.first() else {
+        return Ok(run);
+    };
+    let f = std::fs::File::create(&run.path)
+        .map_err(|e| crate::error::SharkError::exec(format!("{}: {e}", run.path.display())))?;
+    let mut w =
+        arrow::ipc::writer::StreamWriter::try_new(std::io::BufWriter::new(f), &first.schema())?;
+    let mut bytes = 0u64;
+    for b in sorted {
+        bytes += b.get_array_memory_size() as u64;
+        w.write(b)?;
+    }
+    w.finish()?;
+    rdd::listener::TaskMetrics::add(&tc.metrics.disk_bytes_spilled, bytes);
+    Ok(run)
+}
+
+/// One input of the merge: a sorted stream of batches with the current
+/// batch's keys and position.
+struct Cursor {
+    batches: Box<dyn Iterator<Item = Result<RecordBatch>> + Send>,
+    batch: Option<(usize, RecordBatch, Rows)>,
+    row: usize,
+}
+
+/// Merges spilled runs and the sorted in-memory rest, streaming batches of
+/// `BATCH_ROWS` rows built with `interleave`.
+fn merge_runs(
+    tc: &Arc<TaskContext>,
+    runs: Vec<SortedRun>,
+    rest: Vec<RecordBatch>,
+    keys: &[SortKey],
+) -> Result<rdd::BoxIter<Batch>> {
+    let rest = sort_partition(rest, keys, None)?;
+    let mut cursors: Vec<Cursor> = Vec::new();
+    for run in &runs {
+        if !run.path.exists() {
+            continue;
+        }
+        let f = std::fs::File::open(&run.path)
+            .map_err(|e| crate::error::SharkError::exec(format!("{}: {e}", run.path.display())))?;
+        let reader = arrow::ipc::reader::StreamReader::try_new(std::io::BufReader::new(f), None)?;
+        cursors.push(Cursor {
+            batches: Box::new(reader.map(|b| b.map_err(crate::error::SharkError::from))),
+            batch: None,
+            row: 0,
+        });
+    }
+    cursors.push(Cursor {
+        batches: Box::new(rest.into_iter().map(Ok)),
+        batch: None,
+        row: 0,
+    });
+    let keys = keys.to_vec();
+    let tc = tc.clone();
+    let mut sources: Vec<RecordBatch> = Vec::new();
+    let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<(Vec<u8>, usize)>> =
+        Default::default();
+    // Load each cursor's first batch.
+    let advance = |c: &mut Cursor,
+                   sources: &mut Vec<RecordBatch>,
+                   keys: &[SortKey]|
+     -> Result<Option<Vec<u8>>> {
+        loop {
+            if let Some((_, _, rows)) = &c.batch {
+                if c.row < rows.num_rows() {
+                    return Ok(Some(rows.row(c.row).as_ref().to_vec()));
+                }
+            }
+            match c.batches.next() {
+                None => {
+                    c.batch = None;
+                    return Ok(None);
+                }
+                Some(b) => {
+                    let b = b?;
+                    let rows = sort_rows(keys, &b)?;
+                    sources.push(b.clone());
+                    c.batch = Some((sources.len() - 1, b, rows));
+                    c.row = 0;
+                }
+            }
+        }
+    };
+    for (i, c) in cursors.iter_mut().enumerate() {
+        if let Some(k) = advance(c, &mut sources, &keys)? {
+            heap.push(std::cmp::Reverse((k, i)));
+        }
+    }
+    let _keep_runs = runs;
+    let mut done = false;
+    Ok(Box::new(std::iter::from_fn(move || {
+        let _ = &_keep_runs;
+        if done {
+            return None;
+        }
+        let mut picks: Vec<(usize, usize)> = Vec::with_capacity(BATCH_ROWS);
+        while picks.len() < BATCH_ROWS {
+            let Some(std::cmp::Reverse((_, i))) = heap.pop() else {
+                done = true;
+                break;
+            };
+            let c = &mut cursors[i];
+            let (src, _, _) = c.batch.as_ref().expect("cursor with a batch");
+            picks.push((*src, c.row));
+            c.row += 1;
+            match advance(c, &mut sources, &keys) {
+                Ok(Some(k)) => heap.push(std::cmp::Reverse((k, i))),
+                Ok(None) => {}
+                Err(e) => {
+                    tc.fail(e.into());
+                    done = true;
+                    return None;
+                }
+            }
+        }
+        if picks.is_empty() {
+            return None;
+        }
+        let schema = sources[0].schema();
+        let columns: std::result::Result<Vec<ArrayRef>, _> = (0..schema.fields().len())
+            .map(|c| {
+                let arrays: Vec<&dyn arrow::array::Array> =
+                    sources.iter().map(|b| b.column(c).as_ref()).collect();
+                arrow::compute::interleave(&arrays, &picks)
+            })
+            .collect();
+        // Keep only the batches cursors still read from.
+        let mut live = Vec::new();
+        for c in cursors.iter_mut() {
+            if let Some((idx, b, _)) = &mut c.batch {
+                live.push(b.clone());
+                *idx = live.len() - 1;
+            }
+        }
+        sources = live;
+        match columns
+            .map_err(crate::error::SharkError::from)
+            .and_then(|cols| Ok(RecordBatch::try_new(schema, cols)?))
+        {
+            Ok(b) => Some(Batch(b)),
+            Err(e) => {
+                tc.fail(e.into());
+                done = true;
+                None
+            }
+        }
+    })))
 }
 
 /// Hive's SORT BY: each partition sorted on its own.

@@ -399,3 +399,60 @@ fn order_by_larger_than_the_budget_spills_and_stays_sorted() {
     assert!(got.windows(2).all(|w| w[0] > w[1]));
     assert!(log.total_task_metrics().disk_bytes_spilled > 0);
 }
+
+#[test]
+fn joins_with_build_sides_over_the_budget_use_grace_buckets() {
+    let make = |budget: &str| {
+        let conf = rdd::Conf::new().set(rdd::conf::MEMORY_EXECUTION, budget);
+        let ctx = rdd::Context::with_conf("local[2]", "grace", conf).unwrap();
+        let catalog = Arc::new(MemoryCatalog::new());
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("k", DataType::Int32, true),
+            Field::new("s", DataType::Utf8, true),
+        ]));
+        let keys: Vec<Option<i32>> = (0..60_000)
+            .map(|i| {
+                if i % 1000 == 0 {
+                    None
+                } else {
+                    Some(i % 20_000)
+                }
+            })
+            .collect();
+        let strs: Vec<String> = (0..60_000).map(|i| format!("value-{i:08}")).collect();
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(Int32Array::from(keys)),
+                Arc::new(StringArray::from(strs)),
+            ],
+        )
+        .unwrap();
+        catalog.register(
+            "default",
+            "a",
+            Arc::new(MemTable::try_new(schema.clone(), vec![batch.clone()]).unwrap()),
+        );
+        catalog.register(
+            "default",
+            "b",
+            Arc::new(MemTable::try_new(schema, vec![batch]).unwrap()),
+        );
+        let log = Arc::new(rdd::EventLog::default());
+        ctx.add_listener(log.clone());
+        let mut s = Session::new(ctx, catalog);
+        s.set("shark.shuffle.partitions", "2");
+        s.set("hive.auto.convert.join", "false");
+        (s, log)
+    };
+    let q = "SELECT count(*), count(b.k), sum(length(a.s)) FROM a FULL OUTER JOIN b ON a.k = b.k";
+    let (mut small, log) = make("256k");
+    let (mut big, _) = make("1g");
+    assert_eq!(rows(&mut small, q), rows(&mut big, q));
+    assert!(
+        log.total_task_metrics().disk_bytes_spilled > 0,
+        "the build side spilled"
+    );
+    let q2 = "SELECT count(*) FROM a LEFT SEMI JOIN b ON a.k = b.k";
+    assert_eq!(rows(&mut small, q2), rows(&mut big, q2));
+}

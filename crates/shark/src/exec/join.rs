@@ -112,9 +112,9 @@ impl JoinTable {
         let used = self.memory();
         if used > budget {
             return Err(SharkError::exec(format!(
-                "join build side needs {} MB, more than the {} MB memory budget; raise shark.memory.execution or shark.shuffle.partitions",
-                used >> 20,
-                budget >> 20
+                "join build side needs {} KB, more than the {} KB memory budget; raise shark.memory.execution or shark.shuffle.partitions",
+                used >> 10,
+                budget >> 10
             )));
         }
         Ok(self)
@@ -478,8 +478,23 @@ pub(crate) fn shuffle_join(
     let b = hash_exchange(build, spec.build_keys.clone(), partitions);
     let emit_unmatched = matches!(spec.kind, JoinKind::Full);
     Ok(p.zip_partitions(&b, move |tc, probe_it, build_it| {
-        let batches: Vec<RecordBatch> = build_it.map(|b| b.0).collect();
-        match JoinTable::build(batches, &spec).and_then(|t| t.check_budget(tc.execution_budget())) {
+        let budget = tc.execution_budget();
+        let mut batches: Vec<RecordBatch> = Vec::new();
+        let mut held = 0usize;
+        let mut build_it = build_it;
+        for Batch(b) in build_it.by_ref() {
+            // Rows plus the hash index the table will add (~64 bytes a row).
+            held += b.get_array_memory_size() + b.num_rows() * 64;
+            batches.push(b);
+            if held > budget {
+                // Grace hash join: both sides to bucket files, joined bucket by bucket.
+                return match grace_join(tc, &spec, batches, build_it, probe_it, emit_unmatched) {
+                    Ok(it) => it,
+                    Err(e) => fail(tc, e),
+                };
+            }
+        }
+        match JoinTable::build(batches, &spec).and_then(|t| t.check_budget(budget)) {
             Ok(t) => probe_stream(
                 Arc::new(t),
                 spec.clone(),
@@ -490,4 +505,170 @@ pub(crate) fn shuffle_join(
             Err(e) => fail(tc, e),
         }
     })?)
+}
+
+const GRACE_BUCKETS: usize = 64;
+
+/// Bucket files for one side of a grace hash join (removed on drop).
+struct Buckets {
+    dir: std::path::PathBuf,
+    writers: Vec<Option<arrow::ipc::writer::StreamWriter<std::io::BufWriter<std::fs::File>>>>,
+}
+
+impl Buckets {
+    fn new(tc: &Arc<TaskContext>, side: &str) -> Result<Buckets> {
+        static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = tc
+            .context()
+            .scratch_dir()
+            .join(format!("grace-{side}-{}-{n}", tc.partition_id()));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| SharkError::exec(format!("{}: {e}", dir.display())))?;
+        Ok(Buckets {
+            dir,
+            writers: (0..GRACE_BUCKETS).map(|_| None).collect(),
+        })
+    }
+
+    /// Routes rows by a second hash of their keys (the shuffle used the first).
+    fn write(&mut self, b: &RecordBatch, keys: &[Expr], tc: &Arc<TaskContext>) -> Result<()> {
+        if b.num_rows() == 0 {
+            return Ok(());
+        }
+        let rows = super::exchange::key_rows(keys, b)?;
+        let mut idx: Vec<Vec<u32>> = vec![Vec::new(); GRACE_BUCKETS];
+        for i in 0..rows.num_rows() {
+            let h = rdd::hash::hash_key(rows.row(i).as_ref());
+            idx[((h >> 40) % GRACE_BUCKETS as u64) as usize].push(i as u32);
+        }
+        for (k, rows) in idx.into_iter().enumerate() {
+            if rows.is_empty() {
+                continue;
+            }
+            let part = arrow::compute::take_record_batch(b, &UInt32Array::from(rows))?;
+            rdd::listener::TaskMetrics::add(
+                &tc.metrics.disk_bytes_spilled,
+                part.get_array_memory_size() as u64,
+            );
+            if self.writers[k].is_none() {
+                let path = self.dir.join(format!("{k}"));
+                let f = std::fs::File::create(&path)
+                    .map_err(|e| SharkError::exec(format!("{}: {e}", path.display())))?;
+                self.writers[k] = Some(arrow::ipc::writer::StreamWriter::try_new(
+                    std::io::BufWriter::new(f),
+                    &part.schema(),
+                )?);
+            }
+            self.writers[k].as_mut().expect("writer").write(&part)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        for w in self.writers.iter_mut() {
+            if let Some(mut w) = w.take() {
+                w.finish()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn read(&self, k: usize) -> Result<Vec<RecordBatch>> {
+        let path = self.dir.join(format!("{k}"));
+        if !path.exists() {
+            return Ok(vec![]);
+        }
+        let f = std::fs::File::open(&path)
+            .map_err(|e| SharkError::exec(format!("{}: {e}", path.display())))?;
+        let r = arrow::ipc::reader::StreamReader::try_new(std::io::BufReader::new(f), None)?;
+        Ok(r.collect::<std::result::Result<Vec<_>, _>>()?)
+    }
+}
+
+impl Drop for Buckets {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn grace_join(
+    tc: &Arc<TaskContext>,
+    spec: &JoinSpec,
+    held: Vec<RecordBatch>,
+    build_rest: rdd::BoxIter<Batch>,
+    probe: rdd::BoxIter<Batch>,
+    emit_unmatched: bool,
+) -> Result<rdd::BoxIter<Batch>> {
+    let mut build = Buckets::new(tc, "build")?;
+    let mut has_null_key = false;
+    let mut note_nulls = |b: &RecordBatch| -> Result<()> {
+        if !spec.null_safe && !has_null_key {
+            for k in &spec.build_keys {
+                if crate::expr::evaluate(k, b)?.null_count() > 0 {
+                    has_null_key = true;
+                }
+            }
+        }
+        Ok(())
+    };
+    for b in held {
+        note_nulls(&b)?;
+        build.write(&b, &spec.build_keys, tc)?;
+    }
+    for Batch(b) in build_rest {
+        note_nulls(&b)?;
+        build.write(&b, &spec.build_keys, tc)?;
+    }
+    build.finish()?;
+    let mut probes = Buckets::new(tc, "probe")?;
+    for Batch(b) in probe {
+        if tc.is_cancelled() {
+            return Err(SharkError::Cancelled);
+        }
+        probes.write(&b, &spec.probe_keys, tc)?;
+    }
+    probes.finish()?;
+    let (spec, tc) = (spec.clone(), tc.clone());
+    let mut bucket = 0usize;
+    let mut current: Option<rdd::BoxIter<Batch>> = None;
+    Ok(Box::new(std::iter::from_fn(move || {
+        let _keep = (&build, &probes);
+        loop {
+            if let Some(it) = current.as_mut() {
+                if let Some(b) = it.next() {
+                    return Some(b);
+                }
+                current = None;
+            }
+            if bucket >= GRACE_BUCKETS || tc.has_failed() {
+                return None;
+            }
+            let k = bucket;
+            bucket += 1;
+            // A bucket holds 1/64 of the partition; allow it some slack
+            // over the budget rather than splitting again.
+            let table = build
+                .read(k)
+                .and_then(|bs| JoinTable::build(bs, &spec))
+                .and_then(|t| t.check_budget(tc.execution_budget() * 8));
+            match (table, probes.read(k)) {
+                (Ok(mut t), Ok(ps)) => {
+                    t.has_null_key |= has_null_key;
+                    let input: rdd::BoxIter<Batch> = Box::new(ps.into_iter().map(Batch));
+                    current = Some(probe_stream(
+                        Arc::new(t),
+                        spec.clone(),
+                        input,
+                        tc.clone(),
+                        emit_unmatched,
+                    ));
+                }
+                (Err(e), _) | (_, Err(e)) => {
+                    tc.fail(e.into());
+                    return None;
+                }
+            }
+        }
+    })))
 }

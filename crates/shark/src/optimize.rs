@@ -236,11 +236,72 @@ fn filter_over(input: Arc<LogicalPlan>, preds: Vec<Expr>) -> Arc<LogicalPlan> {
 fn push_filters(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
     match plan.as_ref() {
         LogicalPlan::Filter { input, predicate } => {
-            let preds = predicate.clone().conjuncts();
+            let preds = predicate
+                .clone()
+                .conjuncts()
+                .into_iter()
+                .flat_map(|p| factor_or(p).conjuncts())
+                .collect();
             push_into(input.clone(), preds)
         }
         _ => map_inputs(plan, &mut |p| push_filters(p)),
     }
+}
+
+fn disjuncts(e: Expr) -> Vec<Expr> {
+    match e {
+        Expr::Binary {
+            op: BinaryOp::Or,
+            left,
+            right,
+            ..
+        } => {
+            let mut v = disjuncts(*left);
+            v.extend(disjuncts(*right));
+            v
+        }
+        other => vec![other],
+    }
+}
+
+/// `(a AND b) OR (a AND c)` → `a AND (b OR c)`: conjuncts common to every
+/// branch of an OR come out, so join keys written inside ORs (TPC-H Q19)
+/// still become join keys.
+pub fn factor_or(e: Expr) -> Expr {
+    let branches = disjuncts(e.clone());
+    if branches.len() < 2 {
+        return e;
+    }
+    let sets: Vec<Vec<Expr>> = branches.into_iter().map(|b| b.conjuncts()).collect();
+    let common: Vec<Expr> = sets[0]
+        .iter()
+        .filter(|c| deterministic(c) && sets[1..].iter().all(|s| s.contains(c)))
+        .cloned()
+        .collect();
+    if common.is_empty() {
+        return e;
+    }
+    let mut rest_branches = Vec::new();
+    for set in sets {
+        let rest: Vec<Expr> = set.into_iter().filter(|c| !common.contains(c)).collect();
+        if rest.is_empty() {
+            // One branch is exactly the common part: the OR is just that.
+            return Expr::and_all(common);
+        }
+        rest_branches.push(Expr::and_all(rest));
+    }
+    let mut or = rest_branches.remove(0);
+    for b in rest_branches {
+        or = Expr::Binary {
+            op: BinaryOp::Or,
+            left: Box::new(or),
+            right: Box::new(b),
+            data_type: arrow::datatypes::DataType::Boolean,
+        };
+    }
+    let mut all = common;
+    all.push(or);
+    Expr::and_all(all)
 }
 
 /// Places `preds` (over `plan`'s output) at or below `plan`.
@@ -544,6 +605,23 @@ mod tests {
             unreachable!()
         };
         assert_eq!(projection.as_ref().map(|p| p.len()), Some(1));
+    }
+
+    #[test]
+    fn join_keys_inside_ors_are_factored_out() {
+        let p =
+            plan("SELECT a.v FROM a, b WHERE (a.k = b.k AND a.w > 1) OR (a.k = b.k AND b.w < 2)");
+        let mut joins = Vec::new();
+        find(&p, &|n| matches!(n, LogicalPlan::Join { .. }), &mut joins);
+        let LogicalPlan::Join {
+            kind, on, filter, ..
+        } = joins[0]
+        else {
+            unreachable!()
+        };
+        assert_eq!(*kind, JoinKind::Inner, "{p}");
+        assert_eq!(on.len(), 1);
+        assert!(filter.is_some());
     }
 
     #[test]

@@ -1394,7 +1394,7 @@ pub(crate) fn build_join(
     let mut on = Vec::new();
     let mut rest = Vec::new();
     if let Some(c) = condition {
-        for conj in c.conjuncts() {
+        for conj in crate::optimize::factor_or(c).conjuncts() {
             match split_equi(&conj, left_width) {
                 Some(pair) => on.push(pair),
                 None => rest.push(conj),

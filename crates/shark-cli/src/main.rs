@@ -5,6 +5,7 @@
 //! with a non-zero exit at the first failing statement. Without them, at a
 //! terminal, it opens an interactive prompt.
 
+mod client;
 mod demo;
 mod progress;
 mod render;
@@ -230,11 +231,11 @@ fn main() {
 }
 
 fn run(args: Args) -> Result<i32, String> {
-    if let Some(url) = &args.connect {
-        return Err(format!("--connect {url}: client mode needs shark-server, which this build does not include yet"));
-    }
     if args.execute.is_some() && args.file.is_some() {
         return Err("use -e or -f, not both".into());
+    }
+    if let Some(url) = &args.connect {
+        return run_remote(url, &args);
     }
     let warehouse = args.warehouse.clone().unwrap_or_else(default_warehouse);
     let ctx = rdd::Context::new(&args.master, "shark-cli").map_err(|e| e.to_string())?;
@@ -325,6 +326,71 @@ fn run(args: Args) -> Result<i32, String> {
         None => {
             drop(out);
             repl::run(&mut shell).map(|_| 0)
+        }
+    }
+}
+
+/// `--connect`: the batch contract against a shark-server.
+fn run_remote(url: &str, args: &Args) -> Result<i32, String> {
+    let format = args
+        .output_format
+        .unwrap_or(if std::io::stdout().is_terminal() {
+            Format::Table
+        } else {
+            Format::Tsv
+        });
+    let mut remote = client::Remote::connect(url, format, args.header, args.silent)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut setup: Vec<String> = Vec::new();
+    for kv in &args.hiveconf {
+        let (k, v) = parse_kv(kv, "--hiveconf")?;
+        setup.push(format!("SET {k}={v}"));
+    }
+    for kv in &args.hivevar {
+        let (k, v) = parse_kv(kv, "--hivevar")?;
+        setup.push(format!("SET hivevar:{k}={v}"));
+    }
+    if let Some(db) = &args.database {
+        setup.push(format!("USE {db}"));
+    }
+    let silent = remote.silent;
+    remote.silent = true;
+    for s in &setup {
+        if let Err(e) = remote.run_statement(s, &mut out) {
+            eprintln!("{e}");
+            return Ok(1);
+        }
+    }
+    for init in &args.init {
+        let script = std::fs::read_to_string(init)
+            .map_err(|e| format!("cannot read {}: {e}", init.display()))?;
+        if let Err(e) = remote.run_script(&script, &mut out) {
+            eprintln!("{e}");
+            return Ok(1);
+        }
+    }
+    remote.silent = silent;
+    let script = match (&args.execute, &args.file) {
+        (Some(sql), _) => sql.clone(),
+        (_, Some(f)) => std::fs::read_to_string(f).map_err(|e| {
+            format!(
+                "Could not open input file for reading. ({}: {e})",
+                f.display()
+            )
+        })?,
+        _ => {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+                .map_err(|e| e.to_string())?;
+            s
+        }
+    };
+    match remote.run_script(&script, &mut out) {
+        Ok(()) => Ok(0),
+        Err(e) => {
+            eprintln!("{e}");
+            Ok(1)
         }
     }
 }

@@ -229,3 +229,66 @@ fn interactive_prompt_multiline_history_and_ctrl_c() {
     let history = std::fs::read_to_string(dir.path().join(".shark_history")).unwrap_or_default();
     assert!(history.contains("FROM src;"), "history saved: {history}");
 }
+
+/// `--connect` runs the same batch contract against a real shark-server.
+#[test]
+fn connect_runs_statements_on_a_server() {
+    let cli_path = std::path::PathBuf::from(env!("CARGO_BIN_EXE_shark-cli"));
+    let server_path = cli_path.with_file_name("shark-server");
+    if !server_path.exists() {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-p", "shark-server"])
+            .status()
+            .unwrap();
+        assert!(status.success(), "building shark-server for this test");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    // The embedded CLI creates the demo warehouse the server then serves.
+    assert!(run(cli(&wh).arg("-S").arg("-e").arg("SELECT 1"))
+        .status
+        .success());
+    let mut server = Command::new(&server_path)
+        .args([
+            "--warehouse",
+            wh.to_str().unwrap(),
+            "--bind",
+            "127.0.0.1:0",
+            "--master",
+            "local[2]",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(server.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("the server prints its address")
+        .to_string();
+    let o = Command::new(&cli_path)
+        .args(["--connect", &url, "-S", "-e", "SELECT count(*), 1.5, NULL FROM src; CREATE TABLE r (a INT); INSERT INTO r VALUES (3); SELECT * FROM r"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let bad = Command::new(&cli_path)
+        .args(["--connect", &url, "-S", "-e", "SELECT * FROM nosuch"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let _ = server.kill();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "500\t1.5\tNULL\n3\n");
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("Table not found 'nosuch'"),
+        "{}",
+        stderr(&bad)
+    );
+}

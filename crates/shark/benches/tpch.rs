@@ -252,6 +252,7 @@ fn main() {
     let args = parse_args();
     let dir = args.data.join(format!("sf{}", sf_name(args.sf)));
     ensure_data(&dir, args.sf);
+    let dir = dir.canonicalize().unwrap_or(dir);
 
     let catalog = Arc::new(MemoryCatalog::new());
     for (table, _) in TABLES {

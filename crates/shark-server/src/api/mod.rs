@@ -1,0 +1,130 @@
+//! The HTTP API: routes, the bearer-token check, request body parsing
+//! with its size limit, `/health` and `/openapi.json`.
+
+mod catalog;
+mod queries;
+mod sessions;
+mod statements;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use std::sync::Arc;
+
+/// The OpenAPI 3 description of this API.
+const OPENAPI: &str = include_str!("../../openapi.json");
+
+/// Every route, with authentication and the body limit.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/openapi.json", get(openapi))
+        .route("/v1/statements", post(statements::submit))
+        .route("/v1/queries", get(queries::list))
+        .route(
+            "/v1/queries/{id}",
+            get(queries::status).delete(queries::cancel),
+        )
+        .route("/v1/queries/{id}/results", get(queries::results))
+        .route("/v1/sessions", post(sessions::create))
+        .route(
+            "/v1/sessions/{id}",
+            get(sessions::get).delete(sessions::delete),
+        )
+        .route("/v1/catalog/databases", get(catalog::databases))
+        .route("/v1/catalog/databases/{db}/tables", get(catalog::tables))
+        .route(
+            "/v1/catalog/databases/{db}/tables/{table}",
+            get(catalog::table),
+        )
+        .fallback(|| async { ApiError::not_found("no such endpoint") })
+        .layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .with_state(state)
+}
+
+/// Requires `Authorization: Bearer <token>` when the server has a token:
+/// 401 without one, 403 with a wrong one. `/health` stays open.
+async fn authenticate(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let Some(token) = &state.config.token else {
+        return next.run(req).await;
+    };
+    if req.uri().path() == "/health" {
+        return next.run(req).await;
+    }
+    let given = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match given {
+        None => {
+            let mut r = ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "auth",
+                "missing bearer token (Authorization: Bearer <token>)",
+            )
+            .into_response();
+            r.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, "Bearer".parse().expect("valid"));
+            r
+        }
+        Some(g) if constant_time_eq(g.trim().as_bytes(), token.as_bytes()) => next.run(req).await,
+        Some(_) => ApiError::forbidden("invalid bearer token").into_response(),
+    }
+}
+
+/// Compares without stopping at the first difference, so response times
+/// say nothing about how much of a guess was right.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A JSON request body, with 413 past the size limit and 400 for bad JSON;
+/// an empty body is `T::default()` when `empty_ok`.
+pub(crate) fn parse_body<T: DeserializeOwned + Default>(
+    body: Result<Bytes, BytesRejection>,
+    empty_ok: bool,
+) -> ApiResult<T> {
+    let bytes = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::limit(StatusCode::PAYLOAD_TOO_LARGE, "request body too large")
+        } else {
+            ApiError::request(r.body_text())
+        }
+    })?;
+    if empty_ok && bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::request(format!("invalid JSON body: {e}")))
+}
+
+async fn health(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+    let status = if state.is_shutting_down() {
+        "shutting_down"
+    } else {
+        "ok"
+    };
+    Json(json!({
+        "status": status,
+        "version": env!("CARGO_PKG_VERSION"),
+        "uptime_s": state.started.elapsed().as_secs(),
+        "running": state.running(),
+        "queued": state.pending().saturating_sub(state.running()),
+        "sessions": state.sessions.len(),
+        "workers": state.ctx.workers(),
+    }))
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+}

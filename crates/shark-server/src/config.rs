@@ -1,0 +1,89 @@
+//! How a server is started: the command line of `shark-server`, also used
+//! by tests and benches to start one in-process with the same defaults.
+
+use clap::Parser;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Everything `shark-server` is started with (its command line).
+#[derive(Parser, Debug, Clone)]
+#[command(
+    name = "shark-server",
+    version,
+    about = "HTTP query service over the embedded Shark engine, warehouse and catalog"
+)]
+pub struct Config {
+    /// The warehouse folder (created if missing).
+    #[arg(long)]
+    pub warehouse: PathBuf,
+    /// Address to listen on; loopback by default, port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:10080")]
+    pub bind: String,
+    /// Where tasks run: local, local[K] or local[*].
+    #[arg(long, default_value = "local[*]")]
+    pub master: String,
+    /// Bearer token required on every endpoint but /health (default: $SHARK_SERVER_TOKEN).
+    #[arg(long)]
+    pub token: Option<String>,
+    /// Reject everything but SELECT, SHOW, DESCRIBE, EXPLAIN, SET and USE.
+    #[arg(long)]
+    pub read_only: bool,
+    /// A folder LOAD DATA, LOCATION and DIRECTORY may name besides the warehouse (repeatable).
+    #[arg(long = "allow-path", value_name = "DIR")]
+    pub allow_paths: Vec<PathBuf>,
+    /// Queries running at once.
+    #[arg(long, default_value_t = 4)]
+    pub max_concurrent: usize,
+    /// Queries waiting for a slot before new ones get 429.
+    #[arg(long, default_value_t = 64)]
+    pub max_queued: usize,
+    /// Rows held per query for paging (a request's max_rows may only lower it).
+    #[arg(long, default_value_t = 100_000)]
+    pub max_rows: usize,
+    /// Seconds a query may run before it is cancelled.
+    #[arg(long, default_value_t = 600)]
+    pub query_timeout_secs: u64,
+    /// Milliseconds POST /v1/statements waits for a result when wait_ms is absent.
+    #[arg(long, default_value_t = 10_000)]
+    pub default_wait_ms: u64,
+    /// Largest request body, in bytes (413 past it).
+    #[arg(long, default_value_t = 1 << 20)]
+    pub max_body_bytes: usize,
+    /// Longest SQL text, in bytes (413 past it).
+    #[arg(long, default_value_t = 256 << 10)]
+    pub max_sql_bytes: usize,
+    /// Seconds an unused session lives.
+    #[arg(long, default_value_t = 1800)]
+    pub session_idle_secs: u64,
+    /// Seconds a finished query and its rows are kept.
+    #[arg(long, default_value_t = 3600)]
+    pub result_ttl_secs: u64,
+    /// Finished queries kept at most (oldest dropped first).
+    #[arg(long, default_value_t = 1000)]
+    pub max_kept_queries: usize,
+}
+
+impl Config {
+    /// The defaults for a warehouse, as `shark-server --warehouse DIR` has them.
+    pub fn new(warehouse: impl Into<PathBuf>) -> Config {
+        let dir: PathBuf = warehouse.into();
+        let mut c = Config::parse_from(["shark-server", "--warehouse", "."]);
+        c.warehouse = dir;
+        c
+    }
+
+    /// The run time limit of one query.
+    pub fn query_timeout(&self) -> Duration {
+        Duration::from_secs(self.query_timeout_secs)
+    }
+
+    /// How long sessions live unused.
+    pub fn session_idle(&self) -> Duration {
+        Duration::from_secs(self.session_idle_secs)
+    }
+
+    /// How long finished queries are kept.
+    pub fn result_ttl(&self) -> Duration {
+        Duration::from_secs(self.result_ttl_secs)
+    }
+}

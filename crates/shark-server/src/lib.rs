@@ -1,0 +1,111 @@
+//! # shark-server — HiveQL over HTTP
+//!
+//! An HTTP/JSON query service over the embedded Shark engine: clients
+//! submit statements (`POST /v1/statements`), poll and page results, cancel
+//! queries, keep sessions, and browse the warehouse catalog. All queries
+//! share one `rdd::Context`; each runs on a blocking thread under a cap on
+//! concurrent queries, a bounded queue, a row cap and a run time limit.
+//! See `README.md` for curl examples and `openapi.json` for the API.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), String> {
+//! let server = shark_server::Server::new(shark_server::Config::new("/tmp/wh"))?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+//! server.serve(listener, std::future::pending()).await.map_err(|e| e.to_string())
+//! # }
+//! ```
+
+#![deny(unsafe_code)]
+
+mod api;
+pub mod config;
+pub mod error;
+pub mod json;
+pub mod policy;
+pub mod progress;
+pub mod query;
+pub mod results;
+pub mod runner;
+pub mod sessions;
+pub mod state;
+
+pub use config::Config;
+
+use state::AppState;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A server: the engine context, catalog and state behind the routes.
+pub struct Server {
+    state: Arc<AppState>,
+}
+
+impl Server {
+    /// Creates the one engine context and opens the warehouse.
+    pub fn new(config: Config) -> Result<Server, String> {
+        let ctx = rdd::Context::new(&config.master, "shark-server")
+            .map_err(|e| format!("cannot start the engine on {}: {e}", config.master))?;
+        let catalog = shark::hive_catalog::HiveCatalog::open(&config.warehouse)
+            .map_err(|e| format!("cannot open warehouse {}: {e}", config.warehouse.display()))?;
+        ctx.add_listener(Arc::new(progress::QueryProgressListener::default()));
+        Ok(Server {
+            state: Arc::new(AppState::new(config, ctx, catalog)),
+        })
+    }
+
+    /// The routes, for serving or for calling in-process.
+    pub fn router(&self) -> axum::Router {
+        api::router(self.state.clone())
+    }
+
+    /// The engine context every query runs on.
+    pub fn context(&self) -> &rdd::Context {
+        &self.state.ctx
+    }
+
+    /// Serves on `listener` until `shutdown` resolves; then stops taking
+    /// queries, cancels the running ones and waits for open requests.
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let state = self.state.clone();
+        let upkeep = tokio::spawn(upkeep(state.clone()));
+        let app = self.router();
+        let result = axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                tracing::info!("shutting down: cancelling running queries");
+                state.shut_down();
+            })
+            .await;
+        upkeep.abort();
+        // Give cancelled queries a moment to record how they ended.
+        for _ in 0..50 {
+            if self.state.queries.active().is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        result
+    }
+}
+
+/// Expires idle sessions and forgets old queries, every few seconds.
+async fn upkeep(state: Arc<AppState>) {
+    let period = Duration::from_secs(5)
+        .min(state.config.session_idle() / 2)
+        .max(Duration::from_millis(100));
+    loop {
+        tokio::time::sleep(period).await;
+        let n = state.sessions.expire(state.config.session_idle());
+        if n > 0 {
+            tracing::info!(sessions = n, "expired idle sessions");
+        }
+        state
+            .queries
+            .prune(state.config.result_ttl(), state.config.max_kept_queries);
+    }
+}

@@ -1,0 +1,382 @@
+//! A submitted query: its state machine (queued → running → finished,
+//! failed or cancelled), timings, progress, error, and the rows it holds
+//! for paging; and the registry of recent queries.
+
+use crate::error::ApiError;
+use crate::progress::Progress;
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+use rdd::CancelToken;
+use serde::Serialize;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+/// Where a query is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Waiting for its session or a run slot.
+    Queued,
+    /// Running on the engine.
+    Running,
+    /// Ended with its rows.
+    Finished,
+    /// Ended with an error.
+    Failed,
+    /// Cancelled by a client or at shutdown.
+    Cancelled,
+}
+
+impl State {
+    /// True once the query has ended.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, State::Finished | State::Failed | State::Cancelled)
+    }
+
+    /// Lower-case name, for logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Queued => "queued",
+            State::Running => "running",
+            State::Finished => "finished",
+            State::Failed => "failed",
+            State::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// The rows of the query's last statement that returned rows, up to its cap.
+#[derive(Debug, Default, Clone)]
+pub struct ResultSet {
+    /// Columns, once a statement returned rows.
+    pub schema: Option<SchemaRef>,
+    /// The rows held, in order.
+    pub batches: Vec<RecordBatch>,
+    /// Rows held.
+    pub rows: usize,
+    /// True when rows past the cap were dropped.
+    pub truncated: bool,
+}
+
+impl ResultSet {
+    /// Rows `offset..offset+limit`, as batch slices.
+    pub fn page(&self, offset: usize, limit: usize) -> Vec<RecordBatch> {
+        let mut out = Vec::new();
+        let (mut skip, mut left) = (offset, limit);
+        for b in &self.batches {
+            if left == 0 {
+                break;
+            }
+            let n = b.num_rows();
+            if skip >= n {
+                skip -= n;
+                continue;
+            }
+            let take = (n - skip).min(left);
+            out.push(b.slice(skip, take));
+            left -= take;
+            skip = 0;
+        }
+        out
+    }
+}
+
+/// What is mutable about a query.
+#[derive(Debug)]
+pub struct Inner {
+    /// The state.
+    pub state: State,
+    /// When it started running.
+    pub started: Option<Instant>,
+    /// When it ended.
+    pub ended: Option<Instant>,
+    /// Why it failed.
+    pub error: Option<ApiError>,
+    /// Its rows.
+    pub result: ResultSet,
+    /// Messages of statements without rows (e.g. MSCK's).
+    pub notes: Vec<String>,
+    /// Statements of the script that ended.
+    pub statements_done: usize,
+    /// The current database after the script.
+    pub database: Option<String>,
+    engine_token: Option<CancelToken>,
+    cancel_requested: bool,
+    timed_out: bool,
+}
+
+/// One submitted statement or script.
+pub struct Query {
+    /// Its id, as in URLs.
+    pub id: String,
+    /// The server session it runs in, if any.
+    pub session: Option<String>,
+    /// The SQL text.
+    pub sql: String,
+    /// Rows held at most.
+    pub max_rows: usize,
+    /// Statements in the script.
+    pub statements: usize,
+    /// When it was submitted (wall clock, for clients).
+    pub submitted_at: chrono::DateTime<chrono::Utc>,
+    submitted: Instant,
+    /// Engine counters.
+    pub progress: Arc<Progress>,
+    inner: Mutex<Inner>,
+    state_tx: watch::Sender<State>,
+    cancel_tx: watch::Sender<bool>,
+}
+
+impl Query {
+    /// A new queued query.
+    pub fn new(
+        id: String,
+        session: Option<String>,
+        sql: String,
+        max_rows: usize,
+        statements: usize,
+    ) -> Query {
+        Query {
+            id,
+            session,
+            sql,
+            max_rows,
+            statements,
+            submitted_at: chrono::Utc::now(),
+            submitted: Instant::now(),
+            progress: Arc::default(),
+            inner: Mutex::new(Inner {
+                state: State::Queued,
+                started: None,
+                ended: None,
+                error: None,
+                result: ResultSet::default(),
+                notes: Vec::new(),
+                statements_done: 0,
+                database: None,
+                engine_token: None,
+                cancel_requested: false,
+                timed_out: false,
+            }),
+            state_tx: watch::channel(State::Queued).0,
+            cancel_tx: watch::channel(false).0,
+        }
+    }
+
+    /// The mutable part, locked.
+    pub fn inner(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The state now.
+    pub fn state(&self) -> State {
+        self.inner().state
+    }
+
+    /// Time spent waiting for a slot, and running (so far, or in all).
+    pub fn timings(&self) -> (Duration, Duration) {
+        let i = self.inner();
+        let now = Instant::now();
+        match i.started {
+            None => (i.ended.unwrap_or(now) - self.submitted, Duration::ZERO),
+            Some(s) => (s - self.submitted, i.ended.unwrap_or(now) - s),
+        }
+    }
+
+    /// Time since the query ended, if it has.
+    pub fn since_end(&self) -> Option<Duration> {
+        self.inner().ended.map(|e| e.elapsed())
+    }
+
+    /// Waits until the query ends or `timeout` passes; the state then.
+    pub async fn wait(&self, timeout: Duration) -> State {
+        let mut rx = self.state_tx.subscribe();
+        let _ = tokio::time::timeout(timeout, rx.wait_for(|s| s.is_terminal())).await;
+        self.state()
+    }
+
+    /// Resolves once a cancel was requested.
+    pub async fn cancelled(&self) {
+        let mut rx = self.cancel_tx.subscribe();
+        let _ = rx.wait_for(|c| *c).await;
+    }
+
+    /// True once a cancel was requested.
+    pub fn cancel_requested(&self) -> bool {
+        self.inner().cancel_requested
+    }
+
+    /// Asks the query to stop: a queued one ends now, a running one when
+    /// the engine notices (its jobs are cancelled at once).
+    pub fn cancel(&self) {
+        let mut i = self.inner();
+        if i.state.is_terminal() {
+            return;
+        }
+        i.cancel_requested = true;
+        if let Some(t) = &i.engine_token {
+            t.cancel();
+        }
+        drop(i);
+        self.cancel_tx.send_replace(true);
+    }
+
+    /// Cancels because the run time limit passed.
+    pub fn time_out(&self) {
+        self.inner().timed_out = true;
+        self.cancel();
+    }
+
+    /// The statement about to run will be cancelled with `token`;
+    /// `false` when the query was already cancelled.
+    pub fn attach(&self, token: CancelToken) -> bool {
+        let mut i = self.inner();
+        if i.cancel_requested {
+            token.cancel();
+            return false;
+        }
+        i.engine_token = Some(token);
+        true
+    }
+
+    /// The query got a run slot.
+    pub fn start(&self) {
+        let mut i = self.inner();
+        i.state = State::Running;
+        i.started = Some(Instant::now());
+        drop(i);
+        self.state_tx.send_replace(State::Running);
+    }
+
+    /// A statement returned rows with `schema`; they replace earlier ones.
+    pub fn begin_rows(&self, schema: SchemaRef) {
+        let mut i = self.inner();
+        i.result = ResultSet {
+            schema: Some(schema),
+            ..ResultSet::default()
+        };
+    }
+
+    /// Holds a batch; `false` when the cap is reached and reading should stop.
+    pub fn push(&self, b: RecordBatch) -> bool {
+        if b.num_rows() == 0 {
+            return true;
+        }
+        let mut i = self.inner();
+        let room = self.max_rows - i.result.rows;
+        if room == 0 {
+            i.result.truncated = true;
+            return false;
+        }
+        let take = b.num_rows().min(room);
+        if take < b.num_rows() {
+            i.result.truncated = true;
+        }
+        i.result.rows += take;
+        i.result.batches.push(b.slice(0, take));
+        drop(i);
+        self.progress.add_rows(take as u64);
+        take == b.num_rows()
+    }
+
+    /// Ends the query; `error` is `None` for success. A failure of a
+    /// cancelled query is reported as cancelled (or as over its time limit).
+    pub fn finish(&self, error: Option<ApiError>) -> State {
+        let mut i = self.inner();
+        let state = match error {
+            None => State::Finished,
+            Some(_) if i.timed_out => {
+                i.error = Some(ApiError::limit(
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    "the query ran past the server's run time limit and was cancelled",
+                ));
+                State::Failed
+            }
+            Some(e) if i.cancel_requested || e.kind == "cancelled" => {
+                i.error = Some(ApiError::cancelled());
+                State::Cancelled
+            }
+            Some(e) => {
+                i.error = Some(e);
+                State::Failed
+            }
+        };
+        i.state = state;
+        i.ended = Some(Instant::now());
+        i.engine_token = None;
+        drop(i);
+        self.state_tx.send_replace(state);
+        state
+    }
+}
+
+/// Queries by id, and their ids in submission order.
+type Recent = (HashMap<String, Arc<Query>>, VecDeque<String>);
+
+/// Recent queries by id, oldest first.
+#[derive(Default)]
+pub struct Registry {
+    inner: Mutex<Recent>,
+}
+
+impl Registry {
+    fn lock(&self) -> MutexGuard<'_, Recent> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers a query.
+    pub fn insert(&self, q: Arc<Query>) {
+        let mut g = self.lock();
+        g.1.push_back(q.id.clone());
+        g.0.insert(q.id.clone(), q);
+    }
+
+    /// A query by id.
+    pub fn get(&self, id: &str) -> Option<Arc<Query>> {
+        self.lock().0.get(id).cloned()
+    }
+
+    /// The newest `limit` queries, newest first.
+    pub fn recent(&self, limit: usize) -> Vec<Arc<Query>> {
+        let g = self.lock();
+        g.1.iter()
+            .rev()
+            .filter_map(|id| g.0.get(id).cloned())
+            .take(limit)
+            .collect()
+    }
+
+    /// Queries not yet ended.
+    pub fn active(&self) -> Vec<Arc<Query>> {
+        let g = self.lock();
+        g.0.values()
+            .filter(|q| !q.state().is_terminal())
+            .cloned()
+            .collect()
+    }
+
+    /// Forgets ended queries older than `ttl`, and the oldest ended ones
+    /// past `keep`.
+    pub fn prune(&self, ttl: Duration, keep: usize) {
+        let mut g = self.lock();
+        let (map, order) = &mut *g;
+        let mut ended = order
+            .iter()
+            .filter(|id| map.get(*id).is_some_and(|q| q.since_end().is_some()))
+            .count();
+        order.retain(|id| {
+            let Some(q) = map.get(id) else { return false };
+            let drop = match q.since_end() {
+                Some(ago) => ended > keep || ago > ttl,
+                None => false,
+            };
+            if drop {
+                ended -= 1;
+                map.remove(id);
+            }
+            !drop
+        });
+    }
+}

@@ -1,0 +1,140 @@
+//! Server sessions: a `shark::Session` per client session, so `SET`, `USE`
+//! and variables persist between requests. Its statements run one at a
+//! time (a FIFO lock: later queries wait, queued); unused sessions expire.
+
+use crate::policy::Vars;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// One client session.
+pub struct ServerSession {
+    /// Its id, as clients send it.
+    pub id: String,
+    /// When it was created.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The engine session; held by the query running in it.
+    pub engine: Arc<tokio::sync::Mutex<shark::Session>>,
+    /// The session's variables, mirrored for the statement checks.
+    pub vars: Mutex<Vars>,
+    /// Its current database after the last statement.
+    pub database: Mutex<String>,
+    last_used: Mutex<Instant>,
+    active: AtomicUsize,
+}
+
+/// Marks a session in use while alive (it does not expire meanwhile).
+pub struct InUse(Arc<ServerSession>);
+
+impl Drop for InUse {
+    fn drop(&mut self) {
+        self.0.touch();
+        self.0.active.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl ServerSession {
+    /// A session around an engine session.
+    pub fn new(id: String, engine: shark::Session, vars: Vars) -> ServerSession {
+        ServerSession {
+            id,
+            created_at: chrono::Utc::now(),
+            database: Mutex::new(engine.database().to_string()),
+            engine: Arc::new(tokio::sync::Mutex::new(engine)),
+            vars: Mutex::new(vars),
+            last_used: Mutex::new(Instant::now()),
+            active: AtomicUsize::new(0),
+        }
+    }
+
+    /// The mirrored variables, locked.
+    pub fn vars(&self) -> MutexGuard<'_, Vars> {
+        self.vars.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The current database.
+    pub fn database(&self) -> String {
+        self.database
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Records the database the session is in now.
+    pub fn set_database(&self, db: &str) {
+        *self.database.lock().unwrap_or_else(|e| e.into_inner()) = db.to_string();
+    }
+
+    fn touch(&self) {
+        *self.last_used.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+    }
+
+    /// How long it has been unused.
+    pub fn idle(&self) -> Duration {
+        if self.active.load(Ordering::SeqCst) > 0 {
+            return Duration::ZERO;
+        }
+        self.last_used
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .elapsed()
+    }
+
+    /// True while a query of the session is queued or running.
+    pub fn busy(&self) -> bool {
+        self.active.load(Ordering::SeqCst) > 0
+    }
+
+    /// Keeps the session from expiring until the guard drops.
+    pub fn use_it(self: &Arc<Self>) -> InUse {
+        self.active.fetch_add(1, Ordering::SeqCst);
+        self.touch();
+        InUse(self.clone())
+    }
+}
+
+/// Live sessions by id.
+#[derive(Default)]
+pub struct Sessions {
+    map: Mutex<HashMap<String, Arc<ServerSession>>>,
+}
+
+impl Sessions {
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Arc<ServerSession>>> {
+        self.map.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers a session.
+    pub fn insert(&self, s: Arc<ServerSession>) {
+        self.lock().insert(s.id.clone(), s);
+    }
+
+    /// A session by id.
+    pub fn get(&self, id: &str) -> Option<Arc<ServerSession>> {
+        self.lock().get(id).cloned()
+    }
+
+    /// Ends a session; `false` if there was none.
+    pub fn remove(&self, id: &str) -> bool {
+        self.lock().remove(id).is_some()
+    }
+
+    /// Sessions open now.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// True with no session open.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Ends sessions unused for longer than `idle`; how many ended.
+    pub fn expire(&self, idle: Duration) -> usize {
+        let mut m = self.lock();
+        let before = m.len();
+        m.retain(|_, s| s.idle() <= idle);
+        before - m.len()
+    }
+}

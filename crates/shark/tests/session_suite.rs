@@ -456,3 +456,16 @@ fn joins_with_build_sides_over_the_budget_use_grace_buckets() {
     let q2 = "SELECT count(*) FROM a LEFT SEMI JOIN b ON a.k = b.k";
     assert_eq!(rows(&mut small, q2), rows(&mut big, q2));
 }
+
+#[test]
+fn nested_subqueries_and_scalar_subqueries_in_having() {
+    let (mut s, _) = session();
+    assert_eq!(
+        rows(&mut s, "SELECT count(*) FROM src WHERE key IN (SELECT k FROM small WHERE name IN (SELECT name FROM small WHERE k < 3))"),
+        vec!["2"]
+    );
+    assert_eq!(
+        rows(&mut s, "SELECT value, count(*) AS c FROM src GROUP BY value HAVING count(*) > (SELECT max(k) FROM small) * 3 ORDER BY value LIMIT 2"),
+        vec!["val_0\t10", "val_1\t10"]
+    );
+}

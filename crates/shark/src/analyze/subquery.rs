@@ -46,7 +46,7 @@ fn is_simple(q: &Query) -> Option<&ast::Select> {
 
 impl Analyzer<'_> {
     fn decorrelate(&mut self, select: &ast::Select, outer: &Scope) -> Result<Decorrelated> {
-        let (plan, scope) = self.plan_from(&select.from)?;
+        let (mut plan, scope) = self.plan_from(&select.from)?;
         let (iw, ow) = (scope.len(), outer.len());
         // Bind against inner ++ outer (inner names win), then re-lay the
         // columns as outer ++ inner, the join's layout.
@@ -58,6 +58,11 @@ impl Analyzer<'_> {
         let mut residual = Vec::new();
         if let Some(w) = &select.selection {
             for c in split_conjuncts(w) {
+                // A subquery inside this subquery's WHERE: a join of the inner plan.
+                if let Some((p, _)) = self.plan_subquery_conjunct(c, &plan, &scope)? {
+                    plan = p;
+                    continue;
+                }
                 let bound = expr::bind_simple(c, &both)?;
                 let mut cols = Vec::new();
                 bound.columns(&mut cols);

@@ -14,6 +14,7 @@ use std::sync::Arc;
 pub fn optimize(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
     let plan = fold_plan(plan)?;
     let plan = push_filters(plan)?;
+    let plan = reorder_joins(plan)?;
     let width = plan.schema().fields().len();
     let (plan, _) = crate::prune::prune(plan, &(0..width).collect::<Vec<_>>())?;
     Ok(plan)
@@ -246,6 +247,226 @@ fn push_filters(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
         }
         _ => map_inputs(plan, &mut |p| push_filters(p)),
     }
+}
+
+/// A chain of inner and cross joins, flattened: its inputs in FROM order and
+/// every join predicate over the concatenation of their columns.
+struct JoinGraph {
+    leaves: Vec<(Arc<LogicalPlan>, bool)>,
+    predicates: Vec<Expr>,
+}
+
+fn flatten(plan: &Arc<LogicalPlan>, base: usize, hinted: bool, g: &mut JoinGraph) {
+    if let LogicalPlan::Join {
+        left,
+        right,
+        kind: JoinKind::Inner | JoinKind::Cross,
+        on,
+        filter,
+        null_safe: false,
+        broadcast_hint,
+        ..
+    } = plan.as_ref()
+    {
+        let lw = left.schema().fields().len();
+        flatten(left, base, false, g);
+        flatten(right, base + lw, *broadcast_hint, g);
+        for (l, r) in on {
+            let l = l.clone().remap_columns(&|c| c + base);
+            let r = r.clone().remap_columns(&|c| c + base + lw);
+            g.predicates.push(Expr::Binary {
+                op: BinaryOp::Eq,
+                left: Box::new(l),
+                right: Box::new(r),
+                data_type: arrow::datatypes::DataType::Boolean,
+            });
+        }
+        if let Some(f) = filter {
+            g.predicates
+                .extend(f.clone().remap_columns(&|c| c + base).conjuncts());
+        }
+        return;
+    }
+    g.leaves.push((plan.clone(), hinted));
+}
+
+/// Reorders chains of inner/cross joins so each join has an equality with
+/// what is already joined when one exists (comma joins list tables in any
+/// order; TPC-H Q2, Q8 and Q9 start with two unrelated tables). Only done
+/// when the written order has a cross join the new order avoids; a final
+/// projection restores the column order.
+fn reorder_joins(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
+    let plan = map_inputs(plan, &mut |p| reorder_joins(p))?;
+    if !matches!(
+        plan.as_ref(),
+        LogicalPlan::Join {
+            kind: JoinKind::Inner | JoinKind::Cross,
+            null_safe: false,
+            ..
+        }
+    ) {
+        return Ok(plan);
+    }
+    let mut g = JoinGraph {
+        leaves: vec![],
+        predicates: vec![],
+    };
+    flatten(&plan, 0, false, &mut g);
+    let n = g.leaves.len();
+    if n < 3 {
+        return Ok(plan);
+    }
+    let mut offsets = Vec::with_capacity(n);
+    let mut at = 0;
+    for (l, _) in &g.leaves {
+        offsets.push(at);
+        at += l.schema().fields().len();
+    }
+    let total = at;
+    let leaf_of = |c: usize| {
+        offsets
+            .iter()
+            .rposition(|&o| o <= c)
+            .expect("column in some leaf")
+    };
+    let leaves_of = |e: &Expr| {
+        let mut cols = Vec::new();
+        e.columns(&mut cols);
+        let mut ls: Vec<usize> = cols.into_iter().map(leaf_of).collect();
+        ls.sort_unstable();
+        ls.dedup();
+        ls
+    };
+    let is_equi = |e: &Expr| {
+        matches!(
+            e,
+            Expr::Binary {
+                op: BinaryOp::Eq,
+                ..
+            }
+        )
+    };
+    // Greedy: keep FROM order, but take next the first input that an
+    // equality links to the inputs joined so far.
+    let mut order = vec![0usize];
+    let mut remaining: Vec<usize> = (1..n).collect();
+    let mut written_has_cross = false;
+    let mut new_has_cross = false;
+    while !remaining.is_empty() {
+        let linked = |r: usize, set: &[usize]| {
+            g.predicates.iter().any(|p| {
+                let ls = leaves_of(p);
+                is_equi(p)
+                    && ls.contains(&r)
+                    && ls.iter().all(|l| *l == r || set.contains(l))
+                    && ls.len() > 1
+            })
+        };
+        let next_written = remaining[0];
+        if !linked(next_written, &order) {
+            written_has_cross = true;
+        }
+        let pick = remaining
+            .iter()
+            .position(|&r| linked(r, &order))
+            .unwrap_or_else(|| {
+                new_has_cross = true;
+                0
+            });
+        order.push(remaining.remove(pick));
+    }
+    if !written_has_cross || new_has_cross || order.iter().enumerate().all(|(i, &o)| i == o) {
+        return Ok(plan);
+    }
+    // Rebuild left-deep in the new order.
+    let mut used = vec![false; g.predicates.len()];
+    let mut layout: Vec<usize> = (offsets[order[0]]
+        ..offsets[order[0]] + g.leaves[order[0]].0.schema().fields().len())
+        .collect();
+    let mut current = g.leaves[order[0]].0.clone();
+    for &leaf in &order[1..] {
+        let (right, hinted) = g.leaves[leaf].clone();
+        let rw = right.schema().fields().len();
+        let mut combined = layout.clone();
+        combined.extend(offsets[leaf]..offsets[leaf] + rw);
+        let position = |c: usize| combined.iter().position(|&x| x == c);
+        let lw = layout.len();
+        let (mut on, mut rest) = (Vec::new(), Vec::new());
+        for (i, p) in g.predicates.iter().enumerate() {
+            if used[i] {
+                continue;
+            }
+            let mut cols = Vec::new();
+            p.columns(&mut cols);
+            if cols.iter().all(|&c| position(c).is_some()) {
+                used[i] = true;
+                let local = p.clone().remap_columns(&|c| position(c).expect("covered"));
+                match crate::analyze::split_equi(&local, lw) {
+                    Some(pair) => on.push(pair),
+                    None => rest.push(local),
+                }
+            }
+        }
+        let kind = if on.is_empty() {
+            JoinKind::Cross
+        } else {
+            JoinKind::Inner
+        };
+        let schema = crate::plan::join_schema(&current.schema(), &right.schema(), kind);
+        current = Arc::new(LogicalPlan::Join {
+            left: current,
+            right,
+            kind,
+            on,
+            filter: (!rest.is_empty()).then(|| Expr::and_all(rest)),
+            null_safe: false,
+            null_aware: false,
+            broadcast_hint: hinted,
+            schema,
+        });
+        layout = combined;
+    }
+    let leftover: Vec<Expr> = g
+        .predicates
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !used[*i])
+        .map(|(_, p)| {
+            p.clone().remap_columns(&|c| {
+                layout
+                    .iter()
+                    .position(|&x| x == c)
+                    .expect("all columns joined")
+            })
+        })
+        .collect();
+    if !leftover.is_empty() {
+        current = Arc::new(LogicalPlan::Filter {
+            input: current,
+            predicate: Expr::and_all(leftover),
+        });
+    }
+    // Back to the written column order.
+    let schema = plan.schema();
+    let joined = current.schema();
+    let exprs: Vec<Expr> = (0..total)
+        .map(|c| {
+            let at = layout
+                .iter()
+                .position(|&x| x == c)
+                .expect("all columns joined");
+            Expr::column(
+                at,
+                joined.field(at).name().clone(),
+                joined.field(at).data_type().clone(),
+            )
+        })
+        .collect();
+    Ok(Arc::new(LogicalPlan::Project {
+        input: current,
+        exprs,
+        schema,
+    }))
 }
 
 fn disjuncts(e: Expr) -> Vec<Expr> {
@@ -622,6 +843,22 @@ mod tests {
         assert_eq!(*kind, JoinKind::Inner, "{p}");
         assert_eq!(on.len(), 1);
         assert!(filter.is_some());
+    }
+
+    #[test]
+    fn comma_joins_are_reordered_to_avoid_cross_products() {
+        // a and b are unrelated; both join c: (a, b, c) would start with a
+        // cross join, (a, c, b) does not.
+        let p = plan("SELECT a.v, b.v FROM a, b, a c WHERE a.k = c.k AND b.w = c.w");
+        let mut joins = Vec::new();
+        find(&p, &|n| matches!(n, LogicalPlan::Join { .. }), &mut joins);
+        assert_eq!(joins.len(), 2, "{p}");
+        for j in joins {
+            let LogicalPlan::Join { kind, .. } = j else {
+                unreachable!()
+            };
+            assert_eq!(*kind, JoinKind::Inner, "{p}");
+        }
     }
 
     #[test]

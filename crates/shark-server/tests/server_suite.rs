@@ -191,6 +191,9 @@ async fn health_and_openapi() {
     let (status, e) = get(base, "/nowhere").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(e["error"]["kind"], "not_found");
+    let (status, e) = get(base, "/v1/statements").await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(e["error"]["kind"], "request");
 }
 
 #[tokio::test]

@@ -47,6 +47,13 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(catalog::table),
         )
         .fallback(|| async { ApiError::not_found("no such endpoint") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "request",
+                "method not allowed here",
+            )
+        })
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .with_state(state)

@@ -16,6 +16,9 @@ pub const SHUFFLE_MEMORY: &str = "shark.shuffle.memory";
 pub const LOCAL_DIR: &str = "shark.local.dir";
 /// Attempts a task gets before its job fails.
 pub const TASK_MAX_FAILURES: &str = "shark.task.maxFailures";
+/// `FAIR` (default) lets concurrent jobs share the workers evenly, so a short
+/// query is not queued behind a long scan's backlog; `FIFO` runs jobs in order.
+pub const SCHEDULER_MODE: &str = "shark.scheduler.mode";
 /// Times a stage is resubmitted after lost shuffle output before its job fails.
 pub const STAGE_MAX_ATTEMPTS: &str = "shark.stage.maxConsecutiveAttempts";
 

@@ -9,7 +9,7 @@ use crate::listener::{Event, Listener, ListenerBus};
 use crate::rdd::parallel_collection::{ParallelCollectionRdd, RangeRdd};
 use crate::rdd::{BoxIter, Data, Rdd, RddBase};
 use crate::scheduler::dag;
-use crate::scheduler::pool::WorkerPool;
+use crate::scheduler::pool::{SchedulingMode, WorkerPool};
 use crate::scheduler::task::TaskContext;
 use crate::shuffle::manager::ShuffleManager;
 use crate::storage::block_store::BlockStore;
@@ -152,7 +152,15 @@ impl Context {
             .map(PathBuf::from)
             .unwrap_or_else(std::env::temp_dir);
         let scratch = ScratchDir::create(&local_dir)?;
-        let pool = WorkerPool::new(m.workers).map_err(|e| RddError::Io {
+        let mode = match conf.get(conf::SCHEDULER_MODE) {
+            None => SchedulingMode::Fair,
+            Some(v) => SchedulingMode::parse(v).ok_or_else(|| RddError::InvalidConf {
+                key: conf::SCHEDULER_MODE.into(),
+                value: v.into(),
+                reason: "expected FAIR or FIFO".into(),
+            })?,
+        };
+        let pool = WorkerPool::new(m.workers, mode).map_err(|e| RddError::Io {
             path: "worker threads".into(),
             message: e.to_string(),
         })?;
@@ -372,8 +380,8 @@ impl Context {
     pub(crate) fn post(&self, event: Event) {
         self.inner.listeners.post(event);
     }
-    pub(crate) fn submit_task(&self, task: Box<dyn FnOnce() + Send>) -> bool {
-        self.inner.pool.lock().unwrap().submit(task)
+    pub(crate) fn submit_task(&self, job_id: usize, task: Box<dyn FnOnce() + Send>) -> bool {
+        self.inner.pool.lock().unwrap().submit(job_id, task)
     }
     pub(crate) fn check_running(&self) -> Result<()> {
         if self.is_stopped() {

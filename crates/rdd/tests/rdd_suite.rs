@@ -349,3 +349,48 @@ fn zip_partitions_pairs_partitions_by_index() {
             .is_err());
     });
 }
+
+/// Latency of a one-task job submitted while a 40-task job of 30 ms tasks
+/// keeps the only worker busy.
+fn short_job_latency_behind_long_job(mode: &str) -> std::time::Duration {
+    let conf = rdd::Conf::new().set(rdd::conf::SCHEDULER_MODE, mode);
+    let ctx = Context::with_conf("local[1]", "sharing", conf).unwrap();
+    let long_ctx = ctx.clone();
+    let long = std::thread::spawn(move || {
+        long_ctx
+            .parallelize((0..40).collect::<Vec<i32>>(), Some(40))
+            .map(|x| {
+                std::thread::sleep(std::time::Duration::from_millis(30));
+                x
+            })
+            .count()
+            .unwrap()
+    });
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let started = std::time::Instant::now();
+    let short = ctx.parallelize(vec![1, 2, 3], Some(1)).collect().unwrap();
+    let latency = started.elapsed();
+    assert_eq!(short, vec![1, 2, 3]);
+    assert_eq!(long.join().unwrap(), 40);
+    ctx.stop();
+    latency
+}
+
+#[test]
+fn fair_mode_does_not_queue_a_short_job_behind_a_long_one() {
+    // FIFO must wait for the ~36 queued 30 ms tasks (> 1 s); FAIR waits for
+    // at most the one task running.
+    let fifo = short_job_latency_behind_long_job("FIFO");
+    assert!(fifo.as_millis() >= 700, "FIFO short job took {fifo:?}");
+    let fair = short_job_latency_behind_long_job("FAIR");
+    assert!(fair.as_millis() < 500, "FAIR short job took {fair:?}");
+}
+
+#[test]
+fn unknown_scheduler_mode_is_a_conf_error() {
+    let conf = rdd::Conf::new().set(rdd::conf::SCHEDULER_MODE, "lottery");
+    match Context::with_conf("local", "x", conf) {
+        Err(e) => assert!(e.to_string().contains("lottery"), "{e}"),
+        Ok(_) => panic!("accepted a bad scheduler mode"),
+    }
+}

@@ -283,6 +283,7 @@ fn connect_runs_statements_on_a_server() {
         .output()
         .unwrap();
     let _ = server.kill();
+    let _ = server.wait();
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), "500\t1.5\tNULL\n3\n");
     assert!(!bad.status.success());

@@ -341,7 +341,7 @@ impl Job<'_> {
                 updates,
             });
         };
-        if !self.ctx.submit_task(Box::new(task)) {
+        if !self.ctx.submit_task(self.id, Box::new(task)) {
             // The pool is gone (context stopped); the job loop notices.
         }
     }

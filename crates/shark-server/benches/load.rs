@@ -1,7 +1,10 @@
 //! Load test: N concurrent clients send short queries to an in-process
-//! shark-server on a loopback port, first alone, then while a long query
-//! (a four-way cross join of `src`) runs; prints throughput and latency
-//! percentiles of each phase.
+//! shark-server on a loopback port, in three phases: alone; while a long
+//! query made of many short tasks runs (a shuffled self-join of 1.6M rows,
+//! resubmitted until the phase ends); and while the issue's four-way cross
+//! join of `src` runs (a few tasks that each run for hours). Prints
+//! throughput and latency percentiles of each phase; a short query not
+//! answered within 2 s counts as over wait_ms (the client then cancels it).
 //!
 //! `cargo bench -p shark-server --bench load`
 //! (`LOAD_CLIENTS`, default 8; `LOAD_REQUESTS` per client, default 50;
@@ -9,9 +12,19 @@
 
 use serde_json::{json, Value};
 use shark_server::{Config, Server};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const LONG: &str = "SELECT count(*) FROM src a JOIN src b JOIN src c JOIN src d";
+/// The issue's long query: a cross join whose few tasks each run for hours.
+const CROSS_JOIN: &str = "SELECT count(*) FROM src a JOIN src b JOIN src c JOIN src d";
+/// A long query of many short tasks (32 files, shuffled join).
+const BIG_JOIN: &str = "SET hive.auto.convert.join=false; \
+    SELECT count(*) FROM big a JOIN big b ON a.k = b.k";
+/// How long a short query may take before the client gives up on it.
+const WAIT_MS: u64 = 2_000;
+/// Longest a phase runs.
+const PHASE_SECS: u64 = 15;
 
 fn env_or(key: &str, default: usize) -> usize {
     std::env::var(key)
@@ -69,20 +82,32 @@ fn main() {
         .expect("runtime");
     rt.block_on(async {
         let http = reqwest::Client::new();
-        load_src(&http, &base, &warehouse).await;
+        load_tables(&http, &base, &warehouse).await;
         println!(
-            "shark-server load: {clients} clients x {per_client} short queries, master {master}"
+            "shark-server load: {clients} clients x {per_client} short queries, master {master}, \
+             wait_ms {WAIT_MS}, at most {PHASE_SECS} s a phase"
         );
         let alone = phase(&http, &base, clients, per_client).await;
-        report("short queries alone", &alone);
+        report("alone", &alone);
 
-        let r: Value = post(&http, &base, json!({ "sql": LONG, "wait_ms": 0 }))
+        // A long query made of many short tasks, resubmitted until the phase ends.
+        let done = Arc::new(AtomicBool::new(false));
+        let long_runs = tokio::spawn(repeat(http.clone(), base.clone(), BIG_JOIN, done.clone()));
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let busy = phase(&http, &base, clients, per_client).await;
+        done.store(true, Ordering::SeqCst);
+        let (runs, secs) = long_runs.await.expect("long query task");
+        report("during big self-join", &busy);
+        println!("  (the self-join of 1.6M rows ran {runs} times, {secs:.2} s each)");
+
+        // The issue's cross join: four tasks that each run for hours.
+        let r: Value = post(&http, &base, json!({ "sql": CROSS_JOIN, "wait_ms": 0 }))
             .await
             .1;
         let long_id = r["query_id"].as_str().expect("query id").to_string();
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let busy = phase(&http, &base, clients, per_client).await;
-        report("short queries during a long query", &busy);
+        let starved = phase(&http, &base, clients, per_client).await;
+        report("during 4-way cross join", &starved);
         let cancel_started = Instant::now();
         let r: Value = http
             .delete(format!("{base}/v1/queries/{long_id}"))
@@ -93,7 +118,7 @@ fn main() {
             .await
             .expect("json");
         println!(
-            "long query: {} after cancel in {:.1} ms",
+            "  (cross join {} {:.1} ms after DELETE)",
             r["state"],
             cancel_started.elapsed().as_secs_f64() * 1e3
         );
@@ -113,34 +138,53 @@ async fn post(http: &reqwest::Client, base: &str, body: Value) -> (u16, Value) {
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
-async fn load_src(http: &reqwest::Client, base: &str, warehouse: &std::path::Path) {
+/// `src` (500 rows) and `big` (1.6M rows in 32 files, keys 0..200000).
+async fn load_tables(http: &reqwest::Client, base: &str, warehouse: &std::path::Path) {
     let file = warehouse.join("incoming.txt");
     let rows: String = (0..500).map(|i| format!("{i}\x01val_{i}\n")).collect();
     std::fs::write(&file, rows).expect("write data");
     let sql = format!(
-        "CREATE TABLE src (key INT, value STRING); LOAD DATA LOCAL INPATH '{}' INTO TABLE src",
+        "CREATE TABLE src (key INT, value STRING); LOAD DATA LOCAL INPATH '{}' INTO TABLE src;\
+         CREATE TABLE big (k INT, v STRING)",
         file.display()
     );
     let (status, body) = post(http, base, json!({ "sql": sql })).await;
     assert_eq!(status, 200, "{body}");
+    let dir = warehouse.join("big");
+    std::fs::create_dir_all(&dir).expect("big folder");
+    for f in 0..32 {
+        let rows: String = (0..50_000)
+            .map(|i| format!("{}\x01v{i}\n", (f * 50_000 + i) % 200_000))
+            .collect();
+        std::fs::write(dir.join(format!("part-{f:05}")), rows).expect("write big");
+    }
 }
 
-/// Latencies of the successful requests, failures, and the phase's wall time.
+/// What clients saw in one phase.
 struct Phase {
+    /// Latencies of the answered requests, sorted.
     latencies: Vec<Duration>,
+    /// Requests not answered within wait_ms (then cancelled by the client).
+    timeouts: usize,
+    /// Requests answered with an error.
     failures: usize,
     wall: Duration,
 }
 
+/// Each client sends short queries one after another until it sent
+/// `per_client` or the phase's time is up.
 async fn phase(http: &reqwest::Client, base: &str, clients: usize, per_client: usize) -> Phase {
     let started = Instant::now();
+    let deadline = started + Duration::from_secs(PHASE_SECS);
     let mut set = tokio::task::JoinSet::new();
     for c in 0..clients {
         let (http, base) = (http.clone(), base.to_string());
         set.spawn(async move {
-            let mut lat = Vec::with_capacity(per_client);
-            let mut failures = 0;
+            let (mut lat, mut timeouts, mut failures) = (Vec::new(), 0, 0);
             for i in 0..per_client {
+                if Instant::now() > deadline {
+                    break;
+                }
                 let k = (c * 37 + i * 11) % 500;
                 let sql = match i % 3 {
                     0 => format!("SELECT count(*) FROM src WHERE key < {k}"),
@@ -148,32 +192,57 @@ async fn phase(http: &reqwest::Client, base: &str, clients: usize, per_client: u
                     _ => format!("SELECT {k} + 1"),
                 };
                 let t = Instant::now();
-                let (status, body) = post(&http, &base, json!({ "sql": sql })).await;
-                if status == 200 {
-                    lat.push(t.elapsed());
-                } else {
-                    if failures == 0 {
-                        eprintln!("client {c}: HTTP {status} {body}");
+                let (status, body) =
+                    post(&http, &base, json!({ "sql": sql, "wait_ms": WAIT_MS })).await;
+                match status {
+                    200 => lat.push(t.elapsed()),
+                    202 => {
+                        timeouts += 1;
+                        let id = body["query_id"].as_str().unwrap_or_default();
+                        let _ = http.delete(format!("{base}/v1/queries/{id}")).send().await;
                     }
-                    failures += 1;
+                    _ => {
+                        if failures == 0 {
+                            eprintln!("client {c}: HTTP {status} {body}");
+                        }
+                        failures += 1;
+                    }
                 }
             }
-            (lat, failures)
+            (lat, timeouts, failures)
         });
     }
-    let mut latencies = Vec::new();
-    let mut failures = 0;
+    let mut p = Phase {
+        latencies: Vec::new(),
+        timeouts: 0,
+        failures: 0,
+        wall: Duration::ZERO,
+    };
     while let Some(r) = set.join_next().await {
-        let (l, f) = r.expect("client task");
-        latencies.extend(l);
-        failures += f;
+        let (l, t, f) = r.expect("client task");
+        p.latencies.extend(l);
+        p.timeouts += t;
+        p.failures += f;
     }
-    latencies.sort();
-    Phase {
-        latencies,
-        failures,
-        wall: started.elapsed(),
+    p.latencies.sort();
+    p.wall = started.elapsed();
+    p
+}
+
+/// Runs `sql` again and again until `done`; how often and the mean time.
+async fn repeat(
+    http: reqwest::Client,
+    base: String,
+    sql: &str,
+    done: Arc<AtomicBool>,
+) -> (usize, f64) {
+    let (mut runs, started) = (0, Instant::now());
+    while !done.load(Ordering::SeqCst) {
+        let (status, body) = post(&http, &base, json!({ "sql": sql, "wait_ms": 300_000 })).await;
+        assert_eq!(status, 200, "{body}");
+        runs += 1;
     }
+    (runs, started.elapsed().as_secs_f64() / runs.max(1) as f64)
 }
 
 fn report(name: &str, p: &Phase) {
@@ -185,8 +254,10 @@ fn report(name: &str, p: &Phase) {
         p.latencies[i].as_secs_f64() * 1e3
     };
     println!(
-        "{name}: {} ok, {} failed in {:.2} s = {:.1} queries/s; latency ms p50 {:.1} p95 {:.1} p99 {:.1} max {:.1}",
+        "{name:>24}: {} ok, {} over wait_ms, {} failed in {:.2} s = {:.1} queries/s; \
+         latency ms p50 {:.1} p95 {:.1} p99 {:.1} max {:.1}",
         p.latencies.len(),
+        p.timeouts,
         p.failures,
         p.wall.as_secs_f64(),
         p.latencies.len() as f64 / p.wall.as_secs_f64(),

@@ -16,6 +16,7 @@
 //! ```
 
 #![deny(unsafe_code)]
+#![warn(missing_docs)]
 
 mod api;
 pub mod config;

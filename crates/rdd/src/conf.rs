@@ -19,6 +19,10 @@ pub const TASK_MAX_FAILURES: &str = "shark.task.maxFailures";
 /// `FAIR` (default) lets concurrent jobs share the workers evenly, so a short
 /// query is not queued behind a long scan's backlog; `FIFO` runs jobs in order.
 pub const SCHEDULER_MODE: &str = "shark.scheduler.mode";
+/// Tasks one job may run at once (0, the default: all workers). Tasks are not
+/// preempted, so a server that must answer short queries while a job of
+/// hour-long tasks runs sets this below the worker count (Spark's `maxShare`).
+pub const MAX_RUNNING_TASKS_PER_JOB: &str = "shark.scheduler.maxRunningTasksPerJob";
 /// Times a stage is resubmitted after lost shuffle output before its job fails.
 pub const STAGE_MAX_ATTEMPTS: &str = "shark.stage.maxConsecutiveAttempts";
 

@@ -160,7 +160,8 @@ impl Context {
                 reason: "expected FAIR or FIFO".into(),
             })?,
         };
-        let pool = WorkerPool::new(m.workers, mode).map_err(|e| RddError::Io {
+        let per_job = conf.get_usize(conf::MAX_RUNNING_TASKS_PER_JOB, 0)?;
+        let pool = WorkerPool::new(m.workers, mode, per_job).map_err(|e| RddError::Io {
             path: "worker threads".into(),
             message: e.to_string(),
         })?;

@@ -394,3 +394,38 @@ fn unknown_scheduler_mode_is_a_conf_error() {
         Ok(_) => panic!("accepted a bad scheduler mode"),
     }
 }
+
+#[test]
+fn a_job_capped_below_the_workers_leaves_one_free_for_others() {
+    // local[2], one task per job at most: a short job runs beside a job of
+    // long tasks instead of waiting for one of them to end.
+    let conf = rdd::Conf::new().set(rdd::conf::MAX_RUNNING_TASKS_PER_JOB, "1");
+    let ctx = Context::with_conf("local[2]", "cap", conf).unwrap();
+    let long_ctx = ctx.clone();
+    let long = std::thread::spawn(move || {
+        long_ctx
+            .parallelize((0..4).collect::<Vec<i32>>(), Some(4))
+            .map(|x| {
+                std::thread::sleep(std::time::Duration::from_millis(400));
+                x
+            })
+            .count()
+            .unwrap()
+    });
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let started = std::time::Instant::now();
+    assert_eq!(
+        ctx.parallelize(vec![7], Some(1)).collect().unwrap(),
+        vec![7]
+    );
+    let latency = started.elapsed();
+    let long_started = std::time::Instant::now();
+    assert_eq!(long.join().unwrap(), 4);
+    // The long job ran its 4 tasks one at a time (~1.6 s in all).
+    assert!(
+        long_started.elapsed().as_millis() >= 900,
+        "long job was not capped"
+    );
+    assert!(latency.as_millis() < 300, "short job waited {latency:?}");
+    ctx.stop();
+}

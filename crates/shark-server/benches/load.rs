@@ -8,7 +8,8 @@
 //!
 //! `cargo bench -p shark-server --bench load`
 //! (`LOAD_CLIENTS`, default 8; `LOAD_REQUESTS` per client, default 50;
-//! `LOAD_MASTER`, default local[2]).
+//! `LOAD_MASTER`, default local[2]; `LOAD_JOB_WORKER_CAP`, the server's
+//! `--job-worker-cap`, default the server's: workers - 1).
 
 use serde_json::{json, Value};
 use shark_server::{Config, Server};
@@ -48,6 +49,10 @@ fn main() {
     let warehouse = dir.path().join("warehouse");
     let mut config = Config::new(&warehouse);
     config.master = master.clone();
+    let cap = std::env::var("LOAD_JOB_WORKER_CAP")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok());
+    config.job_worker_cap = cap;
 
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -85,7 +90,7 @@ fn main() {
         load_tables(&http, &base, &warehouse).await;
         println!(
             "shark-server load: {clients} clients x {per_client} short queries, master {master}, \
-             wait_ms {WAIT_MS}, at most {PHASE_SECS} s a phase"
+             job worker cap {cap:?}, wait_ms {WAIT_MS}, at most {PHASE_SECS} s a phase"
         );
         let alone = phase(&http, &base, clients, per_client).await;
         report("alone", &alone);

@@ -22,6 +22,12 @@ pub struct Config {
     /// Where tasks run: local, local[K] or local[*].
     #[arg(long, default_value = "local[*]")]
     pub master: String,
+    /// Engine workers one query's job may hold at once; 0 for all. Tasks are
+    /// not preempted, so the default, one less than the workers (at least 1),
+    /// keeps a worker free for short queries while a query of hour-long tasks
+    /// runs. Jobs share the rest fairly either way.
+    #[arg(long)]
+    pub job_worker_cap: Option<usize>,
     /// Bearer token required on every endpoint but /health (default: $SHARK_SERVER_TOKEN).
     #[arg(long)]
     pub token: Option<String>,

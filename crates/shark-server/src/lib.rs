@@ -45,7 +45,13 @@ pub struct Server {
 impl Server {
     /// Creates the one engine context and opens the warehouse.
     pub fn new(config: Config) -> Result<Server, String> {
-        let ctx = rdd::Context::new(&config.master, "shark-server")
+        let master = rdd::Master::parse(&config.master)
+            .map_err(|e| format!("cannot start the engine on {}: {e}", config.master))?;
+        let cap = config
+            .job_worker_cap
+            .unwrap_or_else(|| master.workers.saturating_sub(1).max(1));
+        let conf = rdd::Conf::new().set(rdd::conf::MAX_RUNNING_TASKS_PER_JOB, cap.to_string());
+        let ctx = rdd::Context::with_conf(&config.master, "shark-server", conf)
             .map_err(|e| format!("cannot start the engine on {}: {e}", config.master))?;
         let catalog = shark::hive_catalog::HiveCatalog::open(&config.warehouse)
             .map_err(|e| format!("cannot open warehouse {}: {e}", config.warehouse.display()))?;

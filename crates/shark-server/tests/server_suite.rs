@@ -923,3 +923,35 @@ async fn binary_starts_and_stops_on_sigterm() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Tasks are not preempted: without the default job worker cap the cross
+/// join's hour-long tasks would hold both workers and this query would wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn short_queries_answer_while_a_long_query_runs() {
+    let s = start(|_| {});
+    load_src(&s).await;
+    let base = &s.base;
+    let (status, r) = run(base, json!({ "sql": LONG, "wait_ms": 0 })).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let long = r["query_id"].as_str().unwrap().to_string();
+    wait_state(base, &long, "running").await;
+    // Let the cross join reach its long final stage.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for _ in 0..3 {
+        let (status, r) = run(
+            base,
+            json!({ "sql": "SELECT count(*) FROM src WHERE key < 10", "wait_ms": 5000 }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{r}");
+        assert_eq!(r["rows"], json!([[10]]), "{r}");
+    }
+    let (_, st) = get(base, &format!("/v1/queries/{long}")).await;
+    assert_eq!(st["state"], "running", "{st}");
+    let r = client()
+        .delete(format!("{base}/v1/queries/{long}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}

@@ -47,8 +47,13 @@ struct State {
 }
 
 impl State {
-    fn pick(&mut self, mode: SchedulingMode) -> Option<(usize, Task)> {
-        let candidates = self.jobs.iter().filter(|(_, q)| !q.queued.is_empty());
+    /// The next task to run; a job already running `cap` tasks (0: no cap)
+    /// waits even if workers are free, leaving them to jobs that come later.
+    fn pick(&mut self, mode: SchedulingMode, cap: usize) -> Option<(usize, Task)> {
+        let candidates = self
+            .jobs
+            .iter()
+            .filter(|(_, q)| !q.queued.is_empty() && (cap == 0 || q.running < cap));
         let job = match mode {
             SchedulingMode::Fifo => candidates.map(|(id, _)| *id).next()?,
             SchedulingMode::Fair => candidates
@@ -77,6 +82,7 @@ struct Shared {
     state: Mutex<State>,
     wake: Condvar,
     mode: SchedulingMode,
+    max_running_per_job: usize,
 }
 
 /// A fixed set of worker threads.
@@ -96,6 +102,11 @@ impl Drop for Running<'_> {
     fn drop(&mut self) {
         let mut state = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
         state.finished(self.job);
+        drop(state);
+        // Under a per-job cap, a worker may be idle waiting for this slot.
+        if self.shared.max_running_per_job > 0 {
+            self.shared.wake.notify_one();
+        }
     }
 }
 
@@ -104,7 +115,7 @@ fn work(shared: &Shared) {
         let (job, task) = {
             let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
             loop {
-                if let Some(next) = state.pick(shared.mode) {
+                if let Some(next) = state.pick(shared.mode, shared.max_running_per_job) {
                     break next;
                 }
                 if state.closed {
@@ -119,11 +130,17 @@ fn work(shared: &Shared) {
 }
 
 impl WorkerPool {
-    pub fn new(workers: usize, mode: SchedulingMode) -> std::io::Result<Self> {
+    /// `max_running_per_job` of 0 lets one job use every worker.
+    pub fn new(
+        workers: usize,
+        mode: SchedulingMode,
+        max_running_per_job: usize,
+    ) -> std::io::Result<Self> {
         let shared = Arc::new(Shared {
             state: Mutex::new(State::default()),
             wake: Condvar::new(),
             mode,
+            max_running_per_job,
         });
         let mut handles = Vec::with_capacity(workers);
         for i in 0..workers {
@@ -194,7 +211,7 @@ mod tests {
         state.jobs.entry(2).or_default().queued.push_back(task());
         // Job 1 already has a task running, as a long scan would.
         state.jobs.get_mut(&1).unwrap().running = 1;
-        (0..4).map(|_| state.pick(mode).unwrap().0).collect()
+        (0..4).map(|_| state.pick(mode, 0).unwrap().0).collect()
     }
 
     #[test]
@@ -214,11 +231,26 @@ mod tests {
             }
         }
         let mut order = Vec::new();
-        while let Some((job, _)) = state.pick(SchedulingMode::Fair) {
+        while let Some((job, _)) = state.pick(SchedulingMode::Fair, 0) {
             state.finished(job);
             order.push(job);
         }
         assert_eq!(order, vec![1, 2, 1, 2, 1, 2]);
+    }
+
+    #[test]
+    fn a_capped_job_leaves_workers_to_others() {
+        let mut state = State::default();
+        for _ in 0..3 {
+            state.jobs.entry(1).or_default().queued.push_back(task());
+        }
+        assert_eq!(state.pick(SchedulingMode::Fifo, 1).map(|p| p.0), Some(1));
+        // Job 1 holds its one slot: nothing else may start for it.
+        assert!(state.pick(SchedulingMode::Fifo, 1).is_none());
+        state.jobs.entry(2).or_default().queued.push_back(task());
+        assert_eq!(state.pick(SchedulingMode::Fifo, 1).map(|p| p.0), Some(2));
+        state.finished(1);
+        assert_eq!(state.pick(SchedulingMode::Fifo, 1).map(|p| p.0), Some(1));
     }
 
     #[test]

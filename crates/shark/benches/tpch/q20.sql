@@ -1,14 +1,13 @@
 -- TPC-H Q20: Potential Part Promotion (COLOR = forest, DATE = 1994-01-01;
 -- + 1 year = 1995-01-01, NATION = CANADA).
--- Rewritten, because Shark does not plan subqueries nested in a subquery's
--- WHERE: inside the IN subquery,
---   * `ps_partkey in (select p_partkey from part where p_name like 'forest%')`
---     is a join with part (the same set of ps_suppkey: IN only tests
---     membership, and p_partkey is part's key);
---   * the scalar subquery correlated on (ps_partkey, ps_suppkey) is a join
---     with lineitem's quantities summed per (l_partkey, l_suppkey) (a pair
---     without lineitem rows makes the subquery NULL and the comparison not
---     true, as the inner join drops it).
+-- Rewritten, because Shark does not plan a scalar subquery inside a
+-- subquery's WHERE: the IN subquery's
+--   ps_availqty > (select 0.5 * sum(l_quantity) from lineitem
+--                  where l_partkey = ps_partkey and l_suppkey = ps_suppkey and <dates>)
+-- is a join with lineitem's quantities summed per (l_partkey, l_suppkey)
+-- over the same dates. A (ps_partkey, ps_suppkey) without such lineitem rows
+-- makes the scalar subquery NULL and the comparison not true, just as the
+-- inner join drops it.
 select
     s_name,
     s_address
@@ -21,7 +20,6 @@ where
             ps_suppkey
         from
             partsupp,
-            part,
             (
                 select
                     l_partkey,
@@ -37,8 +35,14 @@ where
                     l_suppkey
             ) as shipped
         where
-            ps_partkey = p_partkey
-            and p_name like 'forest%'
+            ps_partkey in (
+                select
+                    p_partkey
+                from
+                    part
+                where
+                    p_name like 'forest%'
+            )
             and l_partkey = ps_partkey
             and l_suppkey = ps_suppkey
             and ps_availqty > half_quantity

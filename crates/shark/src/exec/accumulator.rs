@@ -31,20 +31,14 @@ pub(crate) fn create(agg: &AggExpr) -> Result<Box<dyn Accumulator>> {
     let base: Box<dyn Accumulator> = match agg.func {
         AggFunc::Count => Box::new(Count { counts: vec![] }),
         AggFunc::Sum => match &agg.data_type {
-            DataType::Int64 => Box::new(SumI64 {
-                sums: vec![],
-                seen: vec![],
-            }),
+            DataType::Int64 => Box::new(SumPrimitive::<Int64Type>::new()),
             DataType::Decimal128(p, s) => Box::new(SumDecimal {
                 sums: vec![],
                 seen: vec![],
                 precision: *p,
                 scale: *s,
             }),
-            _ => Box::new(SumF64 {
-                sums: vec![],
-                seen: vec![],
-            }),
+            _ => Box::new(SumPrimitive::<Float64Type>::new()),
         },
         AggFunc::Avg => match (&agg.data_type, &arg_type) {
             (DataType::Decimal128(p, s), Some(DataType::Decimal128(_, in_s))) => {
@@ -141,21 +135,30 @@ impl Accumulator for Count {
     }
 }
 
-struct SumI64 {
-    sums: Vec<i64>,
+/// SUM over BIGINT (wrapping on overflow, as Hive's long arithmetic) or
+/// DOUBLE: one running total per group, NULL for groups with no value.
+struct SumPrimitive<T: ArrowPrimitiveType> {
+    sums: Vec<T::Native>,
     seen: Vec<bool>,
 }
 
-impl SumI64 {
+impl<T: ArrowPrimitiveType> SumPrimitive<T> {
+    fn new() -> Self {
+        SumPrimitive {
+            sums: vec![],
+            seen: vec![],
+        }
+    }
+
     fn add(&mut self, groups: &[u32], v: &ArrayRef, n: usize) -> Result<()> {
-        grow(&mut self.sums, n, 0);
+        grow(&mut self.sums, n, T::Native::ZERO);
         grow(&mut self.seen, n, false);
-        let v = cast(v, &DataType::Int64)?;
-        let v = v.as_primitive::<Int64Type>();
+        let v = cast(v, &T::DATA_TYPE)?;
+        let v = v.as_primitive::<T>();
         for (i, &g) in groups.iter().enumerate() {
             if v.is_valid(i) {
                 let g = g as usize;
-                self.sums[g] = self.sums[g].wrapping_add(v.value(i));
+                self.sums[g] = self.sums[g].add_wrapping(v.value(i));
                 self.seen[g] = true;
             }
         }
@@ -163,7 +166,7 @@ impl SumI64 {
     }
 }
 
-impl Accumulator for SumI64 {
+impl<T: ArrowPrimitiveType> Accumulator for SumPrimitive<T> {
     fn update(&mut self, groups: &[u32], args: &[ArrayRef], n: usize) -> Result<()> {
         self.add(groups, &args[0], n)
     }
@@ -174,9 +177,9 @@ impl Accumulator for SumI64 {
         Ok(vec![self.evaluate(n)?])
     }
     fn evaluate(&mut self, n: usize) -> Result<ArrayRef> {
-        grow(&mut self.sums, n, 0);
+        grow(&mut self.sums, n, T::Native::ZERO);
         grow(&mut self.seen, n, false);
-        let out: Int64Array = self
+        let out: PrimitiveArray<T> = self
             .sums
             .iter()
             .zip(&self.seen)
@@ -187,56 +190,7 @@ impl Accumulator for SumI64 {
         Ok(Arc::new(out))
     }
     fn state_types(&self) -> Vec<DataType> {
-        vec![DataType::Int64]
-    }
-}
-
-struct SumF64 {
-    sums: Vec<f64>,
-    seen: Vec<bool>,
-}
-
-impl SumF64 {
-    fn add(&mut self, groups: &[u32], v: &ArrayRef, n: usize) -> Result<()> {
-        grow(&mut self.sums, n, 0.0);
-        grow(&mut self.seen, n, false);
-        let v = cast(v, &DataType::Float64)?;
-        let v = v.as_primitive::<Float64Type>();
-        for (i, &g) in groups.iter().enumerate() {
-            if v.is_valid(i) {
-                self.sums[g as usize] += v.value(i);
-                self.seen[g as usize] = true;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Accumulator for SumF64 {
-    fn update(&mut self, groups: &[u32], args: &[ArrayRef], n: usize) -> Result<()> {
-        self.add(groups, &args[0], n)
-    }
-    fn merge(&mut self, groups: &[u32], states: &[ArrayRef], n: usize) -> Result<()> {
-        self.add(groups, &states[0], n)
-    }
-    fn state(&mut self, n: usize) -> Result<Vec<ArrayRef>> {
-        Ok(vec![self.evaluate(n)?])
-    }
-    fn evaluate(&mut self, n: usize) -> Result<ArrayRef> {
-        grow(&mut self.sums, n, 0.0);
-        grow(&mut self.seen, n, false);
-        let out: Float64Array = self
-            .sums
-            .iter()
-            .zip(&self.seen)
-            .map(|(s, seen)| seen.then_some(*s))
-            .collect();
-        self.sums.clear();
-        self.seen.clear();
-        Ok(Arc::new(out))
-    }
-    fn state_types(&self) -> Vec<DataType> {
-        vec![DataType::Float64]
+        vec![T::DATA_TYPE]
     }
 }
 

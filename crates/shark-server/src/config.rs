@@ -43,9 +43,18 @@ pub struct Config {
     /// Queries waiting for a slot before new ones get 429.
     #[arg(long, default_value_t = 64)]
     pub max_queued: usize,
-    /// Rows held per query for paging (a request's max_rows may only lower it).
-    #[arg(long, default_value_t = 100_000)]
+    /// Rows kept per query for paging and streaming (a request's max_rows
+    /// may only lower it); 0 for no cap but the byte limits.
+    #[arg(long, default_value_t = 0)]
     pub max_rows: usize,
+    /// Bytes of one query's result spooled to disk (Arrow IPC); rows past
+    /// it are dropped and the result says truncated.
+    #[arg(long, default_value_t = 2 << 30)]
+    pub max_result_bytes: u64,
+    /// Bytes of all kept results on disk at once; a result that would pass
+    /// it is truncated (finished results free theirs when they expire).
+    #[arg(long, default_value_t = 16 << 30)]
+    pub max_spool_bytes: u64,
     /// Seconds a query may run before it is cancelled.
     #[arg(long, default_value_t = 600)]
     pub query_timeout_secs: u64,
@@ -86,6 +95,16 @@ impl Config {
     /// How long sessions live unused.
     pub fn session_idle(&self) -> Duration {
         Duration::from_secs(self.session_idle_secs)
+    }
+
+    /// The row cap of a query asking for `requested` rows.
+    pub fn row_cap(&self, requested: Option<usize>) -> usize {
+        let server = if self.max_rows == 0 {
+            usize::MAX
+        } else {
+            self.max_rows
+        };
+        requested.unwrap_or(server).min(server)
     }
 
     /// How long finished queries are kept.

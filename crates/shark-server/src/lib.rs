@@ -4,7 +4,8 @@
 //! submit statements (`POST /v1/statements`), poll and page results, cancel
 //! queries, keep sessions, and browse the warehouse catalog. All queries
 //! share one `rdd::Context`; each runs on a blocking thread under a cap on
-//! concurrent queries, a bounded queue, a row cap and a run time limit.
+//! concurrent queries, a bounded queue and a run time limit; results are
+//! spooled to local disk, so any size can be paged or streamed.
 //! See `README.md` for curl examples and `openapi.json` for the API.
 //!
 //! ```no_run
@@ -28,6 +29,7 @@ pub mod query;
 pub mod results;
 pub mod runner;
 pub mod sessions;
+pub mod spool;
 pub mod state;
 
 pub use config::Config;
@@ -56,8 +58,16 @@ impl Server {
         let catalog = shark::hive_catalog::HiveCatalog::open(&config.warehouse)
             .map_err(|e| format!("cannot open warehouse {}: {e}", config.warehouse.display()))?;
         ctx.add_listener(Arc::new(progress::QueryProgressListener::default()));
+        // Under the engine's scratch folder: removed when the context stops,
+        // and swept at the next start if the server died.
+        let spool = spool::SpoolDir::new(
+            ctx.scratch_dir().join("results"),
+            config.max_result_bytes,
+            config.max_spool_bytes,
+        )
+        .map_err(|e| format!("cannot create the result spool: {e}"))?;
         Ok(Server {
-            state: Arc::new(AppState::new(config, ctx, catalog)),
+            state: Arc::new(AppState::new(config, ctx, catalog, spool)),
         })
     }
 

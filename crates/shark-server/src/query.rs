@@ -4,6 +4,7 @@
 
 use crate::error::ApiError;
 use crate::progress::Progress;
+use crate::spool::{End, Spool, SpoolError};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use rdd::CancelToken;
@@ -47,39 +48,24 @@ impl State {
     }
 }
 
-/// The rows of the query's last statement that returned rows, up to its cap.
+/// The rows of the query's last statement that returned rows, up to its
+/// caps, spooled to disk.
 #[derive(Debug, Default, Clone)]
 pub struct ResultSet {
-    /// Columns, once a statement returned rows.
-    pub schema: Option<SchemaRef>,
-    /// The rows held, in order.
-    pub batches: Vec<RecordBatch>,
-    /// Rows held.
+    /// The rows on disk, once a statement returned rows.
+    pub spool: Option<Arc<Spool>>,
+    /// Rows kept.
     pub rows: usize,
-    /// True when rows past the cap were dropped.
+    /// True when rows past a cap were dropped.
     pub truncated: bool,
+    /// Which cap dropped them.
+    pub truncated_by: Option<String>,
 }
 
 impl ResultSet {
-    /// Rows `offset..offset+limit`, as batch slices.
-    pub fn page(&self, offset: usize, limit: usize) -> Vec<RecordBatch> {
-        let mut out = Vec::new();
-        let (mut skip, mut left) = (offset, limit);
-        for b in &self.batches {
-            if left == 0 {
-                break;
-            }
-            let n = b.num_rows();
-            if skip >= n {
-                skip -= n;
-                continue;
-            }
-            let take = (n - skip).min(left);
-            out.push(b.slice(skip, take));
-            left -= take;
-            skip = 0;
-        }
-        out
+    /// The result's columns, once a statement returned rows.
+    pub fn schema(&self) -> Option<SchemaRef> {
+        self.spool.as_ref().map(|s| s.schema())
     }
 }
 
@@ -115,7 +101,7 @@ pub struct Query {
     pub session: Option<String>,
     /// The SQL text.
     pub sql: String,
-    /// Rows held at most.
+    /// Rows kept at most (`usize::MAX` for no cap).
     pub max_rows: usize,
     /// Statements in the script.
     pub statements: usize,
@@ -127,6 +113,7 @@ pub struct Query {
     inner: Mutex<Inner>,
     state_tx: watch::Sender<State>,
     cancel_tx: watch::Sender<bool>,
+    result_tx: watch::Sender<u32>,
 }
 
 impl Query {
@@ -162,6 +149,7 @@ impl Query {
             }),
             state_tx: watch::channel(State::Queued).0,
             cancel_tx: watch::channel(false).0,
+            result_tx: watch::channel(0).0,
         }
     }
 
@@ -250,35 +238,80 @@ impl Query {
         self.state_tx.send_replace(State::Running);
     }
 
-    /// A statement returned rows with `schema`; they replace earlier ones.
-    pub fn begin_rows(&self, schema: SchemaRef) {
+    /// A statement returned rows into `spool`; they replace earlier ones.
+    pub fn begin_rows(&self, spool: Arc<Spool>) {
         let mut i = self.inner();
+        if let Some(old) = &i.result.spool {
+            old.finish(End::Failed(
+                "a later statement of the script replaced this result".into(),
+            ));
+        }
         i.result = ResultSet {
-            schema: Some(schema),
+            spool: Some(spool),
             ..ResultSet::default()
         };
+        drop(i);
+        self.result_tx.send_modify(|n| *n += 1);
     }
 
-    /// Holds a batch; `false` when the cap is reached and reading should stop.
-    pub fn push(&self, b: RecordBatch) -> bool {
+    /// Keeps a batch; `Ok(false)` when a cap is reached and reading should
+    /// stop.
+    pub fn push(&self, b: RecordBatch) -> Result<bool, ApiError> {
         if b.num_rows() == 0 {
-            return true;
+            return Ok(true);
         }
-        let mut i = self.inner();
-        let room = self.max_rows - i.result.rows;
-        if room == 0 {
+        let (spool, room) = {
+            let i = self.inner();
+            let Some(spool) = i.result.spool.clone() else {
+                return Err(ApiError::internal("rows came before their columns"));
+            };
+            (spool, self.max_rows - i.result.rows)
+        };
+        let cut = |why: String| {
+            let mut i = self.inner();
             i.result.truncated = true;
-            return false;
+            i.result.truncated_by = Some(why);
+        };
+        if room == 0 {
+            cut("max_rows".into());
+            return Ok(false);
         }
         let take = b.num_rows().min(room);
-        if take < b.num_rows() {
-            i.result.truncated = true;
+        match spool.append(&b.slice(0, take)) {
+            Ok(()) => {}
+            Err(SpoolError::Full(why)) => {
+                cut(why);
+                return Ok(false);
+            }
+            Err(e @ SpoolError::Io(_)) => return Err(ApiError::internal(e.to_string())),
         }
-        i.result.rows += take;
-        i.result.batches.push(b.slice(0, take));
-        drop(i);
+        self.inner().result.rows += take;
         self.progress.add_rows(take as u64);
-        take == b.num_rows()
+        if take < b.num_rows() {
+            cut("max_rows".into());
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// The spooled result once a statement returned rows, or `None` when
+    /// the query ended without (waits while it is queued or has not yet
+    /// reached its rows).
+    pub async fn result_spool(&self) -> Option<Arc<Spool>> {
+        let mut rx = self.result_tx.subscribe();
+        let mut state = self.state_tx.subscribe();
+        loop {
+            if let Some(s) = self.inner().result.spool.clone() {
+                return Some(s);
+            }
+            if self.state().is_terminal() {
+                return None;
+            }
+            tokio::select! {
+                _ = rx.changed() => {}
+                _ = state.changed() => {}
+            }
+        }
     }
 
     /// Ends the query; `error` is `None` for success. A failure of a
@@ -306,6 +339,12 @@ impl Query {
         i.state = state;
         i.ended = Some(Instant::now());
         i.engine_token = None;
+        if let Some(spool) = &i.result.spool {
+            spool.finish(match &i.error {
+                None => End::Complete,
+                Some(e) => End::Failed(e.message.clone()),
+            });
+        }
         drop(i);
         self.state_tx.send_replace(state);
         state

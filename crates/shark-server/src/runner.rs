@@ -208,7 +208,7 @@ fn run_one(
     }
     let ran = catch_unwind(AssertUnwindSafe(|| {
         state.ctx.run_with_cancel(&token, || {
-            progress::track(&query.progress, || fetch(query, engine, st))
+            progress::track(&query.progress, || fetch(state, query, engine, st))
         })
     }));
     match ran {
@@ -216,7 +216,7 @@ fn run_one(
             "the query panicked: {}",
             panic_message(p)
         ))),
-        Ok(Err(e)) => Err(ApiError::from_shark(&e)),
+        Ok(Err(e)) => Err(e),
         Ok(Ok(())) => {
             if counted {
                 query.inner().statements_done += 1;
@@ -226,12 +226,22 @@ fn run_one(
     }
 }
 
-fn fetch(query: &Query, engine: &mut Session, st: &StatementText) -> shark::Result<()> {
-    match engine.execute_at_line(&st.text, st.line)? {
+fn fetch(
+    state: &AppState,
+    query: &Query,
+    engine: &mut Session,
+    st: &StatementText,
+) -> Result<(), ApiError> {
+    let shark = |e: shark::SharkError| ApiError::from_shark(&e);
+    match engine.execute_at_line(&st.text, st.line).map_err(shark)? {
         StatementResult::Rows(rows) => {
-            query.begin_rows(rows.schema());
+            let spool = state
+                .spool
+                .create(rows.schema())
+                .map_err(|e| ApiError::internal(format!("cannot spool the result: {e}")))?;
+            query.begin_rows(spool);
             for b in rows {
-                if !query.push(b?) {
+                if !query.push(b.map_err(shark)?)? {
                     break;
                 }
             }

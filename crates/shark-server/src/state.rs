@@ -6,6 +6,7 @@ use crate::error::ApiError;
 use crate::policy::Policy;
 use crate::query::Registry;
 use crate::sessions::Sessions;
+use crate::spool::SpoolDir;
 use axum::http::StatusCode;
 use shark::hive_catalog::HiveCatalog;
 use std::hash::BuildHasher;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub queries: Registry,
     /// Open sessions.
     pub sessions: Sessions,
+    /// Where results are kept, on disk.
+    pub spool: Arc<SpoolDir>,
     /// When the server started.
     pub started: Instant,
     slots: Arc<Semaphore>,
@@ -48,9 +51,15 @@ impl Drop for Admission {
 
 impl AppState {
     /// State for a server with `config` on `ctx` and `catalog`.
-    pub fn new(config: Config, ctx: rdd::Context, catalog: Arc<HiveCatalog>) -> AppState {
+    pub fn new(
+        config: Config,
+        ctx: rdd::Context,
+        catalog: Arc<HiveCatalog>,
+        spool: SpoolDir,
+    ) -> AppState {
         let policy = Policy::new(config.read_only, catalog.warehouse(), &config.allow_paths);
         AppState {
+            spool: Arc::new(spool),
             slots: Arc::new(Semaphore::new(config.max_concurrent.max(1))),
             config,
             ctx,

@@ -2,21 +2,21 @@
 //! and the entry point that runs HiveQL statements and streams results.
 
 use crate::analyze::Analyzer;
-use crate::batch::Batch;
 use crate::catalog::Catalog;
 use crate::error::{Result, SharkError};
 use crate::exec::{execute, physical_description, ExecContext};
 use crate::parse::{self, HiveStatement};
-use arrow::array::StringArray;
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
-use rdd::{CancelToken, Rdd};
+use rdd::CancelToken;
 use sqlparser::ast::Statement;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 mod ddl;
+mod result;
 mod write;
+
+pub use result::QueryResult;
 
 /// What a statement produced.
 pub enum StatementResult {
@@ -103,6 +103,16 @@ impl Session {
             }
         }
         (self.ctx.default_parallelism() * 2).max(2)
+    }
+
+    /// Bytes of one task's rows held in memory before the rest goes to a
+    /// file (`shark.task.maxDirectResultSize`, like Spark's setting).
+    fn max_direct_result_bytes(&self) -> u64 {
+        self.settings
+            .get("shark.task.maxDirectResultSize")
+            .or_else(|| self.settings.get("spark.task.maxDirectResultSize"))
+            .and_then(|v| rdd::conf::parse_bytes(v))
+            .unwrap_or(result::DEFAULT_MAX_DIRECT_BYTES)
     }
 
     fn exec_context(&self, dry_run: bool) -> ExecContext {
@@ -264,11 +274,10 @@ impl Session {
             Statement::Query(q) => {
                 let plan = self.plan(&q)?;
                 let rdd = execute(&plan, &self.exec_context(false))?;
-                Ok(StatementResult::Rows(QueryResult::from_rdd(
-                    plan.schema(),
-                    rdd,
-                    self.cancel.clone(),
-                )))
+                Ok(StatementResult::Rows(
+                    QueryResult::from_rdd(plan.schema(), rdd, self.cancel.clone())
+                        .with_max_direct_bytes(self.max_direct_result_bytes()),
+                ))
             }
             Statement::Use(u) => {
                 let name = match u {
@@ -442,131 +451,4 @@ fn hive_pattern_match(pattern: &str, name: &str) -> bool {
             .map(|r| r.is_match(name))
             .unwrap_or(false)
     })
-}
-
-/// Rows of a statement, produced on demand: for queries, jobs run over a
-/// few partitions at a time as the caller reads, so a large result is never
-/// held whole in memory and reading can stop early.
-pub struct QueryResult {
-    schema: SchemaRef,
-    source: Source,
-}
-
-enum Source {
-    Ready(VecDeque<RecordBatch>),
-    Rdd {
-        rdd: Rdd<Batch>,
-        next: usize,
-        window: usize,
-        buffer: VecDeque<RecordBatch>,
-        cancel: CancelToken,
-        failed: bool,
-    },
-}
-
-impl QueryResult {
-    /// Streams the batches of `rdd`, partition by partition.
-    pub fn from_rdd(schema: SchemaRef, rdd: Rdd<Batch>, cancel: CancelToken) -> Self {
-        let window = rdd.context().workers().max(1) * 2;
-        QueryResult {
-            schema,
-            source: Source::Rdd {
-                rdd,
-                next: 0,
-                window,
-                buffer: VecDeque::new(),
-                cancel,
-                failed: false,
-            },
-        }
-    }
-
-    /// A result from batches already computed.
-    pub fn from_batches(schema: SchemaRef, batches: Vec<RecordBatch>) -> Self {
-        QueryResult {
-            schema,
-            source: Source::Ready(batches.into()),
-        }
-    }
-
-    fn lines(column: &str, lines: Vec<String>) -> Self {
-        let schema = Arc::new(Schema::new(vec![Field::new(column, DataType::Utf8, true)]));
-        let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(StringArray::from(lines))])
-            .expect("one string column");
-        Self::from_batches(schema, vec![batch])
-    }
-
-    fn table(columns: &[&str], rows: Vec<Vec<String>>) -> Self {
-        let schema = Arc::new(Schema::new(
-            columns
-                .iter()
-                .map(|c| Field::new(*c, DataType::Utf8, true))
-                .collect::<Vec<_>>(),
-        ));
-        let cols = (0..columns.len())
-            .map(|i| {
-                Arc::new(StringArray::from(
-                    rows.iter().map(|r| r[i].clone()).collect::<Vec<_>>(),
-                )) as arrow::array::ArrayRef
-            })
-            .collect();
-        let batch = RecordBatch::try_new(schema.clone(), cols).expect("string columns");
-        Self::from_batches(schema, vec![batch])
-    }
-
-    /// The result's columns.
-    pub fn schema(&self) -> SchemaRef {
-        self.schema.clone()
-    }
-
-    /// Every remaining batch.
-    pub fn collect_batches(self) -> Result<Vec<RecordBatch>> {
-        self.collect()
-    }
-}
-
-impl Iterator for QueryResult {
-    type Item = Result<RecordBatch>;
-
-    fn next(&mut self) -> Option<Result<RecordBatch>> {
-        let schema = self.schema.clone();
-        match &mut self.source {
-            Source::Ready(batches) => batches.pop_front().map(Ok),
-            Source::Rdd {
-                rdd,
-                next,
-                window,
-                buffer,
-                cancel,
-                failed,
-            } => loop {
-                if let Some(b) = buffer.pop_front() {
-                    if b.num_rows() == 0 {
-                        continue;
-                    }
-                    let b = RecordBatch::try_new(schema.clone(), b.columns().to_vec()).unwrap_or(b);
-                    return Some(Ok(b));
-                }
-                if *failed || *next >= rdd.num_partitions() {
-                    return None;
-                }
-                let end = (*next + *window).min(rdd.num_partitions());
-                let parts: Vec<usize> = (*next..end).collect();
-                *next = end;
-                let ctx = rdd.context().clone();
-                let result = ctx.run_with_cancel(cancel, || {
-                    ctx.run_job(rdd, Some(&parts), |_, it| {
-                        Ok(it.map(|b| b.0).collect::<Vec<_>>())
-                    })
-                });
-                match result {
-                    Ok(parts) => buffer.extend(parts.into_iter().flatten()),
-                    Err(e) => {
-                        *failed = true;
-                        return Some(Err(e.into()));
-                    }
-                }
-            },
-        }
-    }
 }

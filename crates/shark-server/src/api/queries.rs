@@ -3,11 +3,11 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::query::{Query, State as QState};
-use crate::results::{self, ARROW_STREAM};
+use crate::results::{self, Format};
 use crate::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query as Params, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -35,28 +35,50 @@ pub(super) fn failure(q: &Query) -> Option<Response> {
     Some((e.status, Json(body)).into_response())
 }
 
-/// Rows `offset..offset+limit` of a query's result, with its columns.
-pub(super) fn result_page(q: &Query, offset: usize, limit: usize) -> Value {
+/// Rows `offset..offset+limit` of a query's result, with its columns
+/// (read from its spool on a blocking thread).
+pub(super) async fn result_page(q: Arc<Query>, offset: usize, limit: usize) -> ApiResult<Value> {
+    tokio::task::spawn_blocking(move || page_body(&q, offset, limit))
+        .await
+        .map_err(|e| ApiError::internal(format!("reading the result failed: {e}")))?
+}
+
+fn page_body(q: &Query, offset: usize, limit: usize) -> ApiResult<Value> {
     let (queued, ran) = q.timings();
-    let i = q.inner();
-    let r = &i.result;
-    let page = r.page(offset, limit);
+    let (result, state, database, notes) = {
+        let i = q.inner();
+        (
+            i.result.clone(),
+            i.state,
+            i.database.clone(),
+            i.notes.clone(),
+        )
+    };
+    let page = match &result.spool {
+        Some(s) => s
+            .page(offset, limit)
+            .map_err(|e| ApiError::internal(format!("cannot read the spooled result: {e}")))?,
+        None => Vec::new(),
+    };
     let rows = results::json_rows(&page);
-    let complete = i.state == QState::Finished;
+    let complete = state == QState::Finished;
     let mut body = json!({
         "query_id": q.id,
-        "state": i.state,
-        "columns": r.schema.as_ref().map(results::columns).unwrap_or(json!([])),
+        "state": state,
+        "columns": result.schema().as_ref().map(results::columns).unwrap_or(json!([])),
         "rows": rows,
         "row_count": rows.len(),
         "offset": offset,
-        "total_rows": r.rows,
-        "truncated": r.truncated,
+        "total_rows": result.rows,
+        "truncated": result.truncated,
         "complete": complete,
         "elapsed_ms": (queued + ran).as_millis() as u64,
     });
+    if let Some(why) = &result.truncated_by {
+        body["truncated_by"] = json!(why);
+    }
     let next = offset.saturating_add(rows.len());
-    if next < r.rows || !complete {
+    if next < result.rows || !complete {
         let page_size = if limit == usize::MAX {
             1000
         } else {
@@ -70,13 +92,53 @@ pub(super) fn result_page(q: &Query, offset: usize, limit: usize) -> Value {
     if let Some(s) = &q.session {
         body["session"] = json!(s);
     }
-    if let Some(db) = &i.database {
+    if let Some(db) = database {
         body["database"] = json!(db);
     }
-    if !i.notes.is_empty() {
-        body["notes"] = json!(i.notes);
+    if !notes.is_empty() {
+        body["notes"] = json!(notes);
     }
-    body
+    Ok(body)
+}
+
+/// A response streaming rows `offset..offset+limit` of the query's result
+/// in `format`, following it while it runs; an error response instead when
+/// the query failed before its rows began. With `owner`, a client leaving
+/// early cancels the query.
+pub(super) async fn stream_response(
+    q: &Arc<Query>,
+    format: Format,
+    offset: usize,
+    limit: usize,
+    owner: bool,
+) -> Response {
+    let spool = q.result_spool().await;
+    if let Some(r) = failure(q) {
+        return r;
+    }
+    let mut response = match spool {
+        None => results::empty_body(format).into_response(),
+        Some(s) => {
+            let owner = owner.then(|| q.clone());
+            results::stream_body(s, format, offset, limit, owner).into_response()
+        }
+    };
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    if let Ok(v) = HeaderValue::from_str(&q.id) {
+        h.insert("x-shark-query-id", v);
+    }
+    if q.state().is_terminal() {
+        let truncated = q.inner().result.truncated;
+        h.insert(
+            "x-shark-truncated",
+            HeaderValue::from_static(if truncated { "true" } else { "false" }),
+        );
+    }
+    response
 }
 
 fn summary(q: &Query) -> Value {
@@ -139,8 +201,11 @@ pub(super) async fn status(
         "status_url": url,
         "results_url": format!("{url}/results"),
     });
-    if let Some(s) = &i.result.schema {
+    if let Some(s) = &i.result.schema() {
         body["columns"] = results::columns(s);
+    }
+    if let Some(why) = &i.result.truncated_by {
+        body["truncated_by"] = json!(why);
     }
     if let Some(e) = &i.error {
         body["error"] = json!(e);
@@ -156,7 +221,7 @@ pub(super) struct ResultParams {
 }
 
 /// Largest JSON page.
-const MAX_PAGE: usize = 10_000;
+pub(super) const MAX_PAGE: usize = 10_000;
 
 pub(super) async fn results(
     State(state): State<Arc<AppState>>,
@@ -169,58 +234,25 @@ pub(super) async fn results(
     if let Some(r) = failure(&q) {
         return Ok(r);
     }
-    let wants_arrow = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains(ARROW_STREAM));
     let format = match p.format.as_deref() {
-        Some(f) => f.to_ascii_lowercase(),
-        None if wants_arrow => "arrow".into(),
-        None => "json".into(),
+        Some(f) => Format::parse(f)?,
+        None => Format::from_accept(&headers),
     };
     let offset = p.offset.unwrap_or(0);
-    if format == "json" {
+    let Some(format) = format else {
         let limit = p.limit.unwrap_or(1000).min(MAX_PAGE);
-        return Ok(Json(result_page(&q, offset, limit)).into_response());
-    }
-    if !matches!(format.as_str(), "arrow" | "csv" | "ndjson") {
-        return Err(ApiError::request(format!(
-            "unknown format '{format}': json, csv, ndjson or arrow"
-        )));
-    }
-    if q.state() != QState::Finished {
+        return Ok(Json(result_page(q, offset, limit).await?).into_response());
+    };
+    if q.statements > 1 && !q.state().is_terminal() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "request",
-            "the query has not finished; poll its status_url, or page JSON results meanwhile",
+            "a script's result streams once the script has finished (a later statement may \
+             replace it); poll its status_url",
         ));
     }
     let limit = p.limit.unwrap_or(usize::MAX);
-    let (schema, page) = {
-        let i = q.inner();
-        let schema = i
-            .result
-            .schema
-            .clone()
-            .unwrap_or_else(|| Arc::new(arrow::datatypes::Schema::empty()));
-        (schema, i.result.page(offset, limit))
-    };
-    Ok(match format.as_str() {
-        "arrow" => {
-            let bytes = results::arrow_stream(&schema, &page)?;
-            ([(header::CONTENT_TYPE, ARROW_STREAM)], bytes).into_response()
-        }
-        "csv" => (
-            [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
-            results::csv_body(&schema, page),
-        )
-            .into_response(),
-        _ => (
-            [(header::CONTENT_TYPE, "application/x-ndjson")],
-            results::ndjson_body(page),
-        )
-            .into_response(),
-    })
+    Ok(stream_response(&q, format, offset, limit, false).await)
 }
 
 pub(super) async fn cancel(

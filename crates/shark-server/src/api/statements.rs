@@ -1,15 +1,18 @@
-//! `POST /v1/statements`: run a statement or script; the whole result if
-//! it ends within `wait_ms`, else 202 with where to poll.
+//! `POST /v1/statements`: run a statement or script; its first page of
+//! rows if it ends within `wait_ms`, else 202 with where to poll — or, with
+//! a streamed format, the whole result streamed as the engine produces it.
 
 use super::parse_body;
-use super::queries::{failure, result_page};
+use super::queries::{failure, result_page, stream_response, MAX_PAGE};
 use crate::error::{ApiError, ApiResult};
+use crate::query::Query;
+use crate::results::Format;
 use crate::runner::{submit as start, Submission};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -26,6 +29,18 @@ struct StatementRequest {
     session: Option<String>,
     max_rows: Option<usize>,
     wait_ms: Option<u64>,
+    format: Option<String>,
+}
+
+/// Cancels a streamed query whose client left before its response began.
+struct CancelUnlessSent(Option<Arc<Query>>);
+
+impl Drop for CancelUnlessSent {
+    fn drop(&mut self) {
+        if let Some(q) = self.0.take() {
+            q.cancel();
+        }
+    }
 }
 
 /// Longest a request may wait for its result.
@@ -33,6 +48,7 @@ const MAX_WAIT: Duration = Duration::from_secs(300);
 
 pub(super) async fn submit(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let req: StatementRequest = parse_body(body, false)?;
@@ -45,8 +61,16 @@ pub(super) async fn submit(
         ),
         None => None,
     };
-    let cap = state.config.max_rows;
-    let max_rows = req.max_rows.unwrap_or(cap).min(cap);
+    let max_rows = state.config.row_cap(req.max_rows);
+    let format = match req.format.as_deref() {
+        Some(f) => Format::parse(f)?,
+        None => Format::from_accept(&headers),
+    };
+    if format.is_some() && shark::parse::split_statements(&req.sql).len() > 1 {
+        return Err(ApiError::request(
+            "a streamed result needs one statement; submit a script, then GET its results",
+        ));
+    }
     let query = start(
         &state,
         Submission {
@@ -56,6 +80,12 @@ pub(super) async fn submit(
             max_rows,
         },
     )?;
+    if let Some(format) = format {
+        let mut guard = CancelUnlessSent(Some(query.clone()));
+        let response = stream_response(&query, format, 0, usize::MAX, true).await;
+        guard.0 = None;
+        return Ok(response);
+    }
     let wait =
         Duration::from_millis(req.wait_ms.unwrap_or(state.config.default_wait_ms)).min(MAX_WAIT);
     let ended = !wait.is_zero() && query.wait(wait).await.is_terminal();
@@ -77,5 +107,5 @@ pub(super) async fn submit(
     if let Some(e) = failure(&query) {
         return Ok(e);
     }
-    Ok(Json(result_page(&query, 0, usize::MAX)).into_response())
+    Ok(Json(result_page(query, 0, MAX_PAGE).await?).into_response())
 }

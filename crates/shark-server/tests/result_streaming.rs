@@ -175,7 +175,6 @@ async fn byte_limits_cut_the_result_and_say_so() {
 async fn post_streams_the_result_directly() {
     let s = start(|_| {});
     load_src(&s).await;
-    let c = client();
     let resp = post(&s.base, json!({ "sql": WIDE, "format": "csv" }), None).await;
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.headers()["content-type"], "text/csv; charset=utf-8");

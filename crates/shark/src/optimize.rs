@@ -212,6 +212,17 @@ pub fn map_inputs(
             input: f(input.clone())?,
             keys: keys.clone(),
         }),
+        LogicalPlan::Window {
+            input,
+            spec,
+            exprs,
+            schema,
+        } => Arc::new(LogicalPlan::Window {
+            input: f(input.clone())?,
+            spec: spec.clone(),
+            exprs: exprs.clone(),
+            schema: schema.clone(),
+        }),
     })
 }
 
@@ -724,6 +735,38 @@ fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan
             Ok(filter_over(scan, preds))
         }
         LogicalPlan::Empty { .. } => Ok(plan),
+        LogicalPlan::Window {
+            input,
+            spec,
+            exprs,
+            schema,
+        } => {
+            // A filter on PARTITION BY columns keeps or drops whole
+            // partitions, so it may run before the window.
+            let keys: Vec<usize> = spec
+                .partition_by
+                .iter()
+                .filter_map(|e| match e {
+                    Expr::Column { index, .. } => Some(*index),
+                    _ => None,
+                })
+                .collect();
+            let (down, keep): (Vec<Expr>, Vec<Expr>) = preds.into_iter().partition(|p| {
+                let mut cols = Vec::new();
+                p.columns(&mut cols);
+                deterministic(p) && cols.iter().all(|c| keys.contains(c))
+            });
+            let input = push_into(input.clone(), down)?;
+            Ok(filter_over(
+                Arc::new(LogicalPlan::Window {
+                    input,
+                    spec: spec.clone(),
+                    exprs: exprs.clone(),
+                    schema: schema.clone(),
+                }),
+                keep,
+            ))
+        }
         _ => {
             let inner = map_inputs(plan, &mut |p| push_filters(p))?;
             Ok(filter_over(inner, preds))

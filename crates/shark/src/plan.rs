@@ -101,6 +101,188 @@ impl fmt::Display for AggExpr {
     }
 }
 
+/// Window (analytic) functions: `f(...) OVER (...)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum WindowFunc {
+    /// An aggregate over the frame.
+    Agg(AggFunc),
+    RowNumber,
+    Rank,
+    DenseRank,
+    PercentRank,
+    CumeDist,
+    /// `ntile(n)`: the bucket 1..n of the row.
+    Ntile,
+    /// `lag(x[, offset[, default]])`.
+    Lag,
+    /// `lead(x[, offset[, default]])`.
+    Lead,
+    FirstValue,
+    LastValue,
+}
+
+impl WindowFunc {
+    /// The function called `name` when it has an OVER clause.
+    pub fn from_name(name: &str) -> Option<WindowFunc> {
+        if let Some(a) = AggFunc::from_name(name) {
+            return Some(WindowFunc::Agg(a));
+        }
+        Some(match name.to_ascii_lowercase().as_str() {
+            "row_number" => WindowFunc::RowNumber,
+            "rank" => WindowFunc::Rank,
+            "dense_rank" => WindowFunc::DenseRank,
+            "percent_rank" => WindowFunc::PercentRank,
+            "cume_dist" => WindowFunc::CumeDist,
+            "ntile" => WindowFunc::Ntile,
+            "lag" => WindowFunc::Lag,
+            "lead" => WindowFunc::Lead,
+            "first_value" => WindowFunc::FirstValue,
+            "last_value" => WindowFunc::LastValue,
+            _ => return None,
+        })
+    }
+
+    /// True for functions computed over the frame (the others ignore it).
+    pub fn uses_frame(&self) -> bool {
+        matches!(
+            self,
+            WindowFunc::Agg(_) | WindowFunc::FirstValue | WindowFunc::LastValue
+        )
+    }
+}
+
+/// ROWS counts rows from the current one; RANGE compares ORDER BY values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum FrameUnits {
+    Rows,
+    Range,
+}
+
+/// One end of a window frame. Offsets are row counts (ROWS) or distances
+/// between ORDER BY values (RANGE).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[allow(missing_docs)]
+pub enum FrameBound {
+    UnboundedPreceding,
+    Preceding(f64),
+    CurrentRow,
+    Following(f64),
+    UnboundedFollowing,
+}
+
+/// The rows of its partition a window function sees from each row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WindowFrame {
+    /// How offsets are measured.
+    pub units: FrameUnits,
+    /// Where the frame starts.
+    pub start: FrameBound,
+    /// Where it ends (inclusive).
+    pub end: FrameBound,
+}
+
+impl WindowFrame {
+    /// The frame when none is given: to the current row's last peer with
+    /// an ORDER BY, else the whole partition (SQL's and Hive's default).
+    pub fn default_for(ordered: bool) -> WindowFrame {
+        WindowFrame {
+            units: FrameUnits::Range,
+            start: FrameBound::UnboundedPreceding,
+            end: if ordered {
+                FrameBound::CurrentRow
+            } else {
+                FrameBound::UnboundedFollowing
+            },
+        }
+    }
+}
+
+impl fmt::Display for FrameBound {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            FrameBound::UnboundedPreceding => write!(f, "UNBOUNDED PRECEDING"),
+            FrameBound::Preceding(n) => write!(f, "{n} PRECEDING"),
+            FrameBound::CurrentRow => write!(f, "CURRENT ROW"),
+            FrameBound::Following(n) => write!(f, "{n} FOLLOWING"),
+            FrameBound::UnboundedFollowing => write!(f, "UNBOUNDED FOLLOWING"),
+        }
+    }
+}
+
+/// PARTITION BY and ORDER BY of a window: the rows a function sees and
+/// their order. Functions sharing one are computed in one pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowSpec {
+    /// Rows with equal values form a partition.
+    pub partition_by: Vec<Expr>,
+    /// The order inside a partition.
+    pub order_by: Vec<SortKey>,
+}
+
+/// One window function call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowExpr {
+    /// The function.
+    pub func: WindowFunc,
+    /// Its arguments over the window's input (lag/lead: value, offset,
+    /// default; ntile: buckets).
+    pub args: Vec<Expr>,
+    /// `DISTINCT` was given (aggregates).
+    pub distinct: bool,
+    /// first_value/last_value skip NULLs (`first_value(x, true)`).
+    pub ignore_nulls: bool,
+    /// The frame (ignored by ranking functions and lag/lead).
+    pub frame: WindowFrame,
+    /// The result type.
+    pub data_type: DataType,
+}
+
+impl WindowExpr {
+    /// The aggregate computed over each frame, for `WindowFunc::Agg`.
+    pub fn agg(&self) -> Option<AggExpr> {
+        match self.func {
+            WindowFunc::Agg(func) => Some(AggExpr {
+                func,
+                args: self.args.clone(),
+                distinct: self.distinct,
+                data_type: self.data_type.clone(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for WindowExpr {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self.agg() {
+            Some(a) => write!(f, "{a}")?,
+            None => {
+                let args: Vec<String> = self.args.iter().map(|a| a.to_string()).collect();
+                write!(
+                    f,
+                    "{}({})",
+                    format!("{:?}", self.func).to_lowercase(),
+                    args.join(", ")
+                )?
+            }
+        }
+        if self.func.uses_frame() {
+            let units = match self.frame.units {
+                FrameUnits::Rows => "ROWS",
+                FrameUnits::Range => "RANGE",
+            };
+            write!(
+                f,
+                " {units} BETWEEN {} AND {}",
+                self.frame.start, self.frame.end
+            )?;
+        }
+        Ok(())
+    }
+}
+
 /// Join types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(missing_docs)]
@@ -207,6 +389,14 @@ pub enum LogicalPlan {
         input: Arc<LogicalPlan>,
         times: Expr,
     },
+    /// Window functions sharing one PARTITION BY / ORDER BY. Output: the
+    /// input columns, then one column per function.
+    Window {
+        input: Arc<LogicalPlan>,
+        spec: WindowSpec,
+        exprs: Vec<WindowExpr>,
+        schema: SchemaRef,
+    },
 }
 
 fn empty_schema() -> SchemaRef {
@@ -223,6 +413,7 @@ impl LogicalPlan {
             | LogicalPlan::Project { schema, .. }
             | LogicalPlan::Aggregate { schema, .. }
             | LogicalPlan::Join { schema, .. }
+            | LogicalPlan::Window { schema, .. }
             | LogicalPlan::Union { schema, .. } => schema.clone(),
             LogicalPlan::OneRow => empty_schema(),
             LogicalPlan::Filter { input, .. }
@@ -245,6 +436,7 @@ impl LogicalPlan {
             | LogicalPlan::Limit { input, .. }
             | LogicalPlan::Distribute { input, .. }
             | LogicalPlan::LocalSort { input, .. }
+            | LogicalPlan::Window { input, .. }
             | LogicalPlan::Replicate { input, .. } => vec![input],
             LogicalPlan::Join { left, right, .. } => vec![left, right],
             LogicalPlan::Union { inputs, .. } => inputs.iter().collect(),
@@ -338,6 +530,15 @@ impl LogicalPlan {
             LogicalPlan::Distribute { keys, .. } => format!("DistributeBy {}", list(keys)),
             LogicalPlan::LocalSort { keys: k, .. } => format!("SortBy {}", keys(k)),
             LogicalPlan::Replicate { times, .. } => format!("Replicate {times} times"),
+            LogicalPlan::Window { spec, exprs, .. } => {
+                let fs: Vec<String> = exprs.iter().map(|e| e.to_string()).collect();
+                format!(
+                    "Window partition=[{}] order=[{}] [{}]",
+                    list(&spec.partition_by),
+                    keys(&spec.order_by),
+                    fs.join(", ")
+                )
+            }
         }
     }
 

@@ -245,6 +245,62 @@ pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalP
             let keys = keys.iter().map(|k| remap(k.clone(), &m)).collect();
             (Arc::new(LogicalPlan::Distribute { input, keys }), m)
         }
+        LogicalPlan::Window {
+            input,
+            spec,
+            exprs,
+            schema,
+        } => {
+            let in_w = input.schema().fields().len();
+            let kept: Vec<usize> = (0..exprs.len())
+                .filter(|j| required.contains(&(in_w + j)))
+                .collect();
+            let mut need: Vec<usize> = required.iter().copied().filter(|&c| c < in_w).collect();
+            if kept.is_empty() {
+                // No function is read: the window changes nothing.
+                let (input, mut m) = prune(input.clone(), &need)?;
+                m.extend(std::iter::repeat_n(None, exprs.len()));
+                return Ok((input, m));
+            }
+            cols_of(spec.partition_by.iter(), &mut need);
+            cols_of(spec.order_by.iter().map(|k| &k.expr), &mut need);
+            for &j in &kept {
+                cols_of(exprs[j].args.iter(), &mut need);
+            }
+            let (input, m) = prune(input.clone(), &need)?;
+            let new_w = input.schema().fields().len();
+            let spec = crate::plan::WindowSpec {
+                partition_by: spec
+                    .partition_by
+                    .iter()
+                    .map(|e| remap(e.clone(), &m))
+                    .collect(),
+                order_by: remap_keys(&spec.order_by, &m),
+            };
+            let new_exprs: Vec<_> = kept
+                .iter()
+                .map(|&j| {
+                    let mut w = exprs[j].clone();
+                    w.args = w.args.into_iter().map(|a| remap(a, &m)).collect();
+                    w
+                })
+                .collect();
+            let mut fields: Vec<_> = input.schema().fields().iter().cloned().collect();
+            fields.extend(kept.iter().map(|&j| schema.fields()[in_w + j].clone()));
+            let mut out = m.clone();
+            out.extend(
+                (0..exprs.len()).map(|j| kept.iter().position(|&k| k == j).map(|p| new_w + p)),
+            );
+            (
+                Arc::new(LogicalPlan::Window {
+                    input,
+                    spec,
+                    exprs: new_exprs,
+                    schema: Arc::new(Schema::new(fields)),
+                }),
+                out,
+            )
+        }
         LogicalPlan::Replicate { input, times } => {
             let mut need = required.clone();
             times.columns(&mut need);

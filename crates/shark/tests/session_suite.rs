@@ -8,6 +8,9 @@ use shark::table::{MemTable, ParquetTable, TextTable};
 use shark::{MemoryCatalog, Session, SharkError, StatementResult};
 use std::sync::Arc;
 
+mod common;
+use common::rows;
+
 fn session() -> (Session, Arc<MemoryCatalog>) {
     let ctx = rdd::Context::new("local[2]", "session-suite").unwrap();
     let catalog = Arc::new(MemoryCatalog::new());
@@ -48,26 +51,6 @@ fn session() -> (Session, Arc<MemoryCatalog>) {
         Arc::new(MemTable::try_new(small_schema, vec![small]).unwrap()),
     );
     (Session::new(ctx, catalog.clone()), catalog)
-}
-
-fn rows(s: &mut Session, sql: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for b in s.query(sql).unwrap() {
-        let cols: Vec<Vec<Option<String>>> = b
-            .columns()
-            .iter()
-            .map(|c| hive::text::render_column(c).unwrap())
-            .collect();
-        for r in 0..b.num_rows() {
-            out.push(
-                cols.iter()
-                    .map(|c| c[r].clone().unwrap_or_else(|| "NULL".into()))
-                    .collect::<Vec<_>>()
-                    .join("\t"),
-            );
-        }
-    }
-    out
 }
 
 #[test]

@@ -4,31 +4,14 @@
 use shark::{Session, SharkError};
 use std::path::Path;
 
+mod common;
+use common::rows;
+
 fn session(wh: &Path) -> Session {
     let ctx = rdd::Context::new("local[2]", "warehouse-suite").unwrap();
     let mut s = Session::with_warehouse(ctx, wh).unwrap();
     s.set("shark.shuffle.partitions", "3");
     s
-}
-
-fn rows(s: &mut Session, sql: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for b in s.query(sql).unwrap_or_else(|e| panic!("{sql}: {e}")) {
-        let cols: Vec<Vec<Option<String>>> = b
-            .columns()
-            .iter()
-            .map(|c| hive::text::render_column(c).unwrap())
-            .collect();
-        for r in 0..b.num_rows() {
-            out.push(
-                cols.iter()
-                    .map(|c| c[r].clone().unwrap_or_else(|| "NULL".into()))
-                    .collect::<Vec<_>>()
-                    .join("\t"),
-            );
-        }
-    }
-    out
 }
 
 fn run(s: &mut Session, script: &str) {

@@ -26,6 +26,9 @@ pub struct BindCtx<'a> {
     pub aggs: Option<&'a mut Vec<AggExpr>>,
     /// Scalar subqueries already planned, by the address of their AST node.
     pub subqueries: &'a HashMap<usize, Expr>,
+    /// Window function calls found so far, where they are allowed (the
+    /// select list).
+    pub windows: Option<&'a mut super::window::WindowCalls>,
 }
 
 impl<'a> BindCtx<'a> {
@@ -35,6 +38,7 @@ impl<'a> BindCtx<'a> {
             scope,
             aggs: None,
             subqueries,
+            windows: None,
         }
     }
 }
@@ -329,7 +333,7 @@ fn case_of(branches: Vec<(Expr, Expr)>, else_expr: Option<Expr>) -> Result<Expr>
     })
 }
 
-fn function_args(f: &ast::Function) -> Result<(Vec<&SqlExpr>, bool, bool)> {
+pub(crate) fn function_args(f: &ast::Function) -> Result<(Vec<&SqlExpr>, bool, bool)> {
     match &f.args {
         FunctionArguments::None => Ok((vec![], false, false)),
         FunctionArguments::Subquery(_) => {
@@ -820,9 +824,7 @@ fn column(scope: &Scope, i: usize) -> Expr {
 fn bind_function(f: &ast::Function, cx: &mut BindCtx) -> Result<Expr> {
     let name = f.name.to_string().to_ascii_lowercase();
     if f.over.is_some() {
-        return Err(SharkError::unsupported(format!(
-            "window function {name}(...) OVER (...)"
-        )));
+        return super::window::bind_window_call(f, &name, cx);
     }
     let (args, distinct, star) = function_args(f)?;
     if let Some(func) = AggFunc::from_name(&name) {
@@ -836,71 +838,14 @@ fn bind_function(f: &ast::Function, cx: &mut BindCtx) -> Result<Expr> {
             scope: cx.scope,
             aggs: None,
             subqueries: cx.subqueries,
+            windows: None,
         };
         let bound: Vec<Expr> = args
             .iter()
             .map(|a| bind(a, &mut inner))
             .collect::<Result<_>>()?;
-        let (func, bound) = match (func, star, bound.len()) {
-            (AggFunc::Count, true, 0) => (AggFunc::Count, vec![]),
-            (AggFunc::Count, false, n) if n >= 1 => (AggFunc::Count, bound),
-            (AggFunc::Count, _, _) => {
-                return Err(SharkError::analysis(
-                    "count takes * or at least one argument",
-                ))
-            }
-            (f, false, 1) => {
-                let a = bound.into_iter().next().unwrap();
-                let t = a.data_type();
-                let a = match f {
-                    AggFunc::Sum
-                    | AggFunc::Avg
-                    | AggFunc::VarPop
-                    | AggFunc::VarSamp
-                    | AggFunc::StddevPop
-                    | AggFunc::StddevSamp => {
-                        if is_numeric(&t) {
-                            a
-                        } else if is_string(&t) || t == DataType::Null {
-                            a.cast_to(&DataType::Float64)
-                        } else {
-                            return Err(SharkError::analysis(format!(
-                                "{name} needs a number, got {}",
-                                types::type_name(&t)
-                            )));
-                        }
-                    }
-                    _ => a,
-                };
-                let a = match (f, a.data_type()) {
-                    (
-                        AggFunc::VarPop
-                        | AggFunc::VarSamp
-                        | AggFunc::StddevPop
-                        | AggFunc::StddevSamp,
-                        _,
-                    ) => a.cast_to(&DataType::Float64),
-                    (AggFunc::Avg, t) if !matches!(t, DataType::Decimal128(_, _)) => {
-                        a.cast_to(&DataType::Float64)
-                    }
-                    (AggFunc::Sum, DataType::Float32) => a.cast_to(&DataType::Float64),
-                    _ => a,
-                };
-                (f, vec![a])
-            }
-            (_, _, n) => {
-                return Err(SharkError::analysis(format!(
-                    "{name} takes exactly one argument, got {n}"
-                )))
-            }
-        };
-        let data_type = func.return_type(bound.first().map(|a| a.data_type()).as_ref());
-        let agg = AggExpr {
-            func,
-            args: bound,
-            distinct,
-            data_type: data_type.clone(),
-        };
+        let agg = agg_call(&name, func, bound, distinct, star)?;
+        let data_type = agg.data_type.clone();
         let index = match aggs.iter().position(|a| *a == agg) {
             Some(i) => i,
             None => {
@@ -941,4 +886,71 @@ fn bind_function(f: &ast::Function, cx: &mut BindCtx) -> Result<Expr> {
             other => other,
         }),
     }
+}
+
+/// An aggregate call with Hive's argument conversions and result type.
+pub(crate) fn agg_call(
+    name: &str,
+    func: AggFunc,
+    bound: Vec<Expr>,
+    distinct: bool,
+    star: bool,
+) -> Result<AggExpr> {
+    let (func, bound) = match (func, star, bound.len()) {
+        (AggFunc::Count, true, 0) => (AggFunc::Count, vec![]),
+        (AggFunc::Count, false, n) if n >= 1 => (AggFunc::Count, bound),
+        (AggFunc::Count, _, _) => {
+            return Err(SharkError::analysis(
+                "count takes * or at least one argument",
+            ))
+        }
+        (f, false, 1) => {
+            let a = bound.into_iter().next().unwrap();
+            let t = a.data_type();
+            let a = match f {
+                AggFunc::Sum
+                | AggFunc::Avg
+                | AggFunc::VarPop
+                | AggFunc::VarSamp
+                | AggFunc::StddevPop
+                | AggFunc::StddevSamp => {
+                    if is_numeric(&t) {
+                        a
+                    } else if is_string(&t) || t == DataType::Null {
+                        a.cast_to(&DataType::Float64)
+                    } else {
+                        return Err(SharkError::analysis(format!(
+                            "{name} needs a number, got {}",
+                            types::type_name(&t)
+                        )));
+                    }
+                }
+                _ => a,
+            };
+            let a = match (f, a.data_type()) {
+                (
+                    AggFunc::VarPop | AggFunc::VarSamp | AggFunc::StddevPop | AggFunc::StddevSamp,
+                    _,
+                ) => a.cast_to(&DataType::Float64),
+                (AggFunc::Avg, t) if !matches!(t, DataType::Decimal128(_, _)) => {
+                    a.cast_to(&DataType::Float64)
+                }
+                (AggFunc::Sum, DataType::Float32) => a.cast_to(&DataType::Float64),
+                _ => a,
+            };
+            (f, vec![a])
+        }
+        (_, _, n) => {
+            return Err(SharkError::analysis(format!(
+                "{name} takes exactly one argument, got {n}"
+            )))
+        }
+    };
+    let data_type = func.return_type(bound.first().map(|a| a.data_type()).as_ref());
+    Ok(AggExpr {
+        func,
+        args: bound,
+        distinct,
+        data_type,
+    })
 }

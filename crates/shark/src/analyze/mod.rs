@@ -9,6 +9,7 @@
 pub mod expr;
 pub mod scope;
 mod subquery;
+mod window;
 
 use crate::catalog::Catalog;
 use crate::error::{Result, SharkError};
@@ -715,6 +716,7 @@ impl<'a> Analyzer<'a> {
         // The select list (and HAVING, ORDER BY) over either the input rows
         // or the aggregation's output.
         let mut items: Vec<(Expr, String, bool)> = Vec::new(); // (expr, name, from_wildcard)
+        let mut windows = window::WindowCalls::new(&select.named_window)?;
         let post_scope: Scope;
         let mut post_plan = plan.clone();
         let mut agg_state: Option<(Vec<Expr>, Vec<AggExpr>)> = None;
@@ -748,6 +750,7 @@ impl<'a> Analyzer<'a> {
                             scope: &scope,
                             aggs: Some(&mut aggs),
                             subqueries: &subqueries,
+                            windows: Some(&mut windows),
                         };
                         let bound = bind(e, &mut cx)?;
                         raw_items.push((bound, item_name(item, i), false));
@@ -772,6 +775,7 @@ impl<'a> Analyzer<'a> {
                         scope: &scope,
                         aggs: Some(&mut aggs),
                         subqueries: &subqueries,
+                        windows: None,
                     };
                     bind(h, &mut cx)
                 })
@@ -783,6 +787,7 @@ impl<'a> Analyzer<'a> {
                     scope: &scope,
                     aggs: Some(&mut aggs),
                     subqueries: &subqueries,
+                    windows: None,
                 };
                 order_bound.push(bind(&o.expr, &mut cx).ok());
             }
@@ -830,7 +835,9 @@ impl<'a> Analyzer<'a> {
             for (i, item) in select.projection.iter().enumerate() {
                 match item {
                     SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
-                        let bound = bind(e, &mut BindCtx::plain(&scope, &subqueries))?;
+                        let mut cx = BindCtx::plain(&scope, &subqueries);
+                        cx.windows = Some(&mut windows);
+                        let bound = bind(e, &mut cx)?;
                         items.push((bound, item_name(item, i), false));
                     }
                     SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => {
@@ -846,6 +853,19 @@ impl<'a> Analyzer<'a> {
                 }
             }
             post_scope = scope.clone();
+        }
+
+        // Window functions: computed above the rows (or groups) the select
+        // list reads, their placeholders replaced by their columns.
+        if !windows.is_empty() {
+            if let Some((group, _)) = &agg_state {
+                windows.rewrite(&mut |e| rewrite_over_aggregate(e, group, group.len()))?;
+            }
+            let (p, columns) = window::plan_windows(post_plan, windows);
+            post_plan = p;
+            for item in &mut items {
+                item.0 = window::place_results(item.0.clone(), &columns);
+            }
         }
 
         // Output names: Hive numbers unnamed expressions _c0, _c1...
@@ -905,6 +925,7 @@ impl<'a> Analyzer<'a> {
                         scope: &scope,
                         aggs: Some(&mut aggs2),
                         subqueries: &subqueries,
+                        windows: None,
                     };
                     let b = bind(e, &mut cx)?;
                     if aggs2.len() != aggs.len() {
@@ -1111,7 +1132,7 @@ impl<'a> Analyzer<'a> {
     }
 }
 
-fn sort_key(expr: Expr, options: &ast::OrderByOptions) -> SortKey {
+pub(crate) fn sort_key(expr: Expr, options: &ast::OrderByOptions) -> SortKey {
     let asc = !matches!(options.sort, Some(ast::OrderBySort::Desc));
     SortKey {
         expr,
@@ -1303,6 +1324,8 @@ pub(crate) fn rewrite_over_aggregate(e: Expr, group: &[Expr], ng: usize) -> Resu
             name,
             data_type,
         } if index >= AGG_BASE => Ok(Expr::column(ng + index - AGG_BASE, name, data_type)),
+        // Window results are placed later, above the aggregation.
+        Expr::Column { index, .. } if index >= window::WIN_BASE => Ok(e),
         Expr::Column { name, .. } => Err(SharkError::analysis(format!(
             "Expression not in GROUP BY key '{name}'"
         ))),

@@ -250,6 +250,7 @@ impl Analyzer<'_> {
                             scope: &d.scope,
                             aggs: Some(&mut aggs),
                             subqueries: &empty,
+                            windows: None,
                         };
                         bind(item, &mut cx)?
                     };

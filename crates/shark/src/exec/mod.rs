@@ -7,6 +7,7 @@ mod aggregate;
 pub(crate) mod exchange;
 mod join;
 mod sort;
+mod window;
 
 use crate::batch::Batch;
 use crate::error::{Result, SharkError};
@@ -198,6 +199,21 @@ pub fn execute(plan: &LogicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
             let rdd = execute(input, ex)?;
             Ok(sort::local_sort(&rdd, keys.clone()))
         }
+        LogicalPlan::Window {
+            input,
+            spec,
+            exprs,
+            schema,
+        } => {
+            let rdd = execute(input, ex)?;
+            Ok(window::window(
+                &rdd,
+                spec.clone(),
+                exprs.clone(),
+                schema.clone(),
+                ex.partitions,
+            ))
+        }
         LogicalPlan::Replicate { input, times } => {
             let rdd = execute(input, ex)?;
             let times = times.clone();
@@ -303,7 +319,8 @@ pub fn estimate_bytes(plan: &LogicalPlan) -> Option<u64> {
             input, fetch: None, ..
         }
         | LogicalPlan::Distribute { input, .. }
-        | LogicalPlan::LocalSort { input, .. } => estimate_bytes(input),
+        | LogicalPlan::LocalSort { input, .. }
+        | LogicalPlan::Window { input, .. } => estimate_bytes(input),
         LogicalPlan::Sort { fetch: Some(n), .. } | LogicalPlan::Limit { fetch: n, .. } => {
             Some(*n as u64 * 64)
         }
@@ -389,6 +406,13 @@ fn describe(plan: &LogicalPlan, ex: &ExecContext, depth: usize, out: &mut String
         LogicalPlan::Distribute { .. } => format!("Hash exchange ({} partitions)", ex.partitions),
         LogicalPlan::LocalSort { .. } => "Sort within partitions".into(),
         LogicalPlan::Replicate { .. } => "Replicate rows (pipelined)".into(),
+        LogicalPlan::Window { spec, .. } if spec.partition_by.is_empty() => {
+            "Window: one partition, sorted, functions in one pass".into()
+        }
+        LogicalPlan::Window { .. } => format!(
+            "Window: hash exchange ({} partitions), sort within partitions, functions in one pass",
+            ex.partitions
+        ),
         LogicalPlan::OneRow => "OneRow".into(),
         LogicalPlan::Empty { .. } => "Empty".into(),
     };

@@ -29,6 +29,8 @@ pub struct BindCtx<'a> {
     /// Window function calls found so far, where they are allowed (the
     /// select list).
     pub windows: Option<&'a mut super::window::WindowCalls>,
+    /// The grouping sets of the aggregation, for `grouping()`.
+    pub grouping: Option<&'a super::grouping::GroupingSets>,
 }
 
 impl<'a> BindCtx<'a> {
@@ -39,6 +41,7 @@ impl<'a> BindCtx<'a> {
             aggs: None,
             subqueries,
             windows: None,
+            grouping: None,
         }
     }
 }
@@ -317,7 +320,7 @@ pub fn call(name: &str, args: Vec<Expr>) -> Result<Expr> {
     })
 }
 
-fn case_of(branches: Vec<(Expr, Expr)>, else_expr: Option<Expr>) -> Result<Expr> {
+pub(crate) fn case_of(branches: Vec<(Expr, Expr)>, else_expr: Option<Expr>) -> Result<Expr> {
     let mut result_types: Vec<DataType> = branches.iter().map(|(_, r)| r.data_type()).collect();
     if let Some(e) = &else_expr {
         result_types.push(e.data_type());
@@ -827,6 +830,21 @@ fn bind_function(f: &ast::Function, cx: &mut BindCtx) -> Result<Expr> {
         return super::window::bind_window_call(f, &name, cx);
     }
     let (args, distinct, star) = function_args(f)?;
+    if name == "grouping" {
+        let mut inner = BindCtx::plain(cx.scope, cx.subqueries);
+        let bound: Vec<Expr> = args
+            .iter()
+            .map(|a| bind(a, &mut inner))
+            .collect::<Result<_>>()?;
+        return match (cx.grouping, cx.aggs.is_some()) {
+            (Some(g), _) => g.grouping_call(bound),
+            // A plain GROUP BY rolls nothing up.
+            (None, true) => Ok(Expr::lit(ScalarValue::Int32(0))),
+            (None, false) => Err(SharkError::analysis(
+                "grouping() is only allowed in an aggregation",
+            )),
+        };
+    }
     if let Some(func) = AggFunc::from_name(&name) {
         let Some(aggs) = cx.aggs.as_deref_mut() else {
             return Err(SharkError::analysis(format!(
@@ -839,6 +857,7 @@ fn bind_function(f: &ast::Function, cx: &mut BindCtx) -> Result<Expr> {
             aggs: None,
             subqueries: cx.subqueries,
             windows: None,
+            grouping: None,
         };
         let bound: Vec<Expr> = args
             .iter()

@@ -251,6 +251,7 @@ impl Analyzer<'_> {
                             aggs: Some(&mut aggs),
                             subqueries: &empty,
                             windows: None,
+                            grouping: None,
                         };
                         bind(item, &mut cx)?
                     };

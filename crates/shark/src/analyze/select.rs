@@ -1,0 +1,582 @@
+//! A SELECT block: FROM, WHERE, GROUP BY and aggregates, HAVING, window
+//! functions, the select list, DISTINCT and the ORDER / SORT / DISTRIBUTE /
+//! CLUSTER BY keys, in SQL's logical order.
+
+use super::expr::{bind, contains_aggregate, BindCtx};
+use super::scope::{Scope, ScopeColumn};
+use super::{distinct_of, rewrite_over_aggregate, split_conjuncts, Analyzer, Planned};
+use super::{grouping, window};
+use crate::error::{Result, SharkError};
+use crate::expr::Expr;
+use crate::plan::{schema_of, AggExpr, LogicalPlan, SortKey};
+use arrow::datatypes::DataType;
+use sqlparser::ast::{self as ast, Expr as SqlExpr, Select, SelectItem};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+impl Analyzer<'_> {
+    pub(super) fn plan_select(
+        &mut self,
+        select: &Select,
+        order_by: &[ast::OrderByExpr],
+    ) -> Result<Planned> {
+        if !select.lateral_views.is_empty() {
+            return Err(SharkError::unsupported("LATERAL VIEW"));
+        }
+        let previous_hints = std::mem::take(&mut self.broadcast);
+        for hint in &select.optimizer_hints {
+            self.broadcast.extend(parse_mapjoin_hint(&hint.text));
+        }
+        let result = self.plan_select_inner(select, order_by);
+        self.broadcast = previous_hints;
+        result
+    }
+
+    fn plan_select_inner(
+        &mut self,
+        select: &Select,
+        order_by: &[ast::OrderByExpr],
+    ) -> Result<Planned> {
+        let (mut plan, mut scope) = self.plan_from(&select.from)?;
+
+        // WHERE: subquery conjuncts become joins, the rest a filter.
+        if let Some(w) = &select.selection {
+            let mut rest = Vec::new();
+            for c in split_conjuncts(w) {
+                if let Some((p, s)) = self.plan_subquery_conjunct(c, &plan, &scope)? {
+                    plan = p;
+                    scope = s;
+                } else {
+                    rest.push(c);
+                }
+            }
+            if !rest.is_empty() {
+                let mut subqueries = HashMap::new();
+                for c in &rest {
+                    (plan, scope) = self.plan_scalar_subqueries(c, plan, scope, &mut subqueries)?;
+                }
+                let mut preds = Vec::new();
+                for c in rest {
+                    preds.push(
+                        bind(c, &mut BindCtx::plain(&scope, &subqueries))?
+                            .cast_to(&DataType::Boolean),
+                    );
+                }
+                plan = Arc::new(LogicalPlan::Filter {
+                    input: plan,
+                    predicate: Expr::and_all(preds),
+                });
+            }
+        }
+
+        // Scalar subqueries in the select list, HAVING and ORDER BY.
+        let mut subqueries = HashMap::new();
+        let mut select_exprs: Vec<&SqlExpr> = Vec::new();
+        for item in &select.projection {
+            match item {
+                SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
+                    select_exprs.push(e)
+                }
+                _ => {}
+            }
+        }
+        for e in select_exprs
+            .iter()
+            .copied()
+            .chain(select.having.iter())
+            .chain(order_by.iter().map(|o| &o.expr))
+        {
+            (plan, scope) = self.plan_scalar_subqueries(e, plan, scope, &mut subqueries)?;
+        }
+
+        let group_by = grouping::group_by(&select.group_by)?;
+        let group_exprs = group_by.keys;
+        let aggregating = !group_exprs.is_empty()
+            || group_by.sets.is_some()
+            || select_exprs.iter().any(|e| contains_aggregate(e))
+            || select.having.as_ref().is_some_and(contains_aggregate)
+            || order_by.iter().any(|o| contains_aggregate(&o.expr));
+
+        // The select list (and HAVING, ORDER BY) over either the input rows
+        // or the aggregation's output.
+        let mut items: Vec<(Expr, String, bool)> = Vec::new(); // (expr, name, from_wildcard)
+        let mut windows = window::WindowCalls::new(&select.named_window)?;
+        let post_scope: Scope;
+        let mut post_plan = plan.clone();
+        let mut agg_state: Option<(Vec<Expr>, Vec<AggExpr>, Option<grouping::GroupingSets>)> = None;
+        if aggregating {
+            let mut group = self.bind_group_by(&group_exprs, select, &scope, &subqueries)?;
+            // A scalar subquery's value is the same for every row it is
+            // joined to, so it can be carried through the aggregation as a key.
+            let mut extra_keys: Vec<Expr> = subqueries
+                .values()
+                .filter(|e| matches!(e, Expr::Column { .. }))
+                .cloned()
+                .collect();
+            extra_keys.sort_by_key(|e| {
+                if let Expr::Column { index, .. } = e {
+                    *index
+                } else {
+                    0
+                }
+            });
+            let plain_keys = group.len();
+            for k in extra_keys {
+                if !group.contains(&k) {
+                    group.push(k);
+                }
+            }
+            // Grouping sets: the rows repeated per set; items are matched
+            // against the original keys and the set number.
+            let mut agg_input = plan.clone();
+            let mut agg_group = group.clone();
+            let mut sets_info = None;
+            if let Some(sets) = group_by.sets {
+                let always: Vec<usize> = (plain_keys..group.len()).collect();
+                let sets = sets
+                    .into_iter()
+                    .map(|s| [s, always.clone()].concat())
+                    .collect();
+                let (input, g, info) =
+                    grouping::GroupingSets::expand(plan.clone(), group.clone(), sets);
+                agg_input = input;
+                agg_group = g;
+                group = info.matching();
+                sets_info = Some(info);
+            }
+            let mut aggs: Vec<AggExpr> = Vec::new();
+            let mut raw_items = Vec::new();
+            for (i, item) in select.projection.iter().enumerate() {
+                match item {
+                    SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
+                        let mut cx = BindCtx {
+                            scope: &scope,
+                            aggs: Some(&mut aggs),
+                            subqueries: &subqueries,
+                            windows: Some(&mut windows),
+                            grouping: sets_info.as_ref(),
+                        };
+                        let bound = bind(e, &mut cx)?;
+                        raw_items.push((bound, item_name(item, i), false));
+                    }
+                    SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => {
+                        for (idx, c) in wildcard_columns(item, &scope)? {
+                            raw_items.push((
+                                Expr::column(idx, c.name.clone(), c.data_type.clone()),
+                                c.name.clone(),
+                                true,
+                            ));
+                        }
+                    }
+                    other => return Err(SharkError::unsupported(format!("select item {other}"))),
+                }
+            }
+            let having = select
+                .having
+                .as_ref()
+                .map(|h| {
+                    let mut cx = BindCtx {
+                        scope: &scope,
+                        aggs: Some(&mut aggs),
+                        subqueries: &subqueries,
+                        windows: None,
+                        grouping: sets_info.as_ref(),
+                    };
+                    bind(h, &mut cx)
+                })
+                .transpose()?;
+            // ORDER BY expressions may add aggregates too; bind them now.
+            let mut order_bound = Vec::new();
+            for o in order_by {
+                let mut cx = BindCtx {
+                    scope: &scope,
+                    aggs: Some(&mut aggs),
+                    subqueries: &subqueries,
+                    windows: None,
+                    grouping: sets_info.as_ref(),
+                };
+                order_bound.push(bind(&o.expr, &mut cx).ok());
+            }
+            let ng = group.len();
+            let mut cols: Vec<(String, DataType)> = group
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (format!("_g{i}"), g.data_type()))
+                .collect();
+            cols.extend(
+                aggs.iter()
+                    .enumerate()
+                    .map(|(j, a)| (format!("_a{j}"), a.data_type.clone())),
+            );
+            let agg_schema = schema_of(&cols);
+            post_plan = match &sets_info {
+                Some(gs) => gs.aggregate(agg_input, agg_group, aggs.clone(), agg_schema.clone()),
+                None => Arc::new(LogicalPlan::Aggregate {
+                    input: agg_input,
+                    group: agg_group,
+                    aggs: aggs.clone(),
+                    schema: agg_schema.clone(),
+                }),
+            };
+            let rewrite = |e: Expr| rewrite_over_aggregate(e, &group, ng);
+            for (e, name, w) in raw_items {
+                items.push((rewrite(e)?, name, w));
+            }
+            if let Some(h) = having {
+                post_plan = Arc::new(LogicalPlan::Filter {
+                    input: post_plan,
+                    predicate: rewrite(h)?.cast_to(&DataType::Boolean),
+                });
+            }
+            let mut s = Scope::from_schema(&agg_schema, None);
+            for c in &mut s.columns {
+                c.hidden = true;
+            }
+            post_scope = s;
+            agg_state = Some((group, aggs, sets_info));
+            let _ = order_bound;
+        } else {
+            if select.having.is_some() {
+                return Err(SharkError::analysis(
+                    "HAVING without GROUP BY or aggregates",
+                ));
+            }
+            for (i, item) in select.projection.iter().enumerate() {
+                match item {
+                    SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
+                        let mut cx = BindCtx::plain(&scope, &subqueries);
+                        cx.windows = Some(&mut windows);
+                        let bound = bind(e, &mut cx)?;
+                        items.push((bound, item_name(item, i), false));
+                    }
+                    SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => {
+                        for (idx, c) in wildcard_columns(item, &scope)? {
+                            items.push((
+                                Expr::column(idx, c.name.clone(), c.data_type.clone()),
+                                c.name.clone(),
+                                true,
+                            ));
+                        }
+                    }
+                    other => return Err(SharkError::unsupported(format!("select item {other}"))),
+                }
+            }
+            post_scope = scope.clone();
+        }
+
+        // Window functions: computed above the rows (or groups) the select
+        // list reads, their placeholders replaced by their columns.
+        if !windows.is_empty() {
+            if let Some((group, _, _)) = &agg_state {
+                windows.rewrite(&mut |e| rewrite_over_aggregate(e, group, group.len()))?;
+            }
+            let (p, columns) = window::plan_windows(post_plan, windows);
+            post_plan = p;
+            for item in &mut items {
+                item.0 = window::place_results(item.0.clone(), &columns);
+            }
+        }
+
+        // Output names: Hive numbers unnamed expressions _c0, _c1...
+        let visible = items.len();
+        let distinct = matches!(select.distinct, Some(ast::Distinct::Distinct));
+        if let Some(ast::Distinct::On(_)) = select.distinct {
+            return Err(SharkError::unsupported("DISTINCT ON"));
+        }
+
+        // ORDER BY / SORT BY / CLUSTER BY / DISTRIBUTE BY keys: output
+        // columns by alias or position first, else expressions over the
+        // pre-projection rows (added as hidden columns).
+        let mut sort_keys: Vec<SortKey> = Vec::new();
+        let mut extra: Vec<Expr> = Vec::new();
+        let output_names: Vec<String> = items.iter().map(|(_, n, _)| n.clone()).collect();
+        let resolve_key = |this: &Self, e: &SqlExpr, extra: &mut Vec<Expr>| -> Result<Expr> {
+            // By output name.
+            if let SqlExpr::Identifier(id) = e {
+                let name = id.value.to_ascii_lowercase();
+                let hits: Vec<usize> = output_names
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| **n == name)
+                    .map(|(i, _)| i)
+                    .collect();
+                if hits.len() == 1
+                    || (hits.len() > 1 && hits.iter().all(|&h| items[h].0 == items[hits[0]].0))
+                {
+                    return Ok(Expr::column(hits[0], name, items[hits[0]].0.data_type()));
+                }
+            }
+            // By position (Hive: hive.orderby.position.alias, on by default).
+            if let SqlExpr::Value(v) = e {
+                if let ast::Value::Number(n, _) = &v.value {
+                    if this.setting_true("hive.orderby.position.alias", true) {
+                        let pos: usize = n
+                            .parse()
+                            .map_err(|_| SharkError::analysis(format!("invalid position {n}")))?;
+                        if pos == 0 || pos > visible {
+                            return Err(SharkError::analysis(format!(
+                                "ORDER BY position {pos} is not in the select list"
+                            )));
+                        }
+                        return Ok(Expr::column(
+                            pos - 1,
+                            output_names[pos - 1].clone(),
+                            items[pos - 1].0.data_type(),
+                        ));
+                    }
+                }
+            }
+            // Any expression over the rows before projection.
+            let bound = match &agg_state {
+                Some((group, aggs, sets)) => {
+                    let mut aggs2 = aggs.clone();
+                    let mut cx = BindCtx {
+                        scope: &scope,
+                        aggs: Some(&mut aggs2),
+                        subqueries: &subqueries,
+                        windows: None,
+                        grouping: sets.as_ref(),
+                    };
+                    let b = bind(e, &mut cx)?;
+                    if aggs2.len() != aggs.len() {
+                        return Err(SharkError::analysis(
+                            "ORDER BY uses an aggregate that is not computed",
+                        ));
+                    }
+                    rewrite_over_aggregate(b, group, group.len())?
+                }
+                None => bind(e, &mut BindCtx::plain(&post_scope, &subqueries))?,
+            };
+            if let Some(i) = items.iter().position(|(x, _, _)| *x == bound) {
+                return Ok(Expr::column(i, output_names[i].clone(), bound.data_type()));
+            }
+            if let Some(j) = extra.iter().position(|x| *x == bound) {
+                return Ok(Expr::column(
+                    visible + j,
+                    format!("_o{j}"),
+                    bound.data_type(),
+                ));
+            }
+            extra.push(bound.clone());
+            Ok(Expr::column(
+                visible + extra.len() - 1,
+                format!("_o{}", extra.len() - 1),
+                bound.data_type(),
+            ))
+        };
+        for o in order_by {
+            let key = resolve_key(self, &o.expr, &mut extra)?;
+            sort_keys.push(sort_key(key, &o.options));
+        }
+        let mut local_keys = Vec::new();
+        for o in &select.sort_by {
+            let key = resolve_key(self, &o.expr, &mut extra)?;
+            local_keys.push(sort_key(key, &o.options));
+        }
+        let mut distribute_keys = Vec::new();
+        for e in select.distribute_by.iter().chain(select.cluster_by.iter()) {
+            distribute_keys.push(resolve_key(self, e, &mut extra)?);
+        }
+        for e in &select.cluster_by {
+            let key = resolve_key(self, e, &mut extra)?;
+            local_keys.push(SortKey {
+                expr: key,
+                asc: true,
+                nulls_first: true,
+            });
+        }
+        if distinct && !extra.is_empty() {
+            return Err(SharkError::analysis(
+                "with SELECT DISTINCT, ORDER BY expressions must appear in the select list",
+            ));
+        }
+
+        let mut exprs: Vec<Expr> = items.iter().map(|(e, _, _)| e.clone()).collect();
+        exprs.extend(extra.iter().cloned());
+        let mut cols: Vec<(String, DataType)> = items
+            .iter()
+            .map(|(e, n, _)| (n.clone(), e.data_type()))
+            .collect();
+        cols.extend(
+            extra
+                .iter()
+                .enumerate()
+                .map(|(j, e)| (format!("_o{j}"), e.data_type())),
+        );
+        let schema = schema_of(&cols);
+        let mut out: Arc<LogicalPlan> = Arc::new(LogicalPlan::Project {
+            input: post_plan,
+            exprs,
+            schema: schema.clone(),
+        });
+        if distinct {
+            out = distinct_of(out);
+        }
+        if !distribute_keys.is_empty() {
+            out = Arc::new(LogicalPlan::Distribute {
+                input: out,
+                keys: distribute_keys,
+            });
+        }
+        if !local_keys.is_empty() {
+            out = Arc::new(LogicalPlan::LocalSort {
+                input: out,
+                keys: local_keys,
+            });
+        }
+        if !sort_keys.is_empty() {
+            out = Arc::new(LogicalPlan::Sort {
+                input: out,
+                keys: sort_keys,
+                fetch: None,
+            });
+        }
+        if !extra.is_empty() {
+            let keep: Vec<Expr> = cols[..visible]
+                .iter()
+                .enumerate()
+                .map(|(i, (n, t))| Expr::column(i, n.clone(), t.clone()))
+                .collect();
+            let schema = schema_of(&cols[..visible]);
+            out = Arc::new(LogicalPlan::Project {
+                input: out,
+                exprs: keep,
+                schema,
+            });
+        }
+        let out_scope = Scope::from_schema(&schema_of(&cols[..visible]), None);
+        Ok((out, out_scope))
+    }
+
+    fn bind_group_by(
+        &self,
+        group_exprs: &[SqlExpr],
+        select: &Select,
+        scope: &Scope,
+        subqueries: &HashMap<usize, Expr>,
+    ) -> Result<Vec<Expr>> {
+        let mut group = Vec::new();
+        for g in group_exprs {
+            // GROUP BY position, when enabled as in Hive.
+            if let SqlExpr::Value(v) = g {
+                if let ast::Value::Number(n, _) = &v.value {
+                    if self.setting_true("hive.groupby.position.alias", false) {
+                        let pos: usize = n.parse().unwrap_or(0);
+                        let item = select.projection.get(pos.wrapping_sub(1)).ok_or_else(|| {
+                            SharkError::analysis(format!(
+                                "GROUP BY position {pos} is not in the select list"
+                            ))
+                        })?;
+                        if let SelectItem::UnnamedExpr(e)
+                        | SelectItem::ExprWithAlias { expr: e, .. } = item
+                        {
+                            group.push(bind(e, &mut BindCtx::plain(scope, subqueries))?);
+                            continue;
+                        }
+                    }
+                }
+            }
+            match bind(g, &mut BindCtx::plain(scope, subqueries)) {
+                Ok(e) => group.push(e),
+                Err(err) => {
+                    // A select alias (as Spark allows) when no column has the name.
+                    if let SqlExpr::Identifier(id) = g {
+                        let alias = id.value.to_ascii_lowercase();
+                        let found = select.projection.iter().find_map(|item| match item {
+                            SelectItem::ExprWithAlias { expr, alias: a }
+                                if a.value.to_ascii_lowercase() == alias =>
+                            {
+                                Some(expr)
+                            }
+                            _ => None,
+                        });
+                        if let Some(e) = found {
+                            if !contains_aggregate(e) {
+                                group.push(bind(e, &mut BindCtx::plain(scope, subqueries))?);
+                                continue;
+                            }
+                        }
+                    }
+                    return Err(err);
+                }
+            }
+        }
+        Ok(group)
+    }
+}
+
+pub(crate) fn sort_key(expr: Expr, options: &ast::OrderByOptions) -> SortKey {
+    let asc = !matches!(options.sort, Some(ast::OrderBySort::Desc));
+    SortKey {
+        expr,
+        asc,
+        // Hive: NULLs first when ascending, last when descending.
+        nulls_first: options.nulls_first.unwrap_or(asc),
+    }
+}
+
+pub(super) fn parse_mapjoin_hint(text: &str) -> Vec<String> {
+    let upper = text.to_ascii_uppercase();
+    let mut out = Vec::new();
+    let mut rest = upper.as_str();
+    while let Some(pos) = rest.find("MAPJOIN(") {
+        let after = &rest[pos + 8..];
+        if let Some(end) = after.find(')') {
+            out.extend(
+                after[..end]
+                    .split(',')
+                    .map(|s| s.trim().to_ascii_lowercase())
+                    .filter(|s| !s.is_empty()),
+            );
+            rest = &after[end..];
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+fn item_name(item: &SelectItem, i: usize) -> String {
+    match item {
+        SelectItem::ExprWithAlias { alias, .. } => alias.value.to_ascii_lowercase(),
+        SelectItem::UnnamedExpr(SqlExpr::Identifier(id)) => id.value.to_ascii_lowercase(),
+        SelectItem::UnnamedExpr(SqlExpr::CompoundIdentifier(parts)) => {
+            parts[parts.len() - 1].value.to_ascii_lowercase()
+        }
+        _ => format!("_c{i}"),
+    }
+}
+
+fn wildcard_columns<'s>(
+    item: &SelectItem,
+    scope: &'s Scope,
+) -> Result<Vec<(usize, &'s ScopeColumn)>> {
+    match item {
+        SelectItem::Wildcard(_) => Ok(scope
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.hidden)
+            .collect()),
+        SelectItem::QualifiedWildcard(kind, _) => {
+            let q = match kind {
+                ast::SelectItemQualifiedWildcardKind::ObjectName(n) => {
+                    n.0.last()
+                        .map(|p| p.to_string().trim_matches('`').to_ascii_lowercase())
+                        .unwrap_or_default()
+                }
+                ast::SelectItemQualifiedWildcardKind::Expr(e) => e.to_string().to_ascii_lowercase(),
+            };
+            if !scope.has_qualifier(&q) {
+                return Err(SharkError::analysis(format!("Invalid table alias '{q}'")));
+            }
+            Ok(scope
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !c.hidden && c.qualifier.as_deref() == Some(q.as_str()))
+                .collect())
+        }
+        _ => Ok(vec![]),
+    }
+}

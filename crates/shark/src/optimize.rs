@@ -212,6 +212,19 @@ pub fn map_inputs(
             input: f(input.clone())?,
             keys: keys.clone(),
         }),
+        LogicalPlan::Generate {
+            input,
+            generator,
+            array,
+            outer,
+            schema,
+        } => Arc::new(LogicalPlan::Generate {
+            input: f(input.clone())?,
+            generator: *generator,
+            array: array.clone(),
+            outer: *outer,
+            schema: schema.clone(),
+        }),
         LogicalPlan::Window {
             input,
             spec,
@@ -242,6 +255,26 @@ fn filter_over(input: Arc<LogicalPlan>, preds: Vec<Expr>) -> Arc<LogicalPlan> {
             predicate: Expr::and_all(preds),
         })
     }
+}
+
+/// Pushes the deterministic predicates whose columns `allowed` accepts into
+/// the one input of `plan` (whose first columns are that input's); keeps
+/// the rest above it.
+fn push_through(
+    plan: Arc<LogicalPlan>,
+    preds: Vec<Expr>,
+    allowed: &dyn Fn(&[usize]) -> bool,
+) -> Result<Arc<LogicalPlan>> {
+    let (down, keep): (Vec<Expr>, Vec<Expr>) = preds.into_iter().partition(|p| {
+        let mut cols = Vec::new();
+        p.columns(&mut cols);
+        deterministic(p) && allowed(&cols)
+    });
+    let mut down = Some(down);
+    let inner = map_inputs(plan, &mut |input| {
+        push_into(input, down.take().unwrap_or_default())
+    })?;
+    Ok(filter_over(inner, keep))
 }
 
 /// Pushes filters as far down as they can go.
@@ -735,12 +768,13 @@ fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan
             Ok(filter_over(scan, preds))
         }
         LogicalPlan::Empty { .. } => Ok(plan),
-        LogicalPlan::Window {
-            input,
-            spec,
-            exprs,
-            schema,
-        } => {
+        LogicalPlan::Generate { input, .. } => {
+            // Filters on the input's columns alone may run before the rows
+            // are repeated.
+            let width = input.schema().fields().len();
+            push_through(plan.clone(), preds, &|cols| cols.iter().all(|&c| c < width))
+        }
+        LogicalPlan::Window { spec, .. } => {
             // A filter on PARTITION BY columns keeps or drops whole
             // partitions, so it may run before the window.
             let keys: Vec<usize> = spec
@@ -751,21 +785,9 @@ fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan
                     _ => None,
                 })
                 .collect();
-            let (down, keep): (Vec<Expr>, Vec<Expr>) = preds.into_iter().partition(|p| {
-                let mut cols = Vec::new();
-                p.columns(&mut cols);
-                deterministic(p) && cols.iter().all(|c| keys.contains(c))
-            });
-            let input = push_into(input.clone(), down)?;
-            Ok(filter_over(
-                Arc::new(LogicalPlan::Window {
-                    input,
-                    spec: spec.clone(),
-                    exprs: exprs.clone(),
-                    schema: schema.clone(),
-                }),
-                keep,
-            ))
+            push_through(plan.clone(), preds, &|cols| {
+                cols.iter().all(|c| keys.contains(c))
+            })
         }
         _ => {
             let inner = map_inputs(plan, &mut |p| push_filters(p))?;

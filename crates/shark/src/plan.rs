@@ -283,6 +283,15 @@ impl fmt::Display for WindowExpr {
     }
 }
 
+/// What a LATERAL VIEW generates from each row's array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generator {
+    /// One row per element: the element.
+    Explode,
+    /// One row per element: its position (from 0), then the element.
+    PosExplode,
+}
+
 /// Join types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(missing_docs)]
@@ -389,6 +398,16 @@ pub enum LogicalPlan {
         input: Arc<LogicalPlan>,
         times: Expr,
     },
+    /// LATERAL VIEW [OUTER]: each input row once per element of `array`
+    /// (once with NULLs when OUTER and the array is empty or NULL).
+    /// Output: the input columns, then the generated ones.
+    Generate {
+        input: Arc<LogicalPlan>,
+        generator: Generator,
+        array: Expr,
+        outer: bool,
+        schema: SchemaRef,
+    },
     /// Window functions sharing one PARTITION BY / ORDER BY. Output: the
     /// input columns, then one column per function.
     Window {
@@ -414,6 +433,7 @@ impl LogicalPlan {
             | LogicalPlan::Aggregate { schema, .. }
             | LogicalPlan::Join { schema, .. }
             | LogicalPlan::Window { schema, .. }
+            | LogicalPlan::Generate { schema, .. }
             | LogicalPlan::Union { schema, .. } => schema.clone(),
             LogicalPlan::OneRow => empty_schema(),
             LogicalPlan::Filter { input, .. }
@@ -437,6 +457,7 @@ impl LogicalPlan {
             | LogicalPlan::Distribute { input, .. }
             | LogicalPlan::LocalSort { input, .. }
             | LogicalPlan::Window { input, .. }
+            | LogicalPlan::Generate { input, .. }
             | LogicalPlan::Replicate { input, .. } => vec![input],
             LogicalPlan::Join { left, right, .. } => vec![left, right],
             LogicalPlan::Union { inputs, .. } => inputs.iter().collect(),
@@ -530,6 +551,16 @@ impl LogicalPlan {
             LogicalPlan::Distribute { keys, .. } => format!("DistributeBy {}", list(keys)),
             LogicalPlan::LocalSort { keys: k, .. } => format!("SortBy {}", keys(k)),
             LogicalPlan::Replicate { times, .. } => format!("Replicate {times} times"),
+            LogicalPlan::Generate {
+                generator,
+                array,
+                outer,
+                ..
+            } => format!(
+                "LateralView{} {}({array})",
+                if *outer { " OUTER" } else { "" },
+                format!("{generator:?}").to_lowercase()
+            ),
             LogicalPlan::Window { spec, exprs, .. } => {
                 let fs: Vec<String> = exprs.iter().map(|e| e.to_string()).collect();
                 format!(

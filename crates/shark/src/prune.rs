@@ -245,6 +245,33 @@ pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalP
             let keys = keys.iter().map(|k| remap(k.clone(), &m)).collect();
             (Arc::new(LogicalPlan::Distribute { input, keys }), m)
         }
+        LogicalPlan::Generate {
+            input,
+            generator,
+            array,
+            outer,
+            schema,
+        } => {
+            let in_w = input.schema().fields().len();
+            let mut need: Vec<usize> = required.iter().copied().filter(|&c| c < in_w).collect();
+            array.columns(&mut need);
+            let (input, m) = prune(input.clone(), &need)?;
+            let new_w = input.schema().fields().len();
+            let mut fields: Vec<_> = input.schema().fields().iter().cloned().collect();
+            fields.extend(schema.fields()[in_w..].iter().cloned());
+            let mut out = m.clone();
+            out.extend((0..width - in_w).map(|j| Some(new_w + j)));
+            (
+                Arc::new(LogicalPlan::Generate {
+                    input,
+                    generator: *generator,
+                    array: remap(array.clone(), &m),
+                    outer: *outer,
+                    schema: Arc::new(Schema::new(fields)),
+                }),
+                out,
+            )
+        }
         LogicalPlan::Window {
             input,
             spec,

@@ -830,6 +830,11 @@ fn bind_function(f: &ast::Function, cx: &mut BindCtx) -> Result<Expr> {
         return super::window::bind_window_call(f, &name, cx);
     }
     let (args, distinct, star) = function_args(f)?;
+    if super::lateral::generator(&name).is_some() {
+        return Err(SharkError::analysis(format!(
+            "{name} must be alone in the SELECT list or in a LATERAL VIEW"
+        )));
+    }
     if name == "grouping" {
         let mut inner = BindCtx::plain(cx.scope, cx.subqueries);
         let bound: Vec<Expr> = args

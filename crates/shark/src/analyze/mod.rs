@@ -8,6 +8,7 @@
 
 pub mod expr;
 mod grouping;
+mod lateral;
 pub mod scope;
 mod select;
 mod subquery;

@@ -5,7 +5,7 @@
 use super::expr::{bind, contains_aggregate, BindCtx};
 use super::scope::{Scope, ScopeColumn};
 use super::{distinct_of, rewrite_over_aggregate, split_conjuncts, Analyzer, Planned};
-use super::{grouping, window};
+use super::{grouping, lateral, window};
 use crate::error::{Result, SharkError};
 use crate::expr::Expr;
 use crate::plan::{schema_of, AggExpr, LogicalPlan, SortKey};
@@ -20,8 +20,8 @@ impl Analyzer<'_> {
         select: &Select,
         order_by: &[ast::OrderByExpr],
     ) -> Result<Planned> {
-        if !select.lateral_views.is_empty() {
-            return Err(SharkError::unsupported("LATERAL VIEW"));
+        if let Some(rewritten) = lateral::select_generator(select)? {
+            return self.plan_select(&rewritten, order_by);
         }
         let previous_hints = std::mem::take(&mut self.broadcast);
         for hint in &select.optimizer_hints {
@@ -37,7 +37,8 @@ impl Analyzer<'_> {
         select: &Select,
         order_by: &[ast::OrderByExpr],
     ) -> Result<Planned> {
-        let (mut plan, mut scope) = self.plan_from(&select.from)?;
+        let from = self.plan_from(&select.from)?;
+        let (mut plan, mut scope) = self.plan_lateral_views(&select.lateral_views, from)?;
 
         // WHERE: subquery conjuncts become joins, the rest a filter.
         if let Some(w) = &select.selection {

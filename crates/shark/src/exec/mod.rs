@@ -5,6 +5,7 @@
 mod accumulator;
 mod aggregate;
 pub(crate) mod exchange;
+mod generate;
 mod join;
 mod sort;
 mod window;
@@ -199,6 +200,22 @@ pub fn execute(plan: &LogicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
             let rdd = execute(input, ex)?;
             Ok(sort::local_sort(&rdd, keys.clone()))
         }
+        LogicalPlan::Generate {
+            input,
+            generator,
+            array,
+            outer,
+            schema,
+        } => {
+            let rdd = execute(input, ex)?;
+            Ok(generate::generate(
+                &rdd,
+                *generator,
+                array.clone(),
+                *outer,
+                schema.clone(),
+            ))
+        }
         LogicalPlan::Window {
             input,
             spec,
@@ -321,6 +338,7 @@ pub fn estimate_bytes(plan: &LogicalPlan) -> Option<u64> {
         | LogicalPlan::Distribute { input, .. }
         | LogicalPlan::LocalSort { input, .. }
         | LogicalPlan::Window { input, .. } => estimate_bytes(input),
+        LogicalPlan::Generate { input, .. } => estimate_bytes(input).map(|b| b * 4),
         LogicalPlan::Sort { fetch: Some(n), .. } | LogicalPlan::Limit { fetch: n, .. } => {
             Some(*n as u64 * 64)
         }
@@ -406,6 +424,7 @@ fn describe(plan: &LogicalPlan, ex: &ExecContext, depth: usize, out: &mut String
         LogicalPlan::Distribute { .. } => format!("Hash exchange ({} partitions)", ex.partitions),
         LogicalPlan::LocalSort { .. } => "Sort within partitions".into(),
         LogicalPlan::Replicate { .. } => "Replicate rows (pipelined)".into(),
+        LogicalPlan::Generate { .. } => "Lateral view (pipelined)".into(),
         LogicalPlan::Window { spec, .. } if spec.partition_by.is_empty() => {
             "Window: one partition, sorted, functions in one pass".into()
         }

@@ -2,6 +2,7 @@
 //! arguments are converted (`coerce`), its result type, and a vectorized
 //! implementation over Arrow arrays. Aggregates live in `exec::aggregate`.
 
+mod collection;
 mod datetime;
 mod math;
 mod string;
@@ -48,6 +49,7 @@ fn registry() -> &'static HashMap<&'static str, &'static ScalarFunction> {
             .iter()
             .chain(math::FUNCTIONS)
             .chain(datetime::FUNCTIONS)
+            .chain(collection::FUNCTIONS)
             .chain(CONDITIONAL)
         {
             m.insert(f.name, f);

@@ -56,6 +56,10 @@ impl Dialect for SharkDialect {
     fn supports_group_by_with_modifier(&self) -> bool {
         true
     }
+    /// `SELECT posexplode(a) AS (pos, x)`.
+    fn supports_select_item_multi_column_alias(&self) -> bool {
+        true
+    }
     fn supports_from_first_insert(&self) -> bool {
         true
     }

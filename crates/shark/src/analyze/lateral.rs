@@ -1,0 +1,178 @@
+//! LATERAL VIEW [OUTER] explode(...) / posexplode(...) after FROM, and a
+//! table-generating function alone in the select list (`SELECT
+//! explode(...) AS x FROM t`), which is planned as the same lateral view.
+
+use super::expr::{bind, function_args, BindCtx};
+use super::scope::ScopeColumn;
+use super::{Analyzer, Planned};
+use crate::error::{Result, SharkError};
+use crate::plan::{Generator, LogicalPlan};
+use arrow::datatypes::{DataType, Field, Schema};
+use sqlparser::ast::{self as ast, Expr as SqlExpr, Select, SelectItem};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The generator a function name calls, if it is one.
+pub(crate) fn generator(name: &str) -> Option<Generator> {
+    match name.to_ascii_lowercase().as_str() {
+        "explode" => Some(Generator::Explode),
+        "posexplode" => Some(Generator::PosExplode),
+        _ => None,
+    }
+}
+
+fn default_names(g: Generator) -> Vec<String> {
+    match g {
+        Generator::Explode => vec!["col".into()],
+        Generator::PosExplode => vec!["pos".into(), "val".into()],
+    }
+}
+
+/// The alias the lateral view of a lone select-list generator gets.
+const SELECT_UDTF: &str = "_udtf";
+
+/// `SELECT explode(a) [AS x] FROM ...` (the generator alone in the list)
+/// as `SELECT x FROM ... LATERAL VIEW explode(a) _udtf AS x`; `None` for
+/// any other select list.
+pub(crate) fn select_generator(select: &Select) -> Result<Option<Select>> {
+    let calls_generator = |e: &SqlExpr| {
+        matches!(e, SqlExpr::Function(f) if f.over.is_none()
+            && generator(&f.name.to_string()).is_some())
+    };
+    let items: Vec<(&SqlExpr, Vec<String>)> = select
+        .projection
+        .iter()
+        .filter_map(|item| match item {
+            SelectItem::UnnamedExpr(e) => Some((e, vec![])),
+            SelectItem::ExprWithAlias { expr, alias } => Some((expr, vec![alias.value.clone()])),
+            SelectItem::ExprWithAliases { expr, aliases } => {
+                Some((expr, aliases.iter().map(|a| a.value.clone()).collect()))
+            }
+            _ => None,
+        })
+        .collect();
+    if !items.iter().any(|(e, _)| calls_generator(e)) {
+        return Ok(None);
+    }
+    if select.projection.len() != 1 || !select.lateral_views.is_empty() {
+        return Err(SharkError::analysis(
+            "a table-generating function (explode, posexplode) must be alone in the SELECT list; \
+             use LATERAL VIEW to combine it with other columns",
+        ));
+    }
+    let (expr, aliases) = &items[0];
+    let SqlExpr::Function(f) = expr else {
+        unreachable!("checked above")
+    };
+    let g = generator(&f.name.to_string()).expect("a generator");
+    let names = if aliases.is_empty() {
+        default_names(g)
+    } else {
+        aliases.clone()
+    };
+    let mut rewritten = select.clone();
+    rewritten.lateral_views.push(ast::LateralView {
+        lateral_view: (*expr).clone(),
+        lateral_view_name: ast::ObjectName::from(vec![ast::Ident::new(SELECT_UDTF)]),
+        lateral_col_alias: names.iter().map(|n| ast::Ident::new(n.as_str())).collect(),
+        outer: false,
+    });
+    rewritten.projection = names
+        .iter()
+        .map(|n| {
+            SelectItem::UnnamedExpr(SqlExpr::CompoundIdentifier(vec![
+                ast::Ident::new(SELECT_UDTF),
+                ast::Ident::new(n.as_str()),
+            ]))
+        })
+        .collect();
+    Ok(Some(rewritten))
+}
+
+impl Analyzer<'_> {
+    /// Applies the LATERAL VIEWs of a SELECT, in order, to its FROM rows.
+    pub(super) fn plan_lateral_views(
+        &self,
+        views: &[ast::LateralView],
+        (mut plan, mut scope): Planned,
+    ) -> Result<Planned> {
+        let no_subqueries = HashMap::new();
+        for v in views {
+            let SqlExpr::Function(f) = &v.lateral_view else {
+                return Err(SharkError::analysis(format!(
+                    "LATERAL VIEW needs a table-generating function, got {}",
+                    v.lateral_view
+                )));
+            };
+            let name = f.name.to_string();
+            let g = generator(&name).ok_or_else(|| {
+                SharkError::unsupported(format!(
+                    "LATERAL VIEW {name}(...) (explode and posexplode are supported)"
+                ))
+            })?;
+            let (args, _, _) = function_args(f)?;
+            let [arg] = args.as_slice() else {
+                return Err(SharkError::analysis(format!(
+                    "{name} takes exactly one argument"
+                )));
+            };
+            let array = bind(arg, &mut BindCtx::plain(&scope, &no_subqueries))?;
+            let item = match array.data_type() {
+                DataType::List(f) => f.data_type().clone(),
+                DataType::Null => DataType::Utf8,
+                DataType::Map(..) => {
+                    return Err(SharkError::unsupported(format!("{name} of a map")));
+                }
+                other => {
+                    return Err(SharkError::analysis(format!(
+                        "{name} needs an array, got {}",
+                        crate::types::type_name(&other)
+                    )))
+                }
+            };
+            let mut types = vec![item];
+            if g == Generator::PosExplode {
+                types.insert(0, DataType::Int32);
+            }
+            let names: Vec<String> = if v.lateral_col_alias.is_empty() {
+                default_names(g)
+            } else {
+                v.lateral_col_alias
+                    .iter()
+                    .map(|a| a.value.to_ascii_lowercase())
+                    .collect()
+            };
+            if names.len() != types.len() {
+                return Err(SharkError::analysis(format!(
+                    "{name} produces {} column(s), but {} alias(es) were given",
+                    types.len(),
+                    names.len()
+                )));
+            }
+            let qualifier = v.lateral_view_name.to_string().to_ascii_lowercase();
+            let mut fields: Vec<Field> = plan
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| f.as_ref().clone())
+                .collect();
+            for (n, t) in names.iter().zip(&types) {
+                fields.push(Field::new(n, t.clone(), true));
+                scope.columns.push(ScopeColumn {
+                    qualifier: Some(qualifier.clone()),
+                    name: n.clone(),
+                    data_type: t.clone(),
+                    hidden: false,
+                });
+            }
+            plan = Arc::new(LogicalPlan::Generate {
+                input: plan,
+                generator: g,
+                array,
+                outer: v.outer,
+                schema: Arc::new(Schema::new(fields)),
+            });
+        }
+        Ok((plan, scope))
+    }
+}

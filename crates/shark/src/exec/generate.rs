@@ -1,0 +1,99 @@
+//! LATERAL VIEW explode / posexplode: pipelined inside a task, each batch
+//! becomes the rows of its arrays' elements with their input rows repeated
+//! by `take`.
+
+use crate::batch::Batch;
+use crate::error::{Result, SharkError};
+use crate::expr::{evaluate, Expr};
+use crate::plan::Generator;
+use arrow::array::*;
+use arrow::compute::take;
+use arrow::datatypes::{DataType, SchemaRef};
+use arrow::record_batch::{RecordBatch, RecordBatchOptions};
+use rdd::Rdd;
+
+/// The lateral view over `input`.
+pub(crate) fn generate(
+    input: &Rdd<Batch>,
+    generator: Generator,
+    array: Expr,
+    outer: bool,
+    schema: SchemaRef,
+) -> Rdd<Batch> {
+    input.map_partitions_with_context(false, move |_, tc, it| {
+        let (array, schema, tc) = (array.clone(), schema.clone(), tc.clone());
+        Box::new(it.filter_map(move |Batch(b)| {
+            match explode(&b, generator, &array, outer, &schema) {
+                Ok(out) if out.num_rows() > 0 => Some(Batch(out)),
+                Ok(_) => None,
+                Err(e) => {
+                    tc.fail(e.into());
+                    None
+                }
+            }
+        }))
+    })
+}
+
+fn explode(
+    b: &RecordBatch,
+    generator: Generator,
+    array: &Expr,
+    outer: bool,
+    schema: &SchemaRef,
+) -> Result<RecordBatch> {
+    let values = evaluate(array, b)?;
+    let n = b.num_rows();
+    let (mut rows, mut items, mut positions) = (Vec::new(), Vec::new(), Vec::new());
+    let list = match values.data_type() {
+        DataType::List(_) => Some(values.as_list::<i32>()),
+        DataType::Null => None,
+        other => {
+            return Err(SharkError::exec(format!(
+                "explode needs an array, got {}",
+                crate::types::type_name(other)
+            )))
+        }
+    };
+    for r in 0..n {
+        let (start, end) = match list {
+            Some(l) if l.is_valid(r) => (l.value_offsets()[r], l.value_offsets()[r + 1]),
+            _ => (0, 0),
+        };
+        for j in start..end {
+            rows.push(r as u32);
+            items.push(Some(j as u32));
+            positions.push(Some(j - start));
+        }
+        if start == end && outer {
+            rows.push(r as u32);
+            items.push(None);
+            positions.push(None);
+        }
+    }
+    let rows = UInt32Array::from(rows);
+    let mut cols: Vec<ArrayRef> = b
+        .columns()
+        .iter()
+        .map(|c| take(c, &rows, None))
+        .collect::<std::result::Result<_, _>>()?;
+    if generator == Generator::PosExplode {
+        cols.push(std::sync::Arc::new(Int32Array::from(positions)));
+    }
+    let item_type = schema.field(schema.fields().len() - 1).data_type();
+    let elements = match list {
+        Some(l) => take(l.values(), &UInt32Array::from(items), None)?,
+        None => new_null_array(item_type, rows.len()),
+    };
+    let elements = if elements.data_type() == item_type {
+        elements
+    } else {
+        crate::expr::cast::hive_cast(&elements, item_type)?
+    };
+    cols.push(elements);
+    Ok(RecordBatch::try_new_with_options(
+        schema.clone(),
+        cols,
+        &RecordBatchOptions::new().with_row_count(Some(rows.len())),
+    )?)
+}

@@ -215,13 +215,13 @@ pub fn map_inputs(
         LogicalPlan::Generate {
             input,
             generator,
-            array,
+            arg,
             outer,
             schema,
         } => Arc::new(LogicalPlan::Generate {
             input: f(input.clone())?,
-            generator: *generator,
-            array: array.clone(),
+            generator: generator.clone(),
+            arg: arg.clone(),
             outer: *outer,
             schema: schema.clone(),
         }),

@@ -283,13 +283,27 @@ impl fmt::Display for WindowExpr {
     }
 }
 
-/// What a LATERAL VIEW generates from each row's array.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a LATERAL VIEW generates from each row.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Generator {
-    /// One row per element: the element.
+    /// One row per element of an array: the element.
     Explode,
     /// One row per element: its position (from 0), then the element.
     PosExplode,
+    /// One row per JSON document: the values of these top-level keys, as
+    /// strings.
+    JsonTuple(Vec<String>),
+}
+
+impl Generator {
+    /// The function's name, for plans.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Generator::Explode => "explode",
+            Generator::PosExplode => "posexplode",
+            Generator::JsonTuple(_) => "json_tuple",
+        }
+    }
 }
 
 /// Join types.
@@ -398,13 +412,14 @@ pub enum LogicalPlan {
         input: Arc<LogicalPlan>,
         times: Expr,
     },
-    /// LATERAL VIEW [OUTER]: each input row once per element of `array`
-    /// (once with NULLs when OUTER and the array is empty or NULL).
-    /// Output: the input columns, then the generated ones.
+    /// LATERAL VIEW [OUTER]: each input row once per element of the array
+    /// `arg` (once with NULLs when OUTER and the array is empty or NULL), or
+    /// once with the values of a JSON document. Output: the input columns,
+    /// then the generated ones.
     Generate {
         input: Arc<LogicalPlan>,
         generator: Generator,
-        array: Expr,
+        arg: Expr,
         outer: bool,
         schema: SchemaRef,
     },
@@ -553,14 +568,20 @@ impl LogicalPlan {
             LogicalPlan::Replicate { times, .. } => format!("Replicate {times} times"),
             LogicalPlan::Generate {
                 generator,
-                array,
+                arg,
                 outer,
                 ..
-            } => format!(
-                "LateralView{} {}({array})",
-                if *outer { " OUTER" } else { "" },
-                format!("{generator:?}").to_lowercase()
-            ),
+            } => {
+                let keys = match generator {
+                    Generator::JsonTuple(keys) => format!(", {}", keys.join(", ")),
+                    _ => String::new(),
+                };
+                format!(
+                    "LateralView{} {}({arg}{keys})",
+                    if *outer { " OUTER" } else { "" },
+                    generator.name()
+                )
+            }
             LogicalPlan::Window { spec, exprs, .. } => {
                 let fs: Vec<String> = exprs.iter().map(|e| e.to_string()).collect();
                 format!(

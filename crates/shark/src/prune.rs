@@ -248,13 +248,13 @@ pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalP
         LogicalPlan::Generate {
             input,
             generator,
-            array,
+            arg,
             outer,
             schema,
         } => {
             let in_w = input.schema().fields().len();
             let mut need: Vec<usize> = required.iter().copied().filter(|&c| c < in_w).collect();
-            array.columns(&mut need);
+            arg.columns(&mut need);
             let (input, m) = prune(input.clone(), &need)?;
             let new_w = input.schema().fields().len();
             let mut fields: Vec<_> = input.schema().fields().iter().cloned().collect();
@@ -264,8 +264,8 @@ pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalP
             (
                 Arc::new(LogicalPlan::Generate {
                     input,
-                    generator: *generator,
-                    array: remap(array.clone(), &m),
+                    generator: generator.clone(),
+                    arg: remap(arg.clone(), &m),
                     outer: *outer,
                     schema: Arc::new(Schema::new(fields)),
                 }),

@@ -506,6 +506,20 @@ pub fn bind(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
         SqlExpr::Value(v) => Ok(Expr::Literal(literal(&v.value)?)),
         SqlExpr::TypedString(ts) => typed_string(&ts.data_type, &ts.value.value),
         SqlExpr::Nested(inner) => bind(inner, cx),
+        // `a[i]`: Hive's index(a, i), 0-based.
+        SqlExpr::CompoundFieldAccess { root, access_chain } => {
+            let mut value = bind(root, cx)?;
+            for access in access_chain {
+                match access {
+                    ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => {
+                        let i = bind(index, cx)?;
+                        value = call("index", vec![value, i])?;
+                    }
+                    other => return Err(SharkError::unsupported(format!("field access {other}"))),
+                }
+            }
+            Ok(value)
+        }
         SqlExpr::BinaryOp { left, op, right } => {
             use ast::BinaryOperator as B;
             let op = match op {

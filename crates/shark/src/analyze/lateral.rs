@@ -1,4 +1,5 @@
-//! LATERAL VIEW [OUTER] explode(...) / posexplode(...) after FROM, and a
+//! LATERAL VIEW [OUTER] explode(...) / posexplode(...) / json_tuple(...)
+//! after FROM, and a
 //! table-generating function alone in the select list (`SELECT
 //! explode(...) AS x FROM t`), which is planned as the same lateral view.
 
@@ -6,26 +7,81 @@ use super::expr::{bind, function_args, BindCtx};
 use super::scope::ScopeColumn;
 use super::{Analyzer, Planned};
 use crate::error::{Result, SharkError};
+use crate::expr::Expr;
 use crate::plan::{Generator, LogicalPlan};
+use crate::scalar::ScalarValue;
 use arrow::datatypes::{DataType, Field, Schema};
 use sqlparser::ast::{self as ast, Expr as SqlExpr, Select, SelectItem};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The generator a function name calls, if it is one.
+/// The generator a function name calls (json_tuple without its keys yet).
 pub(crate) fn generator(name: &str) -> Option<Generator> {
     match name.to_ascii_lowercase().as_str() {
         "explode" => Some(Generator::Explode),
         "posexplode" => Some(Generator::PosExplode),
+        "json_tuple" => Some(Generator::JsonTuple(vec![])),
         _ => None,
     }
 }
 
-fn default_names(g: Generator) -> Vec<String> {
+/// Hive's column names when none are given.
+fn default_names(g: &Generator, args: usize) -> Vec<String> {
     match g {
         Generator::Explode => vec!["col".into()],
         Generator::PosExplode => vec!["pos".into(), "val".into()],
+        Generator::JsonTuple(_) => (0..args.saturating_sub(1))
+            .map(|i| format!("c{i}"))
+            .collect(),
     }
+}
+
+/// The generator with its argument and output column types.
+fn typed(name: &str, g: Generator, args: Vec<Expr>) -> Result<(Generator, Expr, Vec<DataType>)> {
+    if let Generator::JsonTuple(_) = g {
+        let mut it = args.into_iter();
+        let doc = it.next().ok_or_else(|| {
+            SharkError::analysis("json_tuple takes a JSON document and at least one key")
+        })?;
+        let keys = it
+            .map(|k| match k {
+                Expr::Literal(ScalarValue::Utf8(s)) => Ok(s),
+                other => Err(SharkError::analysis(format!(
+                    "json_tuple's keys must be string constants, got {other}"
+                ))),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        if keys.is_empty() {
+            return Err(SharkError::analysis(
+                "json_tuple takes a JSON document and at least one key",
+            ));
+        }
+        let types = vec![DataType::Utf8; keys.len()];
+        return Ok((
+            Generator::JsonTuple(keys),
+            doc.cast_to(&DataType::Utf8),
+            types,
+        ));
+    }
+    let [array] = <[Expr; 1]>::try_from(args)
+        .map_err(|_| SharkError::analysis(format!("{name} takes exactly one argument")))?;
+    let item = match array.data_type() {
+        DataType::List(f) => f.data_type().clone(),
+        DataType::Null => DataType::Utf8,
+        DataType::Map(..) => return Err(SharkError::unsupported(format!("{name} of a map"))),
+        other => {
+            return Err(SharkError::analysis(format!(
+                "{name} needs an array, got {}",
+                crate::types::type_name(&other)
+            )))
+        }
+    };
+    let types = if g == Generator::PosExplode {
+        vec![DataType::Int32, item]
+    } else {
+        vec![item]
+    };
+    Ok((g, array, types))
 }
 
 /// The alias the lateral view of a lone select-list generator gets.
@@ -65,8 +121,9 @@ pub(crate) fn select_generator(select: &Select) -> Result<Option<Select>> {
         unreachable!("checked above")
     };
     let g = generator(&f.name.to_string()).expect("a generator");
+    let arg_count = super::expr::function_args(f)?.0.len();
     let names = if aliases.is_empty() {
-        default_names(g)
+        default_names(&g, arg_count)
     } else {
         aliases.clone()
     };
@@ -107,35 +164,18 @@ impl Analyzer<'_> {
             let name = f.name.to_string();
             let g = generator(&name).ok_or_else(|| {
                 SharkError::unsupported(format!(
-                    "LATERAL VIEW {name}(...) (explode and posexplode are supported)"
+                    "LATERAL VIEW {name}(...) (explode, posexplode and json_tuple are supported)"
                 ))
             })?;
             let (args, _, _) = function_args(f)?;
-            let [arg] = args.as_slice() else {
-                return Err(SharkError::analysis(format!(
-                    "{name} takes exactly one argument"
-                )));
-            };
-            let array = bind(arg, &mut BindCtx::plain(&scope, &no_subqueries))?;
-            let item = match array.data_type() {
-                DataType::List(f) => f.data_type().clone(),
-                DataType::Null => DataType::Utf8,
-                DataType::Map(..) => {
-                    return Err(SharkError::unsupported(format!("{name} of a map")));
-                }
-                other => {
-                    return Err(SharkError::analysis(format!(
-                        "{name} needs an array, got {}",
-                        crate::types::type_name(&other)
-                    )))
-                }
-            };
-            let mut types = vec![item];
-            if g == Generator::PosExplode {
-                types.insert(0, DataType::Int32);
-            }
+            let arg_count = args.len();
+            let bound = args
+                .iter()
+                .map(|a| bind(a, &mut BindCtx::plain(&scope, &no_subqueries)))
+                .collect::<Result<Vec<_>>>()?;
+            let (g, arg, types) = typed(&name, g, bound)?;
             let names: Vec<String> = if v.lateral_col_alias.is_empty() {
-                default_names(g)
+                default_names(&g, arg_count)
             } else {
                 v.lateral_col_alias
                     .iter()
@@ -168,7 +208,7 @@ impl Analyzer<'_> {
             plan = Arc::new(LogicalPlan::Generate {
                 input: plan,
                 generator: g,
-                array,
+                arg,
                 outer: v.outer,
                 schema: Arc::new(Schema::new(fields)),
             });

@@ -1,6 +1,7 @@
-//! LATERAL VIEW explode / posexplode: pipelined inside a task, each batch
-//! becomes the rows of its arrays' elements with their input rows repeated
-//! by `take`.
+//! LATERAL VIEW explode / posexplode / json_tuple: pipelined inside a
+//! task, each batch becomes the rows of its arrays' elements with their
+//! input rows repeated by `take` (json_tuple: the rows as they are, with
+//! the documents' values added).
 
 use crate::batch::Batch;
 use crate::error::{Result, SharkError};
@@ -16,14 +17,19 @@ use rdd::Rdd;
 pub(crate) fn generate(
     input: &Rdd<Batch>,
     generator: Generator,
-    array: Expr,
+    arg: Expr,
     outer: bool,
     schema: SchemaRef,
 ) -> Rdd<Batch> {
     input.map_partitions_with_context(false, move |_, tc, it| {
-        let (array, schema, tc) = (array.clone(), schema.clone(), tc.clone());
+        let (generator, arg, schema, tc) =
+            (generator.clone(), arg.clone(), schema.clone(), tc.clone());
         Box::new(it.filter_map(move |Batch(b)| {
-            match explode(&b, generator, &array, outer, &schema) {
+            let out = match &generator {
+                Generator::JsonTuple(keys) => json_tuple(&b, keys, &arg, &schema),
+                g => explode(&b, g, &arg, outer, &schema),
+            };
+            match out {
                 Ok(out) if out.num_rows() > 0 => Some(Batch(out)),
                 Ok(_) => None,
                 Err(e) => {
@@ -35,9 +41,46 @@ pub(crate) fn generate(
     })
 }
 
+/// The rows with each document's values of `keys` added.
+fn json_tuple(
+    b: &RecordBatch,
+    keys: &[String],
+    doc: &Expr,
+    schema: &SchemaRef,
+) -> Result<RecordBatch> {
+    let docs = evaluate(doc, b)?;
+    let docs = crate::expr::cast::hive_cast(&docs, &DataType::Utf8)?;
+    let docs = docs.as_string::<i32>();
+    let parsed: Vec<Option<serde_json::Value>> = (0..b.num_rows())
+        .map(|i| {
+            docs.is_valid(i)
+                .then(|| crate::functions::json::parse(docs.value(i)))
+                .flatten()
+        })
+        .collect();
+    let mut cols = b.columns().to_vec();
+    for k in keys {
+        let values: StringArray = parsed
+            .iter()
+            .map(|d| match d {
+                Some(serde_json::Value::Object(m)) => {
+                    m.get(k).and_then(crate::functions::json::render)
+                }
+                _ => None,
+            })
+            .collect();
+        cols.push(std::sync::Arc::new(values));
+    }
+    Ok(RecordBatch::try_new_with_options(
+        schema.clone(),
+        cols,
+        &RecordBatchOptions::new().with_row_count(Some(b.num_rows())),
+    )?)
+}
+
 fn explode(
     b: &RecordBatch,
-    generator: Generator,
+    generator: &Generator,
     array: &Expr,
     outer: bool,
     schema: &SchemaRef,
@@ -77,7 +120,7 @@ fn explode(
         .iter()
         .map(|c| take(c, &rows, None))
         .collect::<std::result::Result<_, _>>()?;
-    if generator == Generator::PosExplode {
+    if *generator == Generator::PosExplode {
         cols.push(std::sync::Arc::new(Int32Array::from(positions)));
     }
     let item_type = schema.field(schema.fields().len() - 1).data_type();

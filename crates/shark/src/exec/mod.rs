@@ -203,15 +203,15 @@ pub fn execute(plan: &LogicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
         LogicalPlan::Generate {
             input,
             generator,
-            array,
+            arg,
             outer,
             schema,
         } => {
             let rdd = execute(input, ex)?;
             Ok(generate::generate(
                 &rdd,
-                *generator,
-                array.clone(),
+                generator.clone(),
+                arg.clone(),
                 *outer,
                 schema.clone(),
             ))

@@ -149,7 +149,41 @@ fn array_contains(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
     Ok(Arc::new(out.finish()))
 }
 
+/// `index(a, i)`, what `a[i]` means: the element at 0-based `i`, NULL
+/// past either end.
+fn index(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
+    if args[0].data_type() == &DataType::Null {
+        return Ok(new_null_array(&DataType::Utf8, n));
+    }
+    let l = args[0].as_list::<i32>();
+    let i = args[1].as_primitive::<arrow::datatypes::Int64Type>();
+    let idx: UInt32Array = (0..n)
+        .map(|r| {
+            if l.is_null(r) || i.is_null(r) {
+                return None;
+            }
+            let (k, len) = (i.value(r), l.value_length(r) as i64);
+            (k >= 0 && k < len).then(|| (l.value_offsets()[r] as i64 + k) as u32)
+        })
+        .collect();
+    Ok(take(l.values(), &idx, None)?)
+}
+
 pub(super) static FUNCTIONS: &[ScalarFunction] = &[
+    ScalarFunction {
+        name: "index",
+        coerce: |a| {
+            arity(a, 2, 2)?;
+            one_array(&a[..1])?;
+            Ok(vec![a[0].clone(), DataType::Int64])
+        },
+        return_type: |a| match item_type(&a[0]) {
+            DataType::Null => DataType::Utf8,
+            t => t,
+        },
+        eval: index,
+        deterministic: true,
+    },
     ScalarFunction {
         name: "array",
         coerce: |args| {

@@ -4,6 +4,7 @@
 
 mod collection;
 mod datetime;
+pub(crate) mod json;
 mod math;
 mod string;
 
@@ -50,6 +51,7 @@ fn registry() -> &'static HashMap<&'static str, &'static ScalarFunction> {
             .chain(math::FUNCTIONS)
             .chain(datetime::FUNCTIONS)
             .chain(collection::FUNCTIONS)
+            .chain(json::FUNCTIONS)
             .chain(CONDITIONAL)
         {
             m.insert(f.name, f);

@@ -127,7 +127,11 @@ struct ContextInner {
     scratch: ScratchDir,
     stopped: AtomicBool,
     next_broadcast: AtomicUsize,
+    extensions: Mutex<Extensions>,
 }
+
+/// State other layers keep per context, one value per type.
+type Extensions = std::collections::HashMap<std::any::TypeId, Arc<dyn std::any::Any + Send + Sync>>;
 
 impl Context {
     /// A context on `master` (`local`, `local[K]`, `local[*]`) with default settings.
@@ -187,9 +191,29 @@ impl Context {
                 scratch,
                 stopped: AtomicBool::new(false),
                 next_broadcast: AtomicUsize::new(0),
+                extensions: Mutex::new(Extensions::new()),
                 conf,
             }),
         })
+    }
+
+    /// The context's one value of type `T`, created on first use: how a
+    /// layer above keeps state every user of this context shares (the SQL
+    /// engine's table cache, as Spark's shared state hangs off its context).
+    pub fn extension<T: std::any::Any + Send + Sync + Default>(&self) -> Arc<T> {
+        let mut map = self
+            .inner
+            .extensions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let value = map
+            .entry(std::any::TypeId::of::<T>())
+            .or_insert_with(|| Arc::new(T::default()))
+            .clone();
+        drop(map);
+        value
+            .downcast::<T>()
+            .unwrap_or_else(|_| unreachable!("extensions are keyed by their type"))
     }
 
     /// The application name given at creation.

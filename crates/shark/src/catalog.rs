@@ -18,6 +18,11 @@ pub trait Catalog: Send + Sync {
     fn table_names(&self, db: &str) -> Result<Vec<String>>;
     /// Databases, sorted.
     fn databases(&self) -> Result<Vec<String>>;
+    /// What tells this catalog's tables apart from another catalog's with
+    /// the same names, for the table cache (a warehouse's path).
+    fn cache_scope(&self) -> String {
+        format!("catalog@{:p}", (self as *const Self).cast::<()>())
+    }
 }
 
 /// Tables registered in memory, by database and name.

@@ -151,4 +151,7 @@ impl Catalog for HiveCatalog {
     fn databases(&self) -> Result<Vec<String>> {
         Ok(self.metastore.list_databases(None)?)
     }
+    fn cache_scope(&self) -> String {
+        format!("warehouse:{}", self.warehouse().display())
+    }
 }

@@ -43,6 +43,14 @@ pub struct HiveTable {
 }
 
 impl HiveTable {
+    /// The folders holding the table's data.
+    fn dirs(&self) -> Vec<PathBuf> {
+        match &self.partitions {
+            None => vec![self.location.clone()],
+            Some(ps) => ps.iter().map(|p| p.location.clone()).collect(),
+        }
+    }
+
     /// An unpartitioned table whose files live under `location`.
     pub fn new(
         data_schema: SchemaRef,
@@ -229,11 +237,12 @@ impl TableSource for HiveTable {
         Ok(result.unwrap_or_else(|| ctx.parallelize(Vec::new(), Some(1))))
     }
 
+    fn version(&self) -> Option<u64> {
+        crate::table::files_version(self.dirs().iter().map(|d| d.as_path()))
+    }
+
     fn estimated_bytes(&self) -> Option<u64> {
-        let dirs: Vec<PathBuf> = match &self.partitions {
-            None => vec![self.location.clone()],
-            Some(ps) => ps.iter().map(|p| p.location.clone()).collect(),
-        };
+        let dirs = self.dirs();
         let mut total = 0;
         for d in dirs {
             if d.exists() {

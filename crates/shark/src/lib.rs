@@ -15,6 +15,7 @@
 
 pub mod analyze;
 pub mod batch;
+pub mod cache;
 pub mod catalog;
 pub mod error;
 pub mod exec;

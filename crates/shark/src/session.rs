@@ -12,6 +12,7 @@ use sqlparser::ast::Statement;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+mod cache;
 mod ddl;
 mod result;
 mod write;
@@ -30,6 +31,7 @@ pub enum StatementResult {
 pub struct Session {
     ctx: rdd::Context,
     catalog: Arc<dyn Catalog>,
+    tables: Arc<crate::cache::CachingCatalog>,
     database: String,
     settings: BTreeMap<String, String>,
     hivevars: BTreeMap<String, String>,
@@ -40,9 +42,12 @@ pub struct Session {
 impl Session {
     /// A session on `ctx` resolving tables in `catalog`, in database `default`.
     pub fn new(ctx: rdd::Context, catalog: Arc<dyn Catalog>) -> Self {
+        // Tables are read through the engine's table cache.
+        let tables = Arc::new(crate::cache::CachingCatalog::new(catalog, &ctx));
         Session {
             ctx,
-            catalog,
+            catalog: tables.clone(),
+            tables,
             database: "default".into(),
             settings: BTreeMap::new(),
             hivevars: BTreeMap::new(),
@@ -255,6 +260,7 @@ impl Session {
                 }
                 Ok(last)
             }
+            HiveStatement::ClearCache => self.clear_cache(),
             HiveStatement::Sql(stmt) => self.run_sql(*stmt),
         }
     }
@@ -279,6 +285,25 @@ impl Session {
                         .with_max_direct_bytes(self.max_direct_result_bytes()),
                 ))
             }
+            Statement::Cache {
+                table_flag,
+                table_name,
+                query,
+                ..
+            } => {
+                let lazy = match &table_flag {
+                    None => false,
+                    Some(f) if f.to_string().eq_ignore_ascii_case("lazy") => true,
+                    Some(f) => {
+                        return Err(SharkError::unsupported(format!("CACHE {f} TABLE")));
+                    }
+                };
+                self.cache_table(&table_name, lazy, query)
+            }
+            Statement::UNCache {
+                table_name,
+                if_exists,
+            } => self.uncache_table(&table_name, if_exists),
             Statement::Use(u) => {
                 let name = match u {
                     sqlparser::ast::Use::Object(n)

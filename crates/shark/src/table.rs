@@ -35,7 +35,33 @@ pub trait TableSource: Send + Sync {
     fn estimated_bytes(&self) -> Option<u64>;
     /// `memory`, `text`, `parquet`...
     fn kind(&self) -> String;
+    /// An identity of the table's current contents (its files with their
+    /// sizes and times; a memory table's creation), so that a cached copy
+    /// can tell it went stale. `None` when unknown.
+    fn version(&self) -> Option<u64> {
+        None
+    }
 }
+
+/// A version of the data files under `dirs`: it changes when a file is
+/// added, removed, resized or rewritten (its modification time moves).
+pub fn files_version<'a>(dirs: impl IntoIterator<Item = &'a std::path::Path>) -> Option<u64> {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = foldhash::fast::FixedState::with_seed(0x5eed).build_hasher();
+    for d in dirs {
+        d.hash(&mut h);
+        if !d.exists() {
+            continue;
+        }
+        for (f, len) in data_files(d).ok()? {
+            let modified = std::fs::metadata(&f).ok()?.modified().ok()?;
+            (f, len, modified).hash(&mut h);
+        }
+    }
+    Some(h.finish())
+}
+
+static MEM_TABLES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 fn project(batch: &RecordBatch, projection: Option<&[usize]>) -> Result<RecordBatch> {
     match projection {
@@ -48,6 +74,7 @@ fn project(batch: &RecordBatch, projection: Option<&[usize]>) -> Result<RecordBa
 pub struct MemTable {
     schema: SchemaRef,
     batches: Vec<RecordBatch>,
+    id: u64,
 }
 
 impl MemTable {
@@ -60,7 +87,12 @@ impl MemTable {
                 ));
             }
         }
-        Ok(MemTable { schema, batches })
+        let id = MEM_TABLES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(MemTable {
+            schema,
+            batches,
+            id,
+        })
     }
 }
 
@@ -99,6 +131,9 @@ impl TableSource for MemTable {
     }
     fn kind(&self) -> String {
         "memory".into()
+    }
+    fn version(&self) -> Option<u64> {
+        Some(self.id)
     }
 }
 
@@ -207,6 +242,9 @@ impl TableSource for TextTable {
     }
     fn kind(&self) -> String {
         "text".into()
+    }
+    fn version(&self) -> Option<u64> {
+        files_version([self.path.as_path()])
     }
 }
 
@@ -362,6 +400,9 @@ impl TableSource for ParquetTable {
     }
     fn kind(&self) -> String {
         "parquet".into()
+    }
+    fn version(&self) -> Option<u64> {
+        files_version(self.files.iter().map(|f| f.as_path()))
     }
 }
 

@@ -52,6 +52,8 @@ pub enum HiveStatement {
     },
     /// `CREATE EXTERNAL TABLE ...`, parsed as the CREATE TABLE it is.
     CreateExternal(Box<sqlparser::ast::Statement>),
+    /// `CLEAR CACHE`: forget every cached table.
+    ClearCache,
     /// Hive's `FROM src INSERT ... SELECT ... INSERT ... SELECT ...`:
     /// the inserts it stands for, run in order.
     MultiInsert(Vec<HiveStatement>),
@@ -124,6 +126,9 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
                     HiveStatement::MultiInsert(stmts)
                 });
             }
+        }
+        "clear" if words(trimmed).join(" ").eq_ignore_ascii_case("clear cache") => {
+            return Ok(HiveStatement::ClearCache);
         }
         "add" | "list" | "delete" | "dfs" => {
             return Ok(HiveStatement::Resource(trimmed.to_string()));

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-fn name_parts(n: &ObjectName, current_db: &str) -> Result<(String, String)> {
+pub(super) fn name_parts(n: &ObjectName, current_db: &str) -> Result<(String, String)> {
     let parts: Vec<String> =
         n.0.iter()
             .map(|p| p.to_string().trim_matches('`').to_ascii_lowercase())

@@ -1,0 +1,260 @@
+//! Shark's in-memory columnar cache: `CACHE TABLE t` keeps the table's
+//! Arrow batches in the engine's block store (memory first, spilled to the
+//! scratch disk past `shark.memory.storage`), and queries read them instead
+//! of the files. One cache per engine context, shared by every session.
+//!
+//! A cached copy is never served stale: each lookup compares the table's
+//! current version (its files, sizes and times) with the cached one, and a
+//! table written since (by Shark, Hive or anything else) is re-cached from
+//! its new contents on its next scan. `CACHE TABLE t AS SELECT ...` caches
+//! a query's rows under a name of their own.
+
+use crate::batch::Batch;
+use crate::catalog::Catalog;
+use crate::error::Result;
+use crate::expr::Expr;
+use crate::table::TableSource;
+use arrow::datatypes::SchemaRef;
+use rdd::{Context, Rdd, StorageLevel};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// What a cached name stands for.
+#[derive(Clone, Copy, PartialEq)]
+enum Origin {
+    /// A table, at this version (`None`: its source cannot tell, so the
+    /// copy is kept until uncached, as Spark does).
+    Table(Option<u64>),
+    /// A query's rows (`CACHE TABLE t AS SELECT ...`).
+    Query,
+}
+
+/// What the cache holds for one name.
+struct Entry {
+    origin: Origin,
+    cached: Arc<CachedTable>,
+}
+
+/// The cached tables of one engine context, by `scope/db.table`.
+#[derive(Default)]
+pub struct TableCache {
+    entries: Mutex<BTreeMap<String, Entry>>,
+}
+
+/// A table served from the cache.
+pub struct CachedTable {
+    schema: SchemaRef,
+    rdd: Rdd<Batch>,
+    kind: String,
+    bytes: Option<u64>,
+}
+
+impl CachedTable {
+    fn over(
+        ctx: &Context,
+        source: &Arc<dyn TableSource>,
+        partitions: usize,
+    ) -> Result<CachedTable> {
+        let rdd = source
+            .scan(ctx, None, &[], partitions)?
+            .persist(StorageLevel::MEMORY_AND_DISK);
+        Ok(CachedTable {
+            schema: source.schema(),
+            rdd,
+            kind: format!("{}, cached", source.kind()),
+            bytes: source.estimated_bytes(),
+        })
+    }
+
+    /// The cached rows (persisted; computed on first use).
+    pub fn rdd(&self) -> &Rdd<Batch> {
+        &self.rdd
+    }
+}
+
+impl Drop for Entry {
+    fn drop(&mut self) {
+        self.cached.rdd.unpersist();
+    }
+}
+
+impl TableSource for CachedTable {
+    fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+    fn scan(
+        &self,
+        _: &Context,
+        projection: Option<&[usize]>,
+        _: &[Expr],
+        _: usize,
+    ) -> Result<Rdd<Batch>> {
+        let Some(p) = projection else {
+            return Ok(self.rdd.clone());
+        };
+        let p = p.to_vec();
+        Ok(self.rdd.map(move |Batch(b)| {
+            Batch(
+                b.project(&p)
+                    .expect("projection of the table's own columns"),
+            )
+        }))
+    }
+    fn estimated_bytes(&self) -> Option<u64> {
+        self.bytes
+    }
+    fn kind(&self) -> String {
+        self.kind.clone()
+    }
+}
+
+impl TableCache {
+    /// The cache of `ctx`.
+    pub fn of(ctx: &Context) -> Arc<TableCache> {
+        ctx.extension::<TableCache>()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, BTreeMap<String, Entry>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Caches `source` (a table, when `versioned`, or a query's rows) under
+    /// `key`, replacing what was there; the rows are computed by the first
+    /// scan (or by the caller, to cache eagerly).
+    pub fn insert(
+        &self,
+        ctx: &Context,
+        key: &str,
+        source: Arc<dyn TableSource>,
+        versioned: bool,
+        partitions: usize,
+    ) -> Result<Arc<CachedTable>> {
+        let cached = Arc::new(CachedTable::over(ctx, &source, partitions)?);
+        let origin = if versioned {
+            Origin::Table(source.version())
+        } else {
+            Origin::Query
+        };
+        self.lock().insert(
+            key.to_string(),
+            Entry {
+                origin,
+                cached: cached.clone(),
+            },
+        );
+        Ok(cached)
+    }
+
+    /// Drops `key`'s cached rows; `false` if it was not cached.
+    pub fn remove(&self, key: &str) -> bool {
+        self.lock().remove(key).is_some()
+    }
+
+    /// Drops every cached table.
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+
+    /// The cached names, sorted.
+    pub fn keys(&self) -> Vec<String> {
+        self.lock().keys().cloned().collect()
+    }
+
+    /// What to scan for `key`, whose table is now `current` (`None` when
+    /// no table has the name): the cached copy when it is current, a fresh
+    /// copy when the table changed, `current` itself when not cached.
+    fn lookup(
+        &self,
+        ctx: &Context,
+        key: &str,
+        current: Option<Arc<dyn TableSource>>,
+    ) -> Result<Option<Arc<dyn TableSource>>> {
+        let mut entries = self.lock();
+        let Some(entry) = entries.get(key) else {
+            return Ok(current);
+        };
+        let (origin, partitions) = (entry.origin, entry.cached.rdd.num_partitions());
+        match (origin, current) {
+            (Origin::Query, None) => Ok(Some(entry.cached.clone())),
+            // A real table took the name of a cached query: the table wins.
+            (Origin::Query, Some(table)) => {
+                entries.remove(key);
+                Ok(Some(table))
+            }
+            // Dropped since it was cached.
+            (Origin::Table(_), None) => {
+                entries.remove(key);
+                Ok(None)
+            }
+            (Origin::Table(None), Some(_)) => Ok(Some(entry.cached.clone())),
+            (Origin::Table(Some(v)), Some(table)) => {
+                let now = table.version();
+                if now == Some(v) {
+                    return Ok(Some(entry.cached.clone()));
+                }
+                // Written since it was cached: cache the new contents.
+                let fresh = Arc::new(CachedTable::over(ctx, &table, partitions)?);
+                entries.insert(
+                    key.to_string(),
+                    Entry {
+                        origin: Origin::Table(now),
+                        cached: fresh.clone(),
+                    },
+                );
+                Ok(Some(fresh))
+            }
+        }
+    }
+}
+
+/// A catalog whose tables are served from the context's cache when cached.
+pub struct CachingCatalog {
+    inner: Arc<dyn Catalog>,
+    cache: Arc<TableCache>,
+    ctx: Context,
+}
+
+impl CachingCatalog {
+    /// `inner`, with the cache of `ctx` in front.
+    pub fn new(inner: Arc<dyn Catalog>, ctx: &Context) -> CachingCatalog {
+        CachingCatalog {
+            inner,
+            cache: TableCache::of(ctx),
+            ctx: ctx.clone(),
+        }
+    }
+
+    /// The cache key of `db.table` in this catalog.
+    pub fn key(&self, db: &str, table: &str) -> String {
+        format!("{}/{db}.{table}", self.inner.cache_scope())
+    }
+
+    /// The underlying catalog.
+    pub fn inner(&self) -> &Arc<dyn Catalog> {
+        &self.inner
+    }
+
+    /// The shared cache.
+    pub fn cache(&self) -> &Arc<TableCache> {
+        &self.cache
+    }
+}
+
+impl Catalog for CachingCatalog {
+    fn table(&self, db: &str, name: &str) -> Result<Option<Arc<dyn TableSource>>> {
+        let current = self.inner.table(db, name)?;
+        self.cache.lookup(&self.ctx, &self.key(db, name), current)
+    }
+    fn view(&self, db: &str, name: &str) -> Result<Option<String>> {
+        self.inner.view(db, name)
+    }
+    fn table_names(&self, db: &str) -> Result<Vec<String>> {
+        self.inner.table_names(db)
+    }
+    fn databases(&self) -> Result<Vec<String>> {
+        self.inner.databases()
+    }
+    fn cache_scope(&self) -> String {
+        self.inner.cache_scope()
+    }
+}

@@ -12,8 +12,11 @@ use sqlparser::ast::Statement;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+mod alter;
 mod cache;
 mod ddl;
+mod describe;
+mod dml;
 mod result;
 mod write;
 

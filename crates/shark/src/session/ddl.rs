@@ -1,18 +1,20 @@
-//! Catalog statements on a Hive warehouse: databases, tables, partitions,
-//! views, and the writes (INSERT, LOAD DATA, CTAS) that change table data.
-//! Data moves through `write.rs`'s staging and rename; metadata changes are
-//! single metastore transactions made after the data is in place.
+//! Catalog statements on a Hive warehouse: databases, tables (CREATE,
+//! CTAS, DROP), views, and the dispatch of every catalog statement (the
+//! writes are in `dml.rs`, ALTER in `alter.rs`, DESCRIBE in
+//! `describe.rs`). Data moves through `write.rs`'s staging and rename;
+//! metadata changes are single metastore transactions made after the data
+//! is in place.
 
-use super::write::{commit_dir, conform, move_path, staging_dir, visible_entries, write_rdd};
+use super::describe::show_create;
+use super::dml::conform_rdd;
+use super::write::{commit_dir, staging_dir, visible_entries, write_rdd};
 use super::{QueryResult, Session, StatementResult};
 use crate::error::{Result, SharkError};
 use crate::hive_catalog::{columns_schema, location_path, storage_format, HiveCatalog};
 use crate::hive_table::StorageFormat;
 use crate::types::type_name;
-use arrow::datatypes::SchemaRef;
 use hive::metastore::{Column, Database, Partition, StorageDescriptor, Table, TableType};
 use sqlparser::ast::{self as ast, Expr as SqlExpr, ObjectName, Statement};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -28,7 +30,7 @@ pub(super) fn name_parts(n: &ObjectName, current_db: &str) -> Result<(String, St
     }
 }
 
-fn literal_text(e: &SqlExpr) -> Result<Option<String>> {
+pub(super) fn literal_text(e: &SqlExpr) -> Result<Option<String>> {
     match e {
         SqlExpr::Value(v) => Ok(match &v.value {
             ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => {
@@ -51,7 +53,7 @@ fn literal_text(e: &SqlExpr) -> Result<Option<String>> {
 }
 
 /// A PARTITION (...) spec: (key, Some(static value) | None for dynamic).
-fn partition_spec(exprs: &[SqlExpr]) -> Result<Vec<(String, Option<String>)>> {
+pub(super) fn partition_spec(exprs: &[SqlExpr]) -> Result<Vec<(String, Option<String>)>> {
     exprs
         .iter()
         .map(|e| match e {
@@ -79,7 +81,7 @@ fn partition_spec(exprs: &[SqlExpr]) -> Result<Vec<(String, Option<String>)>> {
 }
 
 /// Full partition values, in key order, from a spec that names every key.
-fn full_values(t: &Table, spec: &[(String, Option<String>)]) -> Result<Vec<String>> {
+pub(super) fn full_values(t: &Table, spec: &[(String, Option<String>)]) -> Result<Vec<String>> {
     t.partition_keys
         .iter()
         .map(|k| {
@@ -97,7 +99,7 @@ fn full_values(t: &Table, spec: &[(String, Option<String>)]) -> Result<Vec<Strin
         .collect()
 }
 
-fn column_defs(cols: &[ast::ColumnDef]) -> Result<Vec<Column>> {
+pub(super) fn column_defs(cols: &[ast::ColumnDef]) -> Result<Vec<Column>> {
     cols.iter()
         .map(|c| {
             let t = crate::types::sql_type(&c.data_type)?;
@@ -112,19 +114,19 @@ fn column_defs(cols: &[ast::ColumnDef]) -> Result<Vec<Column>> {
         .collect()
 }
 
-fn unescape_delim(raw: &str) -> String {
+pub(super) fn unescape_delim(raw: &str) -> String {
     let t = raw.trim_matches('\'').trim_matches('"');
     crate::parse::unescape(t)
 }
 
 impl Session {
-    fn hive(&self) -> Result<Arc<HiveCatalog>> {
+    pub(super) fn hive(&self) -> Result<Arc<HiveCatalog>> {
         self.hive.clone().ok_or_else(|| {
             SharkError::unsupported("this statement needs a warehouse (start the session with one)")
         })
     }
 
-    fn existing_table(&self, n: &ObjectName) -> Result<Table> {
+    pub(super) fn existing_table(&self, n: &ObjectName) -> Result<Table> {
         let (db, t) = name_parts(n, &self.database)?;
         self.hive()?
             .get(&db, &t)?
@@ -159,7 +161,7 @@ impl Session {
         Ok(StatementResult::Done(None))
     }
 
-    fn drop_database(
+    pub(super) fn drop_database(
         &mut self,
         name: &str,
         if_exists: bool,
@@ -434,7 +436,7 @@ impl Session {
         }
     }
 
-    fn drop_table(&mut self, n: &ObjectName, if_exists: bool, view: bool) -> Result<()> {
+    pub(super) fn drop_table(&mut self, n: &ObjectName, if_exists: bool, view: bool) -> Result<()> {
         let hive = self.hive()?;
         let (db, name) = name_parts(n, &self.database)?;
         let Some(t) = hive.get(&db, &name)? else {
@@ -473,7 +475,7 @@ impl Session {
         Ok(())
     }
 
-    fn create_view(&mut self, cv: ast::CreateView) -> Result<StatementResult> {
+    pub(super) fn create_view(&mut self, cv: ast::CreateView) -> Result<StatementResult> {
         let hive = self.hive()?;
         let (db, name) = name_parts(&cv.name, &self.database)?;
         let plan = self.plan(&cv.query)?;
@@ -513,7 +515,11 @@ impl Session {
         Ok(StatementResult::Done(None))
     }
 
-    fn create_table(&mut self, ct: ast::CreateTable, external: bool) -> Result<StatementResult> {
+    pub(super) fn create_table(
+        &mut self,
+        ct: ast::CreateTable,
+        external: bool,
+    ) -> Result<StatementResult> {
         let hive = self.hive()?;
         let (db, name) = name_parts(&ct.name, &self.database)?;
         if hive.metastore().get_database(&db)?.is_none() {
@@ -709,629 +715,4 @@ impl Session {
         result?;
         Ok(StatementResult::Done(None))
     }
-
-    fn make_table_dir(&self, db: &str, name: &str) -> Result<()> {
-        if let Some(t) = self.hive()?.get(db, name)? {
-            let _ = std::fs::create_dir_all(location_path(&t.storage.location));
-        }
-        Ok(())
-    }
-
-    fn insert(&mut self, ins: ast::Insert) -> Result<StatementResult> {
-        let hive = self.hive()?;
-        let table_name = match &ins.table {
-            ast::TableObject::TableName(n) => n.clone(),
-            other => return Err(SharkError::unsupported(format!("INSERT INTO {other}"))),
-        };
-        let t = self.existing_table(&table_name)?;
-        if t.is_view() {
-            return Err(SharkError::analysis(format!(
-                "Cannot insert into a view: {}",
-                t.name
-            )));
-        }
-        let source = ins
-            .source
-            .as_ref()
-            .ok_or_else(|| SharkError::unsupported("INSERT without a query"))?;
-        let spec = match &ins.partitioned {
-            Some(p) => partition_spec(p)?,
-            None => vec![],
-        };
-        if t.is_partitioned() && spec.is_empty() {
-            return Err(SharkError::analysis(format!(
-                "Need to specify partition columns because the destination table {} is partitioned",
-                t.qualified_name()
-            )));
-        }
-        if !t.is_partitioned() && !spec.is_empty() {
-            return Err(SharkError::analysis(format!(
-                "Table {} is not partitioned but a partition spec was given",
-                t.qualified_name()
-            )));
-        }
-        for (k, _) in &spec {
-            if !t.partition_keys.iter().any(|pk| &pk.name == k) {
-                return Err(SharkError::analysis(format!(
-                    "{k} is not a partition column of {}",
-                    t.qualified_name()
-                )));
-            }
-        }
-        // Static values first, dynamic keys after, in key order.
-        let statics: Vec<(String, String)> = t
-            .partition_keys
-            .iter()
-            .filter_map(|k| {
-                spec.iter()
-                    .find(|(n, v)| *n == k.name && v.is_some())
-                    .map(|(n, v)| (n.clone(), v.clone().unwrap()))
-            })
-            .collect();
-        let dynamic: Vec<String> = t
-            .partition_keys
-            .iter()
-            .filter(|k| !statics.iter().any(|(n, _)| *n == k.name))
-            .map(|k| k.name.clone())
-            .collect();
-        if t.is_partitioned() && statics.len() < t.partition_keys.len() {
-            if statics.is_empty()
-                && self
-                    .settings
-                    .get("hive.exec.dynamic.partition.mode")
-                    .map(|m| m != "nonstrict")
-                    .unwrap_or(true)
-            {
-                return Err(SharkError::analysis(
-                    "Dynamic partition strict mode requires at least one static partition column. To turn this off set hive.exec.dynamic.partition.mode=nonstrict",
-                ));
-            }
-            for (i, k) in t.partition_keys.iter().enumerate() {
-                if i < statics.len() && statics[i].0 != k.name {
-                    return Err(SharkError::analysis(
-                        "static partition columns must come before dynamic ones",
-                    ));
-                }
-            }
-        }
-        let plan = self.plan(source)?;
-        let schema = plan.schema();
-        let data = columns_schema(&t.columns)?;
-        let dyn_cols: Vec<hive::metastore::Column> = t
-            .partition_keys
-            .iter()
-            .filter(|k| dynamic.contains(&k.name))
-            .cloned()
-            .collect();
-        let expected = data.fields().len() + dyn_cols.len();
-        if schema.fields().len() != expected {
-            return Err(SharkError::analysis(format!(
-                "Cannot insert into target table because column number/types are different '{}': Table insclause-0 has {} columns, but query has {} columns.",
-                t.name,
-                expected,
-                schema.fields().len()
-            )));
-        }
-        let mut all_cols = t.columns.clone();
-        all_cols.extend(dyn_cols.iter().map(|c| Column::new(&c.name, "string")));
-        let target_schema = columns_schema(&all_cols)?;
-        let rdd = crate::exec::execute(&plan, &self.exec_context(false))?;
-        let rdd = conform_rdd(rdd, target_schema);
-        let staging = staging_dir(hive.warehouse())?;
-        let format = storage_format(&t);
-        let table_dir = location_path(&t.storage.location);
-        let result = (|| -> Result<()> {
-            let written = write_rdd(&rdd, &staging, &format, &dynamic)?;
-            if !t.is_partitioned() {
-                if !staging.exists() || visible_entries(&staging)?.is_empty() {
-                    std::fs::create_dir_all(&staging)
-                        .map_err(|e| SharkError::exec(e.to_string()))?;
-                }
-                return commit_dir(&staging, &table_dir, ins.overwrite);
-            }
-            let static_path = hive::warehouse::partition_path(
-                &statics
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Some(v.clone())))
-                    .collect::<Vec<_>>(),
-            );
-            let mut targets: Vec<(Vec<String>, PathBuf)> = Vec::new();
-            let rels: Vec<String> = if dynamic.is_empty() {
-                vec![String::new()]
-            } else {
-                written.keys().cloned().collect()
-            };
-            for rel in rels {
-                let full = match (static_path.is_empty(), rel.is_empty()) {
-                    (_, true) => static_path.clone(),
-                    (true, false) => rel.clone(),
-                    (false, false) => format!("{static_path}/{rel}"),
-                };
-                let values: Vec<String> = hive::warehouse::parse_partition_path(&full)?
-                    .into_iter()
-                    .map(|(_, v)| {
-                        v.unwrap_or_else(|| hive::warehouse::DEFAULT_PARTITION_NAME.to_string())
-                    })
-                    .collect();
-                let existing = hive.metastore().get_partition(&t.db, &t.name, &values)?;
-                let target = match existing {
-                    Some(p) => location_path(&p.location),
-                    None => location_path(&t.default_partition_location(&values)),
-                };
-                let staged = if rel.is_empty() {
-                    staging.clone()
-                } else {
-                    staging.join(&rel)
-                };
-                if !staged.exists() {
-                    std::fs::create_dir_all(&staged)
-                        .map_err(|e| SharkError::exec(e.to_string()))?;
-                }
-                commit_dir(&staged, &target, ins.overwrite)?;
-                targets.push((values, target));
-            }
-            let parts: Vec<Partition> = targets
-                .into_iter()
-                .map(|(values, target)| Partition {
-                    values,
-                    location: target.display().to_string(),
-                    ..Partition::default()
-                })
-                .collect();
-            hive.metastore()
-                .add_partitions(&t.db, &t.name, &parts, true)?;
-            Ok(())
-        })();
-        let _ = std::fs::remove_dir_all(&staging);
-        result?;
-        Ok(StatementResult::Done(None))
-    }
-
-    fn load_data(
-        &mut self,
-        local: bool,
-        inpath: &str,
-        overwrite: bool,
-        table: &ObjectName,
-        partitioned: Option<Vec<SqlExpr>>,
-    ) -> Result<StatementResult> {
-        let hive = self.hive()?;
-        let t = self.existing_table(table)?;
-        let src = location_path(inpath);
-        if !src.exists() {
-            return Err(SharkError::analysis(format!(
-                "Invalid path '{inpath}': No files matching path {inpath}"
-            )));
-        }
-        let files: Vec<PathBuf> = if src.is_dir() {
-            visible_entries(&src)?
-                .into_iter()
-                .filter(|p| p.is_file())
-                .collect()
-        } else {
-            vec![src.clone()]
-        };
-        let (target, values) = match partitioned {
-            Some(spec) if t.is_partitioned() => {
-                let values = full_values(&t, &partition_spec(&spec)?)?;
-                let loc = match hive.metastore().get_partition(&t.db, &t.name, &values)? {
-                    Some(p) => location_path(&p.location),
-                    None => location_path(&t.default_partition_location(&values)),
-                };
-                (loc, Some(values))
-            }
-            Some(_) => {
-                return Err(SharkError::analysis(format!(
-                    "Table {} is not partitioned",
-                    t.name
-                )))
-            }
-            None if t.is_partitioned() => {
-                return Err(SharkError::analysis(format!(
-                "Need to specify partition columns because the destination table {} is partitioned",
-                t.name
-            )))
-            }
-            None => (location_path(&t.storage.location), None),
-        };
-        let staging = staging_dir(hive.warehouse())?;
-        let result = (|| -> Result<()> {
-            for f in &files {
-                let to = staging.join(f.file_name().expect("file name"));
-                if local {
-                    std::fs::copy(f, &to)
-                        .map_err(|e| SharkError::exec(format!("{}: {e}", f.display())))?;
-                } else {
-                    move_path(f, &to)?;
-                }
-            }
-            commit_dir(&staging, &target, overwrite)?;
-            if let Some(values) = values {
-                let p = Partition {
-                    values,
-                    location: target.display().to_string(),
-                    ..Partition::default()
-                };
-                hive.metastore()
-                    .add_partitions(&t.db, &t.name, &[p], true)?;
-            }
-            Ok(())
-        })();
-        let _ = std::fs::remove_dir_all(&staging);
-        result?;
-        Ok(StatementResult::Done(None))
-    }
-
-    fn alter_table(&mut self, at: ast::AlterTable) -> Result<StatementResult> {
-        let hive = self.hive()?;
-        let t = self.existing_table(&at.name)?;
-        for op in at.operations {
-            match op {
-                ast::AlterTableOperation::AddPartitions {
-                    if_not_exists,
-                    new_partitions,
-                } => {
-                    let mut parts = Vec::new();
-                    for p in new_partitions {
-                        let ast::Partition::Partitions(spec) = p else {
-                            return Err(SharkError::unsupported("this partition form"));
-                        };
-                        let values = full_values(&t, &partition_spec(&spec)?)?;
-                        let location = match &at.location {
-                            Some(l) => l.location.value.clone(),
-                            None => t.default_partition_location(&values),
-                        };
-                        parts.push(Partition {
-                            values,
-                            location,
-                            ..Partition::default()
-                        });
-                    }
-                    let added =
-                        hive.metastore()
-                            .add_partitions(&t.db, &t.name, &parts, if_not_exists)?;
-                    for p in added {
-                        let _ = std::fs::create_dir_all(location_path(&p.location));
-                    }
-                }
-                ast::AlterTableOperation::DropPartitions {
-                    partitions,
-                    if_exists,
-                } => {
-                    let values = full_values(&t, &partition_spec(&partitions)?)?;
-                    let dropped =
-                        hive.metastore()
-                            .drop_partitions(&t.db, &t.name, &[values], if_exists)?;
-                    if t.table_type == TableType::Managed {
-                        for p in dropped {
-                            let _ = std::fs::remove_dir_all(location_path(&p.location));
-                        }
-                    }
-                }
-                ast::AlterTableOperation::RenameTable { table_name } => {
-                    let new = match table_name {
-                        ast::RenameTableNameKind::To(n) | ast::RenameTableNameKind::As(n) => n,
-                    };
-                    let (db, name) = name_parts(&new, &t.db)?;
-                    let mut renamed = t.clone();
-                    renamed.db = db;
-                    renamed.name = name;
-                    let stored = hive.metastore().alter_table(&t.db, &t.name, &renamed)?;
-                    if stored.storage.location != t.storage.location {
-                        let (from, to) = (
-                            location_path(&t.storage.location),
-                            location_path(&stored.storage.location),
-                        );
-                        if from.exists() {
-                            move_path(&from, &to)?;
-                        }
-                    }
-                }
-                ast::AlterTableOperation::SetTblProperties { table_properties } => {
-                    let mut params = BTreeMap::new();
-                    for p in table_properties {
-                        if let ast::SqlOption::KeyValue { key, value } = p {
-                            let v = match &value {
-                                SqlExpr::Value(v) => match &v.value {
-                                    ast::Value::SingleQuotedString(s)
-                                    | ast::Value::DoubleQuotedString(s) => s.clone(),
-                                    other => other.to_string(),
-                                },
-                                other => other.to_string(),
-                            };
-                            params.insert(
-                                key.to_string()
-                                    .trim_matches('\'')
-                                    .trim_matches('"')
-                                    .to_string(),
-                                v,
-                            );
-                        }
-                    }
-                    hive.metastore()
-                        .set_table_parameters(&t.db, &t.name, &params)?;
-                }
-                other => return Err(SharkError::unsupported(format!("ALTER TABLE {other}"))),
-            }
-        }
-        Ok(StatementResult::Done(None))
-    }
-
-    pub(super) fn alter_columns(
-        &mut self,
-        table: &str,
-        replace: bool,
-        columns: Vec<ast::ColumnDef>,
-    ) -> Result<StatementResult> {
-        let hive = self.hive()?;
-        let t = self.existing_table(&ObjectName::from(vec![ast::Ident::new(table)]))?;
-        let mut new = t.clone();
-        let cols = column_defs(&columns)?;
-        if replace {
-            new.columns = cols;
-        } else {
-            for c in cols {
-                if new
-                    .columns
-                    .iter()
-                    .chain(&new.partition_keys)
-                    .any(|x| x.name == c.name)
-                {
-                    return Err(SharkError::analysis(format!(
-                        "Duplicate column name: {}",
-                        c.name
-                    )));
-                }
-                new.columns.push(c);
-            }
-        }
-        hive.metastore().alter_table(&t.db, &t.name, &new)?;
-        Ok(StatementResult::Done(None))
-    }
-
-    pub(super) fn set_location(
-        &mut self,
-        table: &str,
-        partition: Option<Vec<SqlExpr>>,
-        location: String,
-    ) -> Result<StatementResult> {
-        let hive = self.hive()?;
-        let t = self.existing_table(&ObjectName::from(vec![ast::Ident::new(table)]))?;
-        match partition {
-            Some(spec) => {
-                let values = full_values(&t, &partition_spec(&spec)?)?;
-                let mut p = hive
-                    .metastore()
-                    .get_partition(&t.db, &t.name, &values)?
-                    .ok_or_else(|| SharkError::analysis("Partition not found"))?;
-                p.location = location;
-                hive.metastore().alter_partition(&t.db, &t.name, &p)?;
-            }
-            None => {
-                let mut new = t.clone();
-                new.storage.location = location;
-                hive.metastore().alter_table(&t.db, &t.name, &new)?;
-            }
-        }
-        Ok(StatementResult::Done(None))
-    }
-
-    /// DESCRIBE [EXTENDED|FORMATTED] for warehouse tables.
-    pub(super) fn describe(
-        &self,
-        t: &Table,
-        format: Option<ast::HiveDescribeFormat>,
-    ) -> Result<StatementResult> {
-        let mut rows: Vec<Vec<String>> = Vec::new();
-        let col = |c: &Column| {
-            vec![
-                c.name.clone(),
-                c.type_name.clone(),
-                c.comment.clone().unwrap_or_default(),
-            ]
-        };
-        let formatted = matches!(format, Some(ast::HiveDescribeFormat::Formatted));
-        if formatted {
-            rows.push(vec![
-                "# col_name".into(),
-                "data_type".into(),
-                "comment".into(),
-            ]);
-        }
-        rows.extend(t.columns.iter().map(col));
-        if t.is_partitioned() {
-            rows.push(vec![String::new(), String::new(), String::new()]);
-            rows.push(vec![
-                "# Partition Information".into(),
-                String::new(),
-                String::new(),
-            ]);
-            rows.push(vec![
-                "# col_name".into(),
-                "data_type".into(),
-                "comment".into(),
-            ]);
-            rows.extend(t.partition_keys.iter().map(col));
-        }
-        match format {
-            Some(ast::HiveDescribeFormat::Formatted) => {
-                let mut kv = |k: &str, v: String| rows.push(vec![k.to_string(), v, String::new()]);
-                kv("", String::new());
-                kv("# Detailed Table Information", String::new());
-                kv("Database:", t.db.clone());
-                kv("OwnerType:", "USER".into());
-                kv("Owner:", t.owner.clone().unwrap_or_else(|| "shark".into()));
-                kv("CreateTime:", format_time(t.create_time));
-                kv("Location:", t.storage.location.clone());
-                kv("Table Type:", t.table_type.as_str().to_string());
-                if let Some(c) = &t.comment {
-                    kv("Comment:", c.clone());
-                }
-                kv("Table Parameters:", String::new());
-                for (k, v) in &t.parameters {
-                    rows.push(vec![String::new(), k.clone(), v.clone()]);
-                }
-                rows.push(vec![String::new(); 3]);
-                rows.push(vec![
-                    "# Storage Information".into(),
-                    String::new(),
-                    String::new(),
-                ]);
-                rows.push(vec![
-                    "SerDe Library:".into(),
-                    t.storage.serde.clone(),
-                    String::new(),
-                ]);
-                rows.push(vec![
-                    "InputFormat:".into(),
-                    t.storage.input_format.clone(),
-                    String::new(),
-                ]);
-                rows.push(vec![
-                    "OutputFormat:".into(),
-                    t.storage.output_format.clone(),
-                    String::new(),
-                ]);
-                rows.push(vec![
-                    "Compressed:".into(),
-                    if t.storage.compressed { "Yes" } else { "No" }.into(),
-                    String::new(),
-                ]);
-                rows.push(vec![
-                    "Num Buckets:".into(),
-                    t.storage
-                        .bucket_count
-                        .map(|b| b.to_string())
-                        .unwrap_or_else(|| "-1".into()),
-                    String::new(),
-                ]);
-                rows.push(vec![
-                    "Bucket Columns:".into(),
-                    format!("[{}]", t.storage.bucket_columns.join(", ")),
-                    String::new(),
-                ]);
-                rows.push(vec![
-                    "Storage Desc Params:".into(),
-                    String::new(),
-                    String::new(),
-                ]);
-                for (k, v) in &t.storage.serde_params {
-                    rows.push(vec![
-                        String::new(),
-                        k.clone(),
-                        v.escape_default().to_string(),
-                    ]);
-                }
-                if let Some(v) = &t.view_text {
-                    rows.push(vec!["View Original Text:".into(), v.clone(), String::new()]);
-                }
-            }
-            Some(ast::HiveDescribeFormat::Extended) => {
-                rows.push(vec![String::new(); 3]);
-                rows.push(vec![
-                    "Detailed Table Information".into(),
-                    format!(
-                        "Table(tableName:{}, dbName:{}, createTime:{}, location:{}, tableType:{}, inputFormat:{}, serde:{}, parameters:{:?})",
-                        t.name, t.db, t.create_time, t.storage.location, t.table_type.as_str(), t.storage.input_format, t.storage.serde, t.parameters
-                    ),
-                    String::new(),
-                ]);
-            }
-            None => {}
-        }
-        Ok(StatementResult::Rows(QueryResult::table(
-            &["col_name", "data_type", "comment"],
-            rows,
-        )))
-    }
-}
-
-fn format_time(secs: i64) -> String {
-    chrono::DateTime::from_timestamp(secs, 0)
-        .map(|d| d.format("%a %b %d %H:%M:%S UTC %Y").to_string())
-        .unwrap_or_default()
-}
-
-/// SHOW CREATE TABLE: the DDL that recreates the table.
-fn show_create(t: &Table) -> String {
-    if let Some(v) = &t.view_text {
-        return format!("CREATE VIEW `{}`.`{}` AS {v}", t.db, t.name);
-    }
-    let cols = |cs: &[Column]| {
-        cs.iter()
-            .map(|c| match &c.comment {
-                Some(cm) => format!(
-                    "  `{}` {} COMMENT '{}'",
-                    c.name,
-                    c.type_name,
-                    cm.replace('\'', "\\'")
-                ),
-                None => format!("  `{}` {}", c.name, c.type_name),
-            })
-            .collect::<Vec<_>>()
-            .join(",\n")
-    };
-    let mut s = format!(
-        "CREATE {}TABLE `{}`.`{}`(\n{})",
-        if t.table_type == TableType::External {
-            "EXTERNAL "
-        } else {
-            ""
-        },
-        t.db,
-        t.name,
-        cols(&t.columns)
-    );
-    if let Some(c) = &t.comment {
-        s.push_str(&format!("\nCOMMENT '{}'", c.replace('\'', "\\'")));
-    }
-    if t.is_partitioned() {
-        s.push_str(&format!("\nPARTITIONED BY (\n{})", cols(&t.partition_keys)));
-    }
-    s.push_str(&format!("\nROW FORMAT SERDE\n  '{}'", t.storage.serde));
-    let params: Vec<String> = t
-        .storage
-        .serde_params
-        .iter()
-        .map(|(k, v)| format!("  '{k}'='{}'", v.escape_default()))
-        .collect();
-    if !params.is_empty() {
-        s.push_str(&format!(
-            "\nWITH SERDEPROPERTIES (\n{})",
-            params.join(",\n")
-        ));
-    }
-    s.push_str(&format!(
-        "\nSTORED AS INPUTFORMAT\n  '{}'\nOUTPUTFORMAT\n  '{}'",
-        t.storage.input_format, t.storage.output_format
-    ));
-    s.push_str(&format!("\nLOCATION\n  'file:{}'", t.storage.location));
-    let props: Vec<String> = t
-        .parameters
-        .iter()
-        .map(|(k, v)| format!("  '{k}'='{v}'"))
-        .collect();
-    if !props.is_empty() {
-        s.push_str(&format!("\nTBLPROPERTIES (\n{})", props.join(",\n")));
-    }
-    s
-}
-
-/// Casts a query's batches to the table's column types.
-fn conform_rdd(
-    rdd: rdd::Rdd<crate::batch::Batch>,
-    schema: SchemaRef,
-) -> rdd::Rdd<crate::batch::Batch> {
-    rdd.map_partitions_with_context(false, move |_, tc, it| {
-        let (schema, tc) = (schema.clone(), tc.clone());
-        Box::new(
-            it.filter_map(move |crate::batch::Batch(b)| match conform(&b, &schema) {
-                Ok(c) => Some(crate::batch::Batch(c)),
-                Err(e) => {
-                    tc.fail(e.into());
-                    None
-                }
-            }),
-        )
-    })
 }

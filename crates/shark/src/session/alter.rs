@@ -1,0 +1,166 @@
+//! ALTER TABLE: partitions, rename, columns, properties and locations.
+
+use super::ddl::*;
+use super::write::move_path;
+use super::{Session, StatementResult};
+use crate::error::{Result, SharkError};
+use crate::hive_catalog::location_path;
+use hive::metastore::{Partition, TableType};
+use sqlparser::ast::{self as ast, Expr as SqlExpr, ObjectName};
+use std::collections::BTreeMap;
+
+impl Session {
+    pub(super) fn alter_table(&mut self, at: ast::AlterTable) -> Result<StatementResult> {
+        let hive = self.hive()?;
+        let t = self.existing_table(&at.name)?;
+        for op in at.operations {
+            match op {
+                ast::AlterTableOperation::AddPartitions {
+                    if_not_exists,
+                    new_partitions,
+                } => {
+                    let mut parts = Vec::new();
+                    for p in new_partitions {
+                        let ast::Partition::Partitions(spec) = p else {
+                            return Err(SharkError::unsupported("this partition form"));
+                        };
+                        let values = full_values(&t, &partition_spec(&spec)?)?;
+                        let location = match &at.location {
+                            Some(l) => l.location.value.clone(),
+                            None => t.default_partition_location(&values),
+                        };
+                        parts.push(Partition {
+                            values,
+                            location,
+                            ..Partition::default()
+                        });
+                    }
+                    let added =
+                        hive.metastore()
+                            .add_partitions(&t.db, &t.name, &parts, if_not_exists)?;
+                    for p in added {
+                        let _ = std::fs::create_dir_all(location_path(&p.location));
+                    }
+                }
+                ast::AlterTableOperation::DropPartitions {
+                    partitions,
+                    if_exists,
+                } => {
+                    let values = full_values(&t, &partition_spec(&partitions)?)?;
+                    let dropped =
+                        hive.metastore()
+                            .drop_partitions(&t.db, &t.name, &[values], if_exists)?;
+                    if t.table_type == TableType::Managed {
+                        for p in dropped {
+                            let _ = std::fs::remove_dir_all(location_path(&p.location));
+                        }
+                    }
+                }
+                ast::AlterTableOperation::RenameTable { table_name } => {
+                    let new = match table_name {
+                        ast::RenameTableNameKind::To(n) | ast::RenameTableNameKind::As(n) => n,
+                    };
+                    let (db, name) = name_parts(&new, &t.db)?;
+                    let mut renamed = t.clone();
+                    renamed.db = db;
+                    renamed.name = name;
+                    let stored = hive.metastore().alter_table(&t.db, &t.name, &renamed)?;
+                    if stored.storage.location != t.storage.location {
+                        let (from, to) = (
+                            location_path(&t.storage.location),
+                            location_path(&stored.storage.location),
+                        );
+                        if from.exists() {
+                            move_path(&from, &to)?;
+                        }
+                    }
+                }
+                ast::AlterTableOperation::SetTblProperties { table_properties } => {
+                    let mut params = BTreeMap::new();
+                    for p in table_properties {
+                        if let ast::SqlOption::KeyValue { key, value } = p {
+                            let v = match &value {
+                                SqlExpr::Value(v) => match &v.value {
+                                    ast::Value::SingleQuotedString(s)
+                                    | ast::Value::DoubleQuotedString(s) => s.clone(),
+                                    other => other.to_string(),
+                                },
+                                other => other.to_string(),
+                            };
+                            params.insert(
+                                key.to_string()
+                                    .trim_matches('\'')
+                                    .trim_matches('"')
+                                    .to_string(),
+                                v,
+                            );
+                        }
+                    }
+                    hive.metastore()
+                        .set_table_parameters(&t.db, &t.name, &params)?;
+                }
+                other => return Err(SharkError::unsupported(format!("ALTER TABLE {other}"))),
+            }
+        }
+        Ok(StatementResult::Done(None))
+    }
+
+    pub(super) fn alter_columns(
+        &mut self,
+        table: &str,
+        replace: bool,
+        columns: Vec<ast::ColumnDef>,
+    ) -> Result<StatementResult> {
+        let hive = self.hive()?;
+        let t = self.existing_table(&ObjectName::from(vec![ast::Ident::new(table)]))?;
+        let mut new = t.clone();
+        let cols = column_defs(&columns)?;
+        if replace {
+            new.columns = cols;
+        } else {
+            for c in cols {
+                if new
+                    .columns
+                    .iter()
+                    .chain(&new.partition_keys)
+                    .any(|x| x.name == c.name)
+                {
+                    return Err(SharkError::analysis(format!(
+                        "Duplicate column name: {}",
+                        c.name
+                    )));
+                }
+                new.columns.push(c);
+            }
+        }
+        hive.metastore().alter_table(&t.db, &t.name, &new)?;
+        Ok(StatementResult::Done(None))
+    }
+
+    pub(super) fn set_location(
+        &mut self,
+        table: &str,
+        partition: Option<Vec<SqlExpr>>,
+        location: String,
+    ) -> Result<StatementResult> {
+        let hive = self.hive()?;
+        let t = self.existing_table(&ObjectName::from(vec![ast::Ident::new(table)]))?;
+        match partition {
+            Some(spec) => {
+                let values = full_values(&t, &partition_spec(&spec)?)?;
+                let mut p = hive
+                    .metastore()
+                    .get_partition(&t.db, &t.name, &values)?
+                    .ok_or_else(|| SharkError::analysis("Partition not found"))?;
+                p.location = location;
+                hive.metastore().alter_partition(&t.db, &t.name, &p)?;
+            }
+            None => {
+                let mut new = t.clone();
+                new.storage.location = location;
+                hive.metastore().alter_table(&t.db, &t.name, &new)?;
+            }
+        }
+        Ok(StatementResult::Done(None))
+    }
+}

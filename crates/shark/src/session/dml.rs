@@ -1,0 +1,286 @@
+//! The writes that change table data: INSERT (INTO, OVERWRITE, VALUES,
+//! DIRECTORY, static and dynamic partitions) and LOAD DATA, through
+//! `write.rs`'s staging and rename; metadata after the data is in place.
+
+use super::ddl::*;
+use super::write::{commit_dir, conform, move_path, staging_dir, visible_entries, write_rdd};
+use super::{Session, StatementResult};
+use crate::error::{Result, SharkError};
+use crate::hive_catalog::{columns_schema, location_path, storage_format};
+use arrow::datatypes::SchemaRef;
+use hive::metastore::{Column, Partition};
+use sqlparser::ast::{self as ast, Expr as SqlExpr, ObjectName};
+use std::path::PathBuf;
+
+impl Session {
+    pub(super) fn make_table_dir(&self, db: &str, name: &str) -> Result<()> {
+        if let Some(t) = self.hive()?.get(db, name)? {
+            let _ = std::fs::create_dir_all(location_path(&t.storage.location));
+        }
+        Ok(())
+    }
+
+    pub(super) fn insert(&mut self, ins: ast::Insert) -> Result<StatementResult> {
+        let hive = self.hive()?;
+        let table_name = match &ins.table {
+            ast::TableObject::TableName(n) => n.clone(),
+            other => return Err(SharkError::unsupported(format!("INSERT INTO {other}"))),
+        };
+        let t = self.existing_table(&table_name)?;
+        if t.is_view() {
+            return Err(SharkError::analysis(format!(
+                "Cannot insert into a view: {}",
+                t.name
+            )));
+        }
+        let source = ins
+            .source
+            .as_ref()
+            .ok_or_else(|| SharkError::unsupported("INSERT without a query"))?;
+        let spec = match &ins.partitioned {
+            Some(p) => partition_spec(p)?,
+            None => vec![],
+        };
+        if t.is_partitioned() && spec.is_empty() {
+            return Err(SharkError::analysis(format!(
+                "Need to specify partition columns because the destination table {} is partitioned",
+                t.qualified_name()
+            )));
+        }
+        if !t.is_partitioned() && !spec.is_empty() {
+            return Err(SharkError::analysis(format!(
+                "Table {} is not partitioned but a partition spec was given",
+                t.qualified_name()
+            )));
+        }
+        for (k, _) in &spec {
+            if !t.partition_keys.iter().any(|pk| &pk.name == k) {
+                return Err(SharkError::analysis(format!(
+                    "{k} is not a partition column of {}",
+                    t.qualified_name()
+                )));
+            }
+        }
+        // Static values first, dynamic keys after, in key order.
+        let statics: Vec<(String, String)> = t
+            .partition_keys
+            .iter()
+            .filter_map(|k| {
+                spec.iter()
+                    .find(|(n, v)| *n == k.name && v.is_some())
+                    .map(|(n, v)| (n.clone(), v.clone().unwrap()))
+            })
+            .collect();
+        let dynamic: Vec<String> = t
+            .partition_keys
+            .iter()
+            .filter(|k| !statics.iter().any(|(n, _)| *n == k.name))
+            .map(|k| k.name.clone())
+            .collect();
+        if t.is_partitioned() && statics.len() < t.partition_keys.len() {
+            if statics.is_empty()
+                && self
+                    .settings
+                    .get("hive.exec.dynamic.partition.mode")
+                    .map(|m| m != "nonstrict")
+                    .unwrap_or(true)
+            {
+                return Err(SharkError::analysis(
+                    "Dynamic partition strict mode requires at least one static partition column. To turn this off set hive.exec.dynamic.partition.mode=nonstrict",
+                ));
+            }
+            for (i, k) in t.partition_keys.iter().enumerate() {
+                if i < statics.len() && statics[i].0 != k.name {
+                    return Err(SharkError::analysis(
+                        "static partition columns must come before dynamic ones",
+                    ));
+                }
+            }
+        }
+        let plan = self.plan(source)?;
+        let schema = plan.schema();
+        let data = columns_schema(&t.columns)?;
+        let dyn_cols: Vec<hive::metastore::Column> = t
+            .partition_keys
+            .iter()
+            .filter(|k| dynamic.contains(&k.name))
+            .cloned()
+            .collect();
+        let expected = data.fields().len() + dyn_cols.len();
+        if schema.fields().len() != expected {
+            return Err(SharkError::analysis(format!(
+                "Cannot insert into target table because column number/types are different '{}': Table insclause-0 has {} columns, but query has {} columns.",
+                t.name,
+                expected,
+                schema.fields().len()
+            )));
+        }
+        let mut all_cols = t.columns.clone();
+        all_cols.extend(dyn_cols.iter().map(|c| Column::new(&c.name, "string")));
+        let target_schema = columns_schema(&all_cols)?;
+        let rdd = crate::exec::execute(&plan, &self.exec_context(false))?;
+        let rdd = conform_rdd(rdd, target_schema);
+        let staging = staging_dir(hive.warehouse())?;
+        let format = storage_format(&t);
+        let table_dir = location_path(&t.storage.location);
+        let result = (|| -> Result<()> {
+            let written = write_rdd(&rdd, &staging, &format, &dynamic)?;
+            if !t.is_partitioned() {
+                if !staging.exists() || visible_entries(&staging)?.is_empty() {
+                    std::fs::create_dir_all(&staging)
+                        .map_err(|e| SharkError::exec(e.to_string()))?;
+                }
+                return commit_dir(&staging, &table_dir, ins.overwrite);
+            }
+            let static_path = hive::warehouse::partition_path(
+                &statics
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Some(v.clone())))
+                    .collect::<Vec<_>>(),
+            );
+            let mut targets: Vec<(Vec<String>, PathBuf)> = Vec::new();
+            let rels: Vec<String> = if dynamic.is_empty() {
+                vec![String::new()]
+            } else {
+                written.keys().cloned().collect()
+            };
+            for rel in rels {
+                let full = match (static_path.is_empty(), rel.is_empty()) {
+                    (_, true) => static_path.clone(),
+                    (true, false) => rel.clone(),
+                    (false, false) => format!("{static_path}/{rel}"),
+                };
+                let values: Vec<String> = hive::warehouse::parse_partition_path(&full)?
+                    .into_iter()
+                    .map(|(_, v)| {
+                        v.unwrap_or_else(|| hive::warehouse::DEFAULT_PARTITION_NAME.to_string())
+                    })
+                    .collect();
+                let existing = hive.metastore().get_partition(&t.db, &t.name, &values)?;
+                let target = match existing {
+                    Some(p) => location_path(&p.location),
+                    None => location_path(&t.default_partition_location(&values)),
+                };
+                let staged = if rel.is_empty() {
+                    staging.clone()
+                } else {
+                    staging.join(&rel)
+                };
+                if !staged.exists() {
+                    std::fs::create_dir_all(&staged)
+                        .map_err(|e| SharkError::exec(e.to_string()))?;
+                }
+                commit_dir(&staged, &target, ins.overwrite)?;
+                targets.push((values, target));
+            }
+            let parts: Vec<Partition> = targets
+                .into_iter()
+                .map(|(values, target)| Partition {
+                    values,
+                    location: target.display().to_string(),
+                    ..Partition::default()
+                })
+                .collect();
+            hive.metastore()
+                .add_partitions(&t.db, &t.name, &parts, true)?;
+            Ok(())
+        })();
+        let _ = std::fs::remove_dir_all(&staging);
+        result?;
+        Ok(StatementResult::Done(None))
+    }
+
+    pub(super) fn load_data(
+        &mut self,
+        local: bool,
+        inpath: &str,
+        overwrite: bool,
+        table: &ObjectName,
+        partitioned: Option<Vec<SqlExpr>>,
+    ) -> Result<StatementResult> {
+        let hive = self.hive()?;
+        let t = self.existing_table(table)?;
+        let src = location_path(inpath);
+        if !src.exists() {
+            return Err(SharkError::analysis(format!(
+                "Invalid path '{inpath}': No files matching path {inpath}"
+            )));
+        }
+        let files: Vec<PathBuf> = if src.is_dir() {
+            visible_entries(&src)?
+                .into_iter()
+                .filter(|p| p.is_file())
+                .collect()
+        } else {
+            vec![src.clone()]
+        };
+        let (target, values) = match partitioned {
+            Some(spec) if t.is_partitioned() => {
+                let values = full_values(&t, &partition_spec(&spec)?)?;
+                let loc = match hive.metastore().get_partition(&t.db, &t.name, &values)? {
+                    Some(p) => location_path(&p.location),
+                    None => location_path(&t.default_partition_location(&values)),
+                };
+                (loc, Some(values))
+            }
+            Some(_) => {
+                return Err(SharkError::analysis(format!(
+                    "Table {} is not partitioned",
+                    t.name
+                )))
+            }
+            None if t.is_partitioned() => {
+                return Err(SharkError::analysis(format!(
+                "Need to specify partition columns because the destination table {} is partitioned",
+                t.name
+            )))
+            }
+            None => (location_path(&t.storage.location), None),
+        };
+        let staging = staging_dir(hive.warehouse())?;
+        let result = (|| -> Result<()> {
+            for f in &files {
+                let to = staging.join(f.file_name().expect("file name"));
+                if local {
+                    std::fs::copy(f, &to)
+                        .map_err(|e| SharkError::exec(format!("{}: {e}", f.display())))?;
+                } else {
+                    move_path(f, &to)?;
+                }
+            }
+            commit_dir(&staging, &target, overwrite)?;
+            if let Some(values) = values {
+                let p = Partition {
+                    values,
+                    location: target.display().to_string(),
+                    ..Partition::default()
+                };
+                hive.metastore()
+                    .add_partitions(&t.db, &t.name, &[p], true)?;
+            }
+            Ok(())
+        })();
+        let _ = std::fs::remove_dir_all(&staging);
+        result?;
+        Ok(StatementResult::Done(None))
+    }
+}
+
+/// Casts a query's batches to the table's column types.
+pub(super) fn conform_rdd(
+    rdd: rdd::Rdd<crate::batch::Batch>,
+    schema: SchemaRef,
+) -> rdd::Rdd<crate::batch::Batch> {
+    rdd.map_partitions_with_context(false, move |_, tc, it| {
+        let (schema, tc) = (schema.clone(), tc.clone());
+        Box::new(
+            it.filter_map(move |crate::batch::Batch(b)| match conform(&b, &schema) {
+                Ok(c) => Some(crate::batch::Batch(c)),
+                Err(e) => {
+                    tc.fail(e.into());
+                    None
+                }
+            }),
+        )
+    })
+}

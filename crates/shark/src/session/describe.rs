@@ -1,6 +1,5 @@
 //! DESCRIBE [EXTENDED | FORMATTED] and SHOW CREATE TABLE.
 
-use super::ddl::*;
 use super::{QueryResult, Session, StatementResult};
 use crate::error::Result;
 use hive::metastore::{Column, Table, TableType};

@@ -43,7 +43,15 @@ pub(crate) struct JoinTable {
     map: HashMap<Box<[u8]>, Vec<u32>, foldhash::fast::FixedState>,
     keyless: bool,
     has_null_key: bool,
+    /// The most build rows one probe row can pair with.
+    widest: usize,
 }
+
+/// Most (probe row, build row) candidates examined at once: a probe batch
+/// whose candidates would pass it is probed a few rows at a time, so a
+/// cross join or a many-to-many key holds memory for this many pairs, not
+/// for their product.
+const MAX_CANDIDATES: usize = 4 * BATCH_ROWS;
 
 impl JoinTable {
     pub fn build(batches: Vec<RecordBatch>, spec: &JoinSpec) -> Result<JoinTable> {
@@ -87,11 +95,17 @@ impl JoinTable {
                     .push(i as u32);
             }
         }
+        let widest = if keyless {
+            batch.num_rows()
+        } else {
+            map.values().map(|v| v.len()).max().unwrap_or(0)
+        };
         Ok(JoinTable {
             batch,
             map,
             keyless,
             has_null_key,
+            widest,
         })
     }
 
@@ -382,6 +396,50 @@ fn unmatched_build(
 }
 
 /// Streams probe batches through a shared table.
+/// `probe` cut into slices of rows whose candidate pairs stay within
+/// `MAX_CANDIDATES` (a single row may pass it alone: its candidates are at
+/// most the build side, which fits the budget).
+fn probe_slices(
+    table: &JoinTable,
+    spec: &JoinSpec,
+    probe: RecordBatch,
+) -> Result<Vec<RecordBatch>> {
+    let n = probe.num_rows();
+    if n.saturating_mul(table.widest) <= MAX_CANDIDATES {
+        return Ok(vec![probe]);
+    }
+    let counts: Vec<usize> = if table.keyless {
+        vec![table.rows(); n]
+    } else {
+        let cols: Vec<ArrayRef> = spec
+            .probe_keys
+            .iter()
+            .map(|k| crate::expr::evaluate(k, &probe))
+            .collect::<Result<_>>()?;
+        let converter = RowConverter::new(
+            cols.iter()
+                .map(|c| SortField::new(c.data_type().clone()))
+                .collect(),
+        )?;
+        let rows = converter.convert_columns(&cols)?;
+        (0..n)
+            .map(|i| table.map.get(rows.row(i).as_ref()).map_or(0, |l| l.len()))
+            .collect()
+    };
+    let mut slices = Vec::new();
+    let (mut start, mut held) = (0, 0);
+    for (i, c) in counts.into_iter().enumerate() {
+        if i > start && held + c > MAX_CANDIDATES {
+            slices.push(probe.slice(start, i - start));
+            start = i;
+            held = 0;
+        }
+        held += c;
+    }
+    slices.push(probe.slice(start, n - start));
+    Ok(slices)
+}
+
 fn probe_stream(
     table: Arc<JoinTable>,
     spec: JoinSpec,
@@ -392,6 +450,7 @@ fn probe_stream(
     let mut matched = vec![false; if emit_unmatched { table.rows() } else { 0 }];
     let mut input = input;
     let mut ready: std::collections::VecDeque<RecordBatch> = Default::default();
+    let mut pending: std::collections::VecDeque<RecordBatch> = Default::default();
     let mut done = false;
     Box::new(std::iter::from_fn(move || loop {
         if let Some(b) = ready.pop_front() {
@@ -400,23 +459,37 @@ fn probe_stream(
             }
             return Some(Batch(b));
         }
-        if done {
-            return None;
-        }
         if tc.is_cancelled() {
             tc.fail(rdd::RddError::Cancelled);
             return None;
         }
-        match input.next() {
-            Some(Batch(b)) => {
-                match probe(&table, &spec, &b, emit_unmatched.then_some(&mut matched)) {
-                    Ok(bs) => ready.extend(bs),
-                    Err(e) => {
-                        tc.fail(e.into());
-                        done = true;
-                    }
+        if let Some(slice) = pending.pop_front() {
+            match probe(
+                &table,
+                &spec,
+                &slice,
+                emit_unmatched.then_some(&mut matched),
+            ) {
+                Ok(bs) => ready.extend(bs),
+                Err(e) => {
+                    tc.fail(e.into());
+                    pending.clear();
+                    done = true;
                 }
             }
+            continue;
+        }
+        if done {
+            return None;
+        }
+        match input.next() {
+            Some(Batch(b)) => match probe_slices(&table, &spec, b) {
+                Ok(slices) => pending.extend(slices),
+                Err(e) => {
+                    tc.fail(e.into());
+                    done = true;
+                }
+            },
             None => {
                 done = true;
                 if emit_unmatched && !tc.has_failed() {
@@ -671,4 +744,64 @@ fn grace_join(
             }
         }
     })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::Int64Array;
+    use arrow::datatypes::{DataType, Field, Schema};
+
+    fn batch(name: &str, values: Vec<i64>) -> RecordBatch {
+        let schema = Arc::new(Schema::new(vec![Field::new(name, DataType::Int64, true)]));
+        RecordBatch::try_new(schema, vec![Arc::new(Int64Array::from(values))]).unwrap()
+    }
+
+    fn spec(keys: bool) -> JoinSpec {
+        let l = batch("l", vec![]).schema();
+        let r = batch("r", vec![]).schema();
+        let col = |n: &str| Expr::column(0, n, DataType::Int64);
+        JoinSpec {
+            kind: JoinKind::Inner,
+            probe_keys: if keys { vec![col("l")] } else { vec![] },
+            build_keys: if keys { vec![col("r")] } else { vec![] },
+            filter: None,
+            null_safe: false,
+            null_aware: false,
+            swapped: false,
+            probe_schema: l.clone(),
+            build_schema: r.clone(),
+            out_schema: crate::plan::join_schema(&l, &r, JoinKind::Inner),
+        }
+    }
+
+    #[test]
+    fn wide_probes_are_cut_to_bounded_candidates() {
+        // A cross join: 3,000 build rows, so each probe row has 3,000 pairs.
+        let s = spec(false);
+        let table = JoinTable::build(vec![batch("r", (0..3000).collect())], &s).unwrap();
+        let slices = probe_slices(&table, &s, batch("l", (0..500).collect())).unwrap();
+        assert!(slices.len() > 1);
+        assert_eq!(slices.iter().map(|b| b.num_rows()).sum::<usize>(), 500);
+        assert!(slices.iter().all(|b| b.num_rows() * 3000 <= MAX_CANDIDATES));
+        // Many-to-many keys: only rows with many matches are cut apart.
+        let s = spec(true);
+        let build: Vec<i64> = (0..MAX_CANDIDATES as i64 + 2).map(|i| i % 2).collect();
+        let table = JoinTable::build(vec![batch("r", build)], &s).unwrap();
+        let slices = probe_slices(&table, &s, batch("l", vec![0, 5, 1, 7, 9])).unwrap();
+        let sizes: Vec<usize> = slices.iter().map(|b| b.num_rows()).collect();
+        assert_eq!(
+            sizes,
+            vec![2, 3],
+            "key 0 and 1 each pair with half the build side"
+        );
+        // Narrow joins are probed whole.
+        let table = JoinTable::build(vec![batch("r", vec![1, 2, 3])], &s).unwrap();
+        assert_eq!(
+            probe_slices(&table, &s, batch("l", (0..5000).collect()))
+                .unwrap()
+                .len(),
+            1
+        );
+    }
 }

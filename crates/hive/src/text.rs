@@ -83,10 +83,6 @@ pub fn parse_lines<S: AsRef<str>>(
     }
     let mut columns: Vec<ArrayRef> = Vec::with_capacity(n);
     let mut bad = 0u64;
-    let options = CastOptions {
-        safe: true,
-        ..Default::default()
-    };
     for (b, field) in builders.iter_mut().zip(schema.fields()) {
         let text: ArrayRef = Arc::new(b.finish());
         if field.data_type() == &DataType::Utf8 {
@@ -94,10 +90,13 @@ pub fn parse_lines<S: AsRef<str>>(
             continue;
         }
         let target = field.data_type();
-        let parsed = match target {
-            DataType::Boolean => parse_booleans(&text),
-            _ => cast_with_options(&untrimmed_only(&text), target, &options)?,
-        };
+        if is_nested(target) {
+            let seps = separators(format);
+            let text = text.as_string::<i32>();
+            columns.push(parse_nested(text, target, &seps, 1, &format.null_string)?);
+            continue;
+        }
+        let parsed = parse_primitive(&text, target)?;
         bad += (parsed.null_count() - text.null_count()) as u64;
         columns.push(parsed);
     }
@@ -107,6 +106,215 @@ pub fn parse_lines<S: AsRef<str>>(
         &RecordBatchOptions::new().with_row_count(Some(lines.len())),
     )?;
     Ok((batch, bad))
+}
+
+/// Text of a primitive column parsed as Hive's LazySimpleSerDe would.
+fn parse_primitive(text: &ArrayRef, target: &DataType) -> Result<ArrayRef> {
+    let options = CastOptions {
+        safe: true,
+        ..Default::default()
+    };
+    Ok(match target {
+        DataType::Utf8 => text.clone(),
+        DataType::Boolean => parse_booleans(text),
+        _ => cast_with_options(&untrimmed_only(text), target, &options)?,
+    })
+}
+
+/// True for arrays, maps and structs.
+pub fn is_nested(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::List(_) | DataType::Map(..) | DataType::Struct(_)
+    )
+}
+
+/// Hive's separators by nesting level: fields, collection items, map keys,
+/// then `\004` to `\010` for deeper levels.
+fn separators(format: &TextFormat) -> Vec<String> {
+    let mut seps = vec![
+        format.field_delim.clone(),
+        format.collection_delim.clone(),
+        format.map_key_delim.clone(),
+    ];
+    seps.extend((4u8..=8).map(|c| (c as char).to_string()));
+    seps
+}
+
+fn sep(seps: &[String], level: usize) -> Result<&str> {
+    seps.get(level).map(|s| s.as_str()).ok_or_else(|| {
+        crate::HiveError::UnknownType("a complex type nested deeper than text tables allow".into())
+    })
+}
+
+/// Values of a nested type from their text: items split by the level's
+/// separator, each item parsed as the element type one level down. An
+/// empty field is an empty collection; the null string is NULL.
+fn parse_nested(
+    text: &arrow::array::StringArray,
+    target: &DataType,
+    seps: &[String],
+    level: usize,
+    null: &str,
+) -> Result<ArrayRef> {
+    use arrow::array::{ListArray, MapArray, StructArray};
+    use arrow::buffer::{NullBuffer, OffsetBuffer};
+    let nulls = NullBuffer::from_iter((0..text.len()).map(|i| text.is_valid(i)));
+    let item = |s: &str| (s != null).then(|| s.to_string());
+    match target {
+        DataType::List(f) => {
+            let d = sep(seps, level)?;
+            let mut items: Vec<Option<String>> = Vec::new();
+            let mut lengths = Vec::with_capacity(text.len());
+            for i in 0..text.len() {
+                let before = items.len();
+                if text.is_valid(i) && !text.value(i).is_empty() {
+                    items.extend(text.value(i).split(d).map(item));
+                }
+                lengths.push(items.len() - before);
+            }
+            let items = arrow::array::StringArray::from(items);
+            let values = parse_nested(&items, f.data_type(), seps, level + 1, null)?;
+            Ok(Arc::new(ListArray::try_new(
+                f.clone(),
+                OffsetBuffer::from_lengths(lengths),
+                values,
+                Some(nulls),
+            )?))
+        }
+        DataType::Map(entries, sorted) => {
+            let DataType::Struct(kv) = entries.data_type() else {
+                return Err(crate::HiveError::UnknownType(format!("{target}")));
+            };
+            let (d, kd) = (sep(seps, level)?, sep(seps, level + 1)?);
+            let (mut keys, mut values) = (Vec::new(), Vec::new());
+            let mut lengths = Vec::with_capacity(text.len());
+            for i in 0..text.len() {
+                let before = keys.len();
+                if text.is_valid(i) && !text.value(i).is_empty() {
+                    for entry in text.value(i).split(d) {
+                        let (k, v) = match entry.split_once(kd) {
+                            Some((k, v)) => (k, Some(v)),
+                            None => (entry, None),
+                        };
+                        if k == null {
+                            continue; // map keys are never NULL
+                        }
+                        keys.push(Some(k.to_string()));
+                        values.push(v.and_then(item));
+                    }
+                }
+                lengths.push(keys.len() - before);
+            }
+            let keys = parse_nested(&keys.into(), kv[0].data_type(), seps, level + 2, null)?;
+            let values = parse_nested(&values.into(), kv[1].data_type(), seps, level + 2, null)?;
+            let entries_array = StructArray::try_new(kv.clone(), vec![keys, values], None)?;
+            Ok(Arc::new(MapArray::try_new(
+                entries.clone(),
+                OffsetBuffer::from_lengths(lengths),
+                entries_array,
+                Some(nulls),
+                *sorted,
+            )?))
+        }
+        DataType::Struct(fields) => {
+            let d = sep(seps, level)?;
+            let mut parts: Vec<Vec<Option<String>>> =
+                vec![Vec::with_capacity(text.len()); fields.len()];
+            for i in 0..text.len() {
+                let mut pieces = if text.is_valid(i) {
+                    text.value(i).split(d).collect::<Vec<_>>()
+                } else {
+                    vec![]
+                };
+                pieces.resize(fields.len(), null);
+                for (f, p) in parts.iter_mut().zip(pieces) {
+                    f.push(item(p));
+                }
+            }
+            let children = parts
+                .into_iter()
+                .zip(fields.iter())
+                .map(|(p, f)| parse_nested(&p.into(), f.data_type(), seps, level + 1, null))
+                .collect::<Result<Vec<_>>>()?;
+            Ok(Arc::new(StructArray::try_new(
+                fields.clone(),
+                children,
+                Some(nulls),
+            )?))
+        }
+        primitive => parse_primitive(&(Arc::new(text.clone()) as ArrayRef), primitive),
+    }
+}
+
+/// Nested values as a text table stores them: items joined by the level's
+/// separator, NULL items as the null string.
+fn render_nested(
+    array: &ArrayRef,
+    seps: &[String],
+    level: usize,
+    null: &str,
+) -> Result<Vec<Option<String>>> {
+    let join = |items: Vec<Option<String>>, d: &str| {
+        items
+            .into_iter()
+            .map(|v| v.unwrap_or_else(|| null.to_string()))
+            .collect::<Vec<_>>()
+            .join(d)
+    };
+    Ok(match array.data_type() {
+        DataType::List(_) => {
+            let l = array.as_list::<i32>();
+            let d = sep(seps, level)?;
+            let items = render_nested(l.values(), seps, level + 1, null)?;
+            let o = l.value_offsets();
+            (0..l.len())
+                .map(|i| {
+                    l.is_valid(i)
+                        .then(|| join(items[o[i] as usize..o[i + 1] as usize].to_vec(), d))
+                })
+                .collect()
+        }
+        DataType::Map(..) => {
+            let m = array.as_map();
+            let (d, kd) = (sep(seps, level)?, sep(seps, level + 1)?);
+            let keys = render_nested(m.keys(), seps, level + 2, null)?;
+            let values = render_nested(m.values(), seps, level + 2, null)?;
+            let o = m.value_offsets();
+            (0..m.len())
+                .map(|i| {
+                    m.is_valid(i).then(|| {
+                        (o[i] as usize..o[i + 1] as usize)
+                            .map(|j| {
+                                format!(
+                                    "{}{kd}{}",
+                                    keys[j].clone().unwrap_or_else(|| null.to_string()),
+                                    values[j].clone().unwrap_or_else(|| null.to_string())
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join(d)
+                    })
+                })
+                .collect()
+        }
+        DataType::Struct(_) => {
+            let st = array.as_struct();
+            let d = sep(seps, level)?;
+            let children = st
+                .columns()
+                .iter()
+                .map(|c| render_nested(c, seps, level + 1, null))
+                .collect::<Result<Vec<_>>>()?;
+            (0..st.len())
+                .map(|i| {
+                    st.is_valid(i)
+                        .then(|| join(children.iter().map(|c| c[i].clone()).collect(), d))
+                })
+                .collect()
+        }
+        _ => render_column(array)?,
+    })
 }
 
 /// Splits at unescaped delimiters: (raw text, unescaped value) per field.
@@ -178,10 +386,17 @@ fn parse_booleans(text: &ArrayRef) -> ArrayRef {
 /// Renders every row of a batch as Hive writes it: fields joined by the
 /// delimiter, NULL as the null string.
 pub fn format_rows(batch: &RecordBatch, format: &TextFormat) -> Result<Vec<String>> {
+    let seps = separators(format);
     let columns: Vec<Vec<Option<String>>> = batch
         .columns()
         .iter()
-        .map(render_column)
+        .map(|c| {
+            if is_nested(c.data_type()) {
+                render_nested(c, &seps, 1, &format.null_string)
+            } else {
+                render_column(c)
+            }
+        })
         .collect::<Result<_>>()?;
     let escape = |v: &str| -> String {
         match format.escape {
@@ -250,22 +465,45 @@ pub fn render_column(array: &ArrayRef) -> Result<Vec<Option<String>>> {
         DataType::Null => out.resize(n, None),
         DataType::List(_) => {
             let a = array.as_list::<i32>();
+            let items = json_items(a.values())?;
+            let o = a.value_offsets();
             for i in 0..n {
-                if a.is_null(i) {
-                    out.push(None);
-                    continue;
-                }
-                let items = render_column(&a.value(i))?;
-                let quoted = matches!(a.value_type(), DataType::Utf8);
-                let parts: Vec<String> = items
-                    .into_iter()
-                    .map(|v| match v {
-                        None => "null".to_string(),
-                        Some(s) if quoted => format!("\"{s}\""),
-                        Some(s) => s,
-                    })
-                    .collect();
-                out.push(Some(format!("[{}]", parts.join(","))));
+                out.push(
+                    a.is_valid(i).then(|| {
+                        format!("[{}]", items[o[i] as usize..o[i + 1] as usize].join(","))
+                    }),
+                );
+            }
+        }
+        DataType::Map(..) => {
+            let m = array.as_map();
+            let (keys, values) = (json_items(m.keys())?, json_items(m.values())?);
+            let o = m.value_offsets();
+            for i in 0..n {
+                out.push(m.is_valid(i).then(|| {
+                    let entries: Vec<String> = (o[i] as usize..o[i + 1] as usize)
+                        .map(|j| format!("{}:{}", keys[j], values[j]))
+                        .collect();
+                    format!("{{{}}}", entries.join(","))
+                }));
+            }
+        }
+        DataType::Struct(fields) => {
+            let st = array.as_struct();
+            let children = st
+                .columns()
+                .iter()
+                .map(json_items)
+                .collect::<Result<Vec<_>>>()?;
+            for i in 0..n {
+                out.push(st.is_valid(i).then(|| {
+                    let parts: Vec<String> = fields
+                        .iter()
+                        .zip(&children)
+                        .map(|(f, c)| format!("\"{}\":{}", f.name(), c[i]))
+                        .collect();
+                    format!("{{{}}}", parts.join(","))
+                }));
             }
         }
         _ => {
@@ -277,6 +515,20 @@ pub fn render_column(array: &ArrayRef) -> Result<Vec<Option<String>>> {
         }
     }
     Ok(out)
+}
+
+/// Values inside a printed array, map or struct, as the Hive CLI shows
+/// them: strings quoted, NULL as `null`, nested values recursively.
+fn json_items(array: &ArrayRef) -> Result<Vec<String>> {
+    let quoted = matches!(array.data_type(), DataType::Utf8 | DataType::LargeUtf8);
+    Ok(render_column(array)?
+        .into_iter()
+        .map(|v| match v {
+            None => "null".to_string(),
+            Some(s) if quoted => format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")),
+            Some(s) => s,
+        })
+        .collect())
 }
 
 /// Java's `Double.toString`: shortest digits that round-trip, scientific

@@ -619,11 +619,17 @@ async fn cancel_queue_and_session_order() {
     let (_, st) = get(base, &format!("/v1/queries/{next}")).await;
     assert_eq!(st["state"], "queued");
 
-    let (_, progress) = get(base, &format!("/v1/queries/{long}")).await;
-    assert!(
-        progress["progress"]["jobs"].as_u64().unwrap() >= 1,
-        "{progress}"
-    );
+    // The running query's first job shows in its progress (it may take a
+    // moment to be submitted on a busy machine).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, progress) = get(base, &format!("/v1/queries/{long}")).await;
+        if progress["progress"]["jobs"].as_u64().unwrap() >= 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no job started: {progress}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 
     let started = Instant::now();
     let r = client()

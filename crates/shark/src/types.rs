@@ -35,9 +35,15 @@ pub fn sql_type(t: &sqlparser::ast::DataType) -> Result<DataType> {
                 DataType::Decimal128(p, (*s).clamp(0, p as i64) as i8)
             }
         },
+        D::Array(sqlparser::ast::ArrayElemTypeDef::AngleBracket(item))
+        | D::Array(sqlparser::ast::ArrayElemTypeDef::SquareBracket(item, _))
+        | D::Array(sqlparser::ast::ArrayElemTypeDef::Parenthesis(item)) => DataType::List(
+            std::sync::Arc::new(arrow::datatypes::Field::new("item", sql_type(item)?, true)),
+        ),
         D::Custom(name, args) => {
+            let name = name.to_string().replace('`', "");
             let full = if args.is_empty() {
-                name.to_string()
+                name
             } else {
                 format!(
                     "{name}({})",

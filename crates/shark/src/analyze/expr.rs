@@ -320,6 +320,59 @@ pub fn call(name: &str, args: Vec<Expr>) -> Result<Expr> {
     })
 }
 
+/// Field `name` of a struct value.
+fn struct_field(value: Expr, name: &str) -> Result<Expr> {
+    let DataType::Struct(fields) = value.data_type() else {
+        return Err(SharkError::analysis(format!(
+            "{value} is not a struct, so it has no field '{name}'"
+        )));
+    };
+    let field = fields
+        .iter()
+        .find(|f| f.name().eq_ignore_ascii_case(name))
+        .ok_or_else(|| {
+            let known: Vec<&str> = fields.iter().map(|f| f.name().as_str()).collect();
+            SharkError::analysis(format!(
+                "struct has no field '{name}' (fields: {})",
+                known.join(", ")
+            ))
+        })?;
+    Ok(Expr::Function {
+        func: crate::functions::lookup("struct_field").expect("registered"),
+        args: vec![value, Expr::lit(ScalarValue::Utf8(field.name().clone()))],
+        data_type: field.data_type().clone(),
+    })
+}
+
+/// `named_struct('a', x, 'b', y)`: names must be string constants.
+fn named_struct(args: Vec<Expr>) -> Result<Expr> {
+    if !args.len().is_multiple_of(2) || args.is_empty() {
+        return Err(SharkError::analysis("named_struct takes name, value pairs"));
+    }
+    let mut fields = Vec::new();
+    let mut values = Vec::new();
+    for pair in args.chunks(2) {
+        let Expr::Literal(ScalarValue::Utf8(name)) = &pair[0] else {
+            return Err(SharkError::analysis(format!(
+                "named_struct's field names must be string constants, got {}",
+                pair[0]
+            )));
+        };
+        let v = if pair[1].data_type() == DataType::Null {
+            pair[1].clone().cast_to(&DataType::Utf8)
+        } else {
+            pair[1].clone()
+        };
+        fields.push(arrow::datatypes::Field::new(name, v.data_type(), true));
+        values.push(v);
+    }
+    Ok(Expr::Function {
+        func: crate::functions::lookup("struct").expect("registered"),
+        args: values,
+        data_type: DataType::Struct(fields.into()),
+    })
+}
+
 pub(crate) fn case_of(branches: Vec<(Expr, Expr)>, else_expr: Option<Expr>) -> Result<Expr> {
     let mut result_types: Vec<DataType> = branches.iter().map(|(_, r)| r.data_type()).collect();
     if let Some(e) = &else_expr {
@@ -496,11 +549,34 @@ pub fn bind(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
             let name = ident_name(&parts[n - 1]);
             let qualifier = ident_name(&parts[n - 2]);
             match cx.scope.resolve(Some(&qualifier), &name)? {
-                Some(i) => Ok(column(cx.scope, i)),
-                None => Err(SharkError::analysis_at(
-                    cx.scope.not_found(Some(&qualifier), &name),
-                    parts[0].span,
-                )),
+                Some(i) if n == 2 => Ok(column(cx.scope, i)),
+                _ => {
+                    // `s.f`, `t.s.f`, `s.f.g`: a struct column's fields.
+                    let names: Vec<String> = parts.iter().map(ident_name).collect();
+                    let start = [(2, Some(&names[0]), &names[1]), (1, None, &names[0])]
+                        .into_iter()
+                        .filter(|(used, _, _)| *used < n)
+                        .find_map(|(used, q, c)| {
+                            cx.scope
+                                .resolve(q.map(|q| q.as_str()), c)
+                                .ok()
+                                .flatten()
+                                .map(|i| (used, i))
+                        });
+                    match start {
+                        Some((used, i)) => {
+                            let mut value = column(cx.scope, i);
+                            for f in &names[used..] {
+                                value = struct_field(value, f)?;
+                            }
+                            Ok(value)
+                        }
+                        None => Err(SharkError::analysis_at(
+                            cx.scope.not_found(Some(&qualifier), &name),
+                            parts[0].span,
+                        )),
+                    }
+                }
             }
         }
         SqlExpr::Value(v) => Ok(Expr::Literal(literal(&v.value)?)),
@@ -514,6 +590,9 @@ pub fn bind(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
                     ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => {
                         let i = bind(index, cx)?;
                         value = call("index", vec![value, i])?;
+                    }
+                    ast::AccessExpr::Dot(SqlExpr::Identifier(field)) => {
+                        value = struct_field(value, &ident_name(field))?;
                     }
                     other => return Err(SharkError::unsupported(format!("field access {other}"))),
                 }
@@ -900,6 +979,7 @@ fn bind_function(f: &ast::Function, cx: &mut BindCtx) -> Result<Expr> {
     }
     let bound: Vec<Expr> = args.iter().map(|a| bind(a, cx)).collect::<Result<_>>()?;
     match name.as_str() {
+        "named_struct" => named_struct(bound),
         "if" => {
             if bound.len() != 3 {
                 return Err(SharkError::analysis("function if takes 3 arguments"));

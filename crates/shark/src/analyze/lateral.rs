@@ -68,6 +68,13 @@ fn typed(name: &str, g: Generator, args: Vec<Expr>) -> Result<(Generator, Expr, 
     let item = match array.data_type() {
         DataType::List(f) => f.data_type().clone(),
         DataType::Null => DataType::Utf8,
+        DataType::Map(entries, _) if g == Generator::Explode => {
+            let DataType::Struct(kv) = entries.data_type() else {
+                return Err(SharkError::analysis(format!("{name}: malformed map type")));
+            };
+            let types = vec![kv[0].data_type().clone(), kv[1].data_type().clone()];
+            return Ok((g, array, types));
+        }
         DataType::Map(..) => return Err(SharkError::unsupported(format!("{name} of a map"))),
         other => {
             return Err(SharkError::analysis(format!(
@@ -117,32 +124,36 @@ pub(crate) fn select_generator(select: &Select) -> Result<Option<Select>> {
         ));
     }
     let (expr, aliases) = &items[0];
-    let SqlExpr::Function(f) = expr else {
-        unreachable!("checked above")
-    };
-    let g = generator(&f.name.to_string()).expect("a generator");
-    let arg_count = super::expr::function_args(f)?.0.len();
-    let names = if aliases.is_empty() {
-        default_names(&g, arg_count)
-    } else {
-        aliases.clone()
-    };
     let mut rewritten = select.clone();
     rewritten.lateral_views.push(ast::LateralView {
         lateral_view: (*expr).clone(),
         lateral_view_name: ast::ObjectName::from(vec![ast::Ident::new(SELECT_UDTF)]),
-        lateral_col_alias: names.iter().map(|n| ast::Ident::new(n.as_str())).collect(),
+        lateral_col_alias: aliases
+            .iter()
+            .map(|n| ast::Ident::new(n.as_str()))
+            .collect(),
         outer: false,
     });
-    rewritten.projection = names
-        .iter()
-        .map(|n| {
-            SelectItem::UnnamedExpr(SqlExpr::CompoundIdentifier(vec![
+    // Without aliases the view names its columns (col; pos, val; key,
+    // value; c0, c1, ...), and the select list takes them all.
+    rewritten.projection = if aliases.is_empty() {
+        vec![SelectItem::QualifiedWildcard(
+            ast::SelectItemQualifiedWildcardKind::ObjectName(ast::ObjectName::from(vec![
                 ast::Ident::new(SELECT_UDTF),
-                ast::Ident::new(n.as_str()),
-            ]))
-        })
-        .collect();
+            ])),
+            Default::default(),
+        )]
+    } else {
+        aliases
+            .iter()
+            .map(|n| {
+                SelectItem::UnnamedExpr(SqlExpr::CompoundIdentifier(vec![
+                    ast::Ident::new(SELECT_UDTF),
+                    ast::Ident::new(n.as_str()),
+                ]))
+            })
+            .collect()
+    };
     Ok(Some(rewritten))
 }
 
@@ -175,7 +186,11 @@ impl Analyzer<'_> {
                 .collect::<Result<Vec<_>>>()?;
             let (g, arg, types) = typed(&name, g, bound)?;
             let names: Vec<String> = if v.lateral_col_alias.is_empty() {
-                default_names(&g, arg_count)
+                if g == Generator::Explode && types.len() == 2 {
+                    vec!["key".into(), "value".into()]
+                } else {
+                    default_names(&g, arg_count)
+                }
             } else {
                 v.lateral_col_alias
                     .iter()

@@ -41,6 +41,46 @@ pub(crate) fn generate(
     })
 }
 
+/// explode(map): one row per entry, with its key and value.
+fn explode_map(
+    b: &RecordBatch,
+    m: &MapArray,
+    outer: bool,
+    schema: &SchemaRef,
+) -> Result<RecordBatch> {
+    let o = m.value_offsets();
+    let (mut rows, mut entries) = (Vec::new(), Vec::new());
+    for r in 0..b.num_rows() {
+        let (s, e) = if m.is_valid(r) {
+            (o[r] as u32, o[r + 1] as u32)
+        } else {
+            (0, 0)
+        };
+        for j in s..e {
+            rows.push(r as u32);
+            entries.push(Some(j));
+        }
+        if s == e && outer {
+            rows.push(r as u32);
+            entries.push(None);
+        }
+    }
+    let rows = UInt32Array::from(rows);
+    let entries = UInt32Array::from(entries);
+    let mut cols: Vec<ArrayRef> = b
+        .columns()
+        .iter()
+        .map(|c| take(c, &rows, None))
+        .collect::<std::result::Result<_, _>>()?;
+    cols.push(take(m.keys(), &entries, None)?);
+    cols.push(take(m.values(), &entries, None)?);
+    Ok(RecordBatch::try_new_with_options(
+        schema.clone(),
+        cols,
+        &RecordBatchOptions::new().with_row_count(Some(rows.len())),
+    )?)
+}
+
 /// The rows with each document's values of `keys` added.
 fn json_tuple(
     b: &RecordBatch,
@@ -86,6 +126,9 @@ fn explode(
     schema: &SchemaRef,
 ) -> Result<RecordBatch> {
     let values = evaluate(array, b)?;
+    if let DataType::Map(..) = values.data_type() {
+        return explode_map(b, values.as_map(), outer, schema);
+    }
     let n = b.num_rows();
     let (mut rows, mut items, mut positions) = (Vec::new(), Vec::new(), Vec::new());
     let list = match values.data_type() {

@@ -130,12 +130,36 @@ fn eval(expr: &Expr, batch: &RecordBatch, n: usize) -> Result<ArrayRef> {
             };
             Ok(Arc::new(if *negated { not(&out)? } else { out }))
         }
-        Expr::Function { func, args, .. } => {
+        Expr::Function {
+            func,
+            args,
+            data_type,
+        } => {
             let values = args
                 .iter()
                 .map(|a| eval(a, batch, n))
                 .collect::<Result<Vec<_>>>()?;
-            (func.eval)(&values, n)
+            let out = (func.eval)(&values, n)?;
+            if out.data_type() == data_type {
+                return Ok(out);
+            }
+            // Functions whose result type depends on constant arguments
+            // (named_struct, a struct field) get it from the analyzer.
+            if n == 0 {
+                return Ok(new_empty_array(data_type));
+            }
+            if let (DataType::Struct(fields), DataType::Struct(got)) = (data_type, out.data_type())
+            {
+                if fields.len() == got.len() {
+                    let st = out.as_struct();
+                    return Ok(Arc::new(StructArray::try_new(
+                        fields.clone(),
+                        st.columns().to_vec(),
+                        st.nulls().cloned(),
+                    )?));
+                }
+            }
+            Ok(out)
         }
     }
 }

@@ -1,5 +1,7 @@
-//! Array functions: building arrays (`array`, `split`) and reading them
-//! (`size`, `sort_array`, `array_contains`), the inputs of LATERAL VIEW.
+//! Array, map and struct functions: building them (`array`, `split`,
+//! `map`, `str_to_map`, `struct`, `named_struct`) and reading them
+//! (`size`, `a[i]` / `m[k]` as `index`, `map_keys`, `map_values`,
+//! `sort_array`, `array_contains`, struct fields), the inputs of LATERAL VIEW.
 
 use super::{arity, regex_cache, str_arg, strings, ScalarFunction};
 use crate::error::Result;
@@ -12,6 +14,29 @@ use std::sync::Arc;
 /// The type `array<item>`.
 pub fn list_of(item: DataType) -> DataType {
     DataType::List(Arc::new(Field::new("item", item, true)))
+}
+
+fn one_map(args: &[DataType]) -> std::result::Result<(), String> {
+    arity(args, 1, 1)?;
+    match &args[0] {
+        DataType::Map(..) => Ok(()),
+        other => Err(format!(
+            "needs a map, got {}",
+            crate::types::type_name(other)
+        )),
+    }
+}
+
+fn map_kv(t: &DataType) -> (DataType, DataType) {
+    match t {
+        DataType::Map(entries, _) => match entries.data_type() {
+            DataType::Struct(kv) if kv.len() == 2 => {
+                (kv[0].data_type().clone(), kv[1].data_type().clone())
+            }
+            _ => (DataType::Null, DataType::Null),
+        },
+        _ => (DataType::Null, DataType::Null),
+    }
 }
 
 fn one_array(args: &[DataType]) -> std::result::Result<(), String> {
@@ -77,6 +102,17 @@ fn split(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
 fn size(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
     if args[0].data_type() == &DataType::Null {
         return Ok(Arc::new(Int32Array::from(vec![-1; n])));
+    }
+    if let DataType::Map(..) = args[0].data_type() {
+        let m = args[0].as_map();
+        let o = m.value_offsets();
+        return Ok(Arc::new(Int32Array::from_iter_values((0..n).map(|i| {
+            if m.is_null(i) {
+                -1
+            } else {
+                o[i + 1] - o[i]
+            }
+        }))));
     }
     let l = args[0].as_list::<i32>();
     Ok(Arc::new(Int32Array::from_iter_values((0..n).map(|i| {
@@ -155,6 +191,9 @@ fn index(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
     if args[0].data_type() == &DataType::Null {
         return Ok(new_null_array(&DataType::Utf8, n));
     }
+    if let DataType::Map(..) = args[0].data_type() {
+        return map_lookup(args[0].as_map(), &args[1], n);
+    }
     let l = args[0].as_list::<i32>();
     let i = args[1].as_primitive::<arrow::datatypes::Int64Type>();
     let idx: UInt32Array = (0..n)
@@ -169,17 +208,279 @@ fn index(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
     Ok(take(l.values(), &idx, None)?)
 }
 
+/// `m[k]`: the value of key `k` (the last one, if repeated), else NULL.
+fn map_lookup(m: &MapArray, key: &ArrayRef, n: usize) -> Result<ArrayRef> {
+    let o = m.value_offsets();
+    let mut idx: Vec<Option<u32>> = Vec::with_capacity(n);
+    for r in 0..n {
+        if m.is_null(r) || key.is_null(r) {
+            idx.push(None);
+            continue;
+        }
+        let (s, e) = (o[r] as usize, o[r + 1] as usize);
+        let keys = m.keys().slice(s, e - s);
+        let hits = arrow::compute::kernels::cmp::eq(&keys, &Scalar::new(key.slice(r, 1)))?;
+        let last = (0..hits.len())
+            .rev()
+            .find(|&j| hits.is_valid(j) && hits.value(j));
+        idx.push(last.map(|j| (s + j) as u32));
+    }
+    Ok(take(m.values(), &UInt32Array::from(idx), None)?)
+}
+
+/// `map(k1, v1, k2, v2, ...)`: one entry per pair whose key is not NULL.
+fn make_map(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
+    let pairs = args.len() / 2;
+    let (kt, vt) = match args.first() {
+        Some(k) => (k.data_type().clone(), args[1].data_type().clone()),
+        None => (DataType::Utf8, DataType::Utf8),
+    };
+    let keys: Vec<&dyn Array> = (0..pairs).map(|p| args[2 * p].as_ref()).collect();
+    let values: Vec<&dyn Array> = (0..pairs).map(|p| args[2 * p + 1].as_ref()).collect();
+    let mut order: Vec<(usize, usize)> = Vec::new();
+    let mut lengths = Vec::with_capacity(n);
+    for r in 0..n {
+        let before = order.len();
+        order.extend((0..pairs).filter(|&p| keys[p].is_valid(r)).map(|p| (p, r)));
+        lengths.push(order.len() - before);
+    }
+    let (k, v) = if pairs == 0 {
+        (new_empty_array(&kt), new_empty_array(&vt))
+    } else {
+        (interleave(&keys, &order)?, interleave(&values, &order)?)
+    };
+    build_map(k, v, lengths)
+}
+
+fn build_map(keys: ArrayRef, values: ArrayRef, lengths: Vec<usize>) -> Result<ArrayRef> {
+    let DataType::Map(entries, _) =
+        hive::types::map_type(keys.data_type().clone(), values.data_type().clone())
+    else {
+        unreachable!("map_type builds a map")
+    };
+    let DataType::Struct(kv) = entries.data_type().clone() else {
+        unreachable!("map entries are a struct")
+    };
+    let entries_array = StructArray::try_new(kv, vec![keys, values], None)?;
+    Ok(Arc::new(MapArray::try_new(
+        entries,
+        OffsetBuffer::from_lengths(lengths),
+        entries_array,
+        None,
+        false,
+    )?))
+}
+
+/// `str_to_map(text[, pair_delim[, key_delim]])`: Hive's defaults are `,`
+/// and `:`; both are regular expressions.
+fn str_to_map(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
+    let text = str_arg(&args[0]);
+    let (pd, kd) = (args.get(1).map(str_arg), args.get(2).map(str_arg));
+    let (mut keys, mut values) = (Vec::new(), Vec::new());
+    let mut lengths = Vec::with_capacity(n);
+    for r in 0..n {
+        let before = keys.len();
+        if text.is_valid(r) {
+            let pair = regex_cache(pd.filter(|d| d.is_valid(r)).map_or(",", |d| d.value(r)))?;
+            let key = regex_cache(kd.filter(|d| d.is_valid(r)).map_or(":", |d| d.value(r)))?;
+            for entry in pair.split(text.value(r)) {
+                let mut kv = key.splitn(entry, 2);
+                keys.push(kv.next().unwrap_or("").to_string());
+                values.push(kv.next().map(str::to_string));
+            }
+        }
+        lengths.push(keys.len() - before);
+    }
+    build_map(
+        Arc::new(StringArray::from(keys)),
+        Arc::new(StringArray::from(values)),
+        lengths,
+    )
+}
+
+fn map_part(args: &[ArrayRef], n: usize, keys: bool) -> Result<ArrayRef> {
+    let m = args[0].as_map();
+    let part = if keys { m.keys() } else { m.values() };
+    let o = m.value_offsets();
+    let lengths = (0..n).map(|i| {
+        if m.is_null(i) {
+            0
+        } else {
+            (o[i + 1] - o[i]) as usize
+        }
+    });
+    let (s, e) = (o[0] as usize, o[n] as usize);
+    Ok(Arc::new(ListArray::try_new(
+        Arc::new(Field::new("item", part.data_type().clone(), true)),
+        OffsetBuffer::from_lengths(lengths),
+        part.slice(s, e - s),
+        m.nulls().cloned(),
+    )?))
+}
+
+/// `struct(a, b, ...)` (fields col1, col2, ...) and `named_struct` (the
+/// analyzer gives the names): the values side by side.
+fn make_struct(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
+    if args.is_empty() {
+        return Ok(Arc::new(StructArray::new_empty_fields(n, None)));
+    }
+    let fields: Vec<Field> = args
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Field::new(format!("col{}", i + 1), a.data_type().clone(), true))
+        .collect();
+    Ok(Arc::new(StructArray::try_new(
+        fields.into(),
+        args.to_vec(),
+        None,
+    )?))
+}
+
+/// A struct's field by name (`s.x`); the analyzer checked the name.
+fn struct_field(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
+    if n == 0 {
+        return Ok(new_empty_array(&DataType::Null));
+    }
+    let name = str_arg(&args[1]).value(0).to_string();
+    let st = args[0].as_struct();
+    let col = st
+        .column_by_name(&name)
+        .cloned()
+        .ok_or_else(|| crate::error::SharkError::exec(format!("struct has no field '{name}'")))?;
+    // A NULL struct has NULL fields.
+    match st.nulls() {
+        Some(nulls) if nulls.null_count() > 0 => {
+            let keep = BooleanArray::new(nulls.inner().clone(), None);
+            Ok(arrow::compute::nullif(&col, &arrow::compute::not(&keep)?)?)
+        }
+        _ => Ok(col),
+    }
+}
+
+/// The struct type `struct(a, b, ...)` returns.
+fn struct_of(args: &[DataType]) -> DataType {
+    DataType::Struct(
+        args.iter()
+            .enumerate()
+            .map(|(i, t)| Field::new(format!("col{}", i + 1), t.clone(), true))
+            .collect::<Vec<_>>()
+            .into(),
+    )
+}
+
 pub(super) static FUNCTIONS: &[ScalarFunction] = &[
+    ScalarFunction {
+        name: "map",
+        coerce: |a| {
+            if a.len() % 2 != 0 {
+                return Err("takes key, value pairs".into());
+            }
+            let keys: Vec<DataType> = a.iter().step_by(2).cloned().collect();
+            let values: Vec<DataType> = a.iter().skip(1).step_by(2).cloned().collect();
+            let kt = crate::types::common_of(&keys, "map keys").map_err(|e| e.to_string())?;
+            let vt = crate::types::common_of(&values, "map values").map_err(|e| e.to_string())?;
+            let kt = if kt == DataType::Null {
+                DataType::Utf8
+            } else {
+                kt
+            };
+            let vt = if vt == DataType::Null {
+                DataType::Utf8
+            } else {
+                vt
+            };
+            Ok(a.iter()
+                .enumerate()
+                .map(|(i, _)| if i % 2 == 0 { kt.clone() } else { vt.clone() })
+                .collect())
+        },
+        return_type: |a| match a {
+            [k, v, ..] => hive::types::map_type(k.clone(), v.clone()),
+            _ => hive::types::map_type(DataType::Utf8, DataType::Utf8),
+        },
+        eval: make_map,
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "str_to_map",
+        coerce: |a| strings(a, 1, 3),
+        return_type: |_| hive::types::map_type(DataType::Utf8, DataType::Utf8),
+        eval: str_to_map,
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "map_keys",
+        coerce: |a| {
+            one_map(a)?;
+            Ok(a.to_vec())
+        },
+        return_type: |a| list_of(map_kv(&a[0]).0),
+        eval: |args, n| map_part(args, n, true),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "map_values",
+        coerce: |a| {
+            one_map(a)?;
+            Ok(a.to_vec())
+        },
+        return_type: |a| list_of(map_kv(&a[0]).1),
+        eval: |args, n| map_part(args, n, false),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "struct",
+        coerce: |a| {
+            Ok(a.iter()
+                .map(|t| {
+                    if *t == DataType::Null {
+                        DataType::Utf8
+                    } else {
+                        t.clone()
+                    }
+                })
+                .collect())
+        },
+        return_type: struct_of,
+        eval: make_struct,
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "named_struct",
+        coerce: |a| {
+            if a.len() % 2 != 0 {
+                return Err("takes name, value pairs".into());
+            }
+            Ok(a.to_vec())
+        },
+        return_type: struct_of,
+        eval: make_struct,
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "struct_field",
+        coerce: |a| {
+            arity(a, 2, 2)?;
+            Ok(vec![a[0].clone(), DataType::Utf8])
+        },
+        return_type: |_| DataType::Null,
+        eval: struct_field,
+        deterministic: true,
+    },
     ScalarFunction {
         name: "index",
         coerce: |a| {
             arity(a, 2, 2)?;
+            if let DataType::Map(..) = &a[0] {
+                return Ok(vec![a[0].clone(), map_kv(&a[0]).0]);
+            }
             one_array(&a[..1])?;
             Ok(vec![a[0].clone(), DataType::Int64])
         },
-        return_type: |a| match item_type(&a[0]) {
-            DataType::Null => DataType::Utf8,
-            t => t,
+        return_type: |a| match (&a[0], item_type(&a[0])) {
+            (DataType::Map(..), _) => map_kv(&a[0]).1,
+            (_, DataType::Null) => DataType::Utf8,
+            (_, t) => t,
         },
         eval: index,
         deterministic: true,
@@ -213,7 +514,9 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
     ScalarFunction {
         name: "size",
         coerce: |a| {
-            one_array(a)?;
+            if one_map(a).is_err() {
+                one_array(a)?;
+            }
             Ok(a.to_vec())
         },
         return_type: |_| DataType::Int32,

@@ -59,9 +59,92 @@ pub enum HiveStatement {
     MultiInsert(Vec<HiveStatement>),
 }
 
+/// Hive's complex column types (`array<...>`, `map<...>`, `struct<...>`)
+/// as backquoted type names, which sqlparser's Hive dialect reads as one
+/// custom type (it does not parse `map<` or `struct<` itself). Text in
+/// quotes is left alone.
+fn quote_complex_types(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    let mut quote: Option<u8> = None;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if let Some(q) = quote {
+            out.push(c as char);
+            if c == b'\\' && q != b'`' && i + 1 < bytes.len() {
+                out.push(bytes[i + 1] as char);
+                i += 2;
+                continue;
+            }
+            if c == q {
+                quote = None;
+            }
+            i += 1;
+            continue;
+        }
+        if matches!(c, b'\'' | b'"' | b'`') {
+            quote = Some(c);
+            out.push(c as char);
+            i += 1;
+            continue;
+        }
+        let word_start = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+        let rest = &text[i..];
+        let kw = ["array", "map", "struct"].into_iter().find(|k| {
+            word_start && rest.len() > k.len() && rest[..k.len()].eq_ignore_ascii_case(k)
+        });
+        if let Some(k) = kw {
+            let after = rest[k.len()..].trim_start();
+            if after.starts_with('<') {
+                let open = i + (rest.len() - after.len());
+                let mut depth = 0;
+                let mut end = None;
+                for (j, ch) in text[open..].char_indices() {
+                    match ch {
+                        '<' => depth += 1,
+                        '>' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = Some(open + j);
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if let Some(end) = end {
+                    let spelled: String = text[i..=end]
+                        .chars()
+                        .filter(|c| !c.is_whitespace() && *c != '`')
+                        .collect();
+                    out.push('`');
+                    out.push_str(&spelled.to_ascii_lowercase());
+                    out.push('`');
+                    i = end + 1;
+                    continue;
+                }
+            }
+        }
+        // Copy one whole UTF-8 character.
+        let ch = text[i..].chars().next().expect("in bounds");
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    out
+}
+
 /// Parses one statement that starts on `line` of its script.
 pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
     let trimmed = strip_leading_comments(text);
+    let first_word = trimmed.split_whitespace().next().unwrap_or("");
+    let quoted;
+    let trimmed = if ["create", "alter"].contains(&first_word.to_ascii_lowercase().as_str()) {
+        quoted = quote_complex_types(trimmed);
+        quoted.as_str()
+    } else {
+        trimmed
+    };
     let lower = trimmed.to_ascii_lowercase();
     let first = lower.split_whitespace().next().unwrap_or("");
     match first {

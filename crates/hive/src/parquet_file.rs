@@ -123,6 +123,47 @@ pub fn read_split(
     Ok(reader.map(|r| r.map_err(HiveError::from)))
 }
 
+/// Reads a split's row groups, picking the columns named `wanted` by name
+/// (case-insensitively, as Hive reads Parquet by default), so files whose
+/// columns are in another order, or lack some, read right. Also returns,
+/// for each wanted column, its position in the batches read (`None` when
+/// the file does not have it: the caller fills NULLs).
+pub fn read_split_by_name(
+    split: &ParquetSplit,
+    wanted: &[String],
+    batch_size: usize,
+) -> Result<(
+    impl Iterator<Item = Result<RecordBatch>>,
+    Vec<Option<usize>>,
+)> {
+    let file = File::open(&split.path).map_err(|e| HiveError::io(&split.path, e))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)?
+        .with_batch_size(batch_size)
+        .with_row_groups(split.row_groups.clone());
+    let fields = builder.schema().fields().clone();
+    let in_file: Vec<Option<usize>> = wanted
+        .iter()
+        .map(|w| fields.iter().position(|f| f.name().eq_ignore_ascii_case(w)))
+        .collect();
+    let mut roots: Vec<usize> = in_file.iter().flatten().copied().collect();
+    roots.sort_unstable();
+    roots.dedup();
+    let positions = in_file
+        .iter()
+        .map(|f| f.map(|i| roots.binary_search(&i).expect("collected above")))
+        .collect();
+    // Read one column even when none is wanted from this file, so that
+    // rows are still counted.
+    let read = if roots.is_empty() && !fields.is_empty() {
+        vec![0]
+    } else {
+        roots
+    };
+    let mask = ProjectionMask::roots(builder.parquet_schema(), read);
+    let reader = builder.with_projection(mask).build()?;
+    Ok((reader.map(|r| r.map_err(HiveError::from)), positions))
+}
+
 /// Writes batches to a new Parquet file (snappy, as Hive and Spark default).
 pub fn write_file(path: &Path, schema: SchemaRef, batches: &[RecordBatch]) -> Result<u64> {
     let file = File::create(path).map_err(|e| HiveError::io(path, e))?;

@@ -367,26 +367,30 @@ impl TableSource for ParquetTable {
         let target = (self.bytes / partitions.max(1) as u64).max(1);
         let splits: Vec<ParquetSplit> = parquet_file::plan_splits(&self.files, target, &keep)?;
         let n = splits.len().clamp(1, partitions.max(1));
-        let projection: Option<Vec<usize>> = projection.map(|p| p.to_vec());
-        let schema = self.schema.clone();
+        let columns: Vec<usize> = match projection {
+            Some(p) => p.to_vec(),
+            None => (0..self.schema.fields().len()).collect(),
+        };
+        let target = Arc::new(self.schema.project(&columns)?);
         Ok(ctx
             .parallelize(splits, Some(n))
             .map_partitions_with_context(false, move |_, tc, it| {
-                let (projection, tc, schema) = (projection.clone(), tc.clone(), schema.clone());
+                let (target, tc) = (target.clone(), tc.clone());
+                let wanted: Vec<String> =
+                    target.fields().iter().map(|f| f.name().clone()).collect();
                 Box::new(it.flat_map(move |split| {
                     let tc = tc.clone();
-                    let reader =
-                        match parquet_file::read_split(&split, projection.as_deref(), BATCH_ROWS) {
-                            Ok(r) => Some(r),
-                            Err(e) => {
-                                tc.fail(SharkError::from(e).into());
-                                None
-                            }
-                        };
-                    let schema = schema.clone();
-                    let projection = projection.clone();
+                    let read = parquet_file::read_split_by_name(&split, &wanted, BATCH_ROWS);
+                    let (reader, positions) = match read {
+                        Ok((r, p)) => (Some(r), p),
+                        Err(e) => {
+                            tc.fail(SharkError::from(e).into());
+                            (None, vec![])
+                        }
+                    };
+                    let target = target.clone();
                     reader.into_iter().flatten().filter_map(move |b| match b {
-                        Ok(b) => Some(Batch(conform(b, &schema, projection.as_deref()))),
+                        Ok(b) => Some(Batch(by_name(&b, &target, &positions))),
                         Err(e) => {
                             tc.fail(SharkError::from(e).into());
                             None
@@ -408,22 +412,32 @@ impl TableSource for ParquetTable {
 
 /// Gives a batch read from a file the table's (projected) field names and
 /// nullability, casting types that differ.
-fn conform(batch: RecordBatch, schema: &SchemaRef, projection: Option<&[usize]>) -> RecordBatch {
-    let target = match projection {
-        Some(p) => Arc::new(schema.project(p).expect("projection in range")),
-        None => schema.clone(),
-    };
-    if batch.schema().fields() == target.fields() {
-        return batch;
-    }
-    let columns = batch
-        .columns()
+/// A batch read from a file as the table's columns: each from its
+/// position in the batch (cast to the table's type; NULL where the value
+/// does not convert), or NULL where the file lacks the column.
+fn by_name(batch: &RecordBatch, target: &SchemaRef, positions: &[Option<usize>]) -> RecordBatch {
+    let n = batch.num_rows();
+    let columns = target
+        .fields()
         .iter()
-        .zip(target.fields())
-        .map(|(c, f)| {
-            crate::expr::cast::hive_cast(c, f.data_type())
-                .unwrap_or_else(|_| arrow::array::new_null_array(f.data_type(), c.len()))
+        .zip(positions)
+        .map(|(f, p)| match p {
+            Some(p) => {
+                let c = batch.column(*p);
+                if c.data_type() == f.data_type() {
+                    c.clone()
+                } else {
+                    crate::expr::cast::hive_cast(c, f.data_type())
+                        .unwrap_or_else(|_| arrow::array::new_null_array(f.data_type(), n))
+                }
+            }
+            None => arrow::array::new_null_array(f.data_type(), n),
         })
         .collect();
-    RecordBatch::try_new(target, columns).unwrap_or(batch)
+    RecordBatch::try_new_with_options(
+        target.clone(),
+        columns,
+        &arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(n)),
+    )
+    .expect("columns built for the target schema")
 }

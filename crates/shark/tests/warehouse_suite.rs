@@ -416,3 +416,43 @@ fn escaped_delimiters_and_invalid_values_are_counted() {
     assert_eq!(got, vec!["1\ta,b", "NULL\tc"]);
     assert_eq!(log.total_task_metrics().invalid_values, 1);
 }
+
+#[test]
+fn parquet_columns_are_matched_by_name_as_hive_does() {
+    use arrow::array::{Float64Array, Int32Array, StringArray};
+    use arrow::datatypes::{DataType, Field, Schema};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    let mut s = session(&wh);
+    run(
+        &mut s,
+        "CREATE TABLE t (a INT, b STRING, c DOUBLE) STORED AS PARQUET",
+    );
+    // Written by another engine: other column order, upper-case names, an
+    // extra column, and `a` missing.
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("C", DataType::Float64, true),
+        Field::new("extra", DataType::Int32, true),
+        Field::new("B", DataType::Utf8, true),
+    ]));
+    let batch = arrow::record_batch::RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(Float64Array::from(vec![1.5, 2.5])),
+            Arc::new(Int32Array::from(vec![7, 8])),
+            Arc::new(StringArray::from(vec!["x", "y"])),
+        ],
+    )
+    .unwrap();
+    hive::parquet_file::write_file(&wh.join("t").join("part-0.parquet"), schema, &[batch]).unwrap();
+    assert_eq!(
+        rows(&mut s, "SELECT a, b, c FROM t ORDER BY c"),
+        vec!["NULL\tx\t1.5", "NULL\ty\t2.5"]
+    );
+    assert_eq!(rows(&mut s, "SELECT c FROM t WHERE b = 'y'"), vec!["2.5"]);
+    assert_eq!(
+        rows(&mut s, "SELECT count(*), count(a) FROM t"),
+        vec!["2\t0"]
+    );
+}

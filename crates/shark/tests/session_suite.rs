@@ -452,3 +452,35 @@ fn nested_subqueries_and_scalar_subqueries_in_having() {
         vec!["val_0\t10", "val_1\t10"]
     );
 }
+
+#[test]
+fn not_in_is_null_aware_across_shuffle_partitions() {
+    let (mut s, _) = session();
+    // Shuffle joins, so the subquery's rows are spread over partitions.
+    s.set("hive.auto.convert.join", "false");
+    s.set("shark.shuffle.partitions", "4");
+    let q = |s: &mut Session, sql: &str| rows(s, sql);
+    // A NULL anywhere in the subquery: NOT IN is never true.
+    assert_eq!(
+        q(&mut s, "SELECT count(*) FROM src WHERE key NOT IN (SELECT if(key = 5, NULL, key) FROM src WHERE key < 10)"),
+        vec!["0"]
+    );
+    // No NULL in it: rows not in it, except a NULL probe value.
+    assert_eq!(
+        q(
+            &mut s,
+            "SELECT count(*) FROM (SELECT if(key = 7, NULL, key) AS k FROM src) t \
+                   WHERE k NOT IN (SELECT key FROM src WHERE key < 10)"
+        ),
+        vec!["990"]
+    );
+    // An empty subquery: every row, NULL included.
+    assert_eq!(
+        q(
+            &mut s,
+            "SELECT count(*) FROM (SELECT if(key = 7, NULL, key) AS k FROM src) t \
+                   WHERE k NOT IN (SELECT key FROM src WHERE key < 0)"
+        ),
+        vec!["1000"]
+    );
+}

@@ -35,6 +35,35 @@ pub(crate) struct JoinSpec {
     pub probe_schema: SchemaRef,
     pub build_schema: SchemaRef,
     pub out_schema: SchemaRef,
+    /// For a null-aware anti join split over partitions: what NOT IN needs
+    /// to know about the whole build side, which no one partition sees.
+    pub build_facts: Option<BuildFacts>,
+}
+
+/// Whether the whole build side has rows, and a NULL key.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct BuildFacts {
+    pub any_rows: bool,
+    pub null_key: bool,
+}
+
+/// Runs a job over the build side for its `BuildFacts`.
+pub(crate) fn build_facts(build: &Rdd<Batch>, keys: &[Expr]) -> Result<BuildFacts> {
+    let keys = keys.to_vec();
+    let per_batch = build
+        .map(move |Batch(b)| {
+            let null_key = keys.iter().any(|k| {
+                crate::expr::evaluate(k, &b)
+                    .map(|c| c.null_count() > 0)
+                    .unwrap_or(true)
+            });
+            (b.num_rows() > 0, null_key)
+        })
+        .collect()?;
+    Ok(BuildFacts {
+        any_rows: per_batch.iter().any(|f| f.0),
+        null_key: per_batch.iter().any(|f| f.0 && f.1),
+    })
 }
 
 /// The build side: all rows in one batch, with a key → rows index.
@@ -219,10 +248,14 @@ fn probe(
             Ok(vec![take_rows(probe, &keep, &spec.out_schema)?])
         }
         JoinKind::LeftAnti => {
-            if spec.null_aware && table.has_null_key {
+            let (any_rows, null_key) = match spec.build_facts {
+                Some(f) => (f.any_rows, f.null_key),
+                None => (table.rows() > 0, table.has_null_key),
+            };
+            if spec.null_aware && null_key {
                 return Ok(vec![]);
             }
-            let build_empty = table.rows() == 0;
+            let build_empty = !any_rows;
             let keep: Vec<u32> = (0..n as u32)
                 .filter(|&i| {
                     !has_match[i as usize]
@@ -772,6 +805,7 @@ mod tests {
             probe_schema: l.clone(),
             build_schema: r.clone(),
             out_schema: crate::plan::join_schema(&l, &r, JoinKind::Inner),
+            build_facts: None,
         }
     }
 

@@ -144,6 +144,7 @@ pub fn execute(plan: &LogicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
                 probe_schema: probe_plan.schema(),
                 build_schema: build_plan.schema(),
                 out_schema: schema.clone(),
+                build_facts: None,
             };
             let keyless = on.is_empty();
             if *kind == JoinKind::Full {
@@ -158,6 +159,10 @@ pub fn execute(plan: &LogicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
             if keyless || *broadcast_hint || small {
                 join::broadcast_join(&probe, &build, spec, ex.dry_run)
             } else {
+                let mut spec = spec;
+                if spec.null_aware && !ex.dry_run {
+                    spec.build_facts = Some(join::build_facts(&build, &spec.build_keys)?);
+                }
                 join::shuffle_join(&probe, &build, spec, ex.partitions)
             }
         }

@@ -484,3 +484,34 @@ fn not_in_is_null_aware_across_shuffle_partitions() {
         vec!["1000"]
     );
 }
+
+#[test]
+fn cross_joins_bigger_than_the_budget_run_as_nested_loops() {
+    let conf = rdd::Conf::new().set(rdd::conf::MEMORY_EXECUTION, "8k");
+    let ctx = rdd::Context::with_conf("local[2]", "nested-loops", conf).unwrap();
+    let (_, catalog) = session();
+    let mut s = Session::new(ctx, catalog);
+    // Known to be too big: straight to nested loops.
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT count(*), min(a.key) FROM src a JOIN src b ON a.key + b.key = 999"
+        ),
+        vec!["1000\t0"]
+    );
+    let explain = rows(
+        &mut s,
+        "EXPLAIN SELECT count(*) FROM src a, src b WHERE a.key < b.key",
+    )
+    .join("\n");
+    assert!(explain.contains("cartesian"), "{explain}");
+    // Size unknown until collected (an aggregate): nested loops after all.
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT count(*) FROM src a JOIN (SELECT key, count(*) AS c FROM src GROUP BY key) b \
+             ON a.key < b.key WHERE a.key < 10"
+        ),
+        vec![((0..10).map(|k| 999 - k).sum::<i32>()).to_string()]
+    );
+}

@@ -558,7 +558,13 @@ pub(crate) fn broadcast_join(
         .context()
         .conf()
         .get_bytes(rdd::conf::MEMORY_EXECUTION, 512 << 20)? as usize;
-    let table = Arc::new(JoinTable::build(batches, &spec)?.check_budget(budget)?);
+    let table = JoinTable::build(batches, &spec)?;
+    if nested_loop_fits(&spec) && table.memory() > budget {
+        // Too big to broadcast: nested loops over partitions instead.
+        drop(table);
+        return Ok(nested_loop_join(probe, build, spec));
+    }
+    let table = Arc::new(table.check_budget(budget)?);
     let shared = probe.context().broadcast(table);
     Ok(probe.map_partitions_with_context(false, move |_, tc, it| {
         let table = match shared.try_value() {
@@ -567,6 +573,40 @@ pub(crate) fn broadcast_join(
         };
         probe_stream(table, spec.clone(), it, tc.clone(), false)
     }))
+}
+
+/// A join without keys (inner or cross) whose build side is too big to
+/// broadcast: every probe partition meets every build partition (the RDD
+/// cartesian product, which holds one build partition per task), batch by
+/// batch, a few probe rows at a time. Slower, but bounded by a partition,
+/// not by the build side.
+pub(crate) fn nested_loop_join(
+    probe: &Rdd<Batch>,
+    build: &Rdd<Batch>,
+    spec: JoinSpec,
+) -> Rdd<Batch> {
+    probe
+        .cartesian(build)
+        .map_partitions_with_context(false, move |_, tc, it| {
+            let (spec, tc) = (spec.clone(), tc.clone());
+            Box::new(it.flat_map(move |(Batch(p), Batch(b))| {
+                match JoinTable::build(vec![b], &spec) {
+                    Ok(table) => probe_stream(
+                        Arc::new(table),
+                        spec.clone(),
+                        Box::new(std::iter::once(Batch(p))),
+                        tc.clone(),
+                        false,
+                    ),
+                    Err(e) => fail(&tc, e),
+                }
+            }))
+        })
+}
+
+/// True when a join may run as `nested_loop_join`.
+pub(crate) fn nested_loop_fits(spec: &JoinSpec) -> bool {
+    spec.build_keys.is_empty() && matches!(spec.kind, JoinKind::Inner | JoinKind::Cross)
 }
 
 /// Shuffle hash join: both sides partitioned by key, then joined partition

@@ -155,8 +155,15 @@ pub fn execute(plan: &LogicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
                 }
                 return join::shuffle_join(&probe, &build, spec, ex.partitions);
             }
-            let small = estimate_bytes(build_plan).is_some_and(|b| b <= ex.broadcast_threshold);
-            if keyless || *broadcast_hint || small {
+            let estimate = estimate_bytes(build_plan);
+            let small = estimate.is_some_and(|b| b <= ex.broadcast_threshold);
+            let budget = ex
+                .ctx
+                .conf()
+                .get_bytes(rdd::conf::MEMORY_EXECUTION, 512 << 20)?;
+            if join::nested_loop_fits(&spec) && estimate.is_some_and(|b| b > budget) {
+                Ok(join::nested_loop_join(&probe, &build, spec))
+            } else if keyless || *broadcast_hint || small {
                 join::broadcast_join(&probe, &build, spec, ex.dry_run)
             } else {
                 let mut spec = spec;
@@ -405,9 +412,20 @@ fn describe(plan: &LogicalPlan, ex: &ExecContext, depth: usize, out: &mut String
             } else {
                 right
             };
-            let small = estimate_bytes(build).is_some_and(|b| b <= ex.broadcast_threshold);
+            let estimate = estimate_bytes(build);
+            let small = estimate.is_some_and(|b| b <= ex.broadcast_threshold);
+            let budget = ex
+                .ctx
+                .conf()
+                .get_bytes(rdd::conf::MEMORY_EXECUTION, 512 << 20)
+                .unwrap_or(512 << 20);
+            let nested = on.is_empty()
+                && matches!(kind, JoinKind::Inner | JoinKind::Cross)
+                && estimate.is_some_and(|b| b > budget);
             let strategy = if *kind == JoinKind::Full {
                 "ShuffleHashJoin"
+            } else if nested {
+                "NestedLoopJoin (cartesian of partitions; the build side is over the memory budget)"
             } else if on.is_empty() || *broadcast_hint || small {
                 "BroadcastHashJoin (map join)"
             } else {

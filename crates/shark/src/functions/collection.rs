@@ -228,27 +228,48 @@ fn map_lookup(m: &MapArray, key: &ArrayRef, n: usize) -> Result<ArrayRef> {
     Ok(take(m.values(), &UInt32Array::from(idx), None)?)
 }
 
-/// `map(k1, v1, k2, v2, ...)`: one entry per pair whose key is not NULL.
+/// `map(k1, v1, k2, v2, ...)`: one entry per distinct key that is not
+/// NULL, where its first occurrence is, with its last value (Hive fills a
+/// LinkedHashMap).
 fn make_map(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
     let pairs = args.len() / 2;
     let (kt, vt) = match args.first() {
         Some(k) => (k.data_type().clone(), args[1].data_type().clone()),
         None => (DataType::Utf8, DataType::Utf8),
     };
+    if pairs == 0 {
+        return build_map(new_empty_array(&kt), new_empty_array(&vt), vec![0; n]);
+    }
     let keys: Vec<&dyn Array> = (0..pairs).map(|p| args[2 * p].as_ref()).collect();
     let values: Vec<&dyn Array> = (0..pairs).map(|p| args[2 * p + 1].as_ref()).collect();
-    let mut order: Vec<(usize, usize)> = Vec::new();
+    let converter = arrow_row::RowConverter::new(vec![arrow_row::SortField::new(kt.clone())])?;
+    let rows: Vec<arrow_row::Rows> = (0..pairs)
+        .map(|p| converter.convert_columns(std::slice::from_ref(&args[2 * p])))
+        .collect::<std::result::Result<_, _>>()?;
+    let (mut key_order, mut value_order) = (Vec::new(), Vec::new());
     let mut lengths = Vec::with_capacity(n);
     for r in 0..n {
-        let before = order.len();
-        order.extend((0..pairs).filter(|&p| keys[p].is_valid(r)).map(|p| (p, r)));
-        lengths.push(order.len() - before);
+        let before = key_order.len();
+        for p in 0..pairs {
+            if !keys[p].is_valid(r) {
+                continue;
+            }
+            let seen = (before..key_order.len()).find(|&e| {
+                let (q, _): (usize, usize) = key_order[e];
+                rows[q].row(r) == rows[p].row(r)
+            });
+            match seen {
+                Some(e) => value_order[e] = (p, r),
+                None => {
+                    key_order.push((p, r));
+                    value_order.push((p, r));
+                }
+            }
+        }
+        lengths.push(key_order.len() - before);
     }
-    let (k, v) = if pairs == 0 {
-        (new_empty_array(&kt), new_empty_array(&vt))
-    } else {
-        (interleave(&keys, &order)?, interleave(&values, &order)?)
-    };
+    let k = interleave(&keys, &key_order)?;
+    let v = interleave(&values, &value_order)?;
     build_map(k, v, lengths)
 }
 
@@ -272,21 +293,34 @@ fn build_map(keys: ArrayRef, values: ArrayRef, lengths: Vec<usize>) -> Result<Ar
 }
 
 /// `str_to_map(text[, pair_delim[, key_delim]])`: Hive's defaults are `,`
-/// and `:`; both are regular expressions.
+/// and `:`, both regular expressions; trailing empty pairs are dropped (as
+/// Java's `split` does) and a repeated key keeps its first place and last
+/// value.
 fn str_to_map(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
     let text = str_arg(&args[0]);
     let (pd, kd) = (args.get(1).map(str_arg), args.get(2).map(str_arg));
-    let (mut keys, mut values) = (Vec::new(), Vec::new());
+    let (mut keys, mut values): (Vec<String>, Vec<Option<String>>) = (Vec::new(), Vec::new());
     let mut lengths = Vec::with_capacity(n);
     for r in 0..n {
         let before = keys.len();
         if text.is_valid(r) {
             let pair = regex_cache(pd.filter(|d| d.is_valid(r)).map_or(",", |d| d.value(r)))?;
             let key = regex_cache(kd.filter(|d| d.is_valid(r)).map_or(":", |d| d.value(r)))?;
-            for entry in pair.split(text.value(r)) {
+            let mut entries: Vec<&str> = pair.split(text.value(r)).collect();
+            while entries.len() > 1 && entries.last() == Some(&"") {
+                entries.pop();
+            }
+            for entry in entries {
                 let mut kv = key.splitn(entry, 2);
-                keys.push(kv.next().unwrap_or("").to_string());
-                values.push(kv.next().map(str::to_string));
+                let k = kv.next().unwrap_or("").to_string();
+                let v = kv.next().map(str::to_string);
+                match keys[before..].iter().position(|x| *x == k) {
+                    Some(i) => values[before + i] = v,
+                    None => {
+                        keys.push(k);
+                        values.push(v);
+                    }
+                }
             }
         }
         lengths.push(keys.len() - before);

@@ -264,6 +264,16 @@ impl Session {
                 Ok(last)
             }
             HiveStatement::ClearCache => self.clear_cache(),
+            HiveStatement::DirectoryRowFormat {
+                statement,
+                delimiters,
+            } => match *statement {
+                Statement::Directory { path, source, .. } => {
+                    let format = Session::delimited_format(&delimiters)?;
+                    self.write_directory(&path, &source, &format)
+                }
+                other => self.run_sql(other),
+            },
             HiveStatement::Sql(stmt) => self.run_sql(*stmt),
         }
     }

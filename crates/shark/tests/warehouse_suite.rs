@@ -456,3 +456,42 @@ fn parquet_columns_are_matched_by_name_as_hive_does() {
         vec!["2\t0"]
     );
 }
+
+#[test]
+fn insert_overwrite_directory_takes_row_format_and_stored_as() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    let mut s = session(&wh);
+    run(
+        &mut s,
+        "CREATE TABLE t (a INT, b STRING); INSERT INTO t VALUES (1, 'x'), (2, NULL)",
+    );
+    let out = dir.path().join("out");
+    run(
+        &mut s,
+        &format!(
+            "INSERT OVERWRITE LOCAL DIRECTORY '{}' ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' \
+             NULL DEFINED AS '-' SELECT a, b FROM t ORDER BY a",
+            out.display()
+        ),
+    );
+    let text: String = shark::table::data_files(&out)
+        .unwrap()
+        .iter()
+        .map(|(p, _)| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert_eq!(text, "1,x\n2,-\n");
+    let pq = dir.path().join("pq");
+    run(
+        &mut s,
+        &format!(
+            "INSERT OVERWRITE DIRECTORY '{}' STORED AS PARQUET SELECT * FROM t",
+            pq.display()
+        ),
+    );
+    let files = shark::table::data_files(&pq).unwrap();
+    let bytes = std::fs::read(&files[0].0).unwrap();
+    assert_eq!(&bytes[..4], b"PAR1");
+    let table = shark::table::ParquetTable::try_new(&pq, None).unwrap();
+    assert_eq!(shark::table::TableSource::schema(&table).fields().len(), 2);
+}

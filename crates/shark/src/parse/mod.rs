@@ -54,6 +54,13 @@ pub enum HiveStatement {
     CreateExternal(Box<sqlparser::ast::Statement>),
     /// `CLEAR CACHE`: forget every cached table.
     ClearCache,
+    /// `INSERT OVERWRITE [LOCAL] DIRECTORY 'p' ROW FORMAT DELIMITED ...
+    /// SELECT ...`: the insert (a `Statement::Directory`) and its row format,
+    /// which sqlparser does not take in that place.
+    DirectoryRowFormat {
+        statement: Box<sqlparser::ast::Statement>,
+        delimiters: Vec<sqlparser::ast::HiveRowDelimiter>,
+    },
     /// Hive's `FROM src INSERT ... SELECT ... INSERT ... SELECT ...`:
     /// the inserts it stands for, run in order.
     MultiInsert(Vec<HiveStatement>),
@@ -212,6 +219,51 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
         }
         "clear" if words(trimmed).join(" ").eq_ignore_ascii_case("clear cache") => {
             return Ok(HiveStatement::ClearCache);
+        }
+        "insert" => {
+            let dirs = top_level_positions(trimmed, "directory");
+            let formats = top_level_positions(trimmed, "row format");
+            if let (Some(_), Some(&rf)) = (dirs.first(), formats.first()) {
+                let query = ["select", "with", "from", "values"]
+                    .iter()
+                    .flat_map(|k| top_level_positions(trimmed, k))
+                    .filter(|&p| p > rf)
+                    .min();
+                if let Some(q) = query {
+                    let clause = &trimmed[rf..q];
+                    let rest = format!("{}{}", &trimmed[..rf], &trimmed[q..]);
+                    let statement = match parse_statement(&rest, line)? {
+                        HiveStatement::Sql(s) => s,
+                        _ => {
+                            return Err(SharkError::unsupported(
+                                "INSERT ... DIRECTORY ... ROW FORMAT",
+                            ))
+                        }
+                    };
+                    let probe = format!("CREATE TABLE row_format_probe (c INT) {clause}");
+                    let delimiters = match parse_statement(&probe, line)? {
+                        HiveStatement::Sql(s) => match *s {
+                            sqlparser::ast::Statement::CreateTable(ct) => match ct
+                                .hive_formats
+                                .and_then(|h| h.row_format)
+                            {
+                                Some(sqlparser::ast::HiveRowFormat::DELIMITED { delimiters }) => {
+                                    delimiters
+                                }
+                                _ => return Err(SharkError::unsupported(
+                                    "INSERT ... DIRECTORY with a ROW FORMAT other than DELIMITED",
+                                )),
+                            },
+                            _ => vec![],
+                        },
+                        _ => vec![],
+                    };
+                    return Ok(HiveStatement::DirectoryRowFormat {
+                        statement,
+                        delimiters,
+                    });
+                }
+            }
         }
         "add" | "list" | "delete" | "dfs" => {
             return Ok(HiveStatement::Resource(trimmed.to_string()));

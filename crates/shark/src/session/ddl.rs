@@ -391,49 +391,88 @@ impl Session {
                 Ok(StatementResult::Rows(QueryResult::lines("field", names)))
             }
             Statement::Directory {
-                overwrite: _,
-                local,
                 path,
                 source,
+                file_format,
                 ..
             } => {
-                let _ = local;
-                let plan = self.plan(&source)?;
-                let rdd = crate::exec::execute(&plan, &self.exec_context(false))?;
-                let target = PathBuf::from(&path);
-                let parent = target
-                    .parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| PathBuf::from("."));
-                std::fs::create_dir_all(&parent)
-                    .map_err(|e| SharkError::exec(format!("{}: {e}", parent.display())))?;
-                let staging = parent.join(format!(
-                    ".{}.shark-staging-{}",
-                    target
-                        .file_name()
-                        .map(|n| n.to_string_lossy().to_string())
-                        .unwrap_or_default(),
-                    std::process::id()
-                ));
-                std::fs::create_dir_all(&staging).map_err(|e| SharkError::exec(e.to_string()))?;
-                let result = write_rdd(
-                    &rdd,
-                    &staging,
-                    &StorageFormat::Text(Default::default()),
-                    &[],
-                )
-                .and_then(|_| commit_dir(&staging, &target, true));
-                if result.is_err() {
-                    let _ = std::fs::remove_dir_all(&staging);
-                }
-                result?;
-                Ok(StatementResult::Done(None))
+                let format = match file_format {
+                    Some(ast::FileFormat::PARQUET) => StorageFormat::Parquet,
+                    None | Some(ast::FileFormat::TEXTFILE) => {
+                        StorageFormat::Text(Default::default())
+                    }
+                    Some(other) => {
+                        return Err(SharkError::unsupported(format!(
+                            "STORED AS {other} (Shark writes TEXTFILE and PARQUET)"
+                        )))
+                    }
+                };
+                self.write_directory(&path, &source, &format)
             }
             other => Err(SharkError::unsupported(format!(
                 "statement '{}'",
                 other.to_string().chars().take(60).collect::<String>()
             ))),
         }
+    }
+
+    /// `INSERT OVERWRITE [LOCAL] DIRECTORY 'path' [ROW FORMAT ...] [STORED
+    /// AS ...] query`: the folder is replaced by the query's rows, through a
+    /// staging folder committed by rename.
+    pub(super) fn write_directory(
+        &mut self,
+        path: &str,
+        source: &ast::Query,
+        format: &StorageFormat,
+    ) -> Result<StatementResult> {
+        let plan = self.plan(source)?;
+        let rdd = crate::exec::execute(&plan, &self.exec_context(false))?;
+        let target = PathBuf::from(path);
+        let parent = target
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        std::fs::create_dir_all(&parent)
+            .map_err(|e| SharkError::exec(format!("{}: {e}", parent.display())))?;
+        let staging = parent.join(format!(
+            ".{}.shark-staging-{}",
+            target
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&staging).map_err(|e| SharkError::exec(e.to_string()))?;
+        let result = write_rdd(&rdd, &staging, format, &[])
+            .and_then(|_| commit_dir(&staging, &target, true));
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&staging);
+        }
+        result?;
+        Ok(StatementResult::Done(None))
+    }
+
+    /// The text format a `ROW FORMAT DELIMITED` clause describes.
+    pub(super) fn delimited_format(delimiters: &[ast::HiveRowDelimiter]) -> Result<StorageFormat> {
+        let mut f = hive::text::TextFormat::default();
+        for d in delimiters {
+            let v = unescape_delim(&d.char.value);
+            match d.delimiter {
+                ast::HiveDelimiter::FieldsTerminatedBy => f.field_delim = v,
+                ast::HiveDelimiter::FieldsEscapedBy => f.escape = v.chars().next(),
+                ast::HiveDelimiter::CollectionItemsTerminatedBy => f.collection_delim = v,
+                ast::HiveDelimiter::MapKeysTerminatedBy => f.map_key_delim = v,
+                ast::HiveDelimiter::NullDefinedAs => f.null_string = v,
+                ast::HiveDelimiter::LinesTerminatedBy => {
+                    if v != "\n" {
+                        return Err(SharkError::unsupported(
+                            "LINES TERMINATED BY other than '\\n' (Hive supports only newline too)",
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(StorageFormat::Text(f))
     }
 
     pub(super) fn drop_table(&mut self, n: &ObjectName, if_exists: bool, view: bool) -> Result<()> {

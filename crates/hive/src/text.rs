@@ -208,6 +208,29 @@ fn parse_nested(
             }
             let keys = parse_nested(&keys.into(), kv[0].data_type(), seps, level + 2, null)?;
             let values = parse_nested(&values.into(), kv[1].data_type(), seps, level + 2, null)?;
+            // As Hive's LazyMap: a key that does not parse is dropped, and a
+            // repeated key keeps its first entry.
+            let converter = arrow::row::RowConverter::new(vec![arrow::row::SortField::new(
+                keys.data_type().clone(),
+            )])?;
+            let rows = converter.convert_columns(std::slice::from_ref(&keys))?;
+            let mut keep = Vec::with_capacity(keys.len());
+            let mut start = 0;
+            for len in lengths.iter_mut() {
+                let end = start + *len;
+                let mut kept = 0;
+                for j in start..end {
+                    let fresh = keys.is_valid(j)
+                        && !(start..j).any(|e| keep[e] && rows.row(e) == rows.row(j));
+                    keep.push(fresh);
+                    kept += fresh as usize;
+                }
+                *len = kept;
+                start = end;
+            }
+            let keep = arrow::array::BooleanArray::from(keep);
+            let keys = arrow::compute::filter(&keys, &keep)?;
+            let values = arrow::compute::filter(&values, &keep)?;
             let entries_array = StructArray::try_new(kv.clone(), vec![keys, values], None)?;
             Ok(Arc::new(MapArray::try_new(
                 entries.clone(),

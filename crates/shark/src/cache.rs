@@ -192,6 +192,11 @@ impl TableCache {
                 if now == Some(v) {
                     return Ok(Some(entry.cached.clone()));
                 }
+                if now.is_none() {
+                    // Cannot tell now (files moving under a concurrent
+                    // write): read the table itself, and look again next time.
+                    return Ok(Some(table));
+                }
                 // Written since it was cached: cache the new contents.
                 let fresh = Arc::new(CachedTable::over(ctx, &table, partitions)?);
                 entries.insert(

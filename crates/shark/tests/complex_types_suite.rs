@@ -125,3 +125,24 @@ fn values_written_to_text_and_parquet_read_back_the_same() {
         vec!["{\"col1\":1,\"col2\":\"a\"}\t{\"k\":[1]}"]
     );
 }
+
+#[test]
+fn text_maps_drop_bad_keys_and_keep_the_first_of_repeated_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    let file = dir.path().join("m.txt");
+    // Keys: "abc" (not an int), 1, 1 again.
+    std::fs::write(&file, "1\u{1}abc\u{3}x\u{2}1\u{3}a\u{2}1\u{3}b\n").unwrap();
+    let mut s = session(&wh);
+    run(
+        &mut s,
+        &format!(
+            "CREATE TABLE m (id INT, m MAP<INT,STRING>);\nLOAD DATA LOCAL INPATH '{}' INTO TABLE m",
+            file.display()
+        ),
+    );
+    assert_eq!(
+        rows(&mut s, "SELECT m, m[1], size(m) FROM m"),
+        vec!["{1:\"a\"}\ta\t1"]
+    );
+}

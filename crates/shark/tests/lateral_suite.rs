@@ -101,3 +101,21 @@ fn misplaced_generators_are_errors() {
     let e = err("SELECT size(body) FROM docs");
     assert!(e.contains("needs an array"), "{e}");
 }
+
+#[test]
+fn long_arrays_explode_in_bounded_batches() {
+    let mut s = session();
+    let batches = s
+        .query(
+            "SELECT id, w FROM docs LATERAL VIEW posexplode(split(repeat('a,', 30000), ',')) v AS p, w \
+             WHERE id < 2",
+        )
+        .unwrap();
+    let total: usize = batches.iter().map(|b| b.num_rows()).sum();
+    assert_eq!(total, 2 * 30001);
+    assert!(
+        batches.iter().all(|b| b.num_rows() <= 8192),
+        "{:?}",
+        batches.iter().map(|b| b.num_rows()).collect::<Vec<_>>()
+    );
+}

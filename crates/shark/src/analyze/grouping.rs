@@ -24,8 +24,31 @@ pub(crate) struct GroupBy {
     pub sets: Option<Vec<Vec<usize>>>,
 }
 
+/// The same key: equal text with identifiers' case folded (string
+/// literals keep theirs).
 fn same(a: &SqlExpr, b: &SqlExpr) -> bool {
-    a.to_string().eq_ignore_ascii_case(&b.to_string())
+    fn fold(e: &SqlExpr) -> String {
+        let mut out = String::new();
+        let mut quote: Option<char> = None;
+        for c in e.to_string().chars() {
+            match quote {
+                Some(q) => {
+                    if c == q {
+                        quote = None;
+                    }
+                    out.push(c);
+                }
+                None => {
+                    if c == '\'' || c == '"' {
+                        quote = Some(c);
+                    }
+                    out.push(c.to_ascii_lowercase());
+                }
+            }
+        }
+        out
+    }
+    fold(a) == fold(b)
 }
 
 fn key_index(keys: &mut Vec<SqlExpr>, e: &SqlExpr) -> usize {

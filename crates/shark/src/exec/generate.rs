@@ -7,6 +7,7 @@ use crate::batch::Batch;
 use crate::error::{Result, SharkError};
 use crate::expr::{evaluate, Expr};
 use crate::plan::Generator;
+use crate::table::BATCH_ROWS;
 use arrow::array::*;
 use arrow::compute::take;
 use arrow::datatypes::{DataType, SchemaRef};
@@ -24,61 +25,180 @@ pub(crate) fn generate(
     input.map_partitions_with_context(false, move |_, tc, it| {
         let (generator, arg, schema, tc) =
             (generator.clone(), arg.clone(), schema.clone(), tc.clone());
-        Box::new(it.filter_map(move |Batch(b)| {
-            let out = match &generator {
-                Generator::JsonTuple(keys) => json_tuple(&b, keys, &arg, &schema),
-                g => explode(&b, g, &arg, outer, &schema),
-            };
-            match out {
-                Ok(out) if out.num_rows() > 0 => Some(Batch(out)),
-                Ok(_) => None,
-                Err(e) => {
-                    tc.fail(e.into());
-                    None
-                }
-            }
-        }))
+        Box::new(
+            it.flat_map(move |Batch(b)| {
+                let chunks: Box<dyn Iterator<Item = Result<RecordBatch>> + Send> = match &generator
+                {
+                    Generator::JsonTuple(keys) => {
+                        Box::new(std::iter::once(json_tuple(&b, keys, &arg, &schema)))
+                    }
+                    g => match Exploder::new(b, g, &arg, outer, schema.clone()) {
+                        Ok(e) => Box::new(e),
+                        Err(e) => Box::new(std::iter::once(Err(e))),
+                    },
+                };
+                let tc = tc.clone();
+                chunks.map_while(move |out| match out {
+                    Ok(out) => Some(Batch(out)),
+                    Err(e) => {
+                        tc.fail(e.into());
+                        None
+                    }
+                })
+            })
+            .filter(|Batch(b)| b.num_rows() > 0),
+        )
     })
 }
 
-/// explode(map): one row per entry, with its key and value.
-fn explode_map(
-    b: &RecordBatch,
-    m: &MapArray,
+/// The rows of one input batch's explode, at most `BATCH_ROWS` at a time,
+/// so a batch of long arrays never becomes one huge output batch.
+struct Exploder {
+    batch: RecordBatch,
+    /// Where each input row's elements start and end in `items`/`keys`.
+    offsets: Vec<(usize, usize)>,
+    /// The elements (arrays), or a map's keys and values.
+    items: Option<ArrayRef>,
+    values: Option<ArrayRef>,
+    positions: bool,
     outer: bool,
-    schema: &SchemaRef,
-) -> Result<RecordBatch> {
-    let o = m.value_offsets();
-    let (mut rows, mut entries) = (Vec::new(), Vec::new());
-    for r in 0..b.num_rows() {
-        let (s, e) = if m.is_valid(r) {
-            (o[r] as u32, o[r + 1] as u32)
-        } else {
-            (0, 0)
+    schema: SchemaRef,
+    row: usize,
+    elem: usize,
+}
+
+impl Exploder {
+    fn new(
+        batch: RecordBatch,
+        generator: &Generator,
+        arg: &Expr,
+        outer: bool,
+        schema: SchemaRef,
+    ) -> Result<Exploder> {
+        let array = evaluate(arg, &batch)?;
+        let n = batch.num_rows();
+        let (offsets, items, values) = match array.data_type() {
+            DataType::List(_) => {
+                let l = array.as_list::<i32>();
+                let o = l.value_offsets();
+                let offsets = (0..n)
+                    .map(|r| {
+                        if l.is_valid(r) {
+                            (o[r] as usize, o[r + 1] as usize)
+                        } else {
+                            (0, 0)
+                        }
+                    })
+                    .collect();
+                (offsets, Some(l.values().clone()), None)
+            }
+            DataType::Map(..) => {
+                let m = array.as_map();
+                let o = m.value_offsets();
+                let offsets = (0..n)
+                    .map(|r| {
+                        if m.is_valid(r) {
+                            (o[r] as usize, o[r + 1] as usize)
+                        } else {
+                            (0, 0)
+                        }
+                    })
+                    .collect();
+                (offsets, Some(m.keys().clone()), Some(m.values().clone()))
+            }
+            DataType::Null => (vec![(0, 0); n], None, None),
+            other => {
+                return Err(SharkError::exec(format!(
+                    "explode needs an array or a map, got {}",
+                    crate::types::type_name(other)
+                )))
+            }
         };
-        for j in s..e {
-            rows.push(r as u32);
-            entries.push(Some(j));
-        }
-        if s == e && outer {
-            rows.push(r as u32);
-            entries.push(None);
-        }
+        Ok(Exploder {
+            batch,
+            offsets,
+            items,
+            values,
+            positions: *generator == Generator::PosExplode,
+            outer,
+            schema,
+            row: 0,
+            elem: 0,
+        })
     }
-    let rows = UInt32Array::from(rows);
-    let entries = UInt32Array::from(entries);
-    let mut cols: Vec<ArrayRef> = b
-        .columns()
-        .iter()
-        .map(|c| take(c, &rows, None))
-        .collect::<std::result::Result<_, _>>()?;
-    cols.push(take(m.keys(), &entries, None)?);
-    cols.push(take(m.values(), &entries, None)?);
-    Ok(RecordBatch::try_new_with_options(
-        schema.clone(),
-        cols,
-        &RecordBatchOptions::new().with_row_count(Some(rows.len())),
-    )?)
+
+    fn chunk(&mut self) -> Result<Option<RecordBatch>> {
+        let (mut rows, mut items, mut positions) = (Vec::new(), Vec::new(), Vec::new());
+        while self.row < self.offsets.len() && rows.len() < BATCH_ROWS {
+            let (s, e) = self.offsets[self.row];
+            if s == e {
+                if self.outer {
+                    rows.push(self.row as u32);
+                    items.push(None);
+                    positions.push(None);
+                }
+                self.row += 1;
+                continue;
+            }
+            let j = s + self.elem;
+            rows.push(self.row as u32);
+            items.push(Some(j as u32));
+            positions.push(Some((j - s) as i32));
+            self.elem += 1;
+            if s + self.elem == e {
+                self.row += 1;
+                self.elem = 0;
+            }
+        }
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let rows = UInt32Array::from(rows);
+        let items = UInt32Array::from(items);
+        let mut cols: Vec<ArrayRef> = self
+            .batch
+            .columns()
+            .iter()
+            .map(|c| take(c, &rows, None))
+            .collect::<std::result::Result<_, _>>()?;
+        if self.positions {
+            cols.push(std::sync::Arc::new(Int32Array::from(positions)));
+        }
+        let width = self.schema.fields().len();
+        let mut generated = Vec::new();
+        for (k, source) in [&self.items, &self.values].into_iter().enumerate() {
+            if source.is_none() && k == 1 {
+                break;
+            }
+            let want = self
+                .schema
+                .field(width - 1 - usize::from(self.values.is_some()) + k)
+                .data_type();
+            let col = match source {
+                Some(a) => take(a, &items, None)?,
+                None => new_null_array(want, rows.len()),
+            };
+            generated.push(if col.data_type() == want {
+                col
+            } else {
+                crate::expr::cast::hive_cast(&col, want)?
+            });
+        }
+        cols.extend(generated);
+        Ok(Some(RecordBatch::try_new_with_options(
+            self.schema.clone(),
+            cols,
+            &RecordBatchOptions::new().with_row_count(Some(rows.len())),
+        )?))
+    }
+}
+
+impl Iterator for Exploder {
+    type Item = Result<RecordBatch>;
+
+    fn next(&mut self) -> Option<Result<RecordBatch>> {
+        self.chunk().transpose()
+    }
 }
 
 /// The rows with each document's values of `keys` added.
@@ -115,71 +235,5 @@ fn json_tuple(
         schema.clone(),
         cols,
         &RecordBatchOptions::new().with_row_count(Some(b.num_rows())),
-    )?)
-}
-
-fn explode(
-    b: &RecordBatch,
-    generator: &Generator,
-    array: &Expr,
-    outer: bool,
-    schema: &SchemaRef,
-) -> Result<RecordBatch> {
-    let values = evaluate(array, b)?;
-    if let DataType::Map(..) = values.data_type() {
-        return explode_map(b, values.as_map(), outer, schema);
-    }
-    let n = b.num_rows();
-    let (mut rows, mut items, mut positions) = (Vec::new(), Vec::new(), Vec::new());
-    let list = match values.data_type() {
-        DataType::List(_) => Some(values.as_list::<i32>()),
-        DataType::Null => None,
-        other => {
-            return Err(SharkError::exec(format!(
-                "explode needs an array, got {}",
-                crate::types::type_name(other)
-            )))
-        }
-    };
-    for r in 0..n {
-        let (start, end) = match list {
-            Some(l) if l.is_valid(r) => (l.value_offsets()[r], l.value_offsets()[r + 1]),
-            _ => (0, 0),
-        };
-        for j in start..end {
-            rows.push(r as u32);
-            items.push(Some(j as u32));
-            positions.push(Some(j - start));
-        }
-        if start == end && outer {
-            rows.push(r as u32);
-            items.push(None);
-            positions.push(None);
-        }
-    }
-    let rows = UInt32Array::from(rows);
-    let mut cols: Vec<ArrayRef> = b
-        .columns()
-        .iter()
-        .map(|c| take(c, &rows, None))
-        .collect::<std::result::Result<_, _>>()?;
-    if *generator == Generator::PosExplode {
-        cols.push(std::sync::Arc::new(Int32Array::from(positions)));
-    }
-    let item_type = schema.field(schema.fields().len() - 1).data_type();
-    let elements = match list {
-        Some(l) => take(l.values(), &UInt32Array::from(items), None)?,
-        None => new_null_array(item_type, rows.len()),
-    };
-    let elements = if elements.data_type() == item_type {
-        elements
-    } else {
-        crate::expr::cast::hive_cast(&elements, item_type)?
-    };
-    cols.push(elements);
-    Ok(RecordBatch::try_new_with_options(
-        schema.clone(),
-        cols,
-        &RecordBatchOptions::new().with_row_count(Some(rows.len())),
     )?)
 }

@@ -514,14 +514,19 @@ fn value_bound(
     if v.is_null(i) {
         return if end { l.peer_end[i] } else { l.peer_start[i] };
     }
-    // The non-NULL rows of the partition (NULLs sort together at one end).
-    let (mut lo, mut hi) = (p.start, p.end);
-    while lo < hi && v.is_null(lo) {
-        lo += 1;
+    // The non-NULL rows of the partition: NULL keys sort together at one
+    // end and are one peer group.
+    let lo = if v.is_null(p.start) {
+        l.peer_end[p.start]
+    } else {
+        p.start
+    };
+    let hi = if v.is_null(p.end - 1) {
+        l.peer_start[p.end - 1]
+    } else {
+        p.end
     }
-    while hi > lo && v.is_null(hi - 1) {
-        hi -= 1;
-    }
+    .max(lo);
     let x = v.value(i);
     let t = if desc { x - delta } else { x + delta };
     // Rows before the bound, in the partition's order.

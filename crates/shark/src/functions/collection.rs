@@ -91,7 +91,13 @@ fn split(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
             continue;
         }
         let re = regex_cache(p.value(i))?;
-        for piece in re.split(s.value(i)) {
+        let text = s.value(i);
+        // Java drops the empty piece a zero-width match at the start makes.
+        let skip = !text.is_empty()
+            && re
+                .find(text)
+                .is_some_and(|m| m.start() == 0 && m.end() == 0);
+        for piece in re.split(text).skip(skip as usize) {
             b.values().append_value(piece);
         }
         b.append(true);
@@ -208,7 +214,7 @@ fn index(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
     Ok(take(l.values(), &idx, None)?)
 }
 
-/// `m[k]`: the value of key `k` (the last one, if repeated), else NULL.
+/// `m[k]`: the value of key `k` (the first, if repeated), else NULL.
 fn map_lookup(m: &MapArray, key: &ArrayRef, n: usize) -> Result<ArrayRef> {
     let o = m.value_offsets();
     let mut idx: Vec<Option<u32>> = Vec::with_capacity(n);
@@ -609,6 +615,13 @@ mod tests {
         let got = texts(&split(&[s, p], 3).unwrap());
         let some = |v: &[&str]| Some(v.iter().map(|x| Some(x.to_string())).collect());
         assert_eq!(got, vec![some(&["a", "", "b", ""]), some(&[""]), None]);
+        // Characters, as Java's split("", -1) gives them.
+        let s: ArrayRef = Arc::new(StringArray::from(vec!["abc"]));
+        let p: ArrayRef = Arc::new(StringArray::from(vec![""]));
+        assert_eq!(
+            texts(&split(&[s, p], 1).unwrap()),
+            vec![some(&["a", "b", "c", ""])]
+        );
     }
 
     #[test]

@@ -55,6 +55,9 @@ pub struct Config {
     /// it is truncated (finished results free theirs when they expire).
     #[arg(long, default_value_t = 16 << 30)]
     pub max_spool_bytes: u64,
+    /// Result streams (CSV, NDJSON, Arrow) served at once; more get 503.
+    #[arg(long, default_value_t = 64)]
+    pub max_streams: usize,
     /// Seconds a query may run before it is cancelled.
     #[arg(long, default_value_t = 600)]
     pub query_timeout_secs: u64,

@@ -340,9 +340,14 @@ impl Query {
         i.ended = Some(Instant::now());
         i.engine_token = None;
         if let Some(spool) = &i.result.spool {
-            spool.finish(match &i.error {
-                None => End::Complete,
-                Some(e) => End::Failed(e.message.clone()),
+            spool.finish(match (&i.error, &i.result.truncated_by) {
+                (Some(e), _) => End::Failed(e.message.clone()),
+                // Cut by a server limit (not a row count someone asked
+                // for): a streamed copy must not look complete.
+                (None, Some(why)) if why != "max_rows" => {
+                    End::Failed(format!("the result was cut short: {why}"))
+                }
+                _ => End::Complete,
             });
         }
         drop(i);

@@ -209,9 +209,13 @@ pub fn stream_body(
     offset: usize,
     limit: usize,
     owner: Option<Arc<Query>>,
+    permit: tokio::sync::OwnedSemaphorePermit,
 ) -> Body {
     let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(READ_AHEAD);
     tokio::task::spawn_blocking(move || {
+        // The stream's place among the server's concurrent streams, held
+        // while this (blocking) thread serves it.
+        let _permit = permit;
         let ended = pump(&spool, format, offset, limit, &tx);
         if !ended {
             if let Some(q) = owner {

@@ -31,6 +31,8 @@ pub struct AppState {
     pub sessions: Sessions,
     /// Where results are kept, on disk.
     pub spool: Arc<SpoolDir>,
+    /// Places for result streams (each holds a blocking thread).
+    pub streams: Arc<Semaphore>,
     /// When the server started.
     pub started: Instant,
     slots: Arc<Semaphore>,
@@ -60,6 +62,7 @@ impl AppState {
         let policy = Policy::new(config.read_only, catalog.warehouse(), &config.allow_paths);
         AppState {
             spool: Arc::new(spool),
+            streams: Arc::new(Semaphore::new(config.max_streams.max(1))),
             slots: Arc::new(Semaphore::new(config.max_concurrent.max(1))),
             config,
             ctx,

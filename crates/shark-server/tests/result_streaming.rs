@@ -166,9 +166,47 @@ async fn byte_limits_cut_the_result_and_say_so() {
         .await
         .unwrap();
     assert_eq!(resp.headers()["x-shark-truncated"], "true");
-    let text = resp.text().await.unwrap();
-    assert_eq!(text.lines().count(), kept + 1);
+    // Cut by a server limit: the stream ends with an error, never looking
+    // complete; the JSON pages still serve the rows kept.
+    assert!(resp.text().await.is_err());
+    let (_, p) = get(
+        &s.base,
+        &format!("/v1/queries/{id}/results?offset=0&limit=10"),
+    )
+    .await;
+    assert_eq!(p["row_count"], 10);
+    assert_eq!(p["total_rows"], kept);
     assert!(spooled_files(&s)[0] <= 100_000);
+}
+
+#[tokio::test]
+async fn result_streams_are_capped() {
+    let s = start(|c| c.max_streams = 1);
+    load_src(&s).await;
+    let mut first = post(&s.base, json!({ "sql": ENDLESS, "format": "csv" }), None).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    first.chunk().await.unwrap();
+    let second = post(&s.base, json!({ "sql": "SELECT 1", "format": "csv" }), None).await;
+    assert_eq!(second.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let e: Value = second.json().await.unwrap();
+    assert_eq!(e["error"]["kind"], "limit", "{e}");
+    let id = query_id(&first);
+    drop(first);
+    wait_end(&s.base, &id).await;
+    // The place comes back once the first stream ends.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let r = post(&s.base, json!({ "sql": "SELECT 1", "format": "csv" }), None).await;
+        if r.status() == StatusCode::OK {
+            assert_eq!(r.text().await.unwrap(), "_c0\r\n1\r\n");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the stream's place never came back"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test]

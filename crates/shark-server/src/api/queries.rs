@@ -106,12 +106,24 @@ fn page_body(q: &Query, offset: usize, limit: usize) -> ApiResult<Value> {
 /// the query failed before its rows began. With `owner`, a client leaving
 /// early cancels the query.
 pub(super) async fn stream_response(
+    state: &AppState,
     q: &Arc<Query>,
     format: Format,
     offset: usize,
     limit: usize,
     owner: bool,
 ) -> Response {
+    // Each stream holds a blocking thread while it is read: they are capped.
+    let Ok(permit) = state.streams.clone().try_acquire_owned() else {
+        return ApiError::limit(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "{} result streams are open; retry later or page JSON results",
+                state.config.max_streams
+            ),
+        )
+        .into_response();
+    };
     let spool = q.result_spool().await;
     if let Some(r) = failure(q) {
         return r;
@@ -120,7 +132,7 @@ pub(super) async fn stream_response(
         None => results::empty_body(format).into_response(),
         Some(s) => {
             let owner = owner.then(|| q.clone());
-            results::stream_body(s, format, offset, limit, owner).into_response()
+            results::stream_body(s, format, offset, limit, owner, permit).into_response()
         }
     };
     let h = response.headers_mut();
@@ -252,7 +264,7 @@ pub(super) async fn results(
         ));
     }
     let limit = p.limit.unwrap_or(usize::MAX);
-    Ok(stream_response(&q, format, offset, limit, false).await)
+    Ok(stream_response(&state, &q, format, offset, limit, false).await)
 }
 
 pub(super) async fn cancel(

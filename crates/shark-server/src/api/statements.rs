@@ -82,7 +82,7 @@ pub(super) async fn submit(
     )?;
     if let Some(format) = format {
         let mut guard = CancelUnlessSent(Some(query.clone()));
-        let response = stream_response(&query, format, 0, usize::MAX, true).await;
+        let response = stream_response(&state, &query, format, 0, usize::MAX, true).await;
         guard.0 = None;
         return Ok(response);
     }

@@ -201,3 +201,27 @@ fn misplaced_and_malformed_windows_are_errors() {
     );
     assert!(e.contains("GROUP BY"), "{e}");
 }
+
+#[test]
+fn wide_sliding_frames_are_taken_a_chunk_at_a_time() {
+    let (mut s, _) = session();
+    // 2,000 running DISTINCT frames: 2M (row, frame row) pairs, over the
+    // 1M expanded at once.
+    let got = by_key(
+        &mut s,
+        "SELECT k, count(DISTINCT g) OVER (ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), \
+         sum(k) OVER (ORDER BY k ROWS BETWEEN 600 PRECEDING AND 600 FOLLOWING) FROM t WHERE k < 2000",
+    );
+    for k in 0..2000i64 {
+        let window_sum: i64 = ((k - 600).max(0)..=(k + 600).min(1999)).sum();
+        assert_eq!(
+            got[&k],
+            vec![
+                k.to_string(),
+                (k + 1).min(7).to_string(),
+                window_sum.to_string()
+            ],
+            "k = {k}"
+        );
+    }
+}

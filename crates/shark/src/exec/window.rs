@@ -27,8 +27,8 @@ use rdd::{BoxIter, Rdd, TaskContext};
 use std::ops::Range;
 use std::sync::Arc;
 
-/// Most (row, frame row) pairs a sliding-frame aggregate may expand to.
-const MAX_FRAME_PAIRS: usize = 64 << 20;
+/// (row, frame row) pairs a sliding-frame aggregate expands at once.
+const FRAME_PAIRS_AT_ONCE: usize = 1 << 20;
 
 /// The window operator over `input`.
 pub(crate) fn window(
@@ -619,24 +619,36 @@ fn aggregate_frames(agg: &AggExpr, args: &[ArrayRef], f: &Frames, l: &Layout) ->
     if !agg.distinct && (0..n).all(|i| f.end[i] == part(i).end) {
         return anchored(agg, args, &f.start, l, false);
     }
-    // Sliding frames: every row is a group over the rows of its frame.
-    let pairs: usize = (0..n).map(|i| f.end[i] - f.start[i]).sum();
-    if pairs > MAX_FRAME_PAIRS {
-        return Err(SharkError::exec(format!(
-            "window frames too wide: {pairs} (row, frame row) pairs in one run; use a narrower \
-             ROWS frame"
-        )));
-    }
-    let (mut idx, mut groups) = (Vec::with_capacity(pairs), Vec::with_capacity(pairs));
-    for i in 0..n {
-        for j in f.start[i]..f.end[i] {
-            idx.push(j as u32);
-            groups.push(i as u32);
+    // Sliding frames: every row is a group over the rows of its frame,
+    // taken a chunk of rows at a time so the copied arguments stay bounded.
+    let mut parts: Vec<ArrayRef> = Vec::new();
+    let mut start = 0;
+    while start < n {
+        let mut end = start;
+        let mut pairs = 0;
+        while end < n
+            && (end == start || pairs + (f.end[end] - f.start[end]) <= FRAME_PAIRS_AT_ONCE)
+        {
+            pairs += f.end[end] - f.start[end];
+            end += 1;
         }
+        let (mut idx, mut groups) = (Vec::with_capacity(pairs), Vec::with_capacity(pairs));
+        for i in start..end {
+            for j in f.start[i]..f.end[i] {
+                idx.push(j as u32);
+                groups.push((i - start) as u32);
+            }
+        }
+        let mut acc = create(agg)?;
+        acc.update(&groups, &take_all(args, &idx)?, end - start)?;
+        parts.push(acc.evaluate(end - start)?);
+        start = end;
     }
-    let mut acc = create(agg)?;
-    acc.update(&groups, &take_all(args, &idx)?, n)?;
-    acc.evaluate(n)
+    if parts.is_empty() {
+        return Ok(new_empty_array(&agg.data_type));
+    }
+    let refs: Vec<&dyn Array> = parts.iter().map(|a| a.as_ref()).collect();
+    Ok(arrow::compute::concat(&refs)?)
 }
 
 /// Frames that all start at their partition's start (`forward`, each row

@@ -549,15 +549,19 @@ pub(crate) fn broadcast_join(
             "a broadcast join cannot keep unmatched build rows",
         ));
     }
-    let batches: Vec<RecordBatch> = if dry_run {
-        vec![]
-    } else {
-        build.collect()?.into_iter().map(|b| b.0).collect()
-    };
     let budget = probe
         .context()
         .conf()
         .get_bytes(rdd::conf::MEMORY_EXECUTION, 512 << 20)? as usize;
+    let batches: Vec<RecordBatch> = if dry_run {
+        vec![]
+    } else {
+        match collect_within(build, budget, nested_loop_fits(&spec))? {
+            Some(b) => b,
+            // Too big to broadcast: nested loops over partitions instead.
+            None => return Ok(nested_loop_join(probe, build, spec)),
+        }
+    };
     let table = JoinTable::build(batches, &spec)?;
     if nested_loop_fits(&spec) && table.memory() > budget {
         // Too big to broadcast: nested loops over partitions instead.
@@ -573,6 +577,36 @@ pub(crate) fn broadcast_join(
         };
         probe_stream(table, spec.clone(), it, tc.clone(), false)
     }))
+}
+
+/// The build side's batches, collected a few partitions at a time; `None`
+/// as soon as they pass `budget` when `may_stop` (the caller then joins
+/// without collecting), so the driver never holds much more than that.
+fn collect_within(
+    build: &Rdd<Batch>,
+    budget: usize,
+    may_stop: bool,
+) -> Result<Option<Vec<RecordBatch>>> {
+    let ctx = build.context().clone();
+    let n = build.num_partitions();
+    let window = ctx.workers().max(1) * 2;
+    let (mut out, mut held) = (Vec::new(), 0usize);
+    let mut first = 0;
+    while first < n {
+        let parts: Vec<usize> = (first..(first + window).min(n)).collect();
+        first += parts.len();
+        let results = ctx.run_job(build, Some(&parts), |_, it| {
+            Ok(it.map(|b| b.0).collect::<Vec<RecordBatch>>())
+        })?;
+        for b in results.into_iter().flatten() {
+            held += b.get_array_memory_size();
+            out.push(b);
+        }
+        if may_stop && held > budget {
+            return Ok(None);
+        }
+    }
+    Ok(Some(out))
 }
 
 /// A join without keys (inner or cross) whose build side is too big to

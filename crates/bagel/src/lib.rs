@@ -195,8 +195,11 @@ where
         let (sent, active) = processed
             .map(|(_, (v, out))| (out.len() as u64, v.active() as u64))
             .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))?;
-        // The new state is materialized; the one before it can go.
+        // The new state is materialized; the one before it can go, with
+        // the shuffles that built it (recomputed from lineage if a cached
+        // partition is ever lost).
         if let Some(old) = previous.take() {
+            ctx.release_shuffles(&old);
             old.unpersist();
         }
         verts.unpersist();

@@ -265,3 +265,27 @@ fn the_vertex_rdd_is_not_reshuffled_between_supersteps() {
     // line vertices up with their messages.
     assert!(ranks.partitioner_id().is_some());
 }
+
+#[test]
+fn old_supersteps_release_their_shuffles() {
+    let ctx = Context::new("local[2]", "release").unwrap();
+    let (_, edges) = graphs().into_iter().next().unwrap();
+    let config = PageRankConfig {
+        max_iterations: 25,
+        tolerance: 0.0,
+        partitions: Some(3),
+        ..PageRankConfig::default()
+    };
+    let (ranks, steps) = pagerank(&ctx, &ctx.parallelize(edges.clone(), Some(2)), &config).unwrap();
+    assert!(steps.len() >= 20, "{}", steps.len());
+    let (shuffles, _) = ctx.shuffle_stats();
+    assert!(
+        shuffles <= 6,
+        "{shuffles} shuffles kept after {} supersteps",
+        steps.len()
+    );
+    // The answer is still right, and still computable from what is kept.
+    let mut got = ranks.collect().unwrap();
+    got.sort_by_key(|p| p.0);
+    assert_close(&got, &pagerank_sequential(&edges, &config), "released");
+}

@@ -216,6 +216,16 @@ impl Context {
             .unwrap_or_else(|_| unreachable!("extensions are keyed by their type"))
     }
 
+    /// Forgets the map outputs of every shuffle in `rdd`'s lineage, freeing
+    /// their memory and files. A later job that needs one recomputes it
+    /// from lineage. For iterative jobs (Bagel) whose state is persisted
+    /// each round, so that old rounds' shuffles do not pile up.
+    pub fn release_shuffles<T: Data>(&self, rdd: &Rdd<T>) {
+        for id in self.shuffle_ids(rdd) {
+            self.shuffle_manager().remove_shuffle(id);
+        }
+    }
+
     /// The application name given at creation.
     pub fn app_name(&self) -> &str {
         &self.inner.app_name

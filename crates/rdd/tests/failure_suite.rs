@@ -240,3 +240,21 @@ fn a_stopped_context_refuses_jobs() {
     assert!(!dir.exists());
     assert_eq!(rdd.count(), Err(RddError::ContextStopped));
 }
+
+#[test]
+fn released_shuffles_are_recomputed_from_lineage() {
+    let ctx = rdd::Context::new("local[2]", "release").unwrap();
+    let counts = ctx
+        .parallelize((0..1000u64).collect(), Some(4))
+        .map(|x| (x % 10, 1u64))
+        .reduce_by_key(|a, b| a + b, Some(3));
+    let mut first = counts.collect().unwrap();
+    assert_eq!(ctx.shuffle_stats().0, 1);
+    ctx.release_shuffles(&counts);
+    assert_eq!(ctx.shuffle_stats().0, 0);
+    let mut again = counts.collect().unwrap();
+    first.sort();
+    again.sort();
+    assert_eq!(first, again);
+    assert_eq!(again.len(), 10);
+}

@@ -7,7 +7,9 @@
 //! current version (its files, sizes and times) with the cached one, and a
 //! table written since (by Shark, Hive or anything else) is re-cached from
 //! its new contents on its next scan. `CACHE TABLE t AS SELECT ...` caches
-//! a query's rows under a name of their own.
+//! a query's rows under a name of their own. As in Shark, a table named
+//! `*_cached` or with `TBLPROPERTIES ('shark.cache'='true')` is cached when
+//! first read (and stays cached until UNCACHE TABLE).
 
 use crate::batch::Batch;
 use crate::catalog::Catalog;
@@ -155,6 +157,11 @@ impl TableCache {
         self.lock().clear();
     }
 
+    /// True when `key` is cached.
+    pub fn contains(&self, key: &str) -> bool {
+        self.lock().contains_key(key)
+    }
+
     /// The cached names, sorted.
     pub fn keys(&self) -> Vec<String> {
         self.lock().keys().cloned().collect()
@@ -248,7 +255,16 @@ impl CachingCatalog {
 impl Catalog for CachingCatalog {
     fn table(&self, db: &str, name: &str) -> Result<Option<Arc<dyn TableSource>>> {
         let current = self.inner.table(db, name)?;
-        self.cache.lookup(&self.ctx, &self.key(db, name), current)
+        let key = self.key(db, name);
+        // Shark's tables that ask for it are cached when first read.
+        if let Some(t) = &current {
+            if !self.cache.contains(&key) && self.inner.wants_cache(db, name)? {
+                let partitions = self.ctx.default_parallelism().max(2) * 2;
+                self.cache
+                    .insert(&self.ctx, &key, t.clone(), true, partitions)?;
+            }
+        }
+        self.cache.lookup(&self.ctx, &key, current)
     }
     fn view(&self, db: &str, name: &str) -> Result<Option<String>> {
         self.inner.view(db, name)

@@ -154,4 +154,14 @@ impl Catalog for HiveCatalog {
     fn cache_scope(&self) -> String {
         format!("warehouse:{}", self.warehouse().display())
     }
+    fn wants_cache(&self, db: &str, name: &str) -> Result<bool> {
+        if name.ends_with("_cached") {
+            return Ok(true);
+        }
+        Ok(self.metastore.get_table(db, name)?.is_some_and(|t| {
+            t.parameters
+                .get("shark.cache")
+                .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        }))
+    }
 }

@@ -148,3 +148,28 @@ fn query_results_cached_under_a_name() {
         "gone with the cache"
     );
 }
+
+#[test]
+fn tables_named_cached_or_marked_are_cached_on_first_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ctx, log) = context("64m");
+    let mut s = Session::with_warehouse(ctx.clone(), dir.path()).unwrap();
+    run(&mut s, "CREATE TABLE t (k INT)");
+    run(&mut s, "INSERT INTO t VALUES (1), (2), (3)");
+    run(&mut s, "CREATE TABLE t_cached AS SELECT k * 10 AS k FROM t");
+    run(
+        &mut s,
+        "CREATE TABLE marked (k INT) TBLPROPERTIES ('shark.cache'='true')",
+    );
+    run(&mut s, "INSERT INTO marked SELECT k FROM t");
+    for table in ["t_cached", "marked"] {
+        let q = format!("SELECT sum(k) FROM {table}");
+        let first = rows(&mut s, &q);
+        let (again, read) = bytes_read(&mut s, &log, &q);
+        assert_eq!(first, again);
+        assert_eq!(read, 0, "{table} is served from the cache");
+    }
+    // Ordinary tables are not.
+    let (_, read) = bytes_read(&mut s, &log, "SELECT sum(k) FROM t");
+    assert!(read > 0);
+}

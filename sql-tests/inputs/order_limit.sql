@@ -39,3 +39,11 @@ SELECT dept_id, count(*) AS c FROM emp GROUP BY dept_id ORDER BY c DESC, dept_id
 SELECT DISTINCT dept_id FROM emp ORDER BY dept_id DESC LIMIT 3;
 SELECT e.id AS eid, d.name AS dname FROM emp e JOIN dept d ON e.dept_id = d.id ORDER BY dname, eid;
 SELECT id, length(name) AS len FROM emp ORDER BY len DESC, id;
+-- LIMIT with an offset (Hive's LIMIT m, n and the standard OFFSET).
+-- reference: SELECT key, value FROM src ORDER BY key, value LIMIT 3 OFFSET 2
+SELECT key, value FROM src ORDER BY key, value LIMIT 2, 3;
+SELECT key, value FROM src ORDER BY key DESC, value LIMIT 4 OFFSET 5;
+SELECT id, name FROM emp ORDER BY id LIMIT 100 OFFSET 12;
+SELECT id FROM emp ORDER BY id LIMIT 3 OFFSET 50;
+-- reference: SELECT dept_id, count(*) AS c FROM emp GROUP BY dept_id ORDER BY c DESC, dept_id LIMIT 2 OFFSET 1
+SELECT dept_id, count(*) AS c FROM emp GROUP BY dept_id ORDER BY c DESC, dept_id LIMIT 1, 2;

@@ -196,6 +196,10 @@ pub fn map_inputs(
             input: f(input.clone())?,
             fetch: *fetch,
         }),
+        LogicalPlan::Offset { input, skip } => Arc::new(LogicalPlan::Offset {
+            input: f(input.clone())?,
+            skip: *skip,
+        }),
         LogicalPlan::Union { inputs, schema } => Arc::new(LogicalPlan::Union {
             inputs: inputs.iter().map(|i| f(i.clone())).collect::<Result<_>>()?,
             schema: schema.clone(),

@@ -392,6 +392,12 @@ pub enum LogicalPlan {
         input: Arc<LogicalPlan>,
         fetch: usize,
     },
+    /// Skips the first `skip` rows of the (ordered) input: `LIMIT m, n`
+    /// and `OFFSET m`.
+    Offset {
+        input: Arc<LogicalPlan>,
+        skip: usize,
+    },
     /// UNION ALL of inputs with identical column types.
     Union {
         inputs: Vec<Arc<LogicalPlan>>,
@@ -454,6 +460,7 @@ impl LogicalPlan {
             LogicalPlan::Filter { input, .. }
             | LogicalPlan::Sort { input, .. }
             | LogicalPlan::Limit { input, .. }
+            | LogicalPlan::Offset { input, .. }
             | LogicalPlan::Distribute { input, .. }
             | LogicalPlan::LocalSort { input, .. }
             | LogicalPlan::Replicate { input, .. } => input.schema(),
@@ -469,6 +476,7 @@ impl LogicalPlan {
             | LogicalPlan::Aggregate { input, .. }
             | LogicalPlan::Sort { input, .. }
             | LogicalPlan::Limit { input, .. }
+            | LogicalPlan::Offset { input, .. }
             | LogicalPlan::Distribute { input, .. }
             | LogicalPlan::LocalSort { input, .. }
             | LogicalPlan::Window { input, .. }
@@ -562,6 +570,7 @@ impl LogicalPlan {
                 None => format!("Sort {}", keys(k)),
             },
             LogicalPlan::Limit { fetch, .. } => format!("Limit {fetch}"),
+            LogicalPlan::Offset { skip, .. } => format!("Offset {skip}"),
             LogicalPlan::Union { inputs, .. } => format!("UnionAll ({} inputs)", inputs.len()),
             LogicalPlan::Distribute { keys, .. } => format!("DistributeBy {}", list(keys)),
             LogicalPlan::LocalSort { keys: k, .. } => format!("SortBy {}", keys(k)),

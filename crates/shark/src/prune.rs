@@ -345,6 +345,10 @@ pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalP
                 m,
             )
         }
+        LogicalPlan::Offset { input, skip } => {
+            let (input, m) = prune(input.clone(), &required)?;
+            (Arc::new(LogicalPlan::Offset { input, skip: *skip }), m)
+        }
         LogicalPlan::Union { inputs, schema } => {
             let new_schema = project_schema(schema, &required);
             let mut new_inputs = Vec::new();

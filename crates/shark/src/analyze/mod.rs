@@ -91,7 +91,7 @@ impl<'a> Analyzer<'a> {
                 ast::OrderByKind::All(_) => return Err(SharkError::unsupported("ORDER BY ALL")),
             },
         };
-        let limit = self.limit(q)?;
+        let (limit, skip) = self.limit(q)?;
         let (mut plan, scope) = match q.body.as_ref() {
             SetExpr::Select(select) => self.plan_select(select, &order_by)?,
             other => {
@@ -111,6 +111,8 @@ impl<'a> Analyzer<'a> {
                 }
             }
         };
+        // With an offset, the first `skip` of the first `skip + n` go.
+        let limit = limit.map(|n| n.saturating_add(skip));
         if let Some(n) = limit {
             plan = Arc::new(match plan.as_ref() {
                 LogicalPlan::Sort {
@@ -128,10 +130,14 @@ impl<'a> Analyzer<'a> {
                 },
             });
         }
+        if skip > 0 {
+            plan = Arc::new(LogicalPlan::Offset { input: plan, skip });
+        }
         Ok((plan, scope))
     }
 
-    fn limit(&self, q: &Query) -> Result<Option<usize>> {
+    /// LIMIT's row count (if any) and OFFSET's rows to skip.
+    fn limit(&self, q: &Query) -> Result<(Option<usize>, usize)> {
         let as_count = |e: &SqlExpr| -> Result<usize> {
             match expr::bind_simple(e, &Scope::default())? {
                 Expr::Literal(v) => v
@@ -147,20 +153,16 @@ impl<'a> Analyzer<'a> {
             }
         };
         match &q.limit_clause {
-            None => Ok(None),
+            None => Ok((None, 0)),
             Some(ast::LimitClause::LimitOffset { limit, offset, .. }) => {
-                if let Some(o) = offset {
-                    if as_count(&o.value)? != 0 {
-                        return Err(SharkError::unsupported("OFFSET"));
-                    }
-                }
-                limit.as_ref().map(as_count).transpose()
+                let skip = match offset {
+                    Some(o) => as_count(&o.value)?,
+                    None => 0,
+                };
+                Ok((limit.as_ref().map(as_count).transpose()?, skip))
             }
             Some(ast::LimitClause::OffsetCommaLimit { offset, limit }) => {
-                if as_count(offset)? != 0 {
-                    return Err(SharkError::unsupported("LIMIT with an offset"));
-                }
-                Ok(Some(as_count(limit)?))
+                Ok((Some(as_count(limit)?), as_count(offset)?))
             }
         }
     }

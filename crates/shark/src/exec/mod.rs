@@ -183,6 +183,22 @@ pub fn execute(plan: &LogicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
             let local = limit_each(&rdd, n);
             Ok(limit_each(&exchange::single_partition(&local), n))
         }
+        LogicalPlan::Offset { input, skip } => {
+            let rdd = exchange::single_partition(&execute(input, ex)?);
+            let skip = *skip;
+            Ok(rdd.map_partitions(move |it| {
+                let mut left = skip;
+                Box::new(it.filter_map(move |Batch(b)| {
+                    if left >= b.num_rows() {
+                        left -= b.num_rows();
+                        return None;
+                    }
+                    let out = b.slice(left, b.num_rows() - left);
+                    left = 0;
+                    Some(Batch(out))
+                }))
+            }))
+        }
         LogicalPlan::Union { inputs, schema } => {
             let mut out: Option<Rdd<Batch>> = None;
             for i in inputs {
@@ -354,6 +370,7 @@ pub fn estimate_bytes(plan: &LogicalPlan) -> Option<u64> {
         LogicalPlan::Sort { fetch: Some(n), .. } | LogicalPlan::Limit { fetch: n, .. } => {
             Some(*n as u64 * 64)
         }
+        LogicalPlan::Offset { input, .. } => estimate_bytes(input),
         LogicalPlan::Aggregate { input, group, .. } => {
             if group.is_empty() {
                 Some(64)
@@ -443,6 +460,7 @@ fn describe(plan: &LogicalPlan, ex: &ExecContext, depth: usize, out: &mut String
         LogicalPlan::Limit { fetch, .. } => {
             format!("Limit {fetch}: local limit -> one partition -> limit")
         }
+        LogicalPlan::Offset { skip, .. } => format!("Offset {skip}: one partition, rows skipped"),
         LogicalPlan::Union { .. } => "Union (narrow)".into(),
         LogicalPlan::Distribute { .. } => format!("Hash exchange ({} partitions)", ex.partitions),
         LogicalPlan::LocalSort { .. } => "Sort within partitions".into(),

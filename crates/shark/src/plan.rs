@@ -28,6 +28,10 @@ pub enum AggFunc {
     CollectList,
     /// The distinct non-NULL values, as an array.
     CollectSet,
+    /// `percentile(x, p)` / `percentile_approx(x, p)`: the value at
+    /// fraction `p` of the sorted non-NULL values, interpolated (exact for
+    /// both; `p` may be an array of fractions).
+    Percentile,
 }
 
 impl AggFunc {
@@ -45,6 +49,7 @@ impl AggFunc {
             "stddev_samp" => AggFunc::StddevSamp,
             "collect_list" => AggFunc::CollectList,
             "collect_set" => AggFunc::CollectSet,
+            "percentile" | "percentile_approx" => AggFunc::Percentile,
             _ => return None,
         })
     }

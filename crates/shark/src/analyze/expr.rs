@@ -492,6 +492,16 @@ pub fn visit<'a>(e: &'a SqlExpr, f: &mut dyn FnMut(&'a SqlExpr)) {
                 go(e);
             }
         }
+        SqlExpr::CompoundFieldAccess { root, access_chain } => {
+            go(root);
+            for a in access_chain {
+                match a {
+                    ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => go(index),
+                    ast::AccessExpr::Dot(e) => go(e),
+                    _ => {}
+                }
+            }
+        }
         SqlExpr::Function(func) => {
             if let FunctionArguments::List(list) = &func.args {
                 for a in &list.args {
@@ -1006,6 +1016,45 @@ fn bind_function(f: &ast::Function, cx: &mut BindCtx) -> Result<Expr> {
     }
 }
 
+/// `percentile(x, p)` / `percentile_approx(x, p[, accuracy])`: `p` a
+/// constant fraction or an array of them; DOUBLE or ARRAY<DOUBLE>.
+fn percentile_call(name: &str, bound: Vec<Expr>, distinct: bool, star: bool) -> Result<AggExpr> {
+    if star || !(2..=3).contains(&bound.len()) {
+        return Err(SharkError::analysis(format!(
+            "{name} takes a value, a fraction (or an array of them) and, for percentile_approx, an accuracy"
+        )));
+    }
+    let mut it = bound.into_iter();
+    let x = it.next().expect("checked");
+    let p = it.next().expect("checked");
+    if !is_numeric(&x.data_type()) && x.data_type() != DataType::Null {
+        return Err(SharkError::analysis(format!(
+            "{name} needs a number, got {}",
+            types::type_name(&x.data_type())
+        )));
+    }
+    let mut cols = Vec::new();
+    p.columns(&mut cols);
+    if !cols.is_empty() {
+        return Err(SharkError::analysis(format!(
+            "{name}'s fraction must be a constant"
+        )));
+    }
+    let (p, data_type) = match p.data_type() {
+        DataType::List(_) => (
+            p.cast_to(&crate::functions::list_of(DataType::Float64)),
+            crate::functions::list_of(DataType::Float64),
+        ),
+        _ => (p.cast_to(&DataType::Float64), DataType::Float64),
+    };
+    Ok(AggExpr {
+        func: AggFunc::Percentile,
+        args: vec![x.cast_to(&DataType::Float64), p],
+        distinct,
+        data_type,
+    })
+}
+
 /// An aggregate call with Hive's argument conversions and result type.
 pub(crate) fn agg_call(
     name: &str,
@@ -1014,6 +1063,9 @@ pub(crate) fn agg_call(
     distinct: bool,
     star: bool,
 ) -> Result<AggExpr> {
+    if func == AggFunc::Percentile {
+        return percentile_call(name, bound, distinct, star);
+    }
     let (func, bound) = match (func, star, bound.len()) {
         (AggFunc::Count, true, 0) => (AggFunc::Count, vec![]),
         (AggFunc::Count, false, n) if n >= 1 => (AggFunc::Count, bound),

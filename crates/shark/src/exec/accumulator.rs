@@ -62,6 +62,7 @@ pub(crate) fn create(agg: &AggExpr) -> Result<Box<dyn Accumulator>> {
             arg_type.unwrap_or(DataType::Utf8),
             agg.func == AggFunc::CollectSet,
         )?),
+        AggFunc::Percentile => Box::new(Percentile::new(agg)?),
         AggFunc::VarPop | AggFunc::VarSamp | AggFunc::StddevPop | AggFunc::StddevSamp => {
             Box::new(Variance {
                 func: agg.func,
@@ -714,5 +715,141 @@ impl Accumulator for Collect {
             self.data_type.clone(),
             true,
         )))]
+    }
+}
+
+/// percentile / percentile_approx: each group's values, sorted at the end.
+/// Exact (Hive's percentile): the value at position p * (n - 1), linearly
+/// interpolated between its neighbours.
+struct Percentile {
+    values: Vec<Vec<f64>>,
+    fractions: Vec<f64>,
+    array: bool,
+}
+
+impl Percentile {
+    fn new(agg: &AggExpr) -> Result<Self> {
+        let one = arrow::record_batch::RecordBatch::try_new_with_options(
+            Arc::new(Schema::empty()),
+            vec![],
+            &arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(1)),
+        )?;
+        let p = crate::expr::evaluate(&agg.args[1], &one)?;
+        let (fractions, array): (Vec<Option<f64>>, bool) = match p.data_type() {
+            DataType::List(_) => {
+                let l = p.as_list::<i32>();
+                if l.is_null(0) {
+                    (vec![None], true)
+                } else {
+                    (
+                        l.value(0).as_primitive::<Float64Type>().iter().collect(),
+                        true,
+                    )
+                }
+            }
+            _ => (
+                vec![(!p.is_null(0)).then(|| p.as_primitive::<Float64Type>().value(0))],
+                false,
+            ),
+        };
+        let fractions = fractions
+            .into_iter()
+            .map(|f| match f {
+                Some(f) if (0.0..=1.0).contains(&f) => Ok(f),
+                other => Err(SharkError::exec(format!(
+                    "percentile needs fractions between 0 and 1, got {}",
+                    other.map_or("NULL".to_string(), |f| f.to_string())
+                ))),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Percentile {
+            values: vec![],
+            fractions,
+            array,
+        })
+    }
+
+    fn at(sorted: &[f64], p: f64) -> f64 {
+        let pos = p * (sorted.len() - 1) as f64;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        if lo == hi {
+            sorted[lo]
+        } else {
+            (hi as f64 - pos) * sorted[lo] + (pos - lo as f64) * sorted[hi]
+        }
+    }
+}
+
+impl Accumulator for Percentile {
+    fn update(&mut self, groups: &[u32], args: &[ArrayRef], n: usize) -> Result<()> {
+        if self.values.len() < n {
+            self.values.resize_with(n, Vec::new);
+        }
+        if args[0].data_type() == &DataType::Null {
+            return Ok(());
+        }
+        let x = args[0].as_primitive::<Float64Type>();
+        for (i, &g) in groups.iter().enumerate() {
+            if x.is_valid(i) {
+                self.values[g as usize].push(x.value(i));
+            }
+        }
+        Ok(())
+    }
+    fn merge(&mut self, groups: &[u32], states: &[ArrayRef], n: usize) -> Result<()> {
+        if self.values.len() < n {
+            self.values.resize_with(n, Vec::new);
+        }
+        let lists = states[0].as_list::<i32>();
+        for (i, &g) in groups.iter().enumerate() {
+            if lists.is_valid(i) {
+                let v = lists.value(i);
+                self.values[g as usize].extend(v.as_primitive::<Float64Type>().values().iter());
+            }
+        }
+        Ok(())
+    }
+    fn state(&mut self, n: usize) -> Result<Vec<ArrayRef>> {
+        if self.values.len() < n {
+            self.values.resize_with(n, Vec::new);
+        }
+        let mut b = ListBuilder::new(Float64Builder::new());
+        for v in std::mem::take(&mut self.values) {
+            b.values().append_slice(&v);
+            b.append(true);
+        }
+        Ok(vec![Arc::new(b.finish())])
+    }
+    fn evaluate(&mut self, n: usize) -> Result<ArrayRef> {
+        if self.values.len() < n {
+            self.values.resize_with(n, Vec::new);
+        }
+        let mut groups = std::mem::take(&mut self.values);
+        for v in &mut groups {
+            v.sort_by(|a, b| a.total_cmp(b));
+        }
+        if self.array {
+            let mut b = ListBuilder::new(Float64Builder::new());
+            for v in &groups {
+                if v.is_empty() {
+                    b.append(false);
+                    continue;
+                }
+                for &p in &self.fractions {
+                    b.values().append_value(Self::at(v, p));
+                }
+                b.append(true);
+            }
+            return Ok(Arc::new(b.finish()));
+        }
+        let p = self.fractions[0];
+        Ok(Arc::new(Float64Array::from_iter(
+            groups
+                .iter()
+                .map(|v| (!v.is_empty()).then(|| Self::at(v, p))),
+        )))
+    }
+    fn state_types(&self) -> Vec<DataType> {
+        vec![crate::functions::list_of(DataType::Float64)]
     }
 }

@@ -3,6 +3,8 @@
 //! implementation over Arrow arrays. Aggregates live in `exec::aggregate`.
 
 mod collection;
+
+pub use collection::list_of;
 mod datetime;
 pub(crate) mod json;
 mod math;

@@ -8,6 +8,7 @@ pub use collection::list_of;
 mod datetime;
 pub(crate) mod json;
 mod math;
+mod misc;
 mod string;
 
 use crate::error::{Result, SharkError};
@@ -54,6 +55,7 @@ fn registry() -> &'static HashMap<&'static str, &'static ScalarFunction> {
             .chain(datetime::FUNCTIONS)
             .chain(collection::FUNCTIONS)
             .chain(json::FUNCTIONS)
+            .chain(misc::FUNCTIONS)
             .chain(CONDITIONAL)
         {
             m.insert(f.name, f);

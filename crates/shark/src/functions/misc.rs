@@ -1,0 +1,422 @@
+//! More of Hive's built-ins: nvl2, encodings (hex, unhex, bin, base64,
+//! unbase64, crc32), string lookups (substring_index, find_in_set, elt,
+//! field, levenshtein, chr) and integer helpers (factorial, shifts).
+
+use super::{arity, i64_arg, str_arg, strings, ScalarFunction};
+use crate::error::Result;
+use arrow::array::*;
+use arrow::datatypes::DataType;
+use base64::Engine;
+use std::sync::Arc;
+
+fn strs_to_str(args: &[ArrayRef], n: usize, f: impl Fn(&[&str]) -> Option<String>) -> ArrayRef {
+    let cols: Vec<&StringArray> = args.iter().map(str_arg).collect();
+    let out: StringArray = (0..n)
+        .map(|i| {
+            if cols.iter().any(|c| c.is_null(i)) {
+                return None;
+            }
+            let vals: Vec<&str> = cols.iter().map(|c| c.value(i)).collect();
+            f(&vals)
+        })
+        .collect();
+    Arc::new(out)
+}
+
+fn ints_to_int(args: &[ArrayRef], n: usize, f: impl Fn(&[i64]) -> Option<i64>) -> ArrayRef {
+    let cols: Vec<&Int64Array> = args.iter().map(i64_arg).collect();
+    let out: Int64Array = (0..n)
+        .map(|i| {
+            if cols.iter().any(|c| c.is_null(i)) {
+                return None;
+            }
+            let vals: Vec<i64> = cols.iter().map(|c| c.value(i)).collect();
+            f(&vals)
+        })
+        .collect();
+    Arc::new(out)
+}
+
+fn bytes_of(a: &ArrayRef, i: usize) -> Option<Vec<u8>> {
+    if a.is_null(i) {
+        return None;
+    }
+    Some(match a.data_type() {
+        DataType::Binary => a.as_binary::<i32>().value(i).to_vec(),
+        _ => str_arg(a).value(i).as_bytes().to_vec(),
+    })
+}
+
+fn string_or_binary(a: &[DataType]) -> std::result::Result<Vec<DataType>, String> {
+    arity(a, 1, 1)?;
+    Ok(vec![if a[0] == DataType::Binary {
+        DataType::Binary
+    } else {
+        DataType::Utf8
+    }])
+}
+
+/// `hex(n)` of an integer is its two's-complement hex; of text, its bytes.
+fn hex(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
+    let out: StringArray = match args[0].data_type() {
+        DataType::Int64 => {
+            let a = i64_arg(&args[0]);
+            (0..n)
+                .map(|i| a.is_valid(i).then(|| format!("{:X}", a.value(i))))
+                .collect()
+        }
+        _ => (0..n)
+            .map(|i| {
+                bytes_of(&args[0], i)
+                    .map(|b| b.iter().map(|x| format!("{x:02X}")).collect::<String>())
+            })
+            .collect(),
+    };
+    Ok(Arc::new(out))
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    let padded = if text.len() % 2 == 1 {
+        format!("0{text}")
+    } else {
+        text.to_string()
+    };
+    (0..padded.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&padded[i..i + 2], 16).ok())
+        .collect()
+}
+
+fn levenshtein(a: &str, b: &str) -> i64 {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()] as i64
+}
+
+/// `substring_index(s, delim, count)`: before the count-th delimiter
+/// (from the right when negative).
+fn substring_index(s: &str, delim: &str, count: i64) -> String {
+    if delim.is_empty() || count == 0 {
+        return String::new();
+    }
+    if count > 0 {
+        match s.match_indices(delim).nth(count as usize - 1) {
+            Some((i, _)) => s[..i].to_string(),
+            None => s.to_string(),
+        }
+    } else {
+        match s.rmatch_indices(delim).nth((-count) as usize - 1) {
+            Some((i, _)) => s[i + delim.len()..].to_string(),
+            None => s.to_string(),
+        }
+    }
+}
+
+pub(super) static FUNCTIONS: &[ScalarFunction] = &[
+    ScalarFunction {
+        name: "nvl2",
+        coerce: |a| {
+            arity(a, 3, 3)?;
+            let t = crate::types::common_of(&a[1..], "nvl2").map_err(|e| e.to_string())?;
+            Ok(vec![a[0].clone(), t.clone(), t])
+        },
+        return_type: |a| a[1].clone(),
+        eval: |args, _| {
+            let present = arrow::compute::is_not_null(&args[0])?;
+            Ok(arrow::compute::kernels::zip::zip(
+                &present, &args[1], &args[2],
+            )?)
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "hex",
+        coerce: |a| {
+            arity(a, 1, 1)?;
+            Ok(vec![if crate::types::is_integer(&a[0]) {
+                DataType::Int64
+            } else if a[0] == DataType::Binary {
+                DataType::Binary
+            } else {
+                DataType::Utf8
+            }])
+        },
+        return_type: |_| DataType::Utf8,
+        eval: hex,
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "unhex",
+        coerce: |a| strings(a, 1, 1),
+        return_type: |_| DataType::Binary,
+        eval: |args, n| {
+            let s = str_arg(&args[0]);
+            let out: BinaryArray = (0..n)
+                .map(|i| s.is_valid(i).then(|| unhex(s.value(i))).flatten())
+                .collect();
+            Ok(Arc::new(out))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "bin",
+        coerce: |a| {
+            arity(a, 1, 1)?;
+            Ok(vec![DataType::Int64])
+        },
+        return_type: |_| DataType::Utf8,
+        eval: |args, n| {
+            let a = i64_arg(&args[0]);
+            let out: StringArray = (0..n)
+                .map(|i| a.is_valid(i).then(|| format!("{:b}", a.value(i))))
+                .collect();
+            Ok(Arc::new(out))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "base64",
+        coerce: string_or_binary,
+        return_type: |_| DataType::Utf8,
+        eval: |args, n| {
+            let out: StringArray = (0..n)
+                .map(|i| {
+                    bytes_of(&args[0], i)
+                        .map(|b| base64::engine::general_purpose::STANDARD.encode(b))
+                })
+                .collect();
+            Ok(Arc::new(out))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "unbase64",
+        coerce: |a| strings(a, 1, 1),
+        return_type: |_| DataType::Binary,
+        eval: |args, n| {
+            let s = str_arg(&args[0]);
+            let out: BinaryArray = (0..n)
+                .map(|i| {
+                    s.is_valid(i)
+                        .then(|| {
+                            base64::engine::general_purpose::STANDARD
+                                .decode(s.value(i))
+                                .ok()
+                        })
+                        .flatten()
+                })
+                .collect();
+            Ok(Arc::new(out))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "crc32",
+        coerce: string_or_binary,
+        return_type: |_| DataType::Int64,
+        eval: |args, n| {
+            let out: Int64Array = (0..n)
+                .map(|i| bytes_of(&args[0], i).map(|b| crc32fast::hash(&b) as i64))
+                .collect();
+            Ok(Arc::new(out))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "substring_index",
+        coerce: |a| {
+            arity(a, 3, 3)?;
+            Ok(vec![DataType::Utf8, DataType::Utf8, DataType::Int64])
+        },
+        return_type: |_| DataType::Utf8,
+        eval: |args, n| {
+            let (s, d, c) = (str_arg(&args[0]), str_arg(&args[1]), i64_arg(&args[2]));
+            let out: StringArray = (0..n)
+                .map(|i| {
+                    (s.is_valid(i) && d.is_valid(i) && c.is_valid(i))
+                        .then(|| substring_index(s.value(i), d.value(i), c.value(i)))
+                })
+                .collect();
+            Ok(Arc::new(out))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "find_in_set",
+        coerce: |a| strings(a, 2, 2),
+        return_type: |_| DataType::Int32,
+        eval: |args, n| {
+            let (s, set) = (str_arg(&args[0]), str_arg(&args[1]));
+            let out: Int32Array = (0..n)
+                .map(|i| {
+                    if s.is_null(i) || set.is_null(i) {
+                        return None;
+                    }
+                    // A string holding a comma is never found (Hive).
+                    if s.value(i).contains(',') {
+                        return Some(0);
+                    }
+                    Some(
+                        set.value(i)
+                            .split(',')
+                            .position(|x| x == s.value(i))
+                            .map_or(0, |p| p as i32 + 1),
+                    )
+                })
+                .collect();
+            Ok(Arc::new(out))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "levenshtein",
+        coerce: |a| strings(a, 2, 2),
+        return_type: |_| DataType::Int32,
+        eval: |args, n| {
+            let r = strs_to_str(args, n, |v| Some(levenshtein(v[0], v[1]).to_string()));
+            Ok(arrow::compute::cast(&r, &DataType::Int32)?)
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "elt",
+        coerce: |a| {
+            arity(a, 2, usize::MAX)?;
+            let mut t = vec![DataType::Int64];
+            t.extend(std::iter::repeat_n(DataType::Utf8, a.len() - 1));
+            Ok(t)
+        },
+        return_type: |_| DataType::Utf8,
+        eval: |args, n| {
+            let k = i64_arg(&args[0]);
+            let strs: Vec<&StringArray> = args[1..].iter().map(str_arg).collect();
+            let out: StringArray = (0..n)
+                .map(|i| {
+                    let k = k.is_valid(i).then(|| k.value(i))?;
+                    let s = strs.get(usize::try_from(k).ok()?.checked_sub(1)?)?;
+                    s.is_valid(i).then(|| s.value(i).to_string())
+                })
+                .collect();
+            Ok(Arc::new(out))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "field",
+        coerce: |a| strings(a, 2, usize::MAX),
+        return_type: |_| DataType::Int32,
+        eval: |args, n| {
+            let strs: Vec<&StringArray> = args.iter().map(str_arg).collect();
+            let out: Int32Array = (0..n)
+                .map(|i| {
+                    if strs[0].is_null(i) {
+                        return Some(0);
+                    }
+                    let v = strs[0].value(i);
+                    Some(
+                        strs[1..]
+                            .iter()
+                            .position(|s| s.is_valid(i) && s.value(i) == v)
+                            .map_or(0, |p| p as i32 + 1),
+                    )
+                })
+                .collect();
+            Ok(Arc::new(out))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "chr",
+        coerce: |a| {
+            arity(a, 1, 1)?;
+            Ok(vec![DataType::Int64])
+        },
+        return_type: |_| DataType::Utf8,
+        eval: |args, n| {
+            let a = i64_arg(&args[0]);
+            let out: StringArray = (0..n)
+                .map(|i| {
+                    let c = a.is_valid(i).then(|| a.value(i))?;
+                    Some(if c < 0 {
+                        String::new()
+                    } else {
+                        char::from_u32((c % 256) as u32)
+                            .map(String::from)
+                            .unwrap_or_default()
+                    })
+                })
+                .collect();
+            Ok(Arc::new(out))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "factorial",
+        coerce: |a| {
+            arity(a, 1, 1)?;
+            Ok(vec![DataType::Int64])
+        },
+        return_type: |_| DataType::Int64,
+        eval: |args, n| {
+            Ok(ints_to_int(args, n, |v| {
+                (0..=20)
+                    .contains(&v[0])
+                    .then(|| (1..=v[0]).product::<i64>())
+            }))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "shiftleft",
+        coerce: |a| {
+            arity(a, 2, 2)?;
+            Ok(vec![DataType::Int64, DataType::Int64])
+        },
+        return_type: |_| DataType::Int64,
+        eval: |args, n| {
+            Ok(ints_to_int(args, n, |v| {
+                Some(v[0].wrapping_shl(v[1] as u32))
+            }))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "shiftright",
+        coerce: |a| {
+            arity(a, 2, 2)?;
+            Ok(vec![DataType::Int64, DataType::Int64])
+        },
+        return_type: |_| DataType::Int64,
+        eval: |args, n| {
+            Ok(ints_to_int(args, n, |v| {
+                Some(v[0].wrapping_shr(v[1] as u32))
+            }))
+        },
+        deterministic: true,
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_helpers() {
+        assert_eq!(substring_index("www.apache.org", ".", 2), "www.apache");
+        assert_eq!(substring_index("www.apache.org", ".", -2), "apache.org");
+        assert_eq!(substring_index("a", ".", 3), "a");
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        assert_eq!(unhex("4D7953"), Some(b"MyS".to_vec()));
+        assert_eq!(unhex("F"), Some(vec![15]));
+        assert_eq!(unhex("zz"), None);
+    }
+}

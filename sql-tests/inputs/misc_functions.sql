@@ -1,0 +1,26 @@
+-- nvl2, hex, bin, base64, crc32, substring_index, find_in_set, levenshtein, elt, field, chr,
+-- factorial, shiftleft, shiftright.
+-- reference: SELECT id, CASE WHEN name IS NOT NULL THEN 'has' ELSE 'none' END, CASE WHEN dept_id IS NOT NULL THEN dept_id * 2 ELSE -1 END FROM emp
+SELECT id, nvl2(name, 'has', 'none'), nvl2(dept_id, dept_id * 2, -1) FROM emp;
+SELECT hex(255), hex(0), hex(-1), hex('abc'), bin(13), bin(0);
+-- reference: SELECT key, hex(CAST(key AS BIGINT)), bin(CAST(key AS BIGINT)) FROM src WHERE key < 20
+SELECT key, hex(key), bin(key) FROM src WHERE key < 20;
+-- reference: SELECT to_base64('abc'::BLOB), to_base64(''::BLOB)
+SELECT base64(cast('abc' AS binary)), base64(cast('' AS binary));
+-- reference: SELECT 891568578, 0
+SELECT crc32('abc'), crc32('');
+-- reference: SELECT 'www.apache', 'apache.org', 'www.apache.org', '', 'org'
+SELECT substring_index('www.apache.org', '.', 2), substring_index('www.apache.org', '.', -2), substring_index('www.apache.org', '.', 5), substring_index('www.apache.org', '.', 0), substring_index('www.apache.org', '.', -1);
+-- reference: SELECT 2, 0, 0, 1
+SELECT find_in_set('b', 'a,b,c'), find_in_set('d', 'a,b,c'), find_in_set('a,b', 'a,b,c'), find_in_set('', ',a');
+-- reference: SELECT id, levenshtein(coalesce(name, ''), 'alice') FROM emp
+SELECT id, levenshtein(coalesce(name, ''), 'alice') FROM emp;
+-- reference: SELECT levenshtein('kitten', 'sitting'), levenshtein('', 'abc'), levenshtein('same', 'same')
+SELECT levenshtein('kitten', 'sitting'), levenshtein('', 'abc'), levenshtein('same', 'same');
+-- reference: SELECT 'b', CAST(NULL AS VARCHAR), 'a'
+SELECT elt(2, 'a', 'b', 'c'), elt(4, 'a', 'b', 'c'), elt(1, 'a', 'b');
+-- reference: SELECT 2, 0, 3
+SELECT field('b', 'a', 'b', 'c'), field('z', 'a', 'b'), field('c', 'a', 'b', 'c');
+SELECT chr(65), chr(97), factorial(5), factorial(0), factorial(20);
+-- reference: SELECT 1 << 4, 16 >> 2, 5 << 0
+SELECT shiftleft(1, 4), shiftright(16, 2), shiftleft(5, 0);

@@ -32,6 +32,11 @@ pub enum AggFunc {
     /// fraction `p` of the sorted non-NULL values, interpolated (exact for
     /// both; `p` may be an array of fractions).
     Percentile,
+    /// covar_pop(x, y), covar_samp(x, y), corr(x, y): over the pairs where
+    /// both are non-NULL.
+    CovarPop,
+    CovarSamp,
+    Corr,
 }
 
 impl AggFunc {
@@ -50,6 +55,9 @@ impl AggFunc {
             "collect_list" => AggFunc::CollectList,
             "collect_set" => AggFunc::CollectSet,
             "percentile" | "percentile_approx" => AggFunc::Percentile,
+            "covar_pop" => AggFunc::CovarPop,
+            "covar_samp" => AggFunc::CovarSamp,
+            "corr" => AggFunc::Corr,
             _ => return None,
         })
     }

@@ -1066,6 +1066,28 @@ pub(crate) fn agg_call(
     if func == AggFunc::Percentile {
         return percentile_call(name, bound, distinct, star);
     }
+    if matches!(func, AggFunc::CovarPop | AggFunc::CovarSamp | AggFunc::Corr) {
+        if star || bound.len() != 2 {
+            return Err(SharkError::analysis(format!("{name} takes two arguments")));
+        }
+        let mut args = Vec::new();
+        for a in bound {
+            let t = a.data_type();
+            if !is_numeric(&t) && !is_string(&t) && t != DataType::Null {
+                return Err(SharkError::analysis(format!(
+                    "{name} needs numbers, got {}",
+                    types::type_name(&t)
+                )));
+            }
+            args.push(a.cast_to(&DataType::Float64));
+        }
+        return Ok(AggExpr {
+            func,
+            args,
+            distinct,
+            data_type: DataType::Float64,
+        });
+    }
     let (func, bound) = match (func, star, bound.len()) {
         (AggFunc::Count, true, 0) => (AggFunc::Count, vec![]),
         (AggFunc::Count, false, n) if n >= 1 => (AggFunc::Count, bound),

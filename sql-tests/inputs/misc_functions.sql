@@ -24,3 +24,9 @@ SELECT field('b', 'a', 'b', 'c'), field('z', 'a', 'b'), field('c', 'a', 'b', 'c'
 SELECT chr(65), chr(97), factorial(5), factorial(0), factorial(20);
 -- reference: SELECT 1 << 4, 16 >> 2, 5 << 0
 SELECT shiftleft(1, 4), shiftright(16, 2), shiftleft(5, 0);
+-- months_between (Hive: whole months for the same day or two month ends, else days / 31, rounded
+-- to 8 decimals) and next_day (the next date strictly after, by a day name or its first two letters).
+-- reference: SELECT CAST(3.94959677 AS DOUBLE), CAST(1.0 AS DOUBLE), CAST(-2.0 AS DOUBLE), CAST(0.51612903 AS DOUBLE)
+SELECT months_between('1997-02-28 10:30:00', '1996-10-30'), months_between('2024-03-31', '2024-02-29'), months_between('2024-01-15', '2024-03-15'), months_between('2024-02-20', '2024-02-04');
+-- reference: SELECT DATE '2015-01-20', DATE '2015-01-21', CAST(NULL AS DATE), DATE '2024-03-04'
+SELECT next_day('2015-01-14', 'TU'), next_day('2015-01-14', 'Wednesday'), next_day('2015-01-14', 'xx'), next_day('2024-02-29', 'mon');

@@ -439,6 +439,59 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
         deterministic: true,
     },
     ScalarFunction {
+        name: "next_day",
+        coerce: |a| temporal_args(a, 2, 2, DataType::Utf8),
+        return_type: |_| DataType::Date32,
+        eval: |args, n| {
+            let days = dates(&args[0]);
+            let names = str_arg(&args[1]);
+            Ok(date_array((0..n).map(|i| {
+                let d = days[i]?;
+                let name = names
+                    .is_valid(i)
+                    .then(|| names.value(i).to_ascii_lowercase())?;
+                let target = [
+                    ("mo", 0),
+                    ("tu", 1),
+                    ("we", 2),
+                    ("th", 3),
+                    ("fr", 4),
+                    ("sa", 5),
+                    ("su", 6),
+                ]
+                .iter()
+                .find(|(p, _)| name.starts_with(p))
+                .map(|(_, w)| *w)?;
+                let today = d.weekday().num_days_from_monday() as i64;
+                let ahead = (target - today).rem_euclid(7);
+                d.checked_add_signed(chrono::Duration::days(if ahead == 0 { 7 } else { ahead }))
+            })))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "months_between",
+        coerce: |a| {
+            arity(a, 2, 3)?;
+            let t = |t: &DataType| match t {
+                DataType::Date32 | DataType::Timestamp(_, _) | DataType::Utf8 => t.clone(),
+                _ => DataType::Utf8,
+            };
+            let mut out = vec![t(&a[0]), t(&a[1])];
+            if a.len() == 3 {
+                out.push(DataType::Boolean);
+            }
+            Ok(out)
+        },
+        return_type: |_| DataType::Float64,
+        eval: |args, n| {
+            let (x, y) = (datetimes(&args[0]), datetimes(&args[1]));
+            let out: Float64Array = (0..n).map(|i| Some(months_between(x[i]?, y[i]?))).collect();
+            Ok(Arc::new(out))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
         name: "date_format",
         coerce: |a| temporal_args(a, 2, 2, DataType::Utf8),
         return_type: |_| DataType::Utf8,
@@ -481,6 +534,21 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
         deterministic: true,
     },
 ];
+
+/// Hive's months_between: whole months when both days are the same day
+/// of the month or both month ends, else the day difference over 31,
+/// time of day included, rounded to 8 decimals.
+fn months_between(a: NaiveDateTime, b: NaiveDateTime) -> f64 {
+    let months = (a.year() - b.year()) as f64 * 12.0 + a.month() as f64 - b.month() as f64;
+    let end = |d: NaiveDateTime| last_day_of(d.year(), d.month()) == Some(d.date());
+    if a.day() == b.day() || (end(a) && end(b)) {
+        return months;
+    }
+    let secs =
+        |d: NaiveDateTime| (d.day() as f64 - 1.0) * 86_400.0 + d.num_seconds_from_midnight() as f64;
+    let v = months + (secs(a) - secs(b)) / (31.0 * 86_400.0);
+    (v * 1e8).round() / 1e8
+}
 
 fn last_day_of(y: i32, m: u32) -> Option<NaiveDate> {
     let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };

@@ -30,3 +30,10 @@ SELECT shiftleft(1, 4), shiftright(16, 2), shiftleft(5, 0);
 SELECT months_between('1997-02-28 10:30:00', '1996-10-30'), months_between('2024-03-31', '2024-02-29'), months_between('2024-01-15', '2024-03-15'), months_between('2024-02-20', '2024-02-04');
 -- reference: SELECT DATE '2015-01-20', DATE '2015-01-21', CAST(NULL AS DATE), DATE '2024-03-04'
 SELECT next_day('2015-01-14', 'TU'), next_day('2015-01-14', 'Wednesday'), next_day('2015-01-14', 'xx'), next_day('2024-02-29', 'mon');
+-- Digests as lower-case hex.
+-- reference: SELECT md5('abc'), md5(''), sha256('abc'), sha1('abc')
+SELECT md5('abc'), md5(''), sha2('abc', 256), sha1('abc');
+-- reference: SELECT id, md5(coalesce(name, '')), sha256(coalesce(name, '')) FROM emp
+SELECT id, md5(coalesce(name, '')), sha2(coalesce(name, ''), 0) FROM emp;
+-- reference: SELECT CAST(NULL AS VARCHAR), '23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7'
+SELECT sha2('abc', 100), sha2('abc', 224);

@@ -6,6 +6,7 @@ mod collection;
 
 pub use collection::list_of;
 mod datetime;
+mod digest;
 pub(crate) mod json;
 mod math;
 mod misc;
@@ -56,6 +57,7 @@ fn registry() -> &'static HashMap<&'static str, &'static ScalarFunction> {
             .chain(collection::FUNCTIONS)
             .chain(json::FUNCTIONS)
             .chain(misc::FUNCTIONS)
+            .chain(digest::FUNCTIONS)
             .chain(CONDITIONAL)
         {
             m.insert(f.name, f);

@@ -495,3 +495,32 @@ fn insert_overwrite_directory_takes_row_format_and_stored_as() {
     let table = shark::table::ParquetTable::try_new(&pq, None).unwrap();
     assert_eq!(shark::table::TableSource::schema(&table).fields().len(), 2);
 }
+
+#[test]
+fn analyze_table_records_basic_statistics() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    let mut s = session(&wh);
+    run(
+        &mut s,
+        "CREATE TABLE t (a INT, b STRING); INSERT INTO t VALUES (1, 'x'), (2, NULL), (3, 'z')",
+    );
+    run(&mut s, "ANALYZE TABLE t COMPUTE STATISTICS");
+    let props = rows(&mut s, "SHOW TBLPROPERTIES t").join("\n");
+    assert!(props.contains("numRows\t3"), "{props}");
+    let files = shark::table::data_files(&wh.join("t")).unwrap();
+    let size: u64 = files.iter().map(|f| f.1).sum();
+    assert!(
+        props.contains(&format!("numFiles\t{}", files.len())),
+        "{props}"
+    );
+    assert!(props.contains(&format!("totalSize\t{size}")), "{props}");
+    run(&mut s, "INSERT INTO t VALUES (4, 'w'); ANALYZE TABLE t COMPUTE STATISTICS NOSCAN; ANALYZE TABLE t COMPUTE STATISTICS FOR COLUMNS");
+    let props = rows(&mut s, "SHOW TBLPROPERTIES t").join("\n");
+    let files = shark::table::data_files(&wh.join("t")).unwrap();
+    assert!(
+        props.contains(&format!("numFiles\t{}", files.len())),
+        "{props}"
+    );
+    assert!(props.contains("numRows\t4"), "{props}");
+}

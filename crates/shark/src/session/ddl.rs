@@ -390,6 +390,7 @@ impl Session {
                     .collect();
                 Ok(StatementResult::Rows(QueryResult::lines("field", names)))
             }
+            Statement::Analyze(a) => self.analyze_table(&a),
             Statement::Directory {
                 path,
                 source,
@@ -414,6 +415,61 @@ impl Session {
                 other.to_string().chars().take(60).collect::<String>()
             ))),
         }
+    }
+
+    /// `ANALYZE TABLE t [PARTITION (...)] COMPUTE STATISTICS [NOSCAN | FOR
+    /// COLUMNS ...]`: the table's row count (unless NOSCAN), file count and
+    /// size, recorded as Hive records them (numRows, numFiles, totalSize).
+    /// Column statistics are not kept: FOR COLUMNS records the table's.
+    pub(super) fn analyze_table(&mut self, a: &ast::Analyze) -> Result<StatementResult> {
+        let name = a
+            .table_name
+            .as_ref()
+            .ok_or_else(|| SharkError::analysis("ANALYZE needs a table"))?;
+        let t = self.existing_table(name)?;
+        let hive = self.hive()?;
+        let dirs: Vec<PathBuf> = if t.is_partitioned() {
+            hive.metastore()
+                .list_partitions(&t.db, &t.name)?
+                .iter()
+                .map(|p| location_path(&p.location))
+                .collect()
+        } else {
+            vec![location_path(&t.storage.location)]
+        };
+        let (mut files, mut bytes) = (0u64, 0u64);
+        for d in dirs.iter().filter(|d| d.exists()) {
+            for (_, len) in crate::table::data_files(d)? {
+                files += 1;
+                bytes += len;
+            }
+        }
+        let mut params = std::collections::BTreeMap::new();
+        params.insert("numFiles".to_string(), files.to_string());
+        params.insert("totalSize".to_string(), bytes.to_string());
+        if !a.noscan {
+            let sql = format!("SELECT count(*) FROM `{}`.`{}`", t.db, t.name);
+            let rows = self.query(&sql)?;
+            let n = rows
+                .first()
+                .and_then(|b| {
+                    arrow::compute::cast(b.column(0), &arrow::datatypes::DataType::Int64).ok()
+                })
+                .map(|c| {
+                    c.as_any()
+                        .downcast_ref::<arrow::array::Int64Array>()
+                        .map_or(0, |a| a.value(0))
+                })
+                .unwrap_or(0);
+            params.insert("numRows".to_string(), n.to_string());
+            params.insert(
+                "COLUMN_STATS_ACCURATE".to_string(),
+                "{\"BASIC_STATS\":\"true\"}".to_string(),
+            );
+        }
+        hive.metastore()
+            .set_table_parameters(&t.db, &t.name, &params)?;
+        Ok(StatementResult::Done(None))
     }
 
     /// `INSERT OVERWRITE [LOCAL] DIRECTORY 'path' [ROW FORMAT ...] [STORED

@@ -98,3 +98,15 @@ SELECT explode(split(s, ' ')) AS w FROM strs WHERE id IN (2, 5, 9);
 SELECT posexplode(array('x', 'y', 'z'));
 -- reference: SELECT pos - 1, x FROM tags, unnest(string_split(tags, ',')) WITH ORDINALITY AS v(x, pos) WHERE id IN (5, 7)
 SELECT posexplode(split(tags, ',')) AS (p, x) FROM tags WHERE id IN (5, 7);
+--
+-- 8. stack and inline (arrays of structs), alone and in LATERAL VIEW.
+-- reference: SELECT * FROM (VALUES (1, 'a'), (2, 'b')) t(col0, col1)
+SELECT stack(2, 1, 'a', 2, 'b');
+-- reference: SELECT * FROM (VALUES (CAST(1 AS DOUBLE)), (CAST(2.5 AS DOUBLE)), (CAST(3 AS DOUBLE))) t(v)
+SELECT stack(3, 1, 2.5, 3) AS (v);
+-- reference: SELECT * FROM (VALUES (1, 'x'), (2, 'y')) t(a, b)
+SELECT inline(array(named_struct('a', 1, 'b', 'x'), named_struct('a', 2, 'b', 'y')));
+-- reference: SELECT key, c0, c1 FROM src, (VALUES (0, 'k'), (1, 'kk')) v(i, c1n), LATERAL (SELECT CASE WHEN i = 0 THEN key ELSE key * 10 END AS c0, c1n AS c1) WHERE key < 30
+SELECT key, c0, c1 FROM src LATERAL VIEW stack(2, key, 'k', key * 10, 'kk') s AS c0, c1 WHERE key < 30;
+-- reference: SELECT id, x.a, x.b FROM emp, (VALUES (1, 'one'), (2, 'two')) x(a, b) WHERE id < 3
+SELECT id, x.a, x.b FROM emp LATERAL VIEW inline(array(named_struct('a', 1, 'b', 'one'), named_struct('a', 2, 'b', 'two'))) x AS a, b WHERE id < 3;

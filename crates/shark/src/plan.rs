@@ -306,6 +306,9 @@ pub enum Generator {
     /// One row per JSON document: the values of these top-level keys, as
     /// strings.
     JsonTuple(Vec<String>),
+    /// One row per element of an array of structs, the struct's fields as
+    /// columns (these names): `inline`, and `stack` planned as one.
+    Inline(Vec<String>),
 }
 
 impl Generator {
@@ -315,6 +318,7 @@ impl Generator {
             Generator::Explode => "explode",
             Generator::PosExplode => "posexplode",
             Generator::JsonTuple(_) => "json_tuple",
+            Generator::Inline(_) => "inline",
         }
     }
 }

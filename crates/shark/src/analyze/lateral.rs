@@ -21,6 +21,7 @@ pub(crate) fn generator(name: &str) -> Option<Generator> {
         "explode" => Some(Generator::Explode),
         "posexplode" => Some(Generator::PosExplode),
         "json_tuple" => Some(Generator::JsonTuple(vec![])),
+        "inline" | "stack" => Some(Generator::Inline(vec![])),
         _ => None,
     }
 }
@@ -33,11 +34,92 @@ fn default_names(g: &Generator, args: usize) -> Vec<String> {
         Generator::JsonTuple(_) => (0..args.saturating_sub(1))
             .map(|i| format!("c{i}"))
             .collect(),
+        Generator::Inline(names) => names.clone(),
     }
+}
+
+/// `stack(n, v1, ..., vk)` as the array of its `n` rows, each a struct of
+/// `k / n` values (rounded up; missing ones NULL), column types unified.
+fn stack_rows(args: Vec<Expr>) -> Result<Expr> {
+    let mut it = args.into_iter();
+    let n = match it.next() {
+        Some(Expr::Literal(v)) => v.as_i64().filter(|n| *n > 0),
+        _ => None,
+    }
+    .ok_or_else(|| SharkError::analysis("stack's first argument must be a positive constant"))?
+        as usize;
+    let values: Vec<Expr> = it.collect();
+    if values.is_empty() {
+        return Err(SharkError::analysis(
+            "stack needs values after the row count",
+        ));
+    }
+    let cols = values.len().div_ceil(n);
+    let at = |r: usize, c: usize| {
+        values
+            .get(r * cols + c)
+            .cloned()
+            .unwrap_or(Expr::Literal(ScalarValue::Null))
+    };
+    let types = (0..cols)
+        .map(|c| {
+            let ts: Vec<DataType> = (0..n).map(|r| at(r, c).data_type()).collect();
+            crate::types::common_of(&ts, "stack").map(|t| {
+                if t == DataType::Null {
+                    DataType::Utf8
+                } else {
+                    t
+                }
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let rows = (0..n)
+        .map(|r| {
+            let vals = (0..cols).map(|c| at(r, c).cast_to(&types[c])).collect();
+            super::expr::call("struct", vals)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    super::expr::call("array", rows)
 }
 
 /// The generator with its argument and output column types.
 fn typed(name: &str, g: Generator, args: Vec<Expr>) -> Result<(Generator, Expr, Vec<DataType>)> {
+    if let Generator::Inline(_) = g {
+        let array = if name.eq_ignore_ascii_case("stack") {
+            stack_rows(args)?
+        } else {
+            let [a] = <[Expr; 1]>::try_from(args)
+                .map_err(|_| SharkError::analysis("inline takes one array of structs"))?;
+            a
+        };
+        let DataType::List(item) = array.data_type() else {
+            return Err(SharkError::analysis(format!(
+                "{name} needs an array of structs, got {}",
+                crate::types::type_name(&array.data_type())
+            )));
+        };
+        let DataType::Struct(fields) = item.data_type() else {
+            return Err(SharkError::analysis(format!(
+                "{name} needs an array of structs, got {}",
+                crate::types::type_name(&array.data_type())
+            )));
+        };
+        let (names, types) = if name.eq_ignore_ascii_case("stack") {
+            (
+                (0..fields.len()).map(|i| format!("col{i}")).collect(),
+                fields.iter().map(|f| f.data_type().clone()).collect(),
+            )
+        } else {
+            (
+                fields
+                    .iter()
+                    .map(|f| f.name().to_ascii_lowercase())
+                    .collect(),
+                fields.iter().map(|f| f.data_type().clone()).collect(),
+            )
+        };
+        return Ok((Generator::Inline(names), array, types));
+    }
     if let Generator::JsonTuple(_) = g {
         let mut it = args.into_iter();
         let doc = it.next().ok_or_else(|| {

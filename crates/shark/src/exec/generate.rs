@@ -61,6 +61,8 @@ struct Exploder {
     items: Option<ArrayRef>,
     values: Option<ArrayRef>,
     positions: bool,
+    /// Elements are structs whose fields are the output columns (inline).
+    inline: bool,
     outer: bool,
     schema: SchemaRef,
     row: usize,
@@ -120,6 +122,7 @@ impl Exploder {
             items,
             values,
             positions: *generator == Generator::PosExplode,
+            inline: matches!(generator, Generator::Inline(_)),
             outer,
             schema,
             row: 0,
@@ -165,6 +168,35 @@ impl Exploder {
             cols.push(std::sync::Arc::new(Int32Array::from(positions)));
         }
         let width = self.schema.fields().len();
+        if self.inline {
+            let fields = width - self.batch.num_columns();
+            match &self.items {
+                Some(a) => {
+                    let taken = take(a, &items, None)?;
+                    let nulls = arrow::compute::is_null(&taken)?;
+                    for (k, c) in taken.as_struct().columns().iter().enumerate() {
+                        let want = self.schema.field(width - fields + k).data_type();
+                        let c = arrow::compute::nullif(c, &nulls)?;
+                        cols.push(if c.data_type() == want {
+                            c
+                        } else {
+                            crate::expr::cast::hive_cast(&c, want)?
+                        });
+                    }
+                }
+                None => {
+                    for k in 0..fields {
+                        let want = self.schema.field(width - fields + k).data_type();
+                        cols.push(new_null_array(want, rows.len()));
+                    }
+                }
+            }
+            return Ok(Some(RecordBatch::try_new_with_options(
+                self.schema.clone(),
+                cols,
+                &RecordBatchOptions::new().with_row_count(Some(rows.len())),
+            )?));
+        }
         let mut generated = Vec::new();
         for (k, source) in [&self.items, &self.values].into_iter().enumerate() {
             if source.is_none() && k == 1 {

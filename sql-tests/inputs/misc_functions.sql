@@ -37,3 +37,12 @@ SELECT md5('abc'), md5(''), sha2('abc', 256), sha1('abc');
 SELECT id, md5(coalesce(name, '')), sha2(coalesce(name, ''), 0) FROM emp;
 -- reference: SELECT CAST(NULL AS VARCHAR), '23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7'
 SELECT sha2('abc', 100), sha2('abc', 224);
+-- format_number (half-even, thousands grouped) and printf (Java's String.format conversions).
+-- reference: SELECT '1,234,567.89', '-1,234', '0.500', '12,346'
+SELECT format_number(1234567.891, 2), format_number(-1234.5, 0), format_number(0.5, 3), format_number(12345.6, 0);
+-- reference: SELECT id, CASE WHEN salary IS NULL THEN NULL ELSE format('{:,.1f}', salary) END FROM emp
+SELECT id, format_number(salary, 1) FROM emp;
+-- reference: SELECT printf('%s=%d', 'a', 5), printf('[%5s|%-5s|%05d|%.2f|%x]', 'ab', 'cd', -42, 3.14159, 255)
+SELECT printf('%s=%d', 'a', 5), printf('[%5s|%-5s|%05d|%.2f|%x]', 'ab', 'cd', -42, 3.14159, 255);
+-- reference: SELECT key, printf('%03d:%s', key, value) FROM src WHERE key < 20
+SELECT key, printf('%03d:%s', key, value) FROM src WHERE key < 20;

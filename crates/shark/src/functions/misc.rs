@@ -121,7 +121,240 @@ fn substring_index(s: &str, delim: &str, count: i64) -> String {
     }
 }
 
+/// `format_number(x, d)`: `d` decimals (half-even), thousands grouped.
+fn format_number(x: f64, d: i64) -> Option<String> {
+    if !(0..=50).contains(&d) || !x.is_finite() {
+        return None;
+    }
+    let text = format!("{:.*}", d as usize, x.abs());
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i.to_string(), Some(f.to_string())),
+        None => (text.clone(), None),
+    };
+    let mut grouped = String::new();
+    for (k, c) in int.chars().enumerate() {
+        if k > 0 && (int.len() - k) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let negative = x < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0');
+    Some(format!(
+        "{}{grouped}{}",
+        if negative { "-" } else { "" },
+        frac.map(|f| format!(".{f}")).unwrap_or_default()
+    ))
+}
+
+/// `printf(format, args...)`: Java's `String.format` for the common
+/// conversions: `%s %d %f %e %x %X %o %c %b %%`, with flags `-0+ ,`, a
+/// width and a precision.
+fn printf(format: &str, args: &[Option<String>]) -> std::result::Result<String, String> {
+    let mut out = String::new();
+    let mut chars = format.chars().peekable();
+    let mut next = 0;
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let mut spec = String::new();
+        let conv = loop {
+            match chars.next() {
+                Some(ch) if "-0+ ,#.0123456789".contains(ch) => spec.push(ch),
+                Some(ch) => break ch,
+                None => return Err("format ends inside a conversion".into()),
+            }
+        };
+        if conv == '%' {
+            out.push('%');
+            continue;
+        }
+        if conv == 'n' {
+            out.push('\n');
+            continue;
+        }
+        let arg = args.get(next).cloned().flatten();
+        next += 1;
+        let left = spec.contains('-');
+        let zero = spec.contains('0')
+            && !left
+            && spec
+                .trim_start_matches(['-', '+', ' ', ',', '#'])
+                .starts_with('0');
+        let plus = spec.contains('+');
+        let (width, precision) = {
+            let digits: String = spec
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            let digits = digits.trim_start_matches('0');
+            match digits.split_once('.') {
+                Some((w, p)) => (w.parse::<usize>().ok(), p.parse::<usize>().ok()),
+                None => (digits.parse::<usize>().ok(), None),
+            }
+        };
+        let body = match (conv, &arg) {
+            (_, None) => "null".to_string(),
+            ('s' | 'S', Some(v)) => {
+                let v = match precision {
+                    Some(p) => v.chars().take(p).collect(),
+                    None => v.clone(),
+                };
+                if conv == 'S' {
+                    v.to_uppercase()
+                } else {
+                    v
+                }
+            }
+            ('d', Some(v)) => {
+                let n: i64 = v
+                    .parse()
+                    .map_err(|_| format!("%d needs an integer, got {v}"))?;
+                let s = n.abs().to_string();
+                let s = if spec.contains(',') { group(&s) } else { s };
+                format!(
+                    "{}{s}",
+                    if n < 0 {
+                        "-"
+                    } else if plus {
+                        "+"
+                    } else {
+                        ""
+                    }
+                )
+            }
+            ('f' | 'e' | 'E', Some(v)) => {
+                let x: f64 = v
+                    .parse()
+                    .map_err(|_| format!("%{conv} needs a number, got {v}"))?;
+                let p = precision.unwrap_or(6);
+                let s = match conv {
+                    'f' => format!("{:.*}", p, x.abs()),
+                    _ => {
+                        let e = format!("{:.*e}", p, x.abs());
+                        let (m, exp) = e.split_once('e').unwrap_or((&e, "0"));
+                        let exp: i32 = exp.parse().unwrap_or(0);
+                        let t = format!("{m}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
+                        if conv == 'E' {
+                            t.to_uppercase()
+                        } else {
+                            t
+                        }
+                    }
+                };
+                let s = if spec.contains(',') && conv == 'f' {
+                    match s.split_once('.') {
+                        Some((i, f)) => format!("{}.{f}", group(i)),
+                        None => group(&s),
+                    }
+                } else {
+                    s
+                };
+                format!(
+                    "{}{s}",
+                    if x < 0.0 {
+                        "-"
+                    } else if plus {
+                        "+"
+                    } else {
+                        ""
+                    }
+                )
+            }
+            ('x' | 'X' | 'o', Some(v)) => {
+                let n: i64 = v
+                    .parse()
+                    .map_err(|_| format!("%{conv} needs an integer, got {v}"))?;
+                match conv {
+                    'x' => format!("{n:x}"),
+                    'X' => format!("{n:X}"),
+                    _ => format!("{n:o}"),
+                }
+            }
+            ('c', Some(v)) => v.chars().next().map(String::from).unwrap_or_default(),
+            ('b' | 'B', Some(v)) => (!v.is_empty() && v != "false").to_string(),
+            (other, _) => return Err(format!("unknown conversion %{other}")),
+        };
+        let pad = width.unwrap_or(0).saturating_sub(body.chars().count());
+        if left {
+            out.push_str(&body);
+            out.push_str(&" ".repeat(pad));
+        } else if zero && matches!(conv, 'd' | 'f' | 'e' | 'E' | 'x' | 'X' | 'o') {
+            let (sign, digits) = match body.strip_prefix(['-', '+']) {
+                Some(d) => (&body[..1], d),
+                None => ("", body.as_str()),
+            };
+            out.push_str(sign);
+            out.push_str(&"0".repeat(pad));
+            out.push_str(digits);
+        } else {
+            out.push_str(&" ".repeat(pad));
+            out.push_str(&body);
+        }
+    }
+    Ok(out)
+}
+
+fn group(digits: &str) -> String {
+    let mut out = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub(super) static FUNCTIONS: &[ScalarFunction] = &[
+    ScalarFunction {
+        name: "format_number",
+        coerce: |a| {
+            arity(a, 2, 2)?;
+            Ok(vec![DataType::Float64, DataType::Int64])
+        },
+        return_type: |_| DataType::Utf8,
+        eval: |args, n| {
+            let (x, d) = (super::f64_arg(&args[0]), i64_arg(&args[1]));
+            let out: StringArray = (0..n)
+                .map(|i| {
+                    (x.is_valid(i) && d.is_valid(i))
+                        .then(|| format_number(x.value(i), d.value(i)))
+                        .flatten()
+                })
+                .collect();
+            Ok(Arc::new(out))
+        },
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "printf",
+        coerce: |a| {
+            arity(a, 1, usize::MAX)?;
+            Ok(vec![DataType::Utf8; a.len()])
+        },
+        return_type: |_| DataType::Utf8,
+        eval: |args, n| {
+            let cols: Vec<&StringArray> = args.iter().map(str_arg).collect();
+            let mut out = StringBuilder::new();
+            for i in 0..n {
+                if cols[0].is_null(i) {
+                    out.append_null();
+                    continue;
+                }
+                let vals: Vec<Option<String>> = cols[1..]
+                    .iter()
+                    .map(|c| c.is_valid(i).then(|| c.value(i).to_string()))
+                    .collect();
+                let text = printf(cols[0].value(i), &vals)
+                    .map_err(|e| crate::error::SharkError::exec(format!("printf: {e}")))?;
+                out.append_value(text);
+            }
+            Ok(Arc::new(out.finish()))
+        },
+        deterministic: true,
+    },
     ScalarFunction {
         name: "nvl2",
         coerce: |a| {
@@ -418,5 +651,19 @@ mod tests {
         assert_eq!(unhex("4D7953"), Some(b"MyS".to_vec()));
         assert_eq!(unhex("F"), Some(vec![15]));
         assert_eq!(unhex("zz"), None);
+        assert_eq!(format_number(1234567.891, 2).unwrap(), "1,234,567.89");
+        assert_eq!(format_number(-1234.5, 0).unwrap(), "-1,234");
+        assert_eq!(format_number(0.5, 3).unwrap(), "0.500");
+        let s = |v: &[&str]| v.iter().map(|x| Some(x.to_string())).collect::<Vec<_>>();
+        assert_eq!(printf("%s=%d", &s(&["a", "5"])).unwrap(), "a=5");
+        assert_eq!(
+            printf(
+                "[%5s|%-5s|%05d|%.2f|%x]",
+                &s(&["ab", "cd", "-42", "3.14159", "255"])
+            )
+            .unwrap(),
+            "[   ab|cd   |-0042|3.14|ff]"
+        );
+        assert_eq!(printf("%,d %%", &s(&["1234567"])).unwrap(), "1,234,567 %");
     }
 }

@@ -131,13 +131,7 @@ fn format_number(x: f64, d: i64) -> Option<String> {
         Some((i, f)) => (i.to_string(), Some(f.to_string())),
         None => (text.clone(), None),
     };
-    let mut grouped = String::new();
-    for (k, c) in int.chars().enumerate() {
-        if k > 0 && (int.len() - k) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
+    let grouped = group(&int);
     let negative = x < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0');
     Some(format!(
         "{}{grouped}{}",
@@ -299,7 +293,7 @@ fn printf(format: &str, args: &[Option<String>]) -> std::result::Result<String, 
 fn group(digits: &str) -> String {
     let mut out = String::new();
     for (k, c) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -48,6 +48,21 @@ impl Server {
         body: Option<&Value>,
         accept: &str,
     ) -> Result<Response, String> {
+        let (status, mut reader) = self.open(method, path, body, accept)?;
+        let mut body = Vec::new();
+        reader.read_to_end(&mut body).map_err(|e| e.to_string())?;
+        Ok(Response { status, body })
+    }
+
+    /// Sends one request; the status and the body as it arrives (chunked
+    /// transfer decoded), so a large result is read as it streams.
+    pub fn open(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+        accept: &str,
+    ) -> Result<(u16, Box<dyn Read>), String> {
         let mut stream = TcpStream::connect(&self.host)
             .map_err(|e| format!("cannot connect to {}: {e}", self.host))?;
         stream.set_read_timeout(Some(Duration::from_secs(600))).ok();
@@ -80,7 +95,7 @@ impl Server {
             .nth(1)
             .and_then(|s| s.parse().ok())
             .ok_or_else(|| format!("bad response from server: {status_line:?}"))?;
-        let mut headers = Vec::new();
+        let mut chunked = false;
         loop {
             let mut line = String::new();
             reader.read_line(&mut line).map_err(|e| e.to_string())?;
@@ -89,32 +104,70 @@ impl Server {
                 break;
             }
             if let Some((k, v)) = line.split_once(':') {
-                headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-            }
-        }
-        let chunked = headers
-            .iter()
-            .any(|(k, v)| k == "transfer-encoding" && v.eq_ignore_ascii_case("chunked"));
-        let mut body = Vec::new();
-        if chunked {
-            loop {
-                let mut size = String::new();
-                reader.read_line(&mut size).map_err(|e| e.to_string())?;
-                let n = usize::from_str_radix(size.trim().split(';').next().unwrap_or("0"), 16)
-                    .map_err(|e| format!("bad chunk: {e}"))?;
-                if n == 0 {
-                    break;
+                if k.trim().eq_ignore_ascii_case("transfer-encoding")
+                    && v.trim().eq_ignore_ascii_case("chunked")
+                {
+                    chunked = true;
                 }
-                let mut chunk = vec![0u8; n];
-                reader.read_exact(&mut chunk).map_err(|e| e.to_string())?;
-                body.extend(chunk);
-                let mut crlf = [0u8; 2];
-                reader.read_exact(&mut crlf).map_err(|e| e.to_string())?;
             }
-        } else {
-            reader.read_to_end(&mut body).map_err(|e| e.to_string())?;
         }
-        Ok(Response { status, body })
+        let body: Box<dyn Read> = if chunked {
+            Box::new(Chunked {
+                inner: reader,
+                left: 0,
+                done: false,
+            })
+        } else {
+            Box::new(reader)
+        };
+        Ok((status, body))
+    }
+}
+
+/// A chunked HTTP body, decoded as it is read.
+struct Chunked<R> {
+    inner: R,
+    left: usize,
+    done: bool,
+}
+
+impl<R: BufRead> Read for Chunked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.done || buf.is_empty() {
+            return Ok(0);
+        }
+        if self.left == 0 {
+            let mut size = String::new();
+            if self.inner.read_line(&mut size)? == 0 {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "the server closed the result stream early (the query failed or was cancelled)",
+                ));
+            }
+            let n = usize::from_str_radix(size.trim().split(';').next().unwrap_or("0"), 16)
+                .map_err(|e| {
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, format!("bad chunk: {e}"))
+                })?;
+            if n == 0 {
+                self.done = true;
+                return Ok(0);
+            }
+            self.left = n;
+        }
+        let want = buf.len().min(self.left);
+        let got = self.inner.read(&mut buf[..want])?;
+        if got == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the server closed the result stream early",
+            ));
+        }
+        self.left -= got;
+        if self.left == 0 {
+            let mut crlf = [0u8; 2];
+            self.inner.read_exact(&mut crlf)?;
+        }
+        Ok(got)
     }
 }
 
@@ -214,18 +267,26 @@ impl Remote {
         let has_columns = j["columns"].as_array().is_none_or(|c| !c.is_empty());
         let mut fetched = None;
         if has_columns {
-            let rows = self.server.request(
+            // The rows stream from the server's spool, batch by batch.
+            let (status, mut body) = self.server.open(
                 "GET",
                 &format!("/v1/queries/{id}/results"),
                 None,
                 "application/vnd.apache.arrow.stream",
             )?;
-            if rows.status >= 400 {
-                return Err(format!("FAILED: {}", error_text(&rows)));
+            if status >= 400 {
+                let mut text = Vec::new();
+                body.read_to_end(&mut text).map_err(|e| e.to_string())?;
+                return Err(format!(
+                    "FAILED: {}",
+                    error_text(&Response { status, body: text })
+                ));
             }
-            if !rows.body.is_empty() {
+            let mut first = [0u8; 1];
+            let has_body = body.read(&mut first).map_err(|e| e.to_string())? > 0;
+            if has_body {
                 let reader = arrow::ipc::reader::StreamReader::try_new(
-                    std::io::Cursor::new(rows.body),
+                    std::io::BufReader::new(std::io::Cursor::new(first).chain(body)),
                     None,
                 )
                 .map_err(|e| format!("bad result stream: {e}"))?;

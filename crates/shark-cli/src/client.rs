@@ -139,9 +139,11 @@ impl<R: BufRead> Read for Chunked<R> {
         if self.left == 0 {
             let mut size = String::new();
             if self.inner.read_line(&mut size)? == 0 {
+                // Not UnexpectedEof: Arrow's reader takes that, at a message
+                // boundary, for a clean end of stream.
                 return Err(std::io::Error::new(
-                    std::io::ErrorKind::UnexpectedEof,
-                    "the server closed the result stream early (the query failed or was cancelled)",
+                    std::io::ErrorKind::ConnectionAborted,
+                    "the server closed the result stream early (the query failed, was cancelled or was cut by a limit)",
                 ));
             }
             let n = usize::from_str_radix(size.trim().split(';').next().unwrap_or("0"), 16)
@@ -158,7 +160,7 @@ impl<R: BufRead> Read for Chunked<R> {
         let got = self.inner.read(&mut buf[..want])?;
         if got == 0 {
             return Err(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
+                std::io::ErrorKind::ConnectionAborted,
                 "the server closed the result stream early",
             ));
         }

@@ -256,6 +256,9 @@ fn connect_runs_statements_on_a_server() {
             "127.0.0.1:0",
             "--master",
             "local[2]",
+            // Small, so that a big result is cut by the server.
+            "--max-result-bytes",
+            "100000",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -282,8 +285,26 @@ fn connect_runs_statements_on_a_server() {
         .stdin(Stdio::null())
         .output()
         .unwrap();
+    // A result the server cuts must not print as a success.
+    let cut = Command::new(&cli_path)
+        .args([
+            "--connect",
+            &url,
+            "-S",
+            "-e",
+            "SELECT a.key, b.value FROM src a JOIN src b",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
     let _ = server.kill();
     let _ = server.wait();
+    assert!(!cut.status.success(), "a cut result looked complete");
+    assert!(
+        stderr(&cut).contains("closed the result stream early"),
+        "{}",
+        stderr(&cut)
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), "500\t1.5\tNULL\n3\n");
     assert!(!bad.status.success());

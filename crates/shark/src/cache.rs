@@ -8,8 +8,9 @@
 //! table written since (by Shark, Hive or anything else) is re-cached from
 //! its new contents on its next scan. `CACHE TABLE t AS SELECT ...` caches
 //! a query's rows under a name of their own. As in Shark, a table named
-//! `*_cached` or with `TBLPROPERTIES ('shark.cache'='true')` is cached when
-//! first read (and stays cached until UNCACHE TABLE).
+//! `*_cached` or with `TBLPROPERTIES ('shark.cache'='true')` is cached
+//! whenever it is read and not cached (UNCACHE TABLE frees its copy; the
+//! next read caches it again).
 
 use crate::batch::Batch;
 use crate::catalog::Catalog;
@@ -258,7 +259,10 @@ impl Catalog for CachingCatalog {
         let key = self.key(db, name);
         // Shark's tables that ask for it are cached when first read.
         if let Some(t) = &current {
-            if !self.cache.contains(&key) && self.inner.wants_cache(db, name)? {
+            if !self.cache.contains(&key)
+                && t.version().is_some()
+                && self.inner.wants_cache(db, name)?
+            {
                 let partitions = self.ctx.default_parallelism().max(2) * 2;
                 self.cache
                     .insert(&self.ctx, &key, t.clone(), true, partitions)?;

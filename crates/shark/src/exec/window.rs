@@ -613,10 +613,13 @@ fn aggregate_frames(agg: &AggExpr, args: &[ArrayRef], f: &Frames, l: &Layout) ->
         let per_part = acc.evaluate(l.parts.len())?;
         return Ok(take(&per_part, &UInt32Array::from(groups), None)?);
     }
-    if !agg.distinct && (0..n).all(|i| f.start[i] == part(i).start) {
+    // The prefix scan merges states; a percentile's state is all its
+    // values, which would grow with the square of the partition there.
+    let mergeable = !agg.distinct && agg.func != crate::plan::AggFunc::Percentile;
+    if mergeable && (0..n).all(|i| f.start[i] == part(i).start) {
         return anchored(agg, args, &f.end, l, true);
     }
-    if !agg.distinct && (0..n).all(|i| f.end[i] == part(i).end) {
+    if mergeable && (0..n).all(|i| f.end[i] == part(i).end) {
         return anchored(agg, args, &f.start, l, false);
     }
     // Sliding frames: every row is a group over the rows of its frame,

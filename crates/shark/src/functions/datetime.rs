@@ -450,18 +450,20 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
                 let name = names
                     .is_valid(i)
                     .then(|| names.value(i).to_ascii_lowercase())?;
-                let target = [
-                    ("mo", 0),
-                    ("tu", 1),
-                    ("we", 2),
-                    ("th", 3),
-                    ("fr", 4),
-                    ("sa", 5),
-                    ("su", 6),
-                ]
-                .iter()
-                .find(|(p, _)| name.starts_with(p))
-                .map(|(_, w)| *w)?;
+                // Hive takes "MO", "MON" or "MONDAY" (any case).
+                let days = [
+                    "monday",
+                    "tuesday",
+                    "wednesday",
+                    "thursday",
+                    "friday",
+                    "saturday",
+                    "sunday",
+                ];
+                let target = days
+                    .iter()
+                    .position(|d| name == *d || name == d[..2] || name == d[..3])?
+                    as i64;
                 let today = d.weekday().num_days_from_monday() as i64;
                 let ahead = (target - today).rem_euclid(7);
                 d.checked_add_signed(chrono::Duration::days(if ahead == 0 { 7 } else { ahead }))
@@ -486,7 +488,13 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
         return_type: |_| DataType::Float64,
         eval: |args, n| {
             let (x, y) = (datetimes(&args[0]), datetimes(&args[1]));
-            let out: Float64Array = (0..n).map(|i| Some(months_between(x[i]?, y[i]?))).collect();
+            let round = args.get(2).map(|r| r.as_boolean());
+            let out: Float64Array = (0..n)
+                .map(|i| {
+                    let rounded = round.is_none_or(|r| !r.is_valid(i) || r.value(i));
+                    Some(months_between(x[i]?, y[i]?, rounded))
+                })
+                .collect();
             Ok(Arc::new(out))
         },
         deterministic: true,
@@ -538,7 +546,7 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
 /// Hive's months_between: whole months when both days are the same day
 /// of the month or both month ends, else the day difference over 31,
 /// time of day included, rounded to 8 decimals.
-fn months_between(a: NaiveDateTime, b: NaiveDateTime) -> f64 {
+fn months_between(a: NaiveDateTime, b: NaiveDateTime, rounded: bool) -> f64 {
     let months = (a.year() - b.year()) as f64 * 12.0 + a.month() as f64 - b.month() as f64;
     let end = |d: NaiveDateTime| last_day_of(d.year(), d.month()) == Some(d.date());
     if a.day() == b.day() || (end(a) && end(b)) {
@@ -547,7 +555,11 @@ fn months_between(a: NaiveDateTime, b: NaiveDateTime) -> f64 {
     let secs =
         |d: NaiveDateTime| (d.day() as f64 - 1.0) * 86_400.0 + d.num_seconds_from_midnight() as f64;
     let v = months + (secs(a) - secs(b)) / (31.0 * 86_400.0);
-    (v * 1e8).round() / 1e8
+    if rounded {
+        (v * 1e8).round() / 1e8
+    } else {
+        v
+    }
 }
 
 fn last_day_of(y: i32, m: u32) -> Option<NaiveDate> {

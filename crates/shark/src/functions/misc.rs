@@ -76,6 +76,9 @@ fn hex(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
     let padded = if text.len() % 2 == 1 {
         format!("0{text}")
     } else {
@@ -114,7 +117,10 @@ fn substring_index(s: &str, delim: &str, count: i64) -> String {
             None => s.to_string(),
         }
     } else {
-        match s.rmatch_indices(delim).nth((-count) as usize - 1) {
+        match s
+            .rmatch_indices(delim)
+            .nth(count.unsigned_abs() as usize - 1)
+        {
             Some((i, _)) => s[i + delim.len()..].to_string(),
             None => s.to_string(),
         }
@@ -139,6 +145,9 @@ fn format_number(x: f64, d: i64) -> Option<String> {
         frac.map(|f| format!(".{f}")).unwrap_or_default()
     ))
 }
+
+/// The widest field (and most decimals) printf pads to.
+const MAX_PRINTF_WIDTH: usize = 1 << 16;
 
 /// `printf(format, args...)`: Java's `String.format` for the common
 /// conversions: `%s %d %f %e %x %X %o %c %b %%`, with flags `-0+ ,`, a
@@ -188,6 +197,11 @@ fn printf(format: &str, args: &[Option<String>]) -> std::result::Result<String, 
                 None => (digits.parse::<usize>().ok(), None),
             }
         };
+        if width.unwrap_or(0) > MAX_PRINTF_WIDTH || precision.unwrap_or(0) > MAX_PRINTF_WIDTH {
+            return Err(format!(
+                "width and precision may be at most {MAX_PRINTF_WIDTH}"
+            ));
+        }
         let body = match (conv, &arg) {
             (_, None) => "null".to_string(),
             ('s' | 'S', Some(v)) => {
@@ -266,7 +280,11 @@ fn printf(format: &str, args: &[Option<String>]) -> std::result::Result<String, 
                     _ => format!("{n:o}"),
                 }
             }
-            ('c', Some(v)) => v.chars().next().map(String::from).unwrap_or_default(),
+            ('c', Some(v)) => match v.parse::<u32>() {
+                // A number is a code point, as Java's %c takes it.
+                Ok(code) => char::from_u32(code).map(String::from).unwrap_or_default(),
+                Err(_) => v.chars().next().map(String::from).unwrap_or_default(),
+            },
             ('b' | 'B', Some(v)) => (!v.is_empty() && v != "false").to_string(),
             (other, _) => return Err(format!("unknown conversion %{other}")),
         };
@@ -299,6 +317,45 @@ fn group(digits: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// shiftleft/shiftright keep INT as INT (shift masked by 31) and take
+/// BIGINT otherwise (masked by 63), as Hive's overloads do.
+fn shift_args(a: &[DataType]) -> std::result::Result<Vec<DataType>, String> {
+    arity(a, 2, 2)?;
+    let value = match &a[0] {
+        DataType::Int8 | DataType::Int16 | DataType::Int32 => DataType::Int32,
+        _ => DataType::Int64,
+    };
+    Ok(vec![value, DataType::Int64])
+}
+
+fn shift(args: &[ArrayRef], n: usize, left: bool) -> Result<ArrayRef> {
+    let by = i64_arg(&args[1]);
+    if args[0].data_type() == &DataType::Int32 {
+        let v = args[0].as_primitive::<arrow::datatypes::Int32Type>();
+        let out: Int32Array = (0..n)
+            .map(|i| {
+                (v.is_valid(i) && by.is_valid(i)).then(|| {
+                    let k = (by.value(i) & 31) as u32;
+                    if left {
+                        v.value(i).wrapping_shl(k)
+                    } else {
+                        v.value(i).wrapping_shr(k)
+                    }
+                })
+            })
+            .collect();
+        return Ok(Arc::new(out));
+    }
+    Ok(ints_to_int(args, n, |v| {
+        let k = (v[1] & 63) as u32;
+        Some(if left {
+            v[0].wrapping_shl(k)
+        } else {
+            v[0].wrapping_shr(k)
+        })
+    }))
 }
 
 pub(super) static FUNCTIONS: &[ScalarFunction] = &[
@@ -604,30 +661,16 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
     },
     ScalarFunction {
         name: "shiftleft",
-        coerce: |a| {
-            arity(a, 2, 2)?;
-            Ok(vec![DataType::Int64, DataType::Int64])
-        },
-        return_type: |_| DataType::Int64,
-        eval: |args, n| {
-            Ok(ints_to_int(args, n, |v| {
-                Some(v[0].wrapping_shl(v[1] as u32))
-            }))
-        },
+        coerce: shift_args,
+        return_type: |a| a[0].clone(),
+        eval: |args, n| shift(args, n, true),
         deterministic: true,
     },
     ScalarFunction {
         name: "shiftright",
-        coerce: |a| {
-            arity(a, 2, 2)?;
-            Ok(vec![DataType::Int64, DataType::Int64])
-        },
-        return_type: |_| DataType::Int64,
-        eval: |args, n| {
-            Ok(ints_to_int(args, n, |v| {
-                Some(v[0].wrapping_shr(v[1] as u32))
-            }))
-        },
+        coerce: shift_args,
+        return_type: |a| a[0].clone(),
+        eval: |args, n| shift(args, n, false),
         deterministic: true,
     },
 ];
@@ -645,6 +688,14 @@ mod tests {
         assert_eq!(unhex("4D7953"), Some(b"MyS".to_vec()));
         assert_eq!(unhex("F"), Some(vec![15]));
         assert_eq!(unhex("zz"), None);
+        assert_eq!(unhex("aéb"), None);
+        assert_eq!(unhex("+F"), None);
+        assert_eq!(substring_index("a.b", ".", i64::MIN), "a.b");
+        assert!(printf("%99999999999999d", &[Some("1".into())]).is_err());
+        assert_eq!(
+            printf("%c%c", &[Some("65".into()), Some("b".into())]).unwrap(),
+            "Ab"
+        );
         assert_eq!(format_number(1234567.891, 2).unwrap(), "1,234,567.89");
         assert_eq!(format_number(-1234.5, 0).unwrap(), "-1,234");
         assert_eq!(format_number(0.5, 3).unwrap(), "0.500");

@@ -341,3 +341,20 @@ async fn a_client_leaving_cancels_its_streamed_query() {
     let st = wait_end(&s.base, &id).await;
     assert_eq!(st["state"], "cancelled", "{st}");
 }
+
+#[tokio::test]
+async fn nested_values_are_json_arrays_and_objects() {
+    let s = start(|_| {});
+    let (status, r) = run(
+        &s.base,
+        json!({ "sql": "SELECT array(1, 2), map('a', 1), named_struct('x', 1, 'y', 'b'), percentile(2, array(0.5))" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(
+        r["rows"][0],
+        json!([[1, 2], {"a": 1}, {"x": 1, "y": "b"}, [2.0]])
+    );
+    assert_eq!(r["columns"][1]["type"], "map<string,int>");
+    assert_eq!(r["columns"][2]["type"], "struct<x:int,y:string>");
+}

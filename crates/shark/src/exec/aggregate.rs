@@ -15,13 +15,14 @@ use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use arrow_row::{RowConverter, Rows, SortField};
 use rdd::{Rdd, TaskContext};
-use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Maps group keys to dense group indices.
+/// Maps group keys to dense group indices: the table holds group ids and
+/// finds keys in `keys`, so each key is stored once.
 struct GroupTable {
     converter: Option<RowConverter>,
-    map: HashMap<Box<[u8]>, u32, foldhash::fast::FixedState>,
+    map: hashbrown::HashTable<u32>,
+    hasher: foldhash::fast::FixedState,
     keys: Option<Rows>,
     groups: usize,
     key_bytes: usize,
@@ -33,7 +34,8 @@ impl GroupTable {
             // No GROUP BY: exactly one group, even over no rows.
             return Ok(GroupTable {
                 converter: None,
-                map: HashMap::default(),
+                map: hashbrown::HashTable::new(),
+                hasher: Default::default(),
                 keys: None,
                 groups: 1,
                 key_bytes: 0,
@@ -48,7 +50,8 @@ impl GroupTable {
         let keys = converter.empty_rows(1024, 16 * 1024);
         Ok(GroupTable {
             converter: Some(converter),
-            map: HashMap::default(),
+            map: hashbrown::HashTable::new(),
+            hasher: Default::default(),
             keys: Some(keys),
             groups: 0,
             key_bytes: 0,
@@ -59,19 +62,34 @@ impl GroupTable {
         let Some(converter) = &self.converter else {
             return Ok(vec![0; rows]);
         };
+        use std::hash::BuildHasher;
         let encoded = converter.convert_columns(key_cols)?;
-        let keys = self.keys.as_mut().expect("keys with converter");
+        let GroupTable {
+            map,
+            hasher,
+            keys,
+            groups,
+            key_bytes,
+            ..
+        } = self;
+        let keys = keys.as_mut().expect("keys with converter");
         let mut ids = Vec::with_capacity(rows);
         for row in encoded.iter() {
             let bytes = row.as_ref();
-            let id = match self.map.get(bytes) {
-                Some(&id) => id,
+            let hash = hasher.hash_one(bytes);
+            let found = map
+                .find(hash, |&id| keys.row(id as usize).as_ref() == bytes)
+                .copied();
+            let id = match found {
+                Some(id) => id,
                 None => {
-                    let id = self.groups as u32;
-                    self.map.insert(bytes.into(), id);
+                    let id = *groups as u32;
                     keys.push(row);
-                    self.groups += 1;
-                    self.key_bytes += bytes.len() * 2 + 48;
+                    map.insert_unique(hash, id, |&g| {
+                        hasher.hash_one(keys.row(g as usize).as_ref())
+                    });
+                    *groups += 1;
+                    *key_bytes += bytes.len() + 24;
                     id
                 }
             };

@@ -278,23 +278,24 @@ impl Remote {
             )?;
             if status >= 400 {
                 let mut text = Vec::new();
-                body.read_to_end(&mut text).map_err(|e| e.to_string())?;
+                body.read_to_end(&mut text)
+                    .map_err(|e| format!("FAILED: {e}"))?;
                 return Err(format!(
                     "FAILED: {}",
                     error_text(&Response { status, body: text })
                 ));
             }
             let mut first = [0u8; 1];
-            let has_body = body.read(&mut first).map_err(|e| e.to_string())? > 0;
+            let has_body = body.read(&mut first).map_err(|e| format!("FAILED: {e}"))? > 0;
             if has_body {
                 let reader = arrow::ipc::reader::StreamReader::try_new(
                     std::io::BufReader::new(std::io::Cursor::new(first).chain(body)),
                     None,
                 )
-                .map_err(|e| format!("bad result stream: {e}"))?;
+                .map_err(|e| format!("FAILED: bad result stream: {e}"))?;
                 let mut printer = Printer::new(self.format, self.header, reader.schema());
                 for b in reader {
-                    let b = b.map_err(|e| e.to_string())?;
+                    let b = b.map_err(|e| format!("FAILED: {e}"))?;
                     printer.batch(out, &b).map_err(|e| e.to_string())?;
                 }
                 printer.finish(out).map_err(|e| e.to_string())?;

@@ -358,7 +358,7 @@ fn run_remote(url: &str, args: &Args) -> Result<i32, String> {
     remote.silent = true;
     for s in &setup {
         if let Err(e) = remote.run_statement(s, &mut out) {
-            eprintln!("{e}");
+            eprintln!("{}", failed_line(&e));
             return Ok(1);
         }
     }
@@ -366,7 +366,7 @@ fn run_remote(url: &str, args: &Args) -> Result<i32, String> {
         let script = std::fs::read_to_string(init)
             .map_err(|e| format!("cannot read {}: {e}", init.display()))?;
         if let Err(e) = remote.run_script(&script, &mut out) {
-            eprintln!("{e}");
+            eprintln!("{}", failed_line(&e));
             return Ok(1);
         }
     }
@@ -389,8 +389,18 @@ fn run_remote(url: &str, args: &Args) -> Result<i32, String> {
     match remote.run_script(&script, &mut out) {
         Ok(()) => Ok(0),
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", failed_line(&e));
             Ok(1)
         }
+    }
+}
+
+/// Hive's error line for a client error (connection resets and the like
+/// come without the `FAILED:` prefix).
+fn failed_line(e: &str) -> String {
+    if e.starts_with("FAILED") {
+        e.to_string()
+    } else {
+        format!("FAILED: {e}")
     }
 }

@@ -257,11 +257,13 @@ impl Catalog for CachingCatalog {
     fn table(&self, db: &str, name: &str) -> Result<Option<Arc<dyn TableSource>>> {
         let current = self.inner.table(db, name)?;
         let key = self.key(db, name);
-        // Shark's tables that ask for it are cached when first read.
+        // Shark's tables that ask for it (a name ending in `_cached`, or
+        // `shark.cache`='true') are cached when first read. The cheap checks
+        // go first: `version` lists the table's files.
         if let Some(t) = &current {
-            if !self.cache.contains(&key)
+            if (name.ends_with("_cached") || t.wants_cache())
+                && !self.cache.contains(&key)
                 && t.version().is_some()
-                && self.inner.wants_cache(db, name)?
             {
                 let partitions = self.ctx.default_parallelism().max(2) * 2;
                 self.cache

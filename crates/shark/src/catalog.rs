@@ -18,11 +18,6 @@ pub trait Catalog: Send + Sync {
     fn table_names(&self, db: &str) -> Result<Vec<String>>;
     /// Databases, sorted.
     fn databases(&self) -> Result<Vec<String>>;
-    /// True for a table that asks to be kept in the table cache (Shark's
-    /// convention: a name ending in `_cached`, or `shark.cache`='true').
-    fn wants_cache(&self, _db: &str, name: &str) -> Result<bool> {
-        Ok(name.ends_with("_cached"))
-    }
     /// What tells this catalog's tables apart from another catalog's with
     /// the same names, for the table cache (a warehouse's path).
     fn cache_scope(&self) -> String {

@@ -108,8 +108,14 @@ impl HiveCatalog {
         let data = columns_schema(&t.columns)?;
         let format = storage_format(t);
         let location = location_path(&t.storage.location);
+        let wants_cache = t
+            .parameters
+            .get("shark.cache")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
         if !t.is_partitioned() {
-            return Ok(Arc::new(HiveTable::new(data, format, location)));
+            return Ok(Arc::new(
+                HiveTable::new(data, format, location).with_wants_cache(wants_cache),
+            ));
         }
         let keys = columns_schema(&t.partition_keys)?;
         let partitions = self
@@ -125,9 +131,10 @@ impl HiveCatalog {
                 location: location_path(&p.location),
             })
             .collect();
-        Ok(Arc::new(HiveTable::partitioned(
-            data, keys, format, location, partitions,
-        )))
+        Ok(Arc::new(
+            HiveTable::partitioned(data, keys, format, location, partitions)
+                .with_wants_cache(wants_cache),
+        ))
     }
 }
 
@@ -153,15 +160,5 @@ impl Catalog for HiveCatalog {
     }
     fn cache_scope(&self) -> String {
         format!("warehouse:{}", self.warehouse().display())
-    }
-    fn wants_cache(&self, db: &str, name: &str) -> Result<bool> {
-        if name.ends_with("_cached") {
-            return Ok(true);
-        }
-        Ok(self.metastore.get_table(db, name)?.is_some_and(|t| {
-            t.parameters
-                .get("shark.cache")
-                .is_some_and(|v| v.eq_ignore_ascii_case("true"))
-        }))
     }
 }

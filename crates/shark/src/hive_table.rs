@@ -40,6 +40,7 @@ pub struct HiveTable {
     format: StorageFormat,
     location: PathBuf,
     partitions: Option<Vec<PartitionDir>>,
+    wants_cache: bool,
 }
 
 impl HiveTable {
@@ -63,6 +64,7 @@ impl HiveTable {
             format,
             location: location.into(),
             partitions: None,
+            wants_cache: false,
         }
     }
 
@@ -82,7 +84,14 @@ impl HiveTable {
             format,
             location: location.into(),
             partitions: Some(partitions),
+            wants_cache: false,
         }
+    }
+
+    /// Marks the table as one to keep in the table cache once read.
+    pub fn with_wants_cache(mut self, wants_cache: bool) -> Self {
+        self.wants_cache = wants_cache;
+        self
     }
 
     fn data_width(&self) -> usize {
@@ -165,6 +174,10 @@ impl HiveTable {
 impl TableSource for HiveTable {
     fn schema(&self) -> SchemaRef {
         self.schema.clone()
+    }
+
+    fn wants_cache(&self) -> bool {
+        self.wants_cache
     }
 
     fn scan(

@@ -41,6 +41,12 @@ pub trait TableSource: Send + Sync {
     fn version(&self) -> Option<u64> {
         None
     }
+    /// True for a table whose definition asks to be kept in the table cache
+    /// (Hive table property `shark.cache`='true'); answered from the
+    /// definition already loaded, so checking it costs nothing per query.
+    fn wants_cache(&self) -> bool {
+        false
+    }
 }
 
 /// A version of the data files under `dirs`: it changes when a file is

@@ -444,17 +444,7 @@ fn probe_slices(
     let counts: Vec<usize> = if table.keyless {
         vec![table.rows(); n]
     } else {
-        let cols: Vec<ArrayRef> = spec
-            .probe_keys
-            .iter()
-            .map(|k| crate::expr::evaluate(k, &probe))
-            .collect::<Result<_>>()?;
-        let converter = RowConverter::new(
-            cols.iter()
-                .map(|c| SortField::new(c.data_type().clone()))
-                .collect(),
-        )?;
-        let rows = converter.convert_columns(&cols)?;
+        let rows = super::exchange::key_rows(&spec.probe_keys, &probe)?;
         (0..n)
             .map(|i| table.map.get(rows.row(i).as_ref()).map_or(0, |l| l.len()))
             .collect()

@@ -336,17 +336,24 @@ pub(crate) fn sha512(data: &[u8], short: bool) -> String {
         .collect::<Vec<_>>())
 }
 
-fn bytes_at(a: &ArrayRef, i: usize) -> Option<Vec<u8>> {
+/// The bytes of row `i` of a text or binary column (`None` when NULL), for
+/// the functions that take either.
+pub(super) fn bytes_at(a: &ArrayRef, i: usize) -> Option<&[u8]> {
     if a.is_null(i) {
         return None;
     }
     Some(match a.data_type() {
-        DataType::Binary => a.as_binary::<i32>().value(i).to_vec(),
-        _ => a.as_string::<i32>().value(i).as_bytes().to_vec(),
+        DataType::Binary => a.as_binary::<i32>().value(i),
+        _ => a.as_string::<i32>().value(i).as_bytes(),
     })
 }
 
-fn text_or_binary(a: &[DataType], max: usize) -> std::result::Result<Vec<DataType>, String> {
+/// Coerces the first argument to text unless it is binary (and a second,
+/// when `max` allows one, to a bit length).
+pub(super) fn text_or_binary(
+    a: &[DataType],
+    max: usize,
+) -> std::result::Result<Vec<DataType>, String> {
     arity(a, 1, max)?;
     let mut out = vec![if a[0] == DataType::Binary {
         DataType::Binary
@@ -360,9 +367,7 @@ fn text_or_binary(a: &[DataType], max: usize) -> std::result::Result<Vec<DataTyp
 }
 
 fn digest(args: &[ArrayRef], n: usize, f: fn(&[u8]) -> String) -> Result<ArrayRef> {
-    let out: StringArray = (0..n)
-        .map(|i| bytes_at(&args[0], i).map(|b| f(&b)))
-        .collect();
+    let out: StringArray = (0..n).map(|i| bytes_at(&args[0], i).map(f)).collect();
     Ok(Arc::new(out))
 }
 
@@ -403,10 +408,10 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
                 .map(|i| {
                     let b = bytes_at(&args[0], i)?;
                     match bits.is_valid(i).then(|| bits.value(i))? {
-                        0 | 256 => Some(sha256(&b, false)),
-                        224 => Some(sha256(&b, true)),
-                        384 => Some(sha512(&b, true)),
-                        512 => Some(sha512(&b, false)),
+                        0 | 256 => Some(sha256(b, false)),
+                        224 => Some(sha256(b, true)),
+                        384 => Some(sha512(b, true)),
+                        512 => Some(sha512(b, false)),
                         _ => None,
                     }
                 })

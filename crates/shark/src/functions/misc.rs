@@ -2,6 +2,7 @@
 //! unbase64, crc32), string lookups (substring_index, find_in_set, elt,
 //! field, levenshtein, chr) and integer helpers (factorial, shifts).
 
+use super::digest::{bytes_at, text_or_binary};
 use super::{arity, i64_arg, str_arg, strings, ScalarFunction};
 use crate::error::Result;
 use arrow::array::*;
@@ -37,25 +38,6 @@ fn ints_to_int(args: &[ArrayRef], n: usize, f: impl Fn(&[i64]) -> Option<i64>) -
     Arc::new(out)
 }
 
-fn bytes_of(a: &ArrayRef, i: usize) -> Option<Vec<u8>> {
-    if a.is_null(i) {
-        return None;
-    }
-    Some(match a.data_type() {
-        DataType::Binary => a.as_binary::<i32>().value(i).to_vec(),
-        _ => str_arg(a).value(i).as_bytes().to_vec(),
-    })
-}
-
-fn string_or_binary(a: &[DataType]) -> std::result::Result<Vec<DataType>, String> {
-    arity(a, 1, 1)?;
-    Ok(vec![if a[0] == DataType::Binary {
-        DataType::Binary
-    } else {
-        DataType::Utf8
-    }])
-}
-
 /// `hex(n)` of an integer is its two's-complement hex; of text, its bytes.
 fn hex(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
     let out: StringArray = match args[0].data_type() {
@@ -67,7 +49,7 @@ fn hex(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
         }
         _ => (0..n)
             .map(|i| {
-                bytes_of(&args[0], i)
+                bytes_at(&args[0], i)
                     .map(|b| b.iter().map(|x| format!("{x:02X}")).collect::<String>())
             })
             .collect(),
@@ -469,12 +451,12 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
     },
     ScalarFunction {
         name: "base64",
-        coerce: string_or_binary,
+        coerce: |a| text_or_binary(a, 1),
         return_type: |_| DataType::Utf8,
         eval: |args, n| {
             let out: StringArray = (0..n)
                 .map(|i| {
-                    bytes_of(&args[0], i)
+                    bytes_at(&args[0], i)
                         .map(|b| base64::engine::general_purpose::STANDARD.encode(b))
                 })
                 .collect();
@@ -505,11 +487,11 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
     },
     ScalarFunction {
         name: "crc32",
-        coerce: string_or_binary,
+        coerce: |a| text_or_binary(a, 1),
         return_type: |_| DataType::Int64,
         eval: |args, n| {
             let out: Int64Array = (0..n)
-                .map(|i| bytes_of(&args[0], i).map(|b| crc32fast::hash(&b) as i64))
+                .map(|i| bytes_at(&args[0], i).map(|b| crc32fast::hash(b) as i64))
                 .collect();
             Ok(Arc::new(out))
         },

@@ -12,7 +12,7 @@ use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use std::sync::Arc;
 
 /// How a text table's rows are laid out.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TextFormat {
     /// Field separator (Hive default `\001`).
     pub field_delim: String,

@@ -63,6 +63,7 @@ pub use context::{CancelToken, Context, Master};
 pub use error::{RddError, Result};
 pub use listener::{Event, EventLog, Listener, StageInfo, TaskMetricsSnapshot};
 pub use partitioner::{HashPartitioner, Partitioner, PartitionerId, RangePartitioner};
+pub use rdd::shuffled::{MapStageStatistics, ReadSpec, Shuffle};
 pub use rdd::{BoxIter, Data, Rdd};
 pub use scheduler::task::TaskContext;
 pub use storage::{RddStorageInfo, StorageLevel};

@@ -83,6 +83,13 @@ impl<K: Key, V: Spill> Rdd<(K, V)> {
         ShuffledRdd::create(self.clone(), partitioner, "partition_by")
     }
 
+    /// Like `partition_by`, but always a new shuffle, returned as a handle
+    /// the driver can run on its own and re-read in other shapes (adaptive
+    /// query execution).
+    pub fn shuffle(&self, partitioner: Arc<dyn Partitioner<K>>) -> crate::Shuffle<K, V> {
+        ShuffledRdd::handle(self.clone(), partitioner, "partition_by")
+    }
+
     /// The partitioner a single-input shuffle uses: `num_partitions` hash
     /// partitions when given, else the RDD's own partitioner, else hash
     /// partitioning into `shark.default.parallelism` if set, or as many

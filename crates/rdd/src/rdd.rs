@@ -31,7 +31,7 @@ pub(crate) mod co_partitioned;
 pub(crate) mod coalesced;
 pub(crate) mod map_partitions;
 pub(crate) mod parallel_collection;
-pub(crate) mod shuffled;
+pub mod shuffled;
 pub(crate) mod text_file;
 pub(crate) mod union;
 pub(crate) mod zipped;

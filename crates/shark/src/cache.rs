@@ -46,6 +46,7 @@ pub struct TableCache {
 
 /// A table served from the cache.
 pub struct CachedTable {
+    key: String,
     schema: SchemaRef,
     rdd: Rdd<Batch>,
     kind: String,
@@ -55,6 +56,7 @@ pub struct CachedTable {
 impl CachedTable {
     fn over(
         ctx: &Context,
+        key: &str,
         source: &Arc<dyn TableSource>,
         partitions: usize,
     ) -> Result<CachedTable> {
@@ -62,6 +64,7 @@ impl CachedTable {
             .scan(ctx, None, &[], partitions)?
             .persist(StorageLevel::MEMORY_AND_DISK);
         Ok(CachedTable {
+            key: key.to_string(),
             schema: source.schema(),
             rdd,
             kind: format!("{}, cached", source.kind()),
@@ -109,6 +112,11 @@ impl TableSource for CachedTable {
     fn kind(&self) -> String {
         self.kind.clone()
     }
+    fn descriptor(&self) -> crate::table::SourceDescriptor {
+        crate::table::SourceDescriptor::Cached {
+            key: self.key.clone(),
+        }
+    }
 }
 
 impl TableCache {
@@ -132,7 +140,7 @@ impl TableCache {
         versioned: bool,
         partitions: usize,
     ) -> Result<Arc<CachedTable>> {
-        let cached = Arc::new(CachedTable::over(ctx, &source, partitions)?);
+        let cached = Arc::new(CachedTable::over(ctx, key, &source, partitions)?);
         let origin = if versioned {
             Origin::Table(source.version())
         } else {
@@ -146,6 +154,15 @@ impl TableCache {
             },
         );
         Ok(cached)
+    }
+
+    /// The cached table under `key`, as it is (no staleness check: a plan
+    /// that names it was planned against this copy).
+    pub fn get(&self, key: &str) -> Option<Arc<dyn TableSource>> {
+        let entries = self.lock();
+        entries
+            .get(key)
+            .map(|e| e.cached.clone() as Arc<dyn TableSource>)
     }
 
     /// Drops `key`'s cached rows; `false` if it was not cached.
@@ -206,7 +223,7 @@ impl TableCache {
                     return Ok(Some(table));
                 }
                 // Written since it was cached: cache the new contents.
-                let fresh = Arc::new(CachedTable::over(ctx, &table, partitions)?);
+                let fresh = Arc::new(CachedTable::over(ctx, key, &table, partitions)?);
                 entries.insert(
                     key.to_string(),
                     Entry {

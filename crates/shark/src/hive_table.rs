@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// How a table's files are encoded.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum StorageFormat {
     /// LazySimpleSerDe text.
     Text(TextFormat),
@@ -25,12 +25,38 @@ pub enum StorageFormat {
 }
 
 /// One partition: its values (None for Hive's default partition) and folder.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PartitionDir {
     /// Values of the partition columns, as written in the folder names.
     pub values: Vec<Option<String>>,
     /// The partition's folder.
     pub location: PathBuf,
+}
+
+/// A warehouse table as data (`SourceDescriptor::Hive`).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct HiveTableDescriptor {
+    #[serde(with = "crate::types::schema_ref")]
+    schema: SchemaRef,
+    #[serde(with = "crate::types::schema_ref")]
+    data_schema: SchemaRef,
+    format: StorageFormat,
+    location: PathBuf,
+    partitions: Option<Vec<PartitionDir>>,
+}
+
+impl HiveTableDescriptor {
+    /// The table again.
+    pub fn open(&self) -> HiveTable {
+        HiveTable {
+            schema: self.schema.clone(),
+            data_schema: self.data_schema.clone(),
+            format: self.format.clone(),
+            location: self.location.clone(),
+            partitions: self.partitions.clone(),
+            wants_cache: false,
+        }
+    }
 }
 
 /// A warehouse table: data columns, then partition columns.
@@ -267,6 +293,16 @@ impl TableSource for HiveTable {
             }
         }
         Some(total)
+    }
+
+    fn descriptor(&self) -> crate::table::SourceDescriptor {
+        crate::table::SourceDescriptor::Hive(HiveTableDescriptor {
+            schema: self.schema.clone(),
+            data_schema: self.data_schema.clone(),
+            format: self.format.clone(),
+            location: self.location.clone(),
+            partitions: self.partitions.clone(),
+        })
     }
 
     fn kind(&self) -> String {

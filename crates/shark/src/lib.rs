@@ -3,7 +3,9 @@
 //! ```text
 //!  SQL text ─► parse (sqlparser + Hive front) ─► analyze (names, types)
 //!          ─► LogicalPlan ─► optimize (fold, push filters, prune columns)
-//!          ─► exec: RDDs of Arrow record batches ─► results, streamed
+//!          ─► physical: PhysicalPlan (strategies chosen once, serializable)
+//!          ─► exec: RDDs of Arrow record batches (re-planned between stages)
+//!          ─► results, streamed
 //! ```
 //!
 //! Operators evaluate expressions over whole batches with Arrow kernels;
@@ -25,6 +27,7 @@ pub mod hive_catalog;
 pub mod hive_table;
 pub mod optimize;
 pub mod parse;
+pub mod physical;
 pub mod plan;
 pub mod prune;
 pub mod scalar;

@@ -9,7 +9,7 @@ use std::fmt;
 use std::sync::Arc;
 
 /// Aggregate functions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[allow(missing_docs)]
 pub enum AggFunc {
     /// `count(*)` when it has no argument.
@@ -85,7 +85,7 @@ impl AggFunc {
 }
 
 /// One aggregate call: `func(DISTINCT? args)`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AggExpr {
     /// The function.
     pub func: AggFunc,
@@ -115,7 +115,7 @@ impl fmt::Display for AggExpr {
 }
 
 /// Window (analytic) functions: `f(...) OVER (...)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[allow(missing_docs)]
 pub enum WindowFunc {
     /// An aggregate over the frame.
@@ -166,7 +166,7 @@ impl WindowFunc {
 }
 
 /// ROWS counts rows from the current one; RANGE compares ORDER BY values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[allow(missing_docs)]
 pub enum FrameUnits {
     Rows,
@@ -175,7 +175,7 @@ pub enum FrameUnits {
 
 /// One end of a window frame. Offsets are row counts (ROWS) or distances
 /// between ORDER BY values (RANGE).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 #[allow(missing_docs)]
 pub enum FrameBound {
     UnboundedPreceding,
@@ -186,7 +186,7 @@ pub enum FrameBound {
 }
 
 /// The rows of its partition a window function sees from each row.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WindowFrame {
     /// How offsets are measured.
     pub units: FrameUnits,
@@ -226,7 +226,7 @@ impl fmt::Display for FrameBound {
 
 /// PARTITION BY and ORDER BY of a window: the rows a function sees and
 /// their order. Functions sharing one are computed in one pass.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WindowSpec {
     /// Rows with equal values form a partition.
     pub partition_by: Vec<Expr>,
@@ -235,7 +235,7 @@ pub struct WindowSpec {
 }
 
 /// One window function call.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WindowExpr {
     /// The function.
     pub func: WindowFunc,
@@ -297,7 +297,7 @@ impl fmt::Display for WindowExpr {
 }
 
 /// What a LATERAL VIEW generates from each row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Generator {
     /// One row per element of an array: the element.
     Explode,
@@ -324,7 +324,7 @@ impl Generator {
 }
 
 /// Join types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[allow(missing_docs)]
 pub enum JoinKind {
     Inner,
@@ -340,7 +340,7 @@ pub enum JoinKind {
 }
 
 /// One ORDER BY / SORT BY key.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SortKey {
     /// The key expression.
     pub expr: Expr,

@@ -8,7 +8,7 @@ use std::fmt;
 use std::sync::Arc;
 
 /// One typed constant.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[allow(missing_docs)]
 pub enum ScalarValue {
     Null,

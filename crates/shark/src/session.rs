@@ -4,8 +4,11 @@
 use crate::analyze::Analyzer;
 use crate::catalog::Catalog;
 use crate::error::{Result, SharkError};
-use crate::exec::{execute, physical_description, ExecContext};
+use crate::exec::{AdaptiveSettings, ExecContext};
 use crate::parse::{self, HiveStatement};
+use crate::physical::metrics::{QueryProfile, QueryProfiles};
+use crate::physical::{PhysicalPlan, PlannerSettings};
+use crate::plan::LogicalPlan;
 use arrow::record_batch::RecordBatch;
 use rdd::CancelToken;
 use sqlparser::ast::Statement;
@@ -40,6 +43,8 @@ pub struct Session {
     hivevars: BTreeMap<String, String>,
     cancel: CancelToken,
     hive: Option<Arc<crate::hive_catalog::HiveCatalog>>,
+    /// The statement being run (for query profiles).
+    current_sql: String,
 }
 
 impl Session {
@@ -56,6 +61,7 @@ impl Session {
             hivevars: BTreeMap::new(),
             cancel: CancelToken::new(),
             hive: None,
+            current_sql: String::new(),
         }
     }
 
@@ -123,7 +129,7 @@ impl Session {
             .unwrap_or(result::DEFAULT_MAX_DIRECT_BYTES)
     }
 
-    fn exec_context(&self, dry_run: bool) -> ExecContext {
+    fn broadcast_threshold(&self) -> u64 {
         let auto = self
             .settings
             .get("hive.auto.convert.join")
@@ -136,16 +142,61 @@ impl Session {
         .iter()
         .find_map(|k| self.settings.get(*k).and_then(|v| v.parse::<i64>().ok()))
         .unwrap_or(25_000_000);
-        ExecContext {
-            ctx: self.ctx.clone(),
-            partitions: self.partitions(),
-            broadcast_threshold: if auto && threshold > 0 {
-                threshold as u64
-            } else {
-                0
-            },
-            dry_run,
+        if auto && threshold > 0 {
+            threshold as u64
+        } else {
+            0
         }
+    }
+
+    fn planner_settings(&self) -> Result<PlannerSettings> {
+        Ok(PlannerSettings {
+            partitions: self.partitions(),
+            broadcast_threshold: self.broadcast_threshold(),
+            execution_budget: self
+                .ctx
+                .conf()
+                .get_bytes(rdd::conf::MEMORY_EXECUTION, 512 << 20)?,
+        })
+    }
+
+    /// The physical plan of an optimized logical plan (no job runs).
+    pub fn physical_plan(&self, logical: &LogicalPlan) -> Result<PhysicalPlan> {
+        crate::physical::plan(logical, &self.planner_settings()?)
+    }
+
+    /// Plans and starts a query: the one road every statement that reads
+    /// rows takes. The returned profile holds the plan as it runs (adaptive
+    /// changes included) and its per-operator metrics. With
+    /// `shark.plan.roundTrip=true` the physical plan is serialized and read
+    /// back before it runs, as it will be when shipped to executors.
+    pub(crate) fn run_plan(
+        &self,
+        logical: &LogicalPlan,
+    ) -> Result<(rdd::Rdd<crate::Batch>, Arc<QueryProfile>)> {
+        let mut physical = self.physical_plan(logical)?;
+        if self
+            .settings
+            .get("shark.plan.roundTrip")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        {
+            physical = PhysicalPlan::from_bytes(&physical.to_bytes()?)?;
+        }
+        let profile = QueryProfiles::of(&self.ctx).start(&self.current_sql, &physical);
+        let ex = ExecContext {
+            ctx: self.ctx.clone(),
+            adaptive: AdaptiveSettings::from_settings(
+                &self.settings,
+                self.ctx.default_parallelism(),
+                self.broadcast_threshold(),
+            ),
+            metrics: Some(profile.metrics.clone()),
+        };
+        let rdd = self
+            .ctx
+            .run_with_cancel(&self.cancel, || crate::exec::execute(&mut physical, &ex))?;
+        *profile.plan.lock().unwrap() = physical;
+        Ok((rdd, profile))
     }
 
     /// Runs every statement of a script, stopping at the first error.
@@ -189,6 +240,7 @@ impl Session {
             self.cancel = CancelToken::new();
         }
         let text = parse::substitute(sql, &self.hivevars, &self.settings);
+        self.current_sql = text.clone();
         let stmt = parse::parse_statement(&text, line)?;
         self.run(stmt)
     }
@@ -237,7 +289,11 @@ impl Session {
             HiveStatement::Resource(text) => Err(SharkError::unsupported(format!(
                 "'{text}': Shark runs no Java code, so jars, files and archives cannot be added"
             ))),
-            HiveStatement::Explain { extended, inner } => self.explain(*inner, extended),
+            HiveStatement::Explain {
+                extended,
+                analyze,
+                inner,
+            } => self.explain(*inner, extended, analyze),
             HiveStatement::CreateDatabase {
                 name,
                 if_not_exists,
@@ -292,10 +348,11 @@ impl Session {
         match stmt {
             Statement::Query(q) => {
                 let plan = self.plan(&q)?;
-                let rdd = execute(&plan, &self.exec_context(false))?;
+                let (rdd, profile) = self.run_plan(&plan)?;
                 Ok(StatementResult::Rows(
                     QueryResult::from_rdd(plan.schema(), rdd, self.cancel.clone())
-                        .with_max_direct_bytes(self.max_direct_result_bytes()),
+                        .with_max_direct_bytes(self.max_direct_result_bytes())
+                        .with_profile(profile),
                 ))
             }
             Statement::Cache {
@@ -454,7 +511,12 @@ impl Session {
         }
     }
 
-    fn explain(&mut self, inner: HiveStatement, extended: bool) -> Result<StatementResult> {
+    fn explain(
+        &mut self,
+        inner: HiveStatement,
+        extended: bool,
+        analyze: bool,
+    ) -> Result<StatementResult> {
         let HiveStatement::Sql(stmt) = inner else {
             return Err(SharkError::unsupported("EXPLAIN of a non-query statement"));
         };
@@ -463,19 +525,36 @@ impl Session {
         };
         let (analyzed, _) = self.analyzer().plan_query(&q)?;
         let optimized = crate::optimize::optimize(analyzed.clone())?;
-        let ex = self.exec_context(true);
-        let rdd = execute(&optimized, &ex)?;
         let mut text = String::new();
         if extended {
             text.push_str("== Analyzed Logical Plan ==\n");
             text.push_str(&analyzed.to_string());
+            text.push_str("== Optimized Logical Plan ==\n");
+            text.push_str(&optimized.to_string());
         }
-        text.push_str("== Optimized Logical Plan ==\n");
-        text.push_str(&optimized.to_string());
-        text.push_str("== Physical Plan ==\n");
-        text.push_str(&physical_description(&optimized, &ex));
-        text.push_str("== RDD Lineage (stages at +-) ==\n");
-        text.push_str(&rdd.to_debug_string());
+        if analyze {
+            let (rdd, profile) = self.run_plan(&optimized)?;
+            let started = std::time::Instant::now();
+            let mut rows = 0u64;
+            for b in QueryResult::from_rdd(optimized.schema(), rdd, self.cancel.clone()) {
+                rows += b?.num_rows() as u64;
+            }
+            text.push_str(&format!(
+                "== Physical Plan (executed: {rows} rows in {:.3} s) ==\n",
+                started.elapsed().as_secs_f64()
+            ));
+            for l in profile.render() {
+                text.push_str(&l);
+                text.push('\n');
+            }
+        } else {
+            let physical = self.physical_plan(&optimized)?;
+            text.push_str("== Physical Plan ==\n");
+            for l in crate::physical::explain::render(&physical, None) {
+                text.push_str(&l);
+                text.push('\n');
+            }
+        }
         let lines: Vec<String> = text.lines().map(String::from).collect();
         Ok(StatementResult::Rows(QueryResult::lines("Explain", lines)))
     }

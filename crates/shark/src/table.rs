@@ -33,6 +33,10 @@ pub trait TableSource: Send + Sync {
     ) -> Result<Rdd<Batch>>;
     /// Rough size in bytes, for join planning.
     fn estimated_bytes(&self) -> Option<u64>;
+    /// Rows, when the source knows them without reading the data.
+    fn estimated_rows(&self) -> Option<u64> {
+        None
+    }
     /// `memory`, `text`, `parquet`...
     fn kind(&self) -> String;
     /// An identity of the table's current contents (its files with their
@@ -46,6 +50,85 @@ pub trait TableSource: Send + Sync {
     /// definition already loaded, so checking it costs nothing per query.
     fn wants_cache(&self) -> bool {
         false
+    }
+    /// The table as data (format, paths, schema, partitions), so that a
+    /// plan scanning it can be serialized and the scan opened elsewhere.
+    fn descriptor(&self) -> SourceDescriptor;
+}
+
+/// A table source as plain data: what a serialized plan carries instead of
+/// an open source. `open` turns it back into a `TableSource`.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub enum SourceDescriptor {
+    /// Batches held in memory, as an Arrow IPC stream.
+    Memory {
+        /// The IPC stream (schema first).
+        ipc: Vec<u8>,
+    },
+    /// Hive text files under a path.
+    Text {
+        /// The table's columns.
+        #[serde(with = "crate::types::schema_ref")]
+        schema: SchemaRef,
+        /// A file or folder.
+        path: PathBuf,
+        /// Delimiters and NULL text.
+        format: TextFormat,
+    },
+    /// Parquet files.
+    Parquet {
+        /// The table's columns.
+        #[serde(with = "crate::types::schema_ref")]
+        schema: SchemaRef,
+        /// Its files.
+        files: Vec<PathBuf>,
+    },
+    /// A warehouse table (possibly partitioned).
+    Hive(crate::hive_table::HiveTableDescriptor),
+    /// A table in this engine's table cache, by cache key.
+    Cached {
+        /// The cache key.
+        key: String,
+    },
+    /// A source that lives only in the process that made it (the rows of
+    /// a query being cached); it cannot be opened elsewhere.
+    Local {
+        /// What it is, for the error.
+        kind: String,
+    },
+}
+
+impl SourceDescriptor {
+    /// Opens the table this describes.
+    pub fn open(&self, ctx: &Context) -> Result<Arc<dyn TableSource>> {
+        Ok(match self {
+            SourceDescriptor::Memory { ipc } => {
+                let reader =
+                    arrow::ipc::reader::StreamReader::try_new(std::io::Cursor::new(ipc), None)?;
+                let schema = reader.schema();
+                let batches = reader.collect::<std::result::Result<Vec<_>, _>>()?;
+                Arc::new(MemTable::try_new(schema, batches)?)
+            }
+            SourceDescriptor::Text {
+                schema,
+                path,
+                format,
+            } => Arc::new(TextTable::new(schema.clone(), path.clone(), format.clone())),
+            SourceDescriptor::Parquet { schema, files } => {
+                Arc::new(ParquetTable::from_files(schema.clone(), files.clone()))
+            }
+            SourceDescriptor::Hive(h) => Arc::new(h.open()),
+            SourceDescriptor::Cached { key } => {
+                crate::cache::TableCache::of(ctx).get(key).ok_or_else(|| {
+                    SharkError::exec(format!("cached table {key} is no longer in the cache"))
+                })?
+            }
+            SourceDescriptor::Local { kind } => {
+                return Err(SharkError::exec(format!(
+                    "a {kind} source cannot be opened outside the process that made it"
+                )))
+            }
+        })
     }
 }
 
@@ -137,6 +220,25 @@ impl TableSource for MemTable {
     }
     fn kind(&self) -> String {
         "memory".into()
+    }
+    fn estimated_rows(&self) -> Option<u64> {
+        Some(self.batches.iter().map(|b| b.num_rows() as u64).sum())
+    }
+    fn descriptor(&self) -> SourceDescriptor {
+        let mut ipc = Vec::new();
+        let written = (|| -> std::result::Result<(), arrow::error::ArrowError> {
+            let mut w = arrow::ipc::writer::StreamWriter::try_new(&mut ipc, &self.schema)?;
+            for b in &self.batches {
+                w.write(b)?;
+            }
+            w.finish()
+        })();
+        match written {
+            Ok(()) => SourceDescriptor::Memory { ipc },
+            Err(_) => SourceDescriptor::Local {
+                kind: "memory".into(),
+            },
+        }
     }
     fn version(&self) -> Option<u64> {
         Some(self.id)
@@ -249,6 +351,13 @@ impl TableSource for TextTable {
     fn kind(&self) -> String {
         "text".into()
     }
+    fn descriptor(&self) -> SourceDescriptor {
+        SourceDescriptor::Text {
+            schema: self.schema.clone(),
+            path: self.path.clone(),
+            format: self.format.clone(),
+        }
+    }
     fn version(&self) -> Option<u64> {
         files_version([self.path.as_path()])
     }
@@ -282,6 +391,22 @@ impl ParquetTable {
             bytes: files.iter().map(|f| f.1).sum(),
             files: files.into_iter().map(|f| f.0).collect(),
         })
+    }
+}
+
+impl ParquetTable {
+    /// A table of exactly these files (sizes read now; a missing file
+    /// counts 0 here and fails the scan).
+    pub fn from_files(schema: SchemaRef, files: Vec<PathBuf>) -> ParquetTable {
+        let bytes = files
+            .iter()
+            .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+            .sum();
+        ParquetTable {
+            schema,
+            files,
+            bytes,
+        }
     }
 }
 
@@ -410,6 +535,12 @@ impl TableSource for ParquetTable {
     }
     fn kind(&self) -> String {
         "parquet".into()
+    }
+    fn descriptor(&self) -> SourceDescriptor {
+        SourceDescriptor::Parquet {
+            schema: self.schema.clone(),
+            files: self.files.clone(),
+        }
     }
     fn version(&self) -> Option<u64> {
         files_version(self.files.iter().map(|f| f.as_path()))

@@ -229,3 +229,21 @@ mod tests {
         assert_eq!(common_type(&DataType::Boolean, &DataType::Int32), None);
     }
 }
+
+/// Serde for `SchemaRef` fields (`#[serde(with = "crate::types::schema_ref")]`):
+/// the schema by value, shared again on the way back.
+pub mod schema_ref {
+    use arrow::datatypes::{Schema, SchemaRef};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::sync::Arc;
+
+    /// Writes the schema itself.
+    pub fn serialize<S: Serializer>(schema: &SchemaRef, s: S) -> Result<S::Ok, S::Error> {
+        schema.as_ref().serialize(s)
+    }
+
+    /// Reads a schema into a new `Arc`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SchemaRef, D::Error> {
+        Ok(Arc::new(Schema::deserialize(d)?))
+    }
+}

@@ -73,8 +73,9 @@ fn filters_on_the_input_run_before_rows_are_repeated() {
     let sql = "SELECT id, pos, w FROM docs LATERAL VIEW posexplode(split(body, ' ')) v AS pos, w \
                WHERE id = 7 AND pos > 0";
     assert_eq!(rows(&mut s, sql), vec!["7\t1\tw1", "7\t2\tcommon"]);
-    let plan = rows(&mut s, &format!("EXPLAIN {sql}")).join("\n");
-    let logical = plan.split("== Physical Plan ==").next().unwrap();
+    let plan = rows(&mut s, &format!("EXPLAIN EXTENDED {sql}")).join("\n");
+    let optimized = plan.split("== Optimized Logical Plan ==").nth(1).unwrap();
+    let logical = optimized.split("== Physical Plan ==").next().unwrap();
     let (view, id_filter, pos_filter) = (
         logical.find("LateralView").unwrap(),
         logical.find("= 7").unwrap(),

@@ -158,14 +158,18 @@ fn filters_on_partition_keys_run_before_the_window() {
     got.sort();
     assert_eq!(got, vec![vec!["10", "2"], vec!["3", "1"]]);
     let explain: Vec<String> = s
-        .query(&format!("EXPLAIN {sql}"))
+        .query(&format!("EXPLAIN EXTENDED {sql}"))
         .unwrap()
         .iter()
         .flat_map(|b| hive::text::render_column(b.column(0)).unwrap())
         .map(|l| l.unwrap_or_default())
         .collect();
     let explain = explain.join("\n");
-    let plan = explain.split("== Physical Plan ==").next().unwrap();
+    let optimized = explain
+        .split("== Optimized Logical Plan ==")
+        .nth(1)
+        .unwrap();
+    let plan = optimized.split("== Physical Plan ==").next().unwrap();
     let window = plan.find("Window").unwrap();
     let g_filter = plan.find("= 3").unwrap();
     let rn_filter = plan.find("<= 2").unwrap();

@@ -68,6 +68,8 @@ struct Job<'a> {
     done: Vec<bool>,
     remaining: usize,
     func: ResultFn,
+    /// For a map-stage job: the stage whose completion ends the job.
+    map_target: Option<usize>,
 }
 
 /// Runs a job to completion, handing each result partition's value to
@@ -106,12 +108,60 @@ pub(crate) fn run_job(
         remaining: partitions.len(),
         partitions,
         func,
+        map_target: None,
     };
     let outcome = if job.remaining == 0 {
         Ok(())
     } else {
         job.run(rdd, &rx, on_result, external_cancel)
     };
+    job.cancel.store(true, Ordering::Relaxed);
+    ctx.post(Event::JobEnd {
+        job_id,
+        duration: started.elapsed(),
+        error: outcome.as_ref().err().map(|e| e.to_string()),
+    });
+    outcome
+}
+
+/// Runs the map stage of `dep` (and whatever it needs) until every map
+/// output exists, without reading any of it: Spark's `submitMapStage`, the
+/// step adaptive execution measures before it plans what follows.
+pub(crate) fn run_map_stage(ctx: &Context, dep: Arc<dyn ShuffleDep>) -> Result<()> {
+    ctx.check_running()?;
+    let job_id = ctx.new_job_id();
+    let started = Instant::now();
+    ctx.post(Event::JobStart {
+        job_id,
+        description: format!("map stage of shuffle {}", dep.shuffle_id()),
+        num_partitions: dep.parent().num_partitions(),
+    });
+    let (tx, rx) = unbounded();
+    let external_cancel = crate::context::current_cancel_token();
+    let func: ResultFn =
+        Arc::new(|_, _| Err(RddError::Task("a map-stage job has no result".into())));
+    let mut job = Job {
+        ctx,
+        id: job_id,
+        cancel: Arc::new(AtomicBool::new(false)),
+        tx,
+        stages: Vec::new(),
+        by_shuffle: HashMap::new(),
+        waiting: BTreeSet::new(),
+        running: BTreeSet::new(),
+        done: Vec::new(),
+        // Counts down to zero when the target stage completes.
+        remaining: 1,
+        partitions: Vec::new(),
+        func,
+        map_target: None,
+    };
+    let outcome = (|| {
+        let target = job.stage_for(dep);
+        job.map_target = Some(target);
+        job.submit(target)?;
+        job.wait(&rx, &mut |_, _| {}, external_cancel)
+    })();
     job.cancel.store(true, Ordering::Relaxed);
     ctx.post(Event::JobEnd {
         job_id,
@@ -131,6 +181,16 @@ impl Job<'_> {
     ) -> Result<()> {
         let result_stage = self.new_stage(rdd, None);
         self.submit(result_stage)?;
+        self.wait(rx, on_result, external_cancel)
+    }
+
+    /// Handles task ends until the job has what it needs.
+    fn wait(
+        &mut self,
+        rx: &Receiver<TaskEnd>,
+        on_result: &mut dyn FnMut(usize, Box<dyn Any + Send>),
+        external_cancel: Option<crate::context::CancelToken>,
+    ) -> Result<()> {
         while self.remaining > 0 {
             let msg = match rx.recv_timeout(Duration::from_millis(50)) {
                 Ok(m) => m,
@@ -261,6 +321,9 @@ impl Job<'_> {
     }
 
     fn stage_done(&mut self, s: usize) -> Result<()> {
+        if self.map_target == Some(s) {
+            self.remaining = 0;
+        }
         if self.running.remove(&s) {
             let info = self.info(s, 0);
             self.ctx.post(Event::StageCompleted {

@@ -35,6 +35,9 @@ pub(crate) struct ShuffleReader<T> {
     outputs: Vec<Arc<MapOutput>>,
     reducer: usize,
     map: usize,
+    /// One past the last map output read (all of them unless a read spec
+    /// takes a slice of the maps).
+    map_end: usize,
     segment: usize,
     current: Option<ChunkReader<SharedBytes, T>>,
     tc: Arc<TaskContext>,
@@ -53,12 +56,23 @@ impl<T> ShuffleReader<T> {
             outputs,
             reducer,
             map: 0,
+            map_end: usize::MAX,
             segment: 0,
             current: None,
             tc,
             shuffle_id,
             records: 0,
         }
+    }
+}
+
+impl<T> ShuffleReader<T> {
+    /// Reads only the outputs of map tasks `maps` (a skewed partition split
+    /// by map ranges).
+    pub fn with_maps(mut self, maps: std::ops::Range<usize>) -> Self {
+        self.map = maps.start;
+        self.map_end = maps.end;
+        self
     }
 }
 
@@ -79,6 +93,9 @@ impl<T: Spill> Iterator for ShuffleReader<T> {
                         return None;
                     }
                 }
+            }
+            if self.map >= self.map_end {
+                return None;
             }
             let output = self.outputs.get(self.map)?;
             let segments = &output.segments[self.reducer];

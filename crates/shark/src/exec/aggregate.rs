@@ -4,7 +4,7 @@
 //! aggregates keep typed per-group state (see `accumulator.rs`).
 
 use super::accumulator::{self, Accumulator};
-use super::exchange::{fail, hash_exchange, single_partition};
+use super::exchange::fail;
 use crate::batch::Batch;
 use crate::error::{Result, SharkError};
 use crate::expr::{evaluate, Expr};
@@ -500,74 +500,30 @@ fn run(
     }))
 }
 
-/// The physical aggregation of `input` (see module docs).
-pub(crate) fn aggregate(
+/// One phase of a hash aggregation over each partition of `input` (the
+/// plan places the exchange between the partial and final phases).
+pub(crate) fn hash_aggregate(
     input: &Rdd<Batch>,
+    mode: crate::physical::AggMode,
     group: Vec<Expr>,
     aggs: Vec<AggExpr>,
     out_schema: SchemaRef,
-    partitions: usize,
-) -> Result<Rdd<Batch>> {
+) -> Rdd<Batch> {
     let key_types: Vec<DataType> = group.iter().map(|g| g.data_type()).collect();
-    let ng = group.len();
-    if aggs.iter().any(|a| a.distinct) {
-        let shuffled = if ng == 0 {
-            single_partition(input)
-        } else {
-            hash_exchange(input, group.clone(), partitions)
-        };
-        return Ok(
-            shuffled.map_partitions_with_context(false, move |_, tc, it| {
-                run(
-                    Mode::Single,
-                    group.clone(),
-                    aggs.clone(),
-                    key_types.clone(),
-                    out_schema.clone(),
-                    tc.clone(),
-                    it,
-                )
-            }),
-        );
-    }
-    let (g1, a1, k1, s1) = (
-        group.clone(),
-        aggs.clone(),
-        key_types.clone(),
-        out_schema.clone(),
-    );
-    let partial = input.map_partitions_with_context(false, move |_, tc, it| {
+    let mode = match mode {
+        crate::physical::AggMode::Partial => Mode::Partial,
+        crate::physical::AggMode::Final => Mode::Final,
+        crate::physical::AggMode::Single => Mode::Single,
+    };
+    input.map_partitions_with_context(false, move |_, tc, it| {
         run(
-            Mode::Partial,
-            g1.clone(),
-            a1.clone(),
-            k1.clone(),
-            s1.clone(),
+            mode,
+            group.clone(),
+            aggs.clone(),
+            key_types.clone(),
+            out_schema.clone(),
             tc.clone(),
             it,
         )
-    });
-    let shuffled = if ng == 0 {
-        single_partition(&partial)
-    } else {
-        let keys: Vec<Expr> = key_types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Expr::column(i, format!("_g{i}"), t.clone()))
-            .collect();
-        hash_exchange(&partial, keys, partitions)
-    };
-    Ok(
-        shuffled.map_partitions_with_context(false, move |_, tc, it| {
-            run(
-                Mode::Final,
-                group.clone(),
-                aggs.clone(),
-                key_types.clone(),
-                out_schema.clone(),
-                tc.clone(),
-                it,
-            )
-        }),
-    )
+    })
 }

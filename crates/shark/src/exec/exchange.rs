@@ -79,6 +79,25 @@ pub(crate) fn exchange(
     tagged.partition_by(Arc::new(partitioner)).values()
 }
 
+/// A hash exchange as a shuffle handle: adaptive execution runs its map
+/// side alone, measures it, and chooses how to read it.
+pub(crate) fn hash_shuffle(
+    input: &Rdd<Batch>,
+    keys: Vec<Expr>,
+    n: usize,
+) -> rdd::Shuffle<u64, Batch> {
+    let f: PartitionFn = Arc::new(move |batch: &RecordBatch| {
+        let rows = key_rows(&keys, batch)?;
+        Ok((0..rows.num_rows())
+            .map(|i| (rdd::hash::hash_key(rows.row(i).as_ref()) % n as u64) as u32)
+            .collect())
+    });
+    let tagged = input.map_partitions_with_context(false, move |_, tc, it| {
+        Box::new(Splitter::new(it, n, f.clone(), tc.clone()))
+    });
+    tagged.shuffle(Arc::new(DirectPartitioner::new(n)))
+}
+
 /// Shuffles rows so equal `keys` land in one of `n` partitions.
 pub(crate) fn hash_exchange(input: &Rdd<Batch>, keys: Vec<Expr>, n: usize) -> Rdd<Batch> {
     if keys.is_empty() {

@@ -4,7 +4,7 @@
 //! otherwise both sides are shuffled by key and joined partition by
 //! partition. Joins without keys treat every build row as a candidate.
 
-use super::exchange::{fail, hash_exchange};
+use super::exchange::fail;
 use crate::batch::Batch;
 use crate::error::{Result, SharkError};
 use crate::expr::{evaluate_predicate, Expr};
@@ -528,12 +528,13 @@ fn probe_stream(
 
 /// Broadcast hash join: the build side is collected once on the driver and
 /// shared by every probe task.
+/// `None` when the build side turned out over the memory budget and the
+/// join may run as nested loops instead (the caller decides and says so).
 pub(crate) fn broadcast_join(
     probe: &Rdd<Batch>,
     build: &Rdd<Batch>,
     spec: JoinSpec,
-    dry_run: bool,
-) -> Result<Rdd<Batch>> {
+) -> Result<Option<Rdd<Batch>>> {
     if matches!(spec.kind, JoinKind::Full) {
         return Err(SharkError::exec(
             "a broadcast join cannot keep unmatched build rows",
@@ -543,30 +544,26 @@ pub(crate) fn broadcast_join(
         .context()
         .conf()
         .get_bytes(rdd::conf::MEMORY_EXECUTION, 512 << 20)? as usize;
-    let batches: Vec<RecordBatch> = if dry_run {
-        vec![]
-    } else {
-        match collect_within(build, budget, nested_loop_fits(&spec))? {
-            Some(b) => b,
-            // Too big to broadcast: nested loops over partitions instead.
-            None => return Ok(nested_loop_join(probe, build, spec)),
-        }
+    let batches: Vec<RecordBatch> = match collect_within(build, budget, nested_loop_fits(&spec))? {
+        Some(b) => b,
+        None => return Ok(None),
     };
     let table = JoinTable::build(batches, &spec)?;
     if nested_loop_fits(&spec) && table.memory() > budget {
-        // Too big to broadcast: nested loops over partitions instead.
-        drop(table);
-        return Ok(nested_loop_join(probe, build, spec));
+        return Ok(None);
     }
     let table = Arc::new(table.check_budget(budget)?);
     let shared = probe.context().broadcast(table);
-    Ok(probe.map_partitions_with_context(false, move |_, tc, it| {
-        let table = match shared.try_value() {
-            Ok(t) => (*t).clone(),
-            Err(e) => return fail(tc, SharkError::from(e)),
-        };
-        probe_stream(table, spec.clone(), it, tc.clone(), false)
-    }))
+    Ok(Some(probe.map_partitions_with_context(
+        false,
+        move |_, tc, it| {
+            let table = match shared.try_value() {
+                Ok(t) => (*t).clone(),
+                Err(e) => return fail(tc, SharkError::from(e)),
+            };
+            probe_stream(table, spec.clone(), it, tc.clone(), false)
+        },
+    )))
 }
 
 /// The build side's batches, collected a few partitions at a time; `None`
@@ -633,19 +630,17 @@ pub(crate) fn nested_loop_fits(spec: &JoinSpec) -> bool {
     spec.build_keys.is_empty() && matches!(spec.kind, JoinKind::Inner | JoinKind::Cross)
 }
 
-/// Shuffle hash join: both sides partitioned by key, then joined partition
-/// by partition (full and right joins emit unmatched build rows at the end).
-pub(crate) fn shuffle_join(
-    probe: &Rdd<Batch>,
-    build: &Rdd<Batch>,
+/// Partitioned hash join over inputs already exchanged alike (partition
+/// `i` of each side holds the same keys), joined partition by partition
+/// (full joins emit unmatched build rows at the end).
+pub(crate) fn partitioned_join(
+    p: &Rdd<Batch>,
+    b: &Rdd<Batch>,
     spec: JoinSpec,
-    partitions: usize,
 ) -> Result<Rdd<Batch>> {
     if spec.probe_keys.is_empty() {
-        return Err(SharkError::exec("a shuffle join needs keys"));
+        return Err(SharkError::exec("a partitioned join needs keys"));
     }
-    let p = hash_exchange(probe, spec.probe_keys.clone(), partitions);
-    let b = hash_exchange(build, spec.build_keys.clone(), partitions);
     let emit_unmatched = matches!(spec.kind, JoinKind::Full);
     Ok(p.zip_partitions(&b, move |tc, probe_it, build_it| {
         let budget = tc.execution_budget();

@@ -1,59 +1,85 @@
-//! Physical execution: each logical operator becomes an RDD of record
-//! batches on the core engine. Scans, filters and projections pipeline
-//! inside one task; aggregations, joins, sorts and DISTRIBUTE BY shuffle.
+//! Execution: each node of a physical plan becomes an RDD of record
+//! batches on the core engine, exactly as the plan says. Scans, filters and
+//! projections pipeline inside one task; exchanges shuffle. Nothing here
+//! chooses a strategy, except adaptive execution (`adaptive.rs`), which
+//! revises the plan between stages from measured sizes and records it.
 
 mod accumulator;
+mod adaptive;
 mod aggregate;
 pub(crate) mod exchange;
 mod generate;
 mod join;
+mod metered;
 mod sort;
 mod window;
 
+pub use adaptive::AdaptiveSettings;
+
 use crate::batch::Batch;
-use crate::error::{Result, SharkError};
+use crate::error::Result;
 use crate::expr::{evaluate, evaluate_predicate, Expr};
-use crate::plan::{JoinKind, LogicalPlan};
+use crate::physical::metrics::PlanMetrics;
+use crate::physical::{AggMode, Operator, Partitioning, PhysicalPlan};
 use arrow::compute::filter_record_batch;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
-use join::JoinSpec;
 use rdd::Rdd;
+use std::sync::Arc;
 
-/// How a query runs: the engine, shuffle width, and join thresholds.
+/// How a plan runs: the engine, adaptive execution's settings and the
+/// counters each node adds to.
 #[derive(Clone)]
 pub struct ExecContext {
     /// The engine.
     pub ctx: rdd::Context,
-    /// Partitions of every shuffle.
-    pub partitions: usize,
-    /// Build sides estimated below this many bytes are broadcast.
-    pub broadcast_threshold: u64,
-    /// Plan without running anything (EXPLAIN): broadcast sides stay empty.
-    pub dry_run: bool,
+    /// Re-planning between stages from measured sizes.
+    pub adaptive: AdaptiveSettings,
+    /// Per-node counters (`None`: not measured).
+    pub metrics: Option<Arc<PlanMetrics>>,
 }
 
-/// Turns a plan into the RDD that computes it.
-pub fn execute(plan: &LogicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
-    match plan {
-        LogicalPlan::Scan {
-            source,
-            projection,
-            filters,
-            ..
-        } => source.scan(&ex.ctx, projection.as_deref(), filters, ex.partitions),
-        LogicalPlan::OneRow => {
+/// Builds the RDD that computes `plan`. Joins' broadcast builds are
+/// collected and, with adaptive execution, exchanges under joins and
+/// aggregations run their map stages here, so that what follows is chosen
+/// from measured sizes; every change is written into `plan` (its node's
+/// `adapted` note), which then describes what really runs.
+pub fn execute(plan: &mut PhysicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
+    let rdd = build(plan, ex)?;
+    Ok(measured(rdd, plan.id, ex))
+}
+
+/// Counts what node `id` produces, batch by batch.
+fn measured(rdd: Rdd<Batch>, id: usize, ex: &ExecContext) -> Rdd<Batch> {
+    let Some(m) = &ex.metrics else {
+        return rdd;
+    };
+    let node = m.node(id);
+    rdd.map_partitions_with_context(true, move |_, tc, it| {
+        Box::new(metered::Metered::new(it, node.clone(), tc.clone()))
+    })
+}
+
+fn build(plan: &mut PhysicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
+    let schema = plan.schema.clone();
+    let op = plan.op.clone();
+    match op {
+        Operator::Scan(s) => {
+            let source = s.source.open(&ex.ctx)?;
+            source.scan(&ex.ctx, s.projection.as_deref(), &s.filters, s.partitions)
+        }
+        Operator::OneRow => {
             let b = RecordBatch::try_new_with_options(
-                plan.schema(),
+                schema,
                 vec![],
                 &RecordBatchOptions::new().with_row_count(Some(1)),
             )?;
             Ok(ex.ctx.parallelize(vec![Batch(b)], Some(1)))
         }
-        LogicalPlan::Empty { .. } => Ok(ex.ctx.parallelize(Vec::new(), Some(1))),
-        LogicalPlan::Filter { input, predicate } => {
-            let rdd = execute(input, ex)?;
-            let predicate = predicate.clone();
+        Operator::Empty => Ok(ex.ctx.parallelize(Vec::new(), Some(1))),
+        Operator::Filter(f) => {
+            let rdd = execute(&mut plan.inputs[0], ex)?;
+            let predicate = f.predicate;
             Ok(rdd.map_partitions_with_context(false, move |_, tc, it| {
                 let (predicate, tc) = (predicate.clone(), tc.clone());
                 Box::new(it.filter_map(move |Batch(b)| {
@@ -70,13 +96,9 @@ pub fn execute(plan: &LogicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
                 }))
             }))
         }
-        LogicalPlan::Project {
-            input,
-            exprs,
-            schema,
-        } => {
-            let rdd = execute(input, ex)?;
-            let (exprs, schema) = (exprs.clone(), schema.clone());
+        Operator::Project(p) => {
+            let rdd = execute(&mut plan.inputs[0], ex)?;
+            let exprs = p.exprs;
             Ok(rdd.map_partitions_with_context(false, move |_, tc, it| {
                 let (exprs, schema, tc) = (exprs.clone(), schema.clone(), tc.clone());
                 Box::new(
@@ -90,102 +112,44 @@ pub fn execute(plan: &LogicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
                 )
             }))
         }
-        LogicalPlan::Aggregate {
-            input,
-            group,
-            aggs,
-            schema,
-        } => {
-            let rdd = execute(input, ex)?;
-            aggregate::aggregate(
-                &rdd,
-                group.clone(),
-                aggs.clone(),
-                schema.clone(),
-                ex.partitions,
-            )
-        }
-        LogicalPlan::Join {
-            left,
-            right,
-            kind,
-            on,
-            filter,
-            null_safe,
-            null_aware,
-            broadcast_hint,
-            schema,
-        } => {
-            let l = execute(left, ex)?;
-            let r = execute(right, ex)?;
-            let swap = *kind == JoinKind::Right;
-            let (probe, build, probe_plan, build_plan) = if swap {
-                (r, l, right, left)
+        Operator::HashAggregate(a) => {
+            let rdd = if a.mode == AggMode::Final {
+                adaptive::coalesced_input(&mut plan.inputs[0], ex)?
             } else {
-                (l, r, left, right)
+                execute(&mut plan.inputs[0], ex)?
             };
-            let (probe_keys, build_keys): (Vec<Expr>, Vec<Expr>) = if swap {
-                on.iter().map(|(a, b)| (b.clone(), a.clone())).unzip()
-            } else {
-                on.iter().cloned().unzip()
-            };
-            let spec = JoinSpec {
-                kind: match kind {
-                    JoinKind::Right => JoinKind::Left,
-                    JoinKind::Cross => JoinKind::Inner,
-                    k => *k,
-                },
-                probe_keys,
-                build_keys,
-                filter: filter.clone(),
-                null_safe: *null_safe,
-                null_aware: *null_aware,
-                swapped: swap,
-                probe_schema: probe_plan.schema(),
-                build_schema: build_plan.schema(),
-                out_schema: schema.clone(),
-                build_facts: None,
-            };
-            let keyless = on.is_empty();
-            if *kind == JoinKind::Full {
-                if keyless {
-                    return Err(SharkError::unsupported(
-                        "FULL OUTER JOIN without an equality condition",
-                    ));
-                }
-                return join::shuffle_join(&probe, &build, spec, ex.partitions);
-            }
-            let estimate = estimate_bytes(build_plan);
-            let small = estimate.is_some_and(|b| b <= ex.broadcast_threshold);
-            let budget = ex
-                .ctx
-                .conf()
-                .get_bytes(rdd::conf::MEMORY_EXECUTION, 512 << 20)?;
-            if join::nested_loop_fits(&spec) && estimate.is_some_and(|b| b > budget) {
-                Ok(join::nested_loop_join(&probe, &build, spec))
-            } else if keyless || *broadcast_hint || small {
-                join::broadcast_join(&probe, &build, spec, ex.dry_run)
-            } else {
-                let mut spec = spec;
-                if spec.null_aware && !ex.dry_run {
-                    spec.build_facts = Some(join::build_facts(&build, &spec.build_keys)?);
-                }
-                join::shuffle_join(&probe, &build, spec, ex.partitions)
-            }
+            Ok(aggregate::hash_aggregate(
+                &rdd, a.mode, a.group, a.aggs, a.output,
+            ))
         }
-        LogicalPlan::Sort { input, keys, fetch } => {
-            let rdd = execute(input, ex)?;
-            Ok(sort::global_sort(&rdd, keys.clone(), *fetch, ex.partitions))
+        Operator::Exchange(e) => {
+            let rdd = execute(&mut plan.inputs[0], ex)?;
+            Ok(match e.partitioning {
+                Partitioning::Hash(keys) => exchange::hash_exchange(&rdd, keys, e.partitions),
+                Partitioning::Range(keys) => sort::range_exchange(&rdd, keys, e.partitions),
+                Partitioning::Single => exchange::single_partition(&rdd),
+                // The join above collects it.
+                Partitioning::Broadcast => rdd,
+            })
         }
-        LogicalPlan::Limit { input, fetch } => {
-            let rdd = execute(input, ex)?;
-            let n = *fetch;
-            let local = limit_each(&rdd, n);
-            Ok(limit_each(&exchange::single_partition(&local), n))
+        Operator::HashJoin(j) => adaptive::hash_join(plan, j, ex),
+        Operator::NestedLoopJoin(n) => {
+            let spec = adaptive::nested_spec(plan, &n);
+            let probe = execute(&mut plan.inputs[0], ex)?;
+            let build = execute(&mut plan.inputs[1], ex)?;
+            Ok(join::nested_loop_join(&probe, &build, spec))
         }
-        LogicalPlan::Offset { input, skip } => {
-            let rdd = exchange::single_partition(&execute(input, ex)?);
-            let skip = *skip;
+        Operator::Sort(s) => {
+            let rdd = execute(&mut plan.inputs[0], ex)?;
+            Ok(sort::sort_each(&rdd, s.keys, s.fetch))
+        }
+        Operator::Limit(l) => {
+            let rdd = execute(&mut plan.inputs[0], ex)?;
+            Ok(limit_each(&rdd, l.fetch))
+        }
+        Operator::Offset(o) => {
+            let rdd = execute(&mut plan.inputs[0], ex)?;
+            let skip = o.skip;
             Ok(rdd.map_partitions(move |it| {
                 let mut left = skip;
                 Box::new(it.filter_map(move |Batch(b)| {
@@ -199,9 +163,9 @@ pub fn execute(plan: &LogicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
                 }))
             }))
         }
-        LogicalPlan::Union { inputs, schema } => {
+        Operator::Union => {
             let mut out: Option<Rdd<Batch>> = None;
-            for i in inputs {
+            for i in plan.inputs.iter_mut() {
                 let schema = schema.clone();
                 let rdd = execute(i, ex)?.map(move |Batch(b)| {
                     Batch(
@@ -220,48 +184,23 @@ pub fn execute(plan: &LogicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
             }
             Ok(out.unwrap_or_else(|| ex.ctx.parallelize(Vec::new(), Some(1))))
         }
-        LogicalPlan::Distribute { input, keys } => {
-            let rdd = execute(input, ex)?;
-            Ok(exchange::hash_exchange(&rdd, keys.clone(), ex.partitions))
-        }
-        LogicalPlan::LocalSort { input, keys } => {
-            let rdd = execute(input, ex)?;
-            Ok(sort::local_sort(&rdd, keys.clone()))
-        }
-        LogicalPlan::Generate {
-            input,
-            generator,
-            arg,
-            outer,
-            schema,
-        } => {
-            let rdd = execute(input, ex)?;
+        Operator::Generate(g) => {
+            let rdd = execute(&mut plan.inputs[0], ex)?;
             Ok(generate::generate(
                 &rdd,
-                generator.clone(),
-                arg.clone(),
-                *outer,
-                schema.clone(),
+                g.generator,
+                g.arg,
+                g.outer,
+                schema,
             ))
         }
-        LogicalPlan::Window {
-            input,
-            spec,
-            exprs,
-            schema,
-        } => {
-            let rdd = execute(input, ex)?;
-            Ok(window::window(
-                &rdd,
-                spec.clone(),
-                exprs.clone(),
-                schema.clone(),
-                ex.partitions,
-            ))
+        Operator::Window(w) => {
+            let rdd = execute(&mut plan.inputs[0], ex)?;
+            Ok(window::window(&rdd, w.spec, w.exprs, schema))
         }
-        LogicalPlan::Replicate { input, times } => {
-            let rdd = execute(input, ex)?;
-            let times = times.clone();
+        Operator::Replicate(r) => {
+            let rdd = execute(&mut plan.inputs[0], ex)?;
+            let times = r.times;
             Ok(rdd.map_partitions_with_context(false, move |_, tc, it| {
                 let (times, tc) = (times.clone(), tc.clone());
                 Box::new(it.filter_map(move |Batch(b)| match replicate(&b, &times) {
@@ -333,151 +272,4 @@ fn limit_each(rdd: &Rdd<Batch>, n: usize) -> Rdd<Batch> {
             })
             .collect::<Vec<_>>()
     })
-}
-
-/// A rough size of a plan's output, for choosing broadcast joins: known
-/// for scans (and what only shrinks them), unknown after joins.
-pub fn estimate_bytes(plan: &LogicalPlan) -> Option<u64> {
-    match plan {
-        LogicalPlan::Replicate { input, .. } => estimate_bytes(input).map(|b| b * 2),
-        LogicalPlan::Scan {
-            source,
-            projection,
-            schema,
-            ..
-        } => {
-            let total = source.estimated_bytes()?;
-            match projection {
-                Some(p) => Some(
-                    total * p.len().max(1) as u64 / source.schema().fields().len().max(1) as u64,
-                ),
-                None => {
-                    let _ = schema;
-                    Some(total)
-                }
-            }
-        }
-        LogicalPlan::OneRow | LogicalPlan::Empty { .. } => Some(0),
-        LogicalPlan::Filter { input, .. }
-        | LogicalPlan::Project { input, .. }
-        | LogicalPlan::Sort {
-            input, fetch: None, ..
-        }
-        | LogicalPlan::Distribute { input, .. }
-        | LogicalPlan::LocalSort { input, .. }
-        | LogicalPlan::Window { input, .. } => estimate_bytes(input),
-        LogicalPlan::Generate { input, .. } => estimate_bytes(input).map(|b| b * 4),
-        LogicalPlan::Sort { fetch: Some(n), .. } | LogicalPlan::Limit { fetch: n, .. } => {
-            Some(*n as u64 * 64)
-        }
-        LogicalPlan::Offset { input, .. } => estimate_bytes(input),
-        LogicalPlan::Aggregate { input, group, .. } => {
-            if group.is_empty() {
-                Some(64)
-            } else {
-                estimate_bytes(input)
-            }
-        }
-        LogicalPlan::Union { inputs, .. } => inputs.iter().map(|i| estimate_bytes(i)).sum(),
-        LogicalPlan::Join {
-            kind: JoinKind::LeftSemi | JoinKind::LeftAnti,
-            left,
-            ..
-        } => estimate_bytes(left),
-        LogicalPlan::Join { .. } => None,
-    }
-}
-
-/// Describes the physical strategy chosen for each operator (EXPLAIN).
-pub fn physical_description(plan: &LogicalPlan, ex: &ExecContext) -> String {
-    let mut out = String::new();
-    describe(plan, ex, 0, &mut out);
-    out
-}
-
-fn describe(plan: &LogicalPlan, ex: &ExecContext, depth: usize, out: &mut String) {
-    let pad = "  ".repeat(depth);
-    let line = match plan {
-        LogicalPlan::Scan { table, source, .. } => format!("{} scan {table}", source.kind()),
-        LogicalPlan::Filter { .. } => "Filter (pipelined)".into(),
-        LogicalPlan::Project { .. } => "Project (pipelined)".into(),
-        LogicalPlan::Aggregate { group, aggs, .. } => {
-            if aggs.iter().any(|a| a.distinct) {
-                format!(
-                    "HashAggregate single phase (DISTINCT) after exchange on {} keys",
-                    group.len()
-                )
-            } else if group.is_empty() {
-                "HashAggregate partial -> exchange to one partition -> final".into()
-            } else {
-                format!(
-                    "HashAggregate partial -> hash exchange ({} partitions) -> final",
-                    ex.partitions
-                )
-            }
-        }
-        LogicalPlan::Join {
-            kind,
-            on,
-            broadcast_hint,
-            right,
-            left,
-            ..
-        } => {
-            let build = if *kind == JoinKind::Right {
-                left
-            } else {
-                right
-            };
-            let estimate = estimate_bytes(build);
-            let small = estimate.is_some_and(|b| b <= ex.broadcast_threshold);
-            let budget = ex
-                .ctx
-                .conf()
-                .get_bytes(rdd::conf::MEMORY_EXECUTION, 512 << 20)
-                .unwrap_or(512 << 20);
-            let nested = on.is_empty()
-                && matches!(kind, JoinKind::Inner | JoinKind::Cross)
-                && estimate.is_some_and(|b| b > budget);
-            let strategy = if *kind == JoinKind::Full {
-                "ShuffleHashJoin"
-            } else if nested {
-                "NestedLoopJoin (cartesian of partitions; the build side is over the memory budget)"
-            } else if on.is_empty() || *broadcast_hint || small {
-                "BroadcastHashJoin (map join)"
-            } else {
-                "ShuffleHashJoin"
-            };
-            format!("{strategy} {kind:?} on {} keys", on.len())
-        }
-        LogicalPlan::Sort { fetch: Some(n), .. } => {
-            format!("TopN {n}: per-partition top n -> one partition")
-        }
-        LogicalPlan::Sort { .. } => format!(
-            "Sort: sample -> range exchange ({} partitions) -> local sort",
-            ex.partitions
-        ),
-        LogicalPlan::Limit { fetch, .. } => {
-            format!("Limit {fetch}: local limit -> one partition -> limit")
-        }
-        LogicalPlan::Offset { skip, .. } => format!("Offset {skip}: one partition, rows skipped"),
-        LogicalPlan::Union { .. } => "Union (narrow)".into(),
-        LogicalPlan::Distribute { .. } => format!("Hash exchange ({} partitions)", ex.partitions),
-        LogicalPlan::LocalSort { .. } => "Sort within partitions".into(),
-        LogicalPlan::Replicate { .. } => "Replicate rows (pipelined)".into(),
-        LogicalPlan::Generate { .. } => "Lateral view (pipelined)".into(),
-        LogicalPlan::Window { spec, .. } if spec.partition_by.is_empty() => {
-            "Window: one partition, sorted, functions in one pass".into()
-        }
-        LogicalPlan::Window { .. } => format!(
-            "Window: hash exchange ({} partitions), sort within partitions, functions in one pass",
-            ex.partitions
-        ),
-        LogicalPlan::OneRow => "OneRow".into(),
-        LogicalPlan::Empty { .. } => "Empty".into(),
-    };
-    out.push_str(&format!("{pad}{line}\n"));
-    for i in plan.inputs() {
-        describe(i, ex, depth + 1, out);
-    }
 }

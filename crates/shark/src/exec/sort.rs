@@ -294,24 +294,25 @@ fn merge_runs(
     })))
 }
 
-/// Hive's SORT BY: each partition sorted on its own.
-pub(crate) fn local_sort(input: &Rdd<Batch>, keys: Vec<SortKey>) -> Rdd<Batch> {
-    sorted_partitions(input, keys, None)
-}
-
-/// ORDER BY [LIMIT n] over the whole input.
-pub(crate) fn global_sort(
+/// Each partition sorted; with `fetch`, only its first `fetch` rows kept.
+pub(crate) fn sort_each(
     input: &Rdd<Batch>,
     keys: Vec<SortKey>,
     fetch: Option<usize>,
+) -> Rdd<Batch> {
+    sorted_partitions(input, keys, fetch)
+}
+
+/// Moves rows into `partitions` sorted ranges of `keys` (bounds sampled
+/// from the input when the exchange runs), so sorting each partition sorts
+/// the whole.
+pub(crate) fn range_exchange(
+    input: &Rdd<Batch>,
+    keys: Vec<SortKey>,
     partitions: usize,
 ) -> Rdd<Batch> {
-    if let Some(n) = fetch {
-        let top = sorted_partitions(input, keys.clone(), Some(n));
-        return sorted_partitions(&single_partition(&top), keys, Some(n));
-    }
     if input.num_partitions() <= 1 || partitions <= 1 {
-        return sorted_partitions(&single_partition(input), keys, None);
+        return single_partition(input);
     }
     // Range bounds from a sample of the keys, taken when the shuffle runs.
     let bounds: Arc<OnceLock<Vec<Vec<u8>>>> = Arc::new(OnceLock::new());
@@ -379,11 +380,10 @@ pub(crate) fn global_sort(
             .map(|i| bounds.partition_point(|b| b.as_slice() < rows.row(i).as_ref()) as u32)
             .collect())
     });
-    let shuffled = exchange(
+    exchange(
         input,
         partitions,
         route,
         DirectPartitioner::with_prepare(partitions, prepare),
-    );
-    sorted_partitions(&shuffled, keys, None)
+    )
 }

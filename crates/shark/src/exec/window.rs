@@ -10,8 +10,7 @@
 //! for sliding frames one group per row over the rows of its frame.
 
 use super::accumulator::{create, Accumulator};
-use super::exchange::{hash_exchange, single_partition};
-use super::sort::{local_sort, sort_rows};
+use super::sort::sort_rows;
 use crate::batch::Batch;
 use crate::error::{Result, SharkError};
 use crate::expr::evaluate;
@@ -30,28 +29,15 @@ use std::sync::Arc;
 /// (row, frame row) pairs a sliding-frame aggregate expands at once.
 const FRAME_PAIRS_AT_ONCE: usize = 1 << 20;
 
-/// The window operator over `input`.
+/// The window operator over `sorted`: input already partitioned by the
+/// PARTITION BY keys (the plan's exchange) and sorted by them and the ORDER
+/// BY keys within each partition (the plan's sort).
 pub(crate) fn window(
-    input: &Rdd<Batch>,
+    sorted: &Rdd<Batch>,
     spec: WindowSpec,
     exprs: Vec<WindowExpr>,
     schema: SchemaRef,
-    partitions: usize,
 ) -> Rdd<Batch> {
-    let shuffled = if spec.partition_by.is_empty() {
-        single_partition(input)
-    } else {
-        hash_exchange(input, spec.partition_by.clone(), partitions)
-    };
-    let keys = partition_keys(&spec)
-        .into_iter()
-        .chain(spec.order_by.iter().cloned())
-        .collect::<Vec<_>>();
-    let sorted = if keys.is_empty() {
-        shuffled
-    } else {
-        local_sort(&shuffled, keys)
-    };
     let op = Arc::new(WindowOp {
         spec,
         exprs,

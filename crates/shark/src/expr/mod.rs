@@ -15,7 +15,7 @@ pub use eval::{evaluate, evaluate_predicate};
 
 /// Binary operators, after coercion (both sides have the types the
 /// operator needs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[allow(missing_docs)]
 pub enum BinaryOp {
     Plus,
@@ -80,7 +80,7 @@ impl BinaryOp {
 }
 
 /// LIKE flavours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LikeKind {
     /// `LIKE` with `%` and `_`.
     Like,
@@ -90,8 +90,9 @@ pub enum LikeKind {
     RLike,
 }
 
-/// A resolved expression.
-#[derive(Debug, Clone)]
+/// A resolved expression. Serializable (functions travel by name), so a
+/// plan can be shipped to another process.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[allow(missing_docs)]
 pub enum Expr {
     /// Column `index` of the input.
@@ -139,10 +140,28 @@ pub enum Expr {
         kind: LikeKind,
     },
     Function {
+        #[serde(with = "function_by_name")]
         func: &'static ScalarFunction,
         args: Vec<Expr>,
         data_type: DataType,
     },
+}
+
+/// Serializes a built-in function as its name and finds it again by name.
+mod function_by_name {
+    use crate::functions::{lookup, ScalarFunction};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(f: &&'static ScalarFunction, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(f.name)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<&'static ScalarFunction, D::Error> {
+        let name = String::deserialize(d)?;
+        lookup(&name).ok_or_else(|| serde::de::Error::custom(format!("unknown function {name}")))
+    }
 }
 
 impl PartialEq for Expr {

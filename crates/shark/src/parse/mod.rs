@@ -21,9 +21,11 @@ pub enum HiveStatement {
     },
     /// `RESET` or `RESET k`.
     Reset(Option<String>),
-    /// `EXPLAIN [EXTENDED] stmt`.
+    /// `EXPLAIN [EXTENDED | ANALYZE] stmt`.
     Explain {
         extended: bool,
+        /// `EXPLAIN ANALYZE`: run the query, show the plan with metrics.
+        analyze: bool,
         inner: Box<HiveStatement>,
     },
     /// Everything sqlparser handles.
@@ -270,8 +272,9 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
         }
         "explain" => {
             let mut rest = trimmed[7..].trim_start();
-            let mut extended = false;
+            let (mut extended, mut analyze) = (false, false);
             for opt in [
+                "analyze",
                 "extended",
                 "formatted",
                 "dependency",
@@ -286,6 +289,7 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
                     && rest[opt.len()..].starts_with(char::is_whitespace)
                 {
                     extended = opt == "extended" || opt == "formatted";
+                    analyze = opt == "analyze";
                     rest = rest[opt.len()..].trim_start();
                     break;
                 }
@@ -293,6 +297,7 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
             let inner = parse_statement(rest, line)?;
             return Ok(HiveStatement::Explain {
                 extended,
+                analyze,
                 inner: Box::new(inner),
             });
         }
@@ -714,6 +719,14 @@ mod tests {
         assert!(matches!(
             parse_statement("EXPLAIN EXTENDED SELECT 1", 1).unwrap(),
             HiveStatement::Explain { extended: true, .. }
+        ));
+        assert!(matches!(
+            parse_statement("EXPLAIN ANALYZE SELECT 1", 1).unwrap(),
+            HiveStatement::Explain {
+                analyze: true,
+                extended: false,
+                ..
+            }
         ));
         assert!(matches!(
             parse_statement("SELECT 7 DIV 2", 1).unwrap(),

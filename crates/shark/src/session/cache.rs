@@ -4,7 +4,6 @@
 use super::{Session, StatementResult};
 use crate::batch::Batch;
 use crate::error::{Result, SharkError};
-use crate::exec::execute;
 use crate::expr::Expr;
 use crate::table::TableSource;
 use arrow::datatypes::SchemaRef;
@@ -31,6 +30,11 @@ impl TableSource for QueryRows {
     fn kind(&self) -> String {
         "query".into()
     }
+    fn descriptor(&self) -> crate::table::SourceDescriptor {
+        crate::table::SourceDescriptor::Local {
+            kind: "query rows".into(),
+        }
+    }
 }
 
 impl Session {
@@ -52,7 +56,7 @@ impl Session {
                     )));
                 }
                 let plan = self.plan(&q)?;
-                let rdd = execute(&plan, &self.exec_context(false))?;
+                let (rdd, _) = self.run_plan(&plan)?;
                 let source = Arc::new(QueryRows {
                     schema: plan.schema(),
                     rdd,

@@ -482,7 +482,7 @@ impl Session {
         format: &StorageFormat,
     ) -> Result<StatementResult> {
         let plan = self.plan(source)?;
-        let rdd = crate::exec::execute(&plan, &self.exec_context(false))?;
+        let (rdd, _) = self.run_plan(&plan)?;
         let target = PathBuf::from(path);
         let parent = target
             .parent()
@@ -794,7 +794,7 @@ impl Session {
                 .collect();
         }
         let target_schema = columns_schema(&t.columns)?;
-        let rdd = crate::exec::execute(&plan, &self.exec_context(false))?;
+        let (rdd, _) = self.run_plan(&plan)?;
         let rdd = conform_rdd(rdd, target_schema);
         let staging = staging_dir(hive.warehouse())?;
         let format = storage_format(&t);

@@ -118,7 +118,7 @@ impl Session {
         let mut all_cols = t.columns.clone();
         all_cols.extend(dyn_cols.iter().map(|c| Column::new(&c.name, "string")));
         let target_schema = columns_schema(&all_cols)?;
-        let rdd = crate::exec::execute(&plan, &self.exec_context(false))?;
+        let (rdd, _) = self.run_plan(&plan)?;
         let rdd = conform_rdd(rdd, target_schema);
         let staging = staging_dir(hive.warehouse())?;
         let format = storage_format(&t);

@@ -28,6 +28,7 @@ pub(crate) const DEFAULT_MAX_DIRECT_BYTES: u64 = 8 << 20;
 pub struct QueryResult {
     schema: SchemaRef,
     source: Source,
+    profile: Option<Arc<crate::physical::metrics::QueryProfile>>,
 }
 
 enum Source {
@@ -162,7 +163,19 @@ impl QueryResult {
                 max_direct_bytes: DEFAULT_MAX_DIRECT_BYTES,
                 failed: false,
             })),
+            profile: None,
         }
+    }
+
+    /// Attaches the query's profile (its plan and live metrics).
+    pub fn with_profile(mut self, profile: Arc<crate::physical::metrics::QueryProfile>) -> Self {
+        self.profile = Some(profile);
+        self
+    }
+
+    /// The running query's plan and per-operator metrics, for queries.
+    pub fn profile(&self) -> Option<&Arc<crate::physical::metrics::QueryProfile>> {
+        self.profile.as_ref()
     }
 
     /// Sets how many bytes of one task's rows are held in memory; the rest
@@ -179,6 +192,7 @@ impl QueryResult {
         QueryResult {
             schema,
             source: Source::Ready(batches.into()),
+            profile: None,
         }
     }
 

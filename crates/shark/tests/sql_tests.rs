@@ -131,6 +131,55 @@ fn run_query(session: &mut Session, sql: &str) -> Result<Vec<String>, String> {
 
 #[test]
 fn golden_sql_files() {
+    run_goldens(&[]);
+}
+
+/// Every golden query planned, serialized, read back and run from the
+/// decoded plan (what cluster mode ships), without adaptive execution.
+#[test]
+fn golden_sql_files_from_serialized_plans() {
+    run_goldens(&[
+        ("shark.plan.roundTrip", "true"),
+        ("spark.sql.adaptive.enabled", "false"),
+    ]);
+}
+
+/// Every join planned partitioned and turned into a broadcast join at run
+/// time from its measured build side; skew splitting on at any size.
+#[test]
+fn golden_sql_files_with_joins_converted_at_run_time() {
+    run_goldens(&[
+        ("spark.sql.autoBroadcastJoinThreshold", "-1"),
+        ("spark.sql.adaptive.autoBroadcastJoinThreshold", "10485760"),
+        (
+            "spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes",
+            "1",
+        ),
+        ("spark.sql.adaptive.skewJoin.skewedPartitionFactor", "1"),
+        ("spark.sql.adaptive.advisoryPartitionSizeInBytes", "1"),
+    ]);
+}
+
+/// Every join partitioned, partitions coalesced and skewed ones split by
+/// map ranges wherever adaptive execution finds any.
+#[test]
+fn golden_sql_files_with_partitions_coalesced_and_split() {
+    run_goldens(&[
+        ("hive.auto.convert.join", "false"),
+        (
+            "spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes",
+            "1",
+        ),
+        ("spark.sql.adaptive.skewJoin.skewedPartitionFactor", "1.5"),
+        ("spark.sql.adaptive.advisoryPartitionSizeInBytes", "2k"),
+        (
+            "spark.sql.adaptive.coalescePartitions.minPartitionSize",
+            "1",
+        ),
+    ]);
+}
+
+fn run_goldens(settings: &[(&str, &str)]) {
     let filter = std::env::var("SQL_TEST_FILTER").unwrap_or_default();
     let ctx = rdd::Context::new("local[2]", "sql-tests").unwrap();
     let catalog = Arc::new(MemoryCatalog::new());
@@ -150,6 +199,9 @@ fn golden_sql_files() {
         let text = std::fs::read_to_string(&file).unwrap();
         let mut session = Session::new(ctx.clone(), catalog.clone());
         session.set("shark.shuffle.partitions", "3");
+        for (k, v) in settings {
+            session.set(k, v);
+        }
         let mut passed = 0;
         let cases = parse_results(&text);
         for (query, expected) in &cases {

@@ -1,0 +1,201 @@
+//! The physical plan from the outside: EXPLAIN's tree, EXPLAIN ANALYZE's
+//! measured metrics, adaptive execution's run-time changes (partitioned to
+//! broadcast joins, skewed partitions split) giving the same answers as the
+//! static plan, and plans that survive serialization.
+
+use arrow::array::{Int32Array, StringArray};
+use arrow::datatypes::{DataType, Field, Schema};
+use arrow::record_batch::RecordBatch;
+use shark::table::MemTable;
+use shark::{MemoryCatalog, Session};
+use std::sync::Arc;
+
+mod common;
+use common::rows;
+
+/// `facts` (40,000 rows; 90% of them key 1, the rest spread over 1..=2000)
+/// and `dims` (2,000 rows, key 1..=2000), in 8 batches each so scans have
+/// several partitions.
+fn session() -> Session {
+    let ctx = rdd::Context::new("local[2]", "plan-suite").unwrap();
+    let catalog = Arc::new(MemoryCatalog::new());
+    // Values hard to compress, so shuffled sizes follow row counts.
+    let table = |keys: Vec<i32>, label: &str| {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("k", DataType::Int32, true),
+            Field::new("v", DataType::Utf8, true),
+        ]));
+        let chunk = keys.len().div_ceil(8);
+        let batches = keys
+            .chunks(chunk)
+            .map(|c| {
+                let vals: Vec<String> = c
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| {
+                        format!(
+                            "{label}{}:{}",
+                            k % 97,
+                            (i * 7919 + *k as usize * 31) % 100_003
+                        )
+                    })
+                    .collect();
+                RecordBatch::try_new(
+                    schema.clone(),
+                    vec![
+                        Arc::new(Int32Array::from(c.to_vec())),
+                        Arc::new(StringArray::from(vals)),
+                    ],
+                )
+                .unwrap()
+            })
+            .collect();
+        Arc::new(MemTable::try_new(schema, batches).unwrap())
+    };
+    let facts: Vec<i32> = (0..40_000)
+        .map(|i| if i % 10 == 0 { 1 + (i / 10) % 2000 } else { 1 })
+        .collect();
+    catalog.register("default", "facts", table(facts, "f"));
+    catalog.register("default", "dims", table((1..=2000).collect(), "d"));
+    let mut s = Session::new(ctx, catalog);
+    s.set("shark.shuffle.partitions", "4");
+    s
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+fn line<'a>(plan: &'a [String], op: &str) -> &'a str {
+    plan.iter()
+        .find(|l| l.contains(op))
+        .unwrap_or_else(|| panic!("no {op} in\n{}", plan.join("\n")))
+}
+
+/// A measured number (`key=` after the estimate) on a plan line.
+fn metric(line: &str, key: &str) -> u64 {
+    let measured = &line[line
+        .find("| rows=")
+        .unwrap_or_else(|| panic!("metrics in {line}"))..];
+    let at = measured
+        .find(&format!("{key}="))
+        .unwrap_or_else(|| panic!("{key} in {line}"))
+        + key.len()
+        + 1;
+    measured[at..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn explain_analyze_measures_every_node() {
+    let mut s = session();
+    let plan = rows(
+        &mut s,
+        "EXPLAIN ANALYZE SELECT substr(v, 1, 3), count(*) FROM facts WHERE k > 1 GROUP BY substr(v, 1, 3)",
+    );
+    assert!(
+        plan[0].starts_with("== Physical Plan (executed: 97 rows"),
+        "{plan:?}"
+    );
+    let scan = line(&plan, "Scan memory default.facts");
+    assert_eq!(metric(scan, "rows"), 40_000, "{scan}");
+    assert!(metric(scan, "batches") >= 8, "{scan}");
+    assert!(metric(scan, "tasks") >= 2, "{scan}");
+    let filter = line(&plan, ": Filter");
+    assert_eq!(metric(filter, "rows"), 3_998, "{filter}");
+    let fin = line(&plan, "HashAggregate Final");
+    assert_eq!(metric(fin, "rows"), 97, "{fin}");
+    let fin_agg_input = line(&plan, "Exchange hash");
+    assert!(metric(fin_agg_input, "rows") >= 97, "{fin_agg_input}");
+    for l in &plan[1..] {
+        assert!(l.contains(" time=") && l.contains(" | stage "), "{l}");
+    }
+}
+
+#[test]
+fn a_partitioned_join_becomes_a_broadcast_join_when_its_build_side_is_small() {
+    let mut s = session();
+    // Statically too big to broadcast (the filter's selectivity is unknown).
+    s.set("hive.mapjoin.smalltable.filesize", "1000");
+    s.set("spark.sql.adaptive.autoBroadcastJoinThreshold", "100000");
+    let q = "SELECT f.k, substr(d.v, 1, 3), count(*) FROM facts f JOIN dims d ON f.k = d.k \
+             WHERE d.k < 20 GROUP BY f.k, substr(d.v, 1, 3)";
+    let planned = rows(&mut s, &format!("EXPLAIN {q}"));
+    assert!(
+        line(&planned, "HashJoin").contains("HashJoin Partitioned"),
+        "{planned:?}"
+    );
+    let ran = rows(&mut s, &format!("EXPLAIN ANALYZE {q}"));
+    let join = line(&ran, "HashJoin");
+    assert!(join.contains("HashJoin Broadcast"), "{ran:?}");
+    assert!(
+        join.contains("adaptive: partitioned -> broadcast"),
+        "{join}"
+    );
+    // The probe side is no longer shuffled: the build side's exchange is
+    // the only hash exchange left under the join.
+    let exchanges = ran.iter().filter(|l| l.contains("Exchange hash")).count();
+    assert_eq!(exchanges, 2, "aggregation's and build side's: {ran:?}");
+    let adaptive = sorted(rows(&mut s, q));
+    s.set("spark.sql.adaptive.enabled", "false");
+    let ran = rows(&mut s, &format!("EXPLAIN ANALYZE {q}"));
+    assert!(
+        line(&ran, "HashJoin").contains("HashJoin Partitioned"),
+        "{ran:?}"
+    );
+    let fixed = sorted(rows(&mut s, q));
+    assert_eq!(adaptive, fixed);
+    assert_eq!(adaptive.len(), 19);
+    assert!(
+        adaptive.contains(&"1\td1:\t36002".to_string()),
+        "{adaptive:?}"
+    );
+}
+
+#[test]
+fn a_skewed_join_partition_is_split_with_the_same_answer() {
+    let mut s = session();
+    s.set("hive.auto.convert.join", "false");
+    s.set(
+        "spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes",
+        "1k",
+    );
+    s.set("spark.sql.adaptive.skewJoin.skewedPartitionFactor", "2");
+    s.set("spark.sql.adaptive.advisoryPartitionSizeInBytes", "4k");
+    let queries = [
+        "SELECT substr(d.v, 1, 3), count(*), max(f.v) FROM facts f JOIN dims d ON f.k = d.k \
+         GROUP BY substr(d.v, 1, 3)",
+        "SELECT count(*), count(d.k), max(f.v) FROM facts f LEFT JOIN dims d ON f.k = d.k AND d.k > 1",
+        "SELECT count(*), min(f.v) FROM facts f LEFT SEMI JOIN dims d ON f.k = d.k",
+    ];
+    for q in queries {
+        let ran = rows(&mut s, &format!("EXPLAIN ANALYZE {q}"));
+        let join = line(&ran, "HashJoin");
+        assert!(join.contains("HashJoin Partitioned"), "{ran:?}");
+        assert!(join.contains("skewed partitions"), "{q}: {join}");
+        let split = sorted(rows(&mut s, q));
+        s.set("spark.sql.adaptive.enabled", "false");
+        let plain = sorted(rows(&mut s, q));
+        s.set("spark.sql.adaptive.enabled", "true");
+        assert_eq!(split, plain, "{q}");
+    }
+    s.set("spark.sql.adaptive.enabled", "true");
+    // 36,002 facts rows have key 1, which fails `d.k > 1`.
+    let counts = rows(&mut s, queries[1]);
+    assert!(counts[0].starts_with("40000\t3998\t"), "{counts:?}");
+}
+
+#[test]
+fn a_plan_serializes_and_runs_from_its_bytes() {
+    let mut s2 = session();
+    let q = "SELECT substr(d.v, 1, 3), count(*) FROM facts f JOIN dims d ON f.k = d.k \
+             WHERE f.k < 100 GROUP BY substr(d.v, 1, 3) ORDER BY 2 DESC, 1 LIMIT 5";
+    let expected = rows(&mut s2, q);
+    s2.set("shark.plan.roundTrip", "true");
+    assert_eq!(rows(&mut s2, q), expected);
+}

@@ -88,6 +88,9 @@ pub struct Inner {
     pub statements_done: usize,
     /// The current database after the script.
     pub database: Option<String>,
+    /// The physical plan of the statement producing rows, with its live
+    /// per-operator metrics (shared with the engine).
+    pub plan: Option<Arc<shark::physical::metrics::QueryProfile>>,
     engine_token: Option<CancelToken>,
     cancel_requested: bool,
     timed_out: bool,
@@ -143,6 +146,7 @@ impl Query {
                 notes: Vec::new(),
                 statements_done: 0,
                 database: None,
+                plan: None,
                 engine_token: None,
                 cancel_requested: false,
                 timed_out: false,

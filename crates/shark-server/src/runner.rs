@@ -235,6 +235,9 @@ fn fetch(
     let shark = |e: shark::SharkError| ApiError::from_shark(&e);
     match engine.execute_at_line(&st.text, st.line).map_err(shark)? {
         StatementResult::Rows(rows) => {
+            if let Some(p) = rows.profile() {
+                query.inner().plan = Some(p.clone());
+            }
             let spool = state
                 .spool
                 .create(rows.schema())

@@ -214,6 +214,24 @@ async fn pages_and_row_cap() {
     assert_eq!(s["progress"]["rows_fetched"], 500);
     assert!(s["progress"]["jobs"].as_u64().unwrap() >= 1, "{s}");
     assert!(s["progress"]["tasks_done"].as_u64().unwrap() >= 1, "{s}");
+    // The physical plan with what each node measured: the sort on top,
+    // the scan at the bottom having read every row of src.
+    let plan = &s["plan"];
+    assert_eq!(plan["id"], 0, "{s}");
+    assert_eq!(plan["operator"], "Sort", "{s}");
+    let mut node = plan;
+    while let Some(child) = node["inputs"].get(0) {
+        node = child;
+    }
+    assert!(
+        node["operator"].as_str().unwrap().starts_with("Scan"),
+        "{s}"
+    );
+    assert_eq!(node["metrics"]["rows"], 500, "{s}");
+    assert!(
+        s["plan_text"][0].as_str().unwrap().starts_with("0: Sort"),
+        "{s}"
+    );
 
     let mut keys = Vec::new();
     let mut next = Some(format!("/v1/queries/{id}/results?offset=0&limit=200"));

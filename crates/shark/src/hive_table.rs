@@ -10,50 +10,21 @@ use crate::table::{ParquetTable, TableSource, TextTable};
 use arrow::array::ArrayRef;
 use arrow::datatypes::{Schema, SchemaRef};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
-use hive::text::TextFormat;
 use rdd::{Context, Rdd};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// How a table's files are encoded.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum StorageFormat {
-    /// LazySimpleSerDe text.
-    Text(TextFormat),
-    /// Parquet.
-    Parquet,
-}
+pub use crate::table::{HiveTableDescriptor, PartitionDir, StorageFormat};
 
-/// One partition: its values (None for Hive's default partition) and folder.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct PartitionDir {
-    /// Values of the partition columns, as written in the folder names.
-    pub values: Vec<Option<String>>,
-    /// The partition's folder.
-    pub location: PathBuf,
-}
-
-/// A warehouse table as data (`SourceDescriptor::Hive`).
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-pub struct HiveTableDescriptor {
-    #[serde(with = "crate::types::schema_ref")]
-    schema: SchemaRef,
-    #[serde(with = "crate::types::schema_ref")]
-    data_schema: SchemaRef,
-    format: StorageFormat,
-    location: PathBuf,
-    partitions: Option<Vec<PartitionDir>>,
-}
-
-impl HiveTableDescriptor {
-    /// The table again.
-    pub fn open(&self) -> HiveTable {
+impl HiveTable {
+    /// The table a descriptor describes.
+    pub fn from_descriptor(d: &HiveTableDescriptor) -> HiveTable {
         HiveTable {
-            schema: self.schema.clone(),
-            data_schema: self.data_schema.clone(),
-            format: self.format.clone(),
-            location: self.location.clone(),
-            partitions: self.partitions.clone(),
+            schema: d.schema.clone(),
+            data_schema: d.data_schema.clone(),
+            format: d.format.clone(),
+            location: d.location.clone(),
+            partitions: d.partitions.clone(),
             wants_cache: false,
         }
     }
@@ -134,7 +105,7 @@ impl HiveTable {
             } else {
                 let v = p.values.get(i - self.data_width()).cloned().flatten();
                 let text: ArrayRef = Arc::new(arrow::array::StringArray::from(vec![v]));
-                cols.push(crate::expr::cast::hive_cast(&text, f.data_type())?);
+                cols.push(crate::cast::hive_cast(&text, f.data_type())?);
             }
         }
         Ok(RecordBatch::try_new(self.schema.clone(), cols)?)

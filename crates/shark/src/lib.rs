@@ -18,6 +18,7 @@
 pub mod analyze;
 pub mod batch;
 pub mod cache;
+pub mod cast;
 pub mod catalog;
 pub mod error;
 pub mod exec;

@@ -4,10 +4,10 @@
 //! scans read only the columns a query uses.
 
 use crate::error::Result;
+use crate::expr::rewrite::{deterministic, factor_or, fold, split_equi};
 use crate::expr::{BinaryOp, Expr};
 use crate::plan::{JoinKind, LogicalPlan};
 use crate::scalar::ScalarValue;
-use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use std::sync::Arc;
 
 /// Applies every rule.
@@ -18,80 +18,6 @@ pub fn optimize(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
     let width = plan.schema().fields().len();
     let (plan, _) = crate::prune::prune(plan, &(0..width).collect::<Vec<_>>())?;
     Ok(plan)
-}
-
-/// Evaluates constant subexpressions once.
-pub fn fold(e: Expr) -> Expr {
-    e.transform(&mut |x| {
-        if matches!(x, Expr::Literal(_)) || !x.is_constant() {
-            return simplify(x);
-        }
-        let one = RecordBatch::try_new_with_options(
-            Arc::new(arrow::datatypes::Schema::empty()),
-            vec![],
-            &RecordBatchOptions::new().with_row_count(Some(1)),
-        )
-        .expect("empty batch");
-        match crate::expr::evaluate(&x, &one).and_then(|a| ScalarValue::from_array(a.as_ref(), 0)) {
-            Ok(v) if v.is_null() => {
-                let t = x.data_type();
-                if t == arrow::datatypes::DataType::Null {
-                    Expr::Literal(ScalarValue::Null)
-                } else {
-                    Expr::Cast {
-                        expr: Box::new(Expr::Literal(ScalarValue::Null)),
-                        to: t,
-                    }
-                }
-            }
-            Ok(v) if v.data_type() == x.data_type() => Expr::Literal(v),
-            _ => x,
-        }
-    })
-}
-
-fn simplify(e: Expr) -> Expr {
-    match e {
-        Expr::Binary {
-            op: BinaryOp::And,
-            left,
-            right,
-            data_type,
-        } => match (&*left, &*right) {
-            (Expr::Literal(ScalarValue::Boolean(true)), _) => *right,
-            (_, Expr::Literal(ScalarValue::Boolean(true))) => *left,
-            (Expr::Literal(ScalarValue::Boolean(false)), _)
-            | (_, Expr::Literal(ScalarValue::Boolean(false))) => {
-                Expr::Literal(ScalarValue::Boolean(false))
-            }
-            _ => Expr::Binary {
-                op: BinaryOp::And,
-                left,
-                right,
-                data_type,
-            },
-        },
-        Expr::Binary {
-            op: BinaryOp::Or,
-            left,
-            right,
-            data_type,
-        } => match (&*left, &*right) {
-            (Expr::Literal(ScalarValue::Boolean(false)), _) => *right,
-            (_, Expr::Literal(ScalarValue::Boolean(false))) => *left,
-            (Expr::Literal(ScalarValue::Boolean(true)), _)
-            | (_, Expr::Literal(ScalarValue::Boolean(true))) => {
-                Expr::Literal(ScalarValue::Boolean(true))
-            }
-            _ => Expr::Binary {
-                op: BinaryOp::Or,
-                left,
-                right,
-                data_type,
-            },
-        },
-        other => other,
-    }
 }
 
 fn fold_plan(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
@@ -241,13 +167,6 @@ pub fn map_inputs(
             schema: schema.clone(),
         }),
     })
-}
-
-fn deterministic(e: &Expr) -> bool {
-    match e {
-        Expr::Function { func, args, .. } => func.deterministic && args.iter().all(deterministic),
-        other => other.children().iter().all(|c| deterministic(c)),
-    }
 }
 
 fn filter_over(input: Arc<LogicalPlan>, preds: Vec<Expr>) -> Arc<LogicalPlan> {
@@ -449,7 +368,7 @@ fn reorder_joins(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
             if cols.iter().all(|&c| position(c).is_some()) {
                 used[i] = true;
                 let local = p.clone().remap_columns(&|c| position(c).expect("covered"));
-                match crate::analyze::split_equi(&local, lw) {
+                match split_equi(&local, lw) {
                     Some(pair) => on.push(pair),
                     None => rest.push(local),
                 }
@@ -515,62 +434,6 @@ fn reorder_joins(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
         exprs,
         schema,
     }))
-}
-
-fn disjuncts(e: Expr) -> Vec<Expr> {
-    match e {
-        Expr::Binary {
-            op: BinaryOp::Or,
-            left,
-            right,
-            ..
-        } => {
-            let mut v = disjuncts(*left);
-            v.extend(disjuncts(*right));
-            v
-        }
-        other => vec![other],
-    }
-}
-
-/// `(a AND b) OR (a AND c)` → `a AND (b OR c)`: conjuncts common to every
-/// branch of an OR come out, so join keys written inside ORs (TPC-H Q19)
-/// still become join keys.
-pub fn factor_or(e: Expr) -> Expr {
-    let branches = disjuncts(e.clone());
-    if branches.len() < 2 {
-        return e;
-    }
-    let sets: Vec<Vec<Expr>> = branches.into_iter().map(|b| b.conjuncts()).collect();
-    let common: Vec<Expr> = sets[0]
-        .iter()
-        .filter(|c| deterministic(c) && sets[1..].iter().all(|s| s.contains(c)))
-        .cloned()
-        .collect();
-    if common.is_empty() {
-        return e;
-    }
-    let mut rest_branches = Vec::new();
-    for set in sets {
-        let rest: Vec<Expr> = set.into_iter().filter(|c| !common.contains(c)).collect();
-        if rest.is_empty() {
-            // One branch is exactly the common part: the OR is just that.
-            return Expr::and_all(common);
-        }
-        rest_branches.push(Expr::and_all(rest));
-    }
-    let mut or = rest_branches.remove(0);
-    for b in rest_branches {
-        or = Expr::Binary {
-            op: BinaryOp::Or,
-            left: Box::new(or),
-            right: Box::new(b),
-            data_type: arrow::datatypes::DataType::Boolean,
-        };
-    }
-    let mut all = common;
-    all.push(or);
-    Expr::and_all(all)
 }
 
 /// Places `preds` (over `plan`'s output) at or below `plan`.
@@ -649,7 +512,7 @@ fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan
                 {
                     to_right.push(p.remap_columns(&|c| c - lw));
                 } else if inner_like && deterministic(&p) {
-                    match crate::analyze::split_equi(&p, lw) {
+                    match split_equi(&p, lw) {
                         Some(pair) => on.push(pair),
                         None => join_filter.push(p),
                     }
@@ -672,7 +535,7 @@ fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan
                     {
                         to_right.push(p.remap_columns(&|c| c - lw));
                     } else {
-                        match crate::analyze::split_equi(&p, lw) {
+                        match split_equi(&p, lw) {
                             Some(pair) => on.push(pair),
                             None => rest.push(p),
                         }
@@ -799,7 +662,6 @@ fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan
         }
     }
 }
-
 #[cfg(test)]
 mod tests {
     use crate::catalog::MemoryCatalog;

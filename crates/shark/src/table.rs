@@ -84,7 +84,7 @@ pub enum SourceDescriptor {
         files: Vec<PathBuf>,
     },
     /// A warehouse table (possibly partitioned).
-    Hive(crate::hive_table::HiveTableDescriptor),
+    Hive(HiveTableDescriptor),
     /// A table in this engine's table cache, by cache key.
     Cached {
         /// The cache key.
@@ -98,38 +98,39 @@ pub enum SourceDescriptor {
     },
 }
 
-impl SourceDescriptor {
-    /// Opens the table this describes.
-    pub fn open(&self, ctx: &Context) -> Result<Arc<dyn TableSource>> {
-        Ok(match self {
-            SourceDescriptor::Memory { ipc } => {
-                let reader =
-                    arrow::ipc::reader::StreamReader::try_new(std::io::Cursor::new(ipc), None)?;
-                let schema = reader.schema();
-                let batches = reader.collect::<std::result::Result<Vec<_>, _>>()?;
-                Arc::new(MemTable::try_new(schema, batches)?)
-            }
-            SourceDescriptor::Text {
-                schema,
-                path,
-                format,
-            } => Arc::new(TextTable::new(schema.clone(), path.clone(), format.clone())),
-            SourceDescriptor::Parquet { schema, files } => {
-                Arc::new(ParquetTable::from_files(schema.clone(), files.clone()))
-            }
-            SourceDescriptor::Hive(h) => Arc::new(h.open()),
-            SourceDescriptor::Cached { key } => {
-                crate::cache::TableCache::of(ctx).get(key).ok_or_else(|| {
-                    SharkError::exec(format!("cached table {key} is no longer in the cache"))
-                })?
-            }
-            SourceDescriptor::Local { kind } => {
-                return Err(SharkError::exec(format!(
-                    "a {kind} source cannot be opened outside the process that made it"
-                )))
-            }
-        })
-    }
+/// How a table's files are encoded.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum StorageFormat {
+    /// LazySimpleSerDe text.
+    Text(TextFormat),
+    /// Parquet.
+    Parquet,
+}
+
+/// One partition: its values (None for Hive's default partition) and folder.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PartitionDir {
+    /// Values of the partition columns, as written in the folder names.
+    pub values: Vec<Option<String>>,
+    /// The partition's folder.
+    pub location: PathBuf,
+}
+
+/// A warehouse table as data (`SourceDescriptor::Hive`).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct HiveTableDescriptor {
+    /// Data columns, then partition columns.
+    #[serde(with = "crate::types::schema_ref")]
+    pub schema: SchemaRef,
+    /// The columns stored in the files.
+    #[serde(with = "crate::types::schema_ref")]
+    pub data_schema: SchemaRef,
+    /// How the files are encoded.
+    pub format: StorageFormat,
+    /// The table's folder.
+    pub location: PathBuf,
+    /// Its partitions, for a partitioned table.
+    pub partitions: Option<Vec<PartitionDir>>,
 }
 
 /// A version of the data files under `dirs`: it changes when a file is
@@ -564,7 +565,7 @@ fn by_name(batch: &RecordBatch, target: &SchemaRef, positions: &[Option<usize>])
                 if c.data_type() == f.data_type() {
                     c.clone()
                 } else {
-                    crate::expr::cast::hive_cast(c, f.data_type())
+                    crate::cast::hive_cast(c, f.data_type())
                         .unwrap_or_else(|_| arrow::array::new_null_array(f.data_type(), n))
                 }
             }

@@ -22,6 +22,9 @@ pub struct TaskContext {
     /// Counters the pipeline's operators add to as they run.
     pub metrics: TaskMetrics,
     pub(crate) accumulators: Mutex<Vec<(u64, Box<dyn PendingUpdate>)>>,
+    /// Set by a task of an auxiliary job (sampling a range exchange's
+    /// bounds) so that operators' own counters skip what it reads twice.
+    auxiliary: AtomicBool,
 }
 
 /// Accumulator updates a task made, applied on the driver only if the task
@@ -54,6 +57,7 @@ impl TaskContext {
             error: Mutex::new(None),
             metrics: TaskMetrics::default(),
             accumulators: Mutex::new(Vec::new()),
+            auxiliary: AtomicBool::new(false),
         }
     }
 
@@ -64,6 +68,17 @@ impl TaskContext {
 
     pub(crate) fn set_current(tc: Option<Arc<TaskContext>>) {
         CURRENT.with(|c| *c.borrow_mut() = tc);
+    }
+
+    /// Marks this task as part of an auxiliary job (see `is_auxiliary`).
+    pub fn mark_auxiliary(&self) {
+        self.auxiliary.store(true, Ordering::Relaxed);
+    }
+
+    /// True for a task of an auxiliary job, whose reads are not the
+    /// query's own (metrics per operator leave them out).
+    pub fn is_auxiliary(&self) -> bool {
+        self.auxiliary.load(Ordering::Relaxed)
     }
 
     /// The partition this task computes.

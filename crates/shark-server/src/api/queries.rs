@@ -222,6 +222,11 @@ pub(super) async fn status(
     if let Some(e) = &i.error {
         body["error"] = json!(e);
     }
+    if let Some(p) = &i.plan {
+        // The plan as it runs: estimates, adaptive changes, live metrics.
+        body["plan"] = p.to_json();
+        body["plan_text"] = json!(p.render());
+    }
     Ok(Json(body))
 }
 

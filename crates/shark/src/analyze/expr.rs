@@ -133,7 +133,7 @@ fn typed_string(data_type: &ast::DataType, value: &Value) -> Result<Expr> {
         other => other.to_string(),
     };
     let to = types::sql_type(data_type)?;
-    let array = crate::expr::cast::hive_cast(&ScalarValue::Utf8(text.clone()).to_array(1), &to)?;
+    let array = crate::cast::hive_cast(&ScalarValue::Utf8(text.clone()).to_array(1), &to)?;
     let v = ScalarValue::from_array(array.as_ref(), 0)?;
     if v.is_null() {
         return Err(SharkError::analysis(format!(
@@ -305,7 +305,7 @@ pub fn call(name: &str, args: Vec<Expr>) -> Result<Expr> {
     let mut data_type = (func.return_type)(&target);
     // round(decimal, d) keeps d decimal places.
     if matches!(func.name, "round" | "bround") {
-        let digits = args.get(1).map(|d| crate::optimize::fold(d.clone()));
+        let digits = args.get(1).map(|d| crate::expr::rewrite::fold(d.clone()));
         if let (DataType::Decimal128(p, s), Some(Expr::Literal(d))) = (&target[0], digits.as_ref())
         {
             if let Some(d) = d.as_i64() {

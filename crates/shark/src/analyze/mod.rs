@@ -18,6 +18,7 @@ pub(crate) use select::sort_key;
 
 use crate::catalog::Catalog;
 use crate::error::{Result, SharkError};
+use crate::expr::rewrite::split_equi;
 use crate::expr::{BinaryOp, Expr};
 use crate::plan::{join_schema, schema_of, AggExpr, JoinKind, LogicalPlan, SortKey};
 use crate::scalar::ScalarValue;
@@ -881,7 +882,7 @@ pub(crate) fn build_join(
     let mut on = Vec::new();
     let mut rest = Vec::new();
     if let Some(c) = condition {
-        for conj in crate::optimize::factor_or(c).conjuncts() {
+        for conj in crate::expr::rewrite::factor_or(c).conjuncts() {
             match split_equi(&conj, left_width) {
                 Some(pair) => on.push(pair),
                 None => rest.push(conj),
@@ -929,40 +930,6 @@ pub(crate) fn build_join_with(
         broadcast_hint: false,
         schema,
     })
-}
-
-/// `l = r` with `l` over left columns only and `r` over right columns only
-/// (either order): the key pair, right side re-based to the right input.
-pub(crate) fn split_equi(e: &Expr, left_width: usize) -> Option<(Expr, Expr)> {
-    let Expr::Binary {
-        op: BinaryOp::Eq,
-        left,
-        right,
-        ..
-    } = e
-    else {
-        return None;
-    };
-    let side = |x: &Expr| -> Option<bool> {
-        let mut cols = Vec::new();
-        x.columns(&mut cols);
-        if cols.is_empty() {
-            return None;
-        }
-        if cols.iter().all(|&c| c < left_width) {
-            Some(true)
-        } else if cols.iter().all(|&c| c >= left_width) {
-            Some(false)
-        } else {
-            None
-        }
-    };
-    let rebase = |x: Expr| x.remap_columns(&|c| c - left_width);
-    match (side(left)?, side(right)?) {
-        (true, false) => Some((*left.clone(), rebase(*right.clone()))),
-        (false, true) => Some((*right.clone(), rebase(*left.clone()))),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

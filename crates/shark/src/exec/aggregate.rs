@@ -227,7 +227,7 @@ impl Aggregator {
         let columns = columns
             .into_iter()
             .zip(schema.fields())
-            .map(|(c, f)| crate::expr::cast::hive_cast(&c, f.data_type()))
+            .map(|(c, f)| crate::cast::hive_cast(&c, f.data_type()))
             .collect::<Result<Vec<_>>>()?;
         let batch = RecordBatch::try_new_with_options(
             schema,

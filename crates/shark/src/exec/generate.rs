@@ -180,7 +180,7 @@ impl Exploder {
                         cols.push(if c.data_type() == want {
                             c
                         } else {
-                            crate::expr::cast::hive_cast(&c, want)?
+                            crate::cast::hive_cast(&c, want)?
                         });
                     }
                 }
@@ -213,7 +213,7 @@ impl Exploder {
             generated.push(if col.data_type() == want {
                 col
             } else {
-                crate::expr::cast::hive_cast(&col, want)?
+                crate::cast::hive_cast(&col, want)?
             });
         }
         cols.extend(generated);
@@ -241,7 +241,7 @@ fn json_tuple(
     schema: &SchemaRef,
 ) -> Result<RecordBatch> {
     let docs = evaluate(doc, b)?;
-    let docs = crate::expr::cast::hive_cast(&docs, &DataType::Utf8)?;
+    let docs = crate::cast::hive_cast(&docs, &DataType::Utf8)?;
     let docs = docs.as_string::<i32>();
     let parsed: Vec<Option<serde_json::Value>> = (0..b.num_rows())
         .map(|i| {

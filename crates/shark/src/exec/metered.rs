@@ -34,6 +34,9 @@ impl Metered {
             return;
         }
         self.finished = true;
+        if self.tc.is_auxiliary() {
+            return;
+        }
         let m = &self.tc.metrics;
         let spilled = m
             .disk_bytes_spilled
@@ -56,6 +59,9 @@ impl Iterator for Metered {
     fn next(&mut self) -> Option<Batch> {
         let started = Instant::now();
         let next = self.input.next();
+        if self.tc.is_auxiliary() {
+            return next;
+        }
         self.node
             .time_ns
             .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);

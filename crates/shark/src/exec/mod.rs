@@ -217,7 +217,7 @@ fn build(plan: &mut PhysicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
 }
 
 fn replicate(b: &RecordBatch, times: &Expr) -> Result<RecordBatch> {
-    let t = crate::expr::cast::hive_cast(&evaluate(times, b)?, &arrow::datatypes::DataType::Int64)?;
+    let t = crate::cast::hive_cast(&evaluate(times, b)?, &arrow::datatypes::DataType::Int64)?;
     let t = arrow::array::AsArray::as_primitive::<arrow::datatypes::Int64Type>(&t);
     let mut idx: Vec<u32> = Vec::new();
     for i in 0..b.num_rows() {
@@ -246,7 +246,7 @@ fn project(b: &RecordBatch, exprs: &[Expr], schema: &SchemaRef) -> Result<Record
             if c.data_type() == f.data_type() {
                 Ok(c)
             } else {
-                crate::expr::cast::hive_cast(&c, f.data_type())
+                crate::cast::hive_cast(&c, f.data_type())
             }
         })
         .collect::<Result<Vec<_>>>()?;

@@ -327,6 +327,7 @@ pub(crate) fn range_exchange(
             &sample_input,
             None,
             move |tc: &Arc<TaskContext>, it| {
+                tc.mark_auxiliary();
                 let mut rng = rdd::sample::SplitMix64::new(0x5eed ^ tc.partition_id() as u64);
                 let mut reservoir: Vec<Vec<u8>> = Vec::new();
                 let mut seen = 0u64;

@@ -232,7 +232,7 @@ impl WindowOp {
             let col = if col.data_type() == want {
                 col
             } else {
-                crate::expr::cast::hive_cast(&col, want)?
+                crate::cast::hive_cast(&col, want)?
             };
             cols.push(col);
         }
@@ -346,7 +346,7 @@ impl WindowOp {
         let default = if default.data_type() == taken.data_type() {
             default
         } else {
-            crate::expr::cast::hive_cast(&default, taken.data_type())?
+            crate::cast::hive_cast(&default, taken.data_type())?
         };
         let inside = BooleanArray::from_iter((0..n).map(|i| Some(idx.is_valid(i))));
         Ok(arrow::compute::kernels::zip::zip(

@@ -1,8 +1,8 @@
 //! Vectorized evaluation of resolved expressions over record batches.
 
 use super::{BinaryOp, Expr, LikeKind};
+use crate::cast::hive_cast;
 use crate::error::{Result, SharkError};
-use crate::expr::cast::hive_cast;
 use crate::scalar::ScalarValue;
 use arrow::array::*;
 use arrow::compute::kernels::{boolean, cmp, numeric};
@@ -25,14 +25,7 @@ pub fn evaluate_predicate(expr: &Expr, batch: &RecordBatch) -> Result<BooleanArr
     Ok(null_as_false(b))
 }
 
-/// A mask where NULL counts as false.
-pub fn null_as_false(b: &BooleanArray) -> BooleanArray {
-    if b.null_count() == 0 {
-        b.clone()
-    } else {
-        arrow::compute::prep_null_mask_filter(b)
-    }
-}
+pub use crate::cast::null_as_false;
 
 fn eval(expr: &Expr, batch: &RecordBatch, n: usize) -> Result<ArrayRef> {
     match expr {
@@ -90,7 +83,7 @@ fn eval(expr: &Expr, batch: &RecordBatch, n: usize) -> Result<ArrayRef> {
             };
             for (cond, value) in branches.iter().rev() {
                 let c = eval(cond, batch, n)?;
-                let mask = crate::expr::eval::null_as_false(as_bool(&c)?);
+                let mask = crate::cast::null_as_false(as_bool(&c)?);
                 let v = eval(value, batch, n)?;
                 result = arrow::compute::kernels::zip::zip(&mask, &v, &result)?;
             }

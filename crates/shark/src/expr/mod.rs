@@ -3,14 +3,15 @@
 //! explicit `Cast`; `eval` evaluates them over whole record batches with
 //! Arrow kernels.
 
-pub mod cast;
 pub mod eval;
+pub mod rewrite;
 
 use crate::functions::ScalarFunction;
 use crate::scalar::ScalarValue;
 use arrow::datatypes::DataType;
 use std::fmt;
 
+pub use crate::cast;
 pub use eval::{evaluate, evaluate_predicate};
 
 /// Binary operators, after coercion (both sides have the types the

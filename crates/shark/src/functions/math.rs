@@ -194,7 +194,7 @@ fn extreme(args: &[ArrayRef], n: usize, greatest: bool) -> Result<ArrayRef> {
         } else {
             arrow::compute::kernels::cmp::lt(a, &result)?
         };
-        let mask = crate::expr::eval::null_as_false(&pick_new);
+        let mask = crate::cast::null_as_false(&pick_new);
         let mut merged = arrow::compute::kernels::zip::zip(&mask, a, &result)?;
         // Hive: any NULL argument makes the result NULL.
         let either_null = arrow::compute::or(
@@ -215,7 +215,7 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
         return_type: |a| a[0].clone(),
         eval: |args, _| {
             let zero = crate::scalar::ScalarValue::Int8(0).to_array(args[0].len());
-            let zero = crate::expr::cast::hive_cast(&zero, args[0].data_type())?;
+            let zero = crate::cast::hive_cast(&zero, args[0].data_type())?;
             let neg = arrow::compute::kernels::cmp::lt(&args[0], &zero)?;
             let negated = arrow::compute::kernels::numeric::neg_wrapping(&args[0])?;
             Ok(arrow::compute::kernels::zip::zip(&neg, &negated, &args[0])?)
@@ -339,7 +339,7 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
         eval: |args, _| {
             use arrow::compute::kernels::numeric::{add_wrapping, rem};
             let zero = crate::scalar::ScalarValue::Int8(0).to_array(args[1].len());
-            let zero = crate::expr::cast::hive_cast(&zero, args[1].data_type())?;
+            let zero = crate::cast::hive_cast(&zero, args[1].data_type())?;
             let is_zero = arrow::compute::kernels::cmp::eq(&args[1], &zero)?;
             let b = arrow::compute::nullif(&args[1], &is_zero)?;
             let r = rem(&args[0], &b)?;

@@ -131,6 +131,15 @@ impl QueryProfile {
     }
 }
 
+impl std::fmt::Debug for QueryProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryProfile")
+            .field("id", &self.id)
+            .field("sql", &self.sql)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The profiles of the latest queries of one engine context (a bounded
 /// history, newest last).
 #[derive(Default)]

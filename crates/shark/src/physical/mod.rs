@@ -119,9 +119,42 @@ impl ScanSource {
     pub fn open(&self, ctx: &rdd::Context) -> Result<Arc<dyn TableSource>> {
         match &self.opened {
             Some(s) => Ok(s.clone()),
-            None => self.descriptor.open(ctx),
+            None => open_source(&self.descriptor, ctx),
         }
     }
+}
+
+/// Opens the table a descriptor describes.
+pub fn open_source(d: &SourceDescriptor, ctx: &rdd::Context) -> Result<Arc<dyn TableSource>> {
+    use crate::table::{MemTable, ParquetTable, TextTable};
+    Ok(match d {
+        SourceDescriptor::Memory { ipc } => {
+            let reader =
+                arrow::ipc::reader::StreamReader::try_new(std::io::Cursor::new(ipc), None)?;
+            let schema = reader.schema();
+            let batches = reader.collect::<std::result::Result<Vec<_>, _>>()?;
+            Arc::new(MemTable::try_new(schema, batches)?)
+        }
+        SourceDescriptor::Text {
+            schema,
+            path,
+            format,
+        } => Arc::new(TextTable::new(schema.clone(), path.clone(), format.clone())),
+        SourceDescriptor::Parquet { schema, files } => {
+            Arc::new(ParquetTable::from_files(schema.clone(), files.clone()))
+        }
+        SourceDescriptor::Hive(h) => Arc::new(crate::hive_table::HiveTable::from_descriptor(h)),
+        SourceDescriptor::Cached { key } => {
+            crate::cache::TableCache::of(ctx).get(key).ok_or_else(|| {
+                SharkError::exec(format!("cached table {key} is no longer in the cache"))
+            })?
+        }
+        SourceDescriptor::Local { kind } => {
+            return Err(SharkError::exec(format!(
+                "a {kind} source cannot be opened outside the process that made it"
+            )))
+        }
+    })
 }
 
 /// Keeps the rows where `predicate` is true.

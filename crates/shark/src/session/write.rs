@@ -269,7 +269,7 @@ pub(crate) fn conform(
         .columns()
         .iter()
         .zip(schema.fields())
-        .map(|(c, f)| crate::expr::cast::hive_cast(c, f.data_type()))
+        .map(|(c, f)| crate::cast::hive_cast(c, f.data_type()))
         .collect::<Result<_>>()?;
     Ok(RecordBatch::try_new_with_options(
         schema.clone(),

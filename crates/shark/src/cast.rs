@@ -157,3 +157,12 @@ pub fn hive_cast(array: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
         _ => Ok(cast_with_options(array, to, &safe)?),
     }
 }
+
+/// A mask where NULL counts as false.
+pub fn null_as_false(b: &BooleanArray) -> BooleanArray {
+    if b.null_count() == 0 {
+        b.clone()
+    } else {
+        arrow::compute::prep_null_mask_filter(b)
+    }
+}

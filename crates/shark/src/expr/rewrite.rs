@@ -1,0 +1,180 @@
+//! Rewriting helpers shared by the analyzer and the optimizer: constant
+//! folding, OR factoring, and splitting equalities into join keys. They
+//! live here, below both passes, so neither pass imports the other.
+
+use super::{BinaryOp, Expr};
+use crate::scalar::ScalarValue;
+use arrow::record_batch::{RecordBatch, RecordBatchOptions};
+use std::sync::Arc;
+
+/// Evaluates constant subexpressions once.
+pub fn fold(e: Expr) -> Expr {
+    e.transform(&mut |x| {
+        if matches!(x, Expr::Literal(_)) || !x.is_constant() {
+            return simplify(x);
+        }
+        let one = RecordBatch::try_new_with_options(
+            Arc::new(arrow::datatypes::Schema::empty()),
+            vec![],
+            &RecordBatchOptions::new().with_row_count(Some(1)),
+        )
+        .expect("empty batch");
+        match super::evaluate(&x, &one).and_then(|a| ScalarValue::from_array(a.as_ref(), 0)) {
+            Ok(v) if v.is_null() => {
+                let t = x.data_type();
+                if t == arrow::datatypes::DataType::Null {
+                    Expr::Literal(ScalarValue::Null)
+                } else {
+                    Expr::Cast {
+                        expr: Box::new(Expr::Literal(ScalarValue::Null)),
+                        to: t,
+                    }
+                }
+            }
+            Ok(v) if v.data_type() == x.data_type() => Expr::Literal(v),
+            _ => x,
+        }
+    })
+}
+
+fn simplify(e: Expr) -> Expr {
+    match e {
+        Expr::Binary {
+            op: BinaryOp::And,
+            left,
+            right,
+            data_type,
+        } => match (&*left, &*right) {
+            (Expr::Literal(ScalarValue::Boolean(true)), _) => *right,
+            (_, Expr::Literal(ScalarValue::Boolean(true))) => *left,
+            (Expr::Literal(ScalarValue::Boolean(false)), _)
+            | (_, Expr::Literal(ScalarValue::Boolean(false))) => {
+                Expr::Literal(ScalarValue::Boolean(false))
+            }
+            _ => Expr::Binary {
+                op: BinaryOp::And,
+                left,
+                right,
+                data_type,
+            },
+        },
+        Expr::Binary {
+            op: BinaryOp::Or,
+            left,
+            right,
+            data_type,
+        } => match (&*left, &*right) {
+            (Expr::Literal(ScalarValue::Boolean(false)), _) => *right,
+            (_, Expr::Literal(ScalarValue::Boolean(false))) => *left,
+            (Expr::Literal(ScalarValue::Boolean(true)), _)
+            | (_, Expr::Literal(ScalarValue::Boolean(true))) => {
+                Expr::Literal(ScalarValue::Boolean(true))
+            }
+            _ => Expr::Binary {
+                op: BinaryOp::Or,
+                left,
+                right,
+                data_type,
+            },
+        },
+        other => other,
+    }
+}
+
+/// True when `e` gives the same value every time for the same row.
+pub fn deterministic(e: &Expr) -> bool {
+    match e {
+        Expr::Function { func, args, .. } => func.deterministic && args.iter().all(deterministic),
+        other => other.children().iter().all(|c| deterministic(c)),
+    }
+}
+
+fn disjuncts(e: Expr) -> Vec<Expr> {
+    match e {
+        Expr::Binary {
+            op: BinaryOp::Or,
+            left,
+            right,
+            ..
+        } => {
+            let mut v = disjuncts(*left);
+            v.extend(disjuncts(*right));
+            v
+        }
+        other => vec![other],
+    }
+}
+
+/// `(a AND b) OR (a AND c)` → `a AND (b OR c)`: conjuncts common to every
+/// branch of an OR come out, so join keys written inside ORs (TPC-H Q19)
+/// still become join keys.
+pub fn factor_or(e: Expr) -> Expr {
+    let branches = disjuncts(e.clone());
+    if branches.len() < 2 {
+        return e;
+    }
+    let sets: Vec<Vec<Expr>> = branches.into_iter().map(|b| b.conjuncts()).collect();
+    let common: Vec<Expr> = sets[0]
+        .iter()
+        .filter(|c| deterministic(c) && sets[1..].iter().all(|s| s.contains(c)))
+        .cloned()
+        .collect();
+    if common.is_empty() {
+        return e;
+    }
+    let mut rest_branches = Vec::new();
+    for set in sets {
+        let rest: Vec<Expr> = set.into_iter().filter(|c| !common.contains(c)).collect();
+        if rest.is_empty() {
+            // One branch is exactly the common part: the OR is just that.
+            return Expr::and_all(common);
+        }
+        rest_branches.push(Expr::and_all(rest));
+    }
+    let mut or = rest_branches.remove(0);
+    for b in rest_branches {
+        or = Expr::Binary {
+            op: BinaryOp::Or,
+            left: Box::new(or),
+            right: Box::new(b),
+            data_type: arrow::datatypes::DataType::Boolean,
+        };
+    }
+    let mut all = common;
+    all.push(or);
+    Expr::and_all(all)
+}
+
+/// `l = r` with `l` over left columns only and `r` over right columns only
+/// (either order): the key pair, right side re-based to the right input.
+pub(crate) fn split_equi(e: &Expr, left_width: usize) -> Option<(Expr, Expr)> {
+    let Expr::Binary {
+        op: BinaryOp::Eq,
+        left,
+        right,
+        ..
+    } = e
+    else {
+        return None;
+    };
+    let side = |x: &Expr| -> Option<bool> {
+        let mut cols = Vec::new();
+        x.columns(&mut cols);
+        if cols.is_empty() {
+            return None;
+        }
+        if cols.iter().all(|&c| c < left_width) {
+            Some(true)
+        } else if cols.iter().all(|&c| c >= left_width) {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    let rebase = |x: Expr| x.remap_columns(&|c| c - left_width);
+    match (side(left)?, side(right)?) {
+        (true, false) => Some((*left.clone(), rebase(*right.clone()))),
+        (false, true) => Some((*right.clone(), rebase(*left.clone()))),
+        _ => None,
+    }
+}

@@ -350,6 +350,22 @@ pub struct SortKey {
     pub nulls_first: bool,
 }
 
+impl fmt::Display for SortKey {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(
+            f,
+            "{} {}{}",
+            self.expr,
+            if self.asc { "ASC" } else { "DESC" },
+            if self.nulls_first {
+                " NULLS FIRST"
+            } else {
+                " NULLS LAST"
+            }
+        )
+    }
+}
+
 /// A relational operator tree.
 #[derive(Clone)]
 #[allow(missing_docs)]
@@ -507,18 +523,7 @@ impl LogicalPlan {
     fn describe(&self) -> String {
         let keys = |ks: &[SortKey]| {
             ks.iter()
-                .map(|k| {
-                    format!(
-                        "{} {}{}",
-                        k.expr,
-                        if k.asc { "ASC" } else { "DESC" },
-                        if k.nulls_first {
-                            " NULLS FIRST"
-                        } else {
-                            " NULLS LAST"
-                        }
-                    )
-                })
+                .map(|k| k.to_string())
                 .collect::<Vec<_>>()
                 .join(", ")
         };

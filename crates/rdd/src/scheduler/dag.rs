@@ -95,21 +95,8 @@ pub(crate) fn run_job(
     });
     let (tx, rx) = unbounded();
     let external_cancel = crate::context::current_cancel_token();
-    let mut job = Job {
-        ctx,
-        id: job_id,
-        cancel: Arc::new(AtomicBool::new(false)),
-        tx,
-        stages: Vec::new(),
-        by_shuffle: HashMap::new(),
-        waiting: BTreeSet::new(),
-        running: BTreeSet::new(),
-        done: vec![false; partitions.len()],
-        remaining: partitions.len(),
-        partitions,
-        func,
-        map_target: None,
-    };
+    let remaining = partitions.len();
+    let mut job = Job::new(ctx, job_id, tx, partitions, func, remaining);
     let outcome = if job.remaining == 0 {
         Ok(())
     } else {
@@ -140,22 +127,8 @@ pub(crate) fn run_map_stage(ctx: &Context, dep: Arc<dyn ShuffleDep>) -> Result<(
     let external_cancel = crate::context::current_cancel_token();
     let func: ResultFn =
         Arc::new(|_, _| Err(RddError::Task("a map-stage job has no result".into())));
-    let mut job = Job {
-        ctx,
-        id: job_id,
-        cancel: Arc::new(AtomicBool::new(false)),
-        tx,
-        stages: Vec::new(),
-        by_shuffle: HashMap::new(),
-        waiting: BTreeSet::new(),
-        running: BTreeSet::new(),
-        done: Vec::new(),
-        // Counts down to zero when the target stage completes.
-        remaining: 1,
-        partitions: Vec::new(),
-        func,
-        map_target: None,
-    };
+    // `remaining` drops to zero when the target stage completes.
+    let mut job = Job::new(ctx, job_id, tx, Vec::new(), func, 1);
     let outcome = (|| {
         let target = job.stage_for(dep);
         job.map_target = Some(target);
@@ -171,7 +144,32 @@ pub(crate) fn run_map_stage(ctx: &Context, dep: Arc<dyn ShuffleDep>) -> Result<(
     outcome
 }
 
-impl Job<'_> {
+impl<'a> Job<'a> {
+    fn new(
+        ctx: &'a Context,
+        id: usize,
+        tx: Sender<TaskEnd>,
+        partitions: Vec<usize>,
+        func: ResultFn,
+        remaining: usize,
+    ) -> Job<'a> {
+        Job {
+            ctx,
+            id,
+            cancel: Arc::new(AtomicBool::new(false)),
+            tx,
+            stages: Vec::new(),
+            by_shuffle: HashMap::new(),
+            waiting: BTreeSet::new(),
+            running: BTreeSet::new(),
+            done: vec![false; partitions.len()],
+            remaining,
+            partitions,
+            func,
+            map_target: None,
+        }
+    }
+
     fn run(
         &mut self,
         rdd: Arc<dyn RddBase>,

@@ -17,21 +17,7 @@ fn list<T: std::fmt::Display>(items: &[T]) -> String {
 }
 
 fn keys(keys: &[SortKey]) -> String {
-    keys.iter()
-        .map(|k| {
-            format!(
-                "{} {}{}",
-                k.expr,
-                if k.asc { "ASC" } else { "DESC" },
-                if k.nulls_first {
-                    " NULLS FIRST"
-                } else {
-                    " NULLS LAST"
-                }
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    list(keys)
 }
 
 /// The operator's settings as EXPLAIN shows them.

@@ -11,7 +11,7 @@ use crate::physical::{PhysicalPlan, PlannerSettings};
 use crate::plan::LogicalPlan;
 use arrow::record_batch::RecordBatch;
 use rdd::CancelToken;
-use sqlparser::ast::Statement;
+use sqlparser::ast::{self as ast, Statement};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -19,8 +19,11 @@ mod alter;
 mod cache;
 mod ddl;
 mod describe;
-mod dml;
+mod insert;
+mod load;
+mod names;
 mod result;
+mod show;
 mod write;
 
 pub use result::QueryResult;
@@ -508,6 +511,89 @@ impl Session {
                 )))
             }
             other => self.run_catalog_statement(other, false),
+        }
+    }
+
+    /// The catalog and data statements, each handed to its own file:
+    /// `ddl.rs`, `insert.rs`, `load.rs`, `alter.rs`, `show.rs`.
+    fn run_catalog_statement(
+        &mut self,
+        stmt: Statement,
+        external: bool,
+    ) -> Result<StatementResult> {
+        match stmt {
+            Statement::CreateDatabase {
+                db_name,
+                if_not_exists,
+                location,
+                ..
+            } => {
+                let name = db_name.to_string().trim_matches('`').to_ascii_lowercase();
+                self.create_database(&name, if_not_exists, None, location, vec![])
+            }
+            Statement::CreateSchema {
+                schema_name,
+                if_not_exists,
+                ..
+            } => {
+                let name = schema_name
+                    .to_string()
+                    .trim_matches('`')
+                    .to_ascii_lowercase();
+                self.create_database(&name, if_not_exists, None, None, vec![])
+            }
+            Statement::Drop {
+                object_type,
+                if_exists,
+                names,
+                cascade,
+                ..
+            } => {
+                for n in &names {
+                    match object_type {
+                        ast::ObjectType::Database | ast::ObjectType::Schema => {
+                            self.drop_database(
+                                &n.to_string().trim_matches('`').to_ascii_lowercase(),
+                                if_exists,
+                                cascade,
+                            )?;
+                        }
+                        ast::ObjectType::Table | ast::ObjectType::View => {
+                            self.drop_table(n, if_exists, object_type == ast::ObjectType::View)?
+                        }
+                        other => return Err(SharkError::unsupported(format!("DROP {other}"))),
+                    }
+                }
+                Ok(StatementResult::Done(None))
+            }
+            Statement::CreateTable(ct) => self.create_table(ct, external),
+            Statement::CreateView(cv) => self.create_view(cv),
+            Statement::Insert(ins) => self.insert(ins),
+            Statement::LoadData {
+                local,
+                inpath,
+                overwrite,
+                table_name,
+                partitioned,
+                ..
+            } => self.load_data(local, &inpath, overwrite, &table_name, partitioned),
+            Statement::AlterTable(at) => self.alter_table(at),
+            Statement::Truncate(tr) => self.truncate(&tr),
+            Statement::Msck(m) => self.msck_repair(&m),
+            Statement::ShowVariable { variable } => self.show_variable(&variable),
+            Statement::ShowCreate { obj_name, .. } => self.show_create_table(&obj_name),
+            Statement::ShowColumns { show_options, .. } => self.show_columns(show_options),
+            Statement::Analyze(a) => self.analyze_table(&a),
+            Statement::Directory {
+                path,
+                source,
+                file_format,
+                ..
+            } => self.insert_directory(&path, &source, file_format),
+            other => Err(SharkError::unsupported(format!(
+                "statement '{}'",
+                other.to_string().chars().take(60).collect::<String>()
+            ))),
         }
     }
 

@@ -1,6 +1,6 @@
 //! ALTER TABLE: partitions, rename, columns, properties and locations.
 
-use super::ddl::*;
+use super::names::*;
 use super::write::move_path;
 use super::{Session, StatementResult};
 use crate::error::{Result, SharkError};

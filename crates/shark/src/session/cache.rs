@@ -45,7 +45,7 @@ impl Session {
         lazy: bool,
         query: Option<Box<Query>>,
     ) -> Result<StatementResult> {
-        let (db, table) = super::ddl::name_parts(name, &self.database)?;
+        let (db, table) = super::names::name_parts(name, &self.database)?;
         let key = self.tables.key(&db, &table);
         let exists = self.tables.inner().table(&db, &table)?;
         let cached = match query {
@@ -103,7 +103,7 @@ impl Session {
         name: &ObjectName,
         if_exists: bool,
     ) -> Result<StatementResult> {
-        let (db, table) = super::ddl::name_parts(name, &self.database)?;
+        let (db, table) = super::names::name_parts(name, &self.database)?;
         let key = self.tables.key(&db, &table);
         let was_cached = self.tables.cache().remove(&key);
         if !was_cached && !if_exists && self.tables.inner().table(&db, &table)?.is_none() {

@@ -1,138 +1,22 @@
-//! Catalog statements on a Hive warehouse: databases, tables (CREATE,
-//! CTAS, DROP), views, and the dispatch of every catalog statement (the
-//! writes are in `dml.rs`, ALTER in `alter.rs`, DESCRIBE in
-//! `describe.rs`). Data moves through `write.rs`'s staging and rename;
+//! Definition statements on a Hive warehouse: databases, tables (CREATE,
+//! CTAS, DROP, TRUNCATE, MSCK REPAIR, ANALYZE), views. The writes are in
+//! `insert.rs` and `load.rs`, ALTER in `alter.rs`, SHOW in `show.rs`,
+//! DESCRIBE in `describe.rs`. Data moves through `write.rs`'s staging and rename;
 //! metadata changes are single metastore transactions made after the data
 //! is in place.
 
-use super::describe::show_create;
-use super::dml::conform_rdd;
-use super::write::{commit_dir, staging_dir, visible_entries, write_rdd};
-use super::{QueryResult, Session, StatementResult};
+use super::names::*;
+use super::write::{commit_dir, conform_rdd, staging_dir, visible_entries, write_rdd};
+use super::{Session, StatementResult};
 use crate::error::{Result, SharkError};
-use crate::hive_catalog::{columns_schema, location_path, storage_format, HiveCatalog};
+use crate::hive_catalog::{columns_schema, location_path, storage_format};
 use crate::hive_table::StorageFormat;
 use crate::types::type_name;
 use hive::metastore::{Column, Database, Partition, StorageDescriptor, Table, TableType};
-use sqlparser::ast::{self as ast, Expr as SqlExpr, ObjectName, Statement};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-pub(super) fn name_parts(n: &ObjectName, current_db: &str) -> Result<(String, String)> {
-    let parts: Vec<String> =
-        n.0.iter()
-            .map(|p| p.to_string().trim_matches('`').to_ascii_lowercase())
-            .collect();
-    match parts.as_slice() {
-        [t] => Ok((current_db.to_string(), t.clone())),
-        [d, t] => Ok((d.clone(), t.clone())),
-        _ => Err(SharkError::analysis(format!("invalid name {n}"))),
-    }
-}
-
-pub(super) fn literal_text(e: &SqlExpr) -> Result<Option<String>> {
-    match e {
-        SqlExpr::Value(v) => Ok(match &v.value {
-            ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => {
-                Some(crate::parse::unescape(s))
-            }
-            ast::Value::Number(n, _) => Some(n.clone()),
-            ast::Value::Boolean(b) => Some(b.to_string()),
-            ast::Value::Null => None,
-            other => Some(other.to_string()),
-        }),
-        SqlExpr::UnaryOp {
-            op: ast::UnaryOperator::Minus,
-            expr,
-        } => Ok(literal_text(expr)?.map(|v| format!("-{v}"))),
-        SqlExpr::Identifier(i) => Ok(Some(i.value.clone())),
-        other => Err(SharkError::analysis(format!(
-            "partition values must be constants, got {other}"
-        ))),
-    }
-}
-
-/// A PARTITION (...) spec: (key, Some(static value) | None for dynamic).
-pub(super) fn partition_spec(exprs: &[SqlExpr]) -> Result<Vec<(String, Option<String>)>> {
-    exprs
-        .iter()
-        .map(|e| match e {
-            SqlExpr::BinaryOp {
-                left,
-                op: ast::BinaryOperator::Eq,
-                right,
-            } => {
-                let key = match left.as_ref() {
-                    SqlExpr::Identifier(i) => i.value.to_ascii_lowercase(),
-                    other => {
-                        return Err(SharkError::analysis(format!(
-                            "invalid partition key {other}"
-                        )))
-                    }
-                };
-                Ok((key, Some(literal_text(right)?.unwrap_or_default())))
-            }
-            SqlExpr::Identifier(i) => Ok((i.value.to_ascii_lowercase(), None)),
-            other => Err(SharkError::analysis(format!(
-                "invalid partition spec {other}"
-            ))),
-        })
-        .collect()
-}
-
-/// Full partition values, in key order, from a spec that names every key.
-pub(super) fn full_values(t: &Table, spec: &[(String, Option<String>)]) -> Result<Vec<String>> {
-    t.partition_keys
-        .iter()
-        .map(|k| {
-            spec.iter()
-                .find(|(n, _)| *n == k.name)
-                .and_then(|(_, v)| v.clone())
-                .ok_or_else(|| {
-                    SharkError::analysis(format!(
-                        "partition spec of {} must give a value for {}",
-                        t.qualified_name(),
-                        k.name
-                    ))
-                })
-        })
-        .collect()
-}
-
-pub(super) fn column_defs(cols: &[ast::ColumnDef]) -> Result<Vec<Column>> {
-    cols.iter()
-        .map(|c| {
-            let t = crate::types::sql_type(&c.data_type)?;
-            let mut col = Column::new(&c.name.value.to_ascii_lowercase(), &type_name(&t));
-            for o in &c.options {
-                if let ast::ColumnOption::Comment(text) = &o.option {
-                    col.comment = Some(text.clone());
-                }
-            }
-            Ok(col)
-        })
-        .collect()
-}
-
-pub(super) fn unescape_delim(raw: &str) -> String {
-    let t = raw.trim_matches('\'').trim_matches('"');
-    crate::parse::unescape(t)
-}
+use sqlparser::ast::{self as ast, Expr as SqlExpr, ObjectName};
+use std::path::PathBuf;
 
 impl Session {
-    pub(super) fn hive(&self) -> Result<Arc<HiveCatalog>> {
-        self.hive.clone().ok_or_else(|| {
-            SharkError::unsupported("this statement needs a warehouse (start the session with one)")
-        })
-    }
-
-    pub(super) fn existing_table(&self, n: &ObjectName) -> Result<Table> {
-        let (db, t) = name_parts(n, &self.database)?;
-        self.hive()?
-            .get(&db, &t)?
-            .ok_or_else(|| SharkError::analysis(format!("Table not found '{t}'")))
-    }
-
     pub(super) fn create_database(
         &mut self,
         name: &str,
@@ -190,233 +74,6 @@ impl Session {
         Ok(StatementResult::Done(None))
     }
 
-    pub(super) fn run_catalog_statement(
-        &mut self,
-        stmt: Statement,
-        external: bool,
-    ) -> Result<StatementResult> {
-        match stmt {
-            Statement::CreateDatabase {
-                db_name,
-                if_not_exists,
-                location,
-                ..
-            } => {
-                let name = db_name.to_string().trim_matches('`').to_ascii_lowercase();
-                self.create_database(&name, if_not_exists, None, location, vec![])
-            }
-            Statement::CreateSchema {
-                schema_name,
-                if_not_exists,
-                ..
-            } => {
-                let name = schema_name
-                    .to_string()
-                    .trim_matches('`')
-                    .to_ascii_lowercase();
-                self.create_database(&name, if_not_exists, None, None, vec![])
-            }
-            Statement::Drop {
-                object_type,
-                if_exists,
-                names,
-                cascade,
-                ..
-            } => {
-                for n in &names {
-                    match object_type {
-                        ast::ObjectType::Database | ast::ObjectType::Schema => {
-                            self.drop_database(
-                                &n.to_string().trim_matches('`').to_ascii_lowercase(),
-                                if_exists,
-                                cascade,
-                            )?;
-                        }
-                        ast::ObjectType::Table | ast::ObjectType::View => {
-                            self.drop_table(n, if_exists, object_type == ast::ObjectType::View)?
-                        }
-                        other => return Err(SharkError::unsupported(format!("DROP {other}"))),
-                    }
-                }
-                Ok(StatementResult::Done(None))
-            }
-            Statement::CreateTable(ct) => self.create_table(ct, external),
-            Statement::CreateView(cv) => self.create_view(cv),
-            Statement::Insert(ins) => self.insert(ins),
-            Statement::LoadData {
-                local,
-                inpath,
-                overwrite,
-                table_name,
-                partitioned,
-                ..
-            } => self.load_data(local, &inpath, overwrite, &table_name, partitioned),
-            Statement::AlterTable(at) => self.alter_table(at),
-            Statement::Truncate(tr) => {
-                for target in &tr.table_names {
-                    let t = self.existing_table(&target.name)?;
-                    let dirs: Vec<PathBuf> = match (&tr.partitions, t.is_partitioned()) {
-                        (Some(spec), true) => {
-                            let values = full_values(&t, &partition_spec(spec)?)?;
-                            let hive = self.hive()?;
-                            let p = hive
-                                .metastore()
-                                .get_partition(&t.db, &t.name, &values)?
-                                .ok_or_else(|| SharkError::analysis("Partition not found"))?;
-                            vec![location_path(&p.location)]
-                        }
-                        (None, true) => self
-                            .hive()?
-                            .metastore()
-                            .list_partitions(&t.db, &t.name)?
-                            .iter()
-                            .map(|p| location_path(&p.location))
-                            .collect(),
-                        _ => vec![location_path(&t.storage.location)],
-                    };
-                    if t.table_type == TableType::External {
-                        return Err(SharkError::analysis(format!(
-                            "Cannot truncate non-managed table {}",
-                            t.name
-                        )));
-                    }
-                    for d in dirs {
-                        for f in visible_entries(&d)? {
-                            let r = if f.is_dir() {
-                                std::fs::remove_dir_all(&f)
-                            } else {
-                                std::fs::remove_file(&f)
-                            };
-                            r.map_err(|e| SharkError::exec(format!("{}: {e}", f.display())))?;
-                        }
-                    }
-                }
-                Ok(StatementResult::Done(None))
-            }
-            Statement::Msck(m) => {
-                let t = self.existing_table(&m.table_name)?;
-                let keys: Vec<String> = t.partition_keys.iter().map(|k| k.name.clone()).collect();
-                let found = hive::warehouse::list_partition_dirs(
-                    &location_path(&t.storage.location),
-                    &keys,
-                )?;
-                let parts: Vec<Partition> = found
-                    .into_iter()
-                    .map(|d| Partition {
-                        values: d
-                            .values
-                            .into_iter()
-                            .map(|v| {
-                                v.unwrap_or_else(|| {
-                                    hive::warehouse::DEFAULT_PARTITION_NAME.to_string()
-                                })
-                            })
-                            .collect(),
-                        location: d.path.display().to_string(),
-                        ..Partition::default()
-                    })
-                    .collect();
-                let added = self
-                    .hive()?
-                    .metastore()
-                    .add_partitions(&t.db, &t.name, &parts, true)?;
-                let note = (!added.is_empty()).then(|| {
-                    format!(
-                        "Partitions not in metastore: {}",
-                        added
-                            .iter()
-                            .map(|p| t.partition_name(&p.values))
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    )
-                });
-                Ok(StatementResult::Done(note))
-            }
-            Statement::ShowVariable { variable } => {
-                let words: Vec<String> = variable.iter().map(|i| i.value.clone()).collect();
-                let kind = words
-                    .first()
-                    .map(|w| w.to_ascii_uppercase())
-                    .unwrap_or_default();
-                let name = ObjectName::from(variable[1..].to_vec());
-                match kind.as_str() {
-                    "PARTITIONS" => {
-                        let t = self.existing_table(&name)?;
-                        if !t.is_partitioned() {
-                            return Err(SharkError::analysis(format!(
-                                "Table {} is not a partitioned table",
-                                t.name
-                            )));
-                        }
-                        let parts = self.hive()?.metastore().list_partitions(&t.db, &t.name)?;
-                        Ok(StatementResult::Rows(QueryResult::lines(
-                            "partition",
-                            parts.iter().map(|p| t.partition_name(&p.values)).collect(),
-                        )))
-                    }
-                    "TBLPROPERTIES" => {
-                        let t = self.existing_table(&name)?;
-                        let rows = t
-                            .parameters
-                            .iter()
-                            .map(|(k, v)| vec![k.clone(), v.clone()])
-                            .collect();
-                        Ok(StatementResult::Rows(QueryResult::table(
-                            &["prpt_name", "prpt_value"],
-                            rows,
-                        )))
-                    }
-                    other => Err(SharkError::unsupported(format!("SHOW {other}"))),
-                }
-            }
-            Statement::ShowCreate { obj_name, .. } => {
-                let t = self.existing_table(&obj_name)?;
-                Ok(StatementResult::Rows(QueryResult::lines(
-                    "createtab_stmt",
-                    show_create(&t).lines().map(String::from).collect(),
-                )))
-            }
-            Statement::ShowColumns { show_options, .. } => {
-                let name = show_options
-                    .show_in
-                    .and_then(|s| s.parent_name)
-                    .ok_or_else(|| SharkError::analysis("SHOW COLUMNS needs IN table"))?;
-                let t = self.existing_table(&name)?;
-                let names = t
-                    .columns
-                    .iter()
-                    .chain(&t.partition_keys)
-                    .map(|c| c.name.clone())
-                    .collect();
-                Ok(StatementResult::Rows(QueryResult::lines("field", names)))
-            }
-            Statement::Analyze(a) => self.analyze_table(&a),
-            Statement::Directory {
-                path,
-                source,
-                file_format,
-                ..
-            } => {
-                let format = match file_format {
-                    Some(ast::FileFormat::PARQUET) => StorageFormat::Parquet,
-                    None | Some(ast::FileFormat::TEXTFILE) => {
-                        StorageFormat::Text(Default::default())
-                    }
-                    Some(other) => {
-                        return Err(SharkError::unsupported(format!(
-                            "STORED AS {other} (Shark writes TEXTFILE and PARQUET)"
-                        )))
-                    }
-                };
-                self.write_directory(&path, &source, &format)
-            }
-            other => Err(SharkError::unsupported(format!(
-                "statement '{}'",
-                other.to_string().chars().take(60).collect::<String>()
-            ))),
-        }
-    }
-
     /// `ANALYZE TABLE t [PARTITION (...)] COMPUTE STATISTICS [NOSCAN | FOR
     /// COLUMNS ...]`: the table's row count (unless NOSCAN), file count and
     /// size, recorded as Hive records them (numRows, numFiles, totalSize).
@@ -472,65 +129,6 @@ impl Session {
         Ok(StatementResult::Done(None))
     }
 
-    /// `INSERT OVERWRITE [LOCAL] DIRECTORY 'path' [ROW FORMAT ...] [STORED
-    /// AS ...] query`: the folder is replaced by the query's rows, through a
-    /// staging folder committed by rename.
-    pub(super) fn write_directory(
-        &mut self,
-        path: &str,
-        source: &ast::Query,
-        format: &StorageFormat,
-    ) -> Result<StatementResult> {
-        let plan = self.plan(source)?;
-        let (rdd, _) = self.run_plan(&plan)?;
-        let target = PathBuf::from(path);
-        let parent = target
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."));
-        std::fs::create_dir_all(&parent)
-            .map_err(|e| SharkError::exec(format!("{}: {e}", parent.display())))?;
-        let staging = parent.join(format!(
-            ".{}.shark-staging-{}",
-            target
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&staging).map_err(|e| SharkError::exec(e.to_string()))?;
-        let result = write_rdd(&rdd, &staging, format, &[])
-            .and_then(|_| commit_dir(&staging, &target, true));
-        if result.is_err() {
-            let _ = std::fs::remove_dir_all(&staging);
-        }
-        result?;
-        Ok(StatementResult::Done(None))
-    }
-
-    /// The text format a `ROW FORMAT DELIMITED` clause describes.
-    pub(super) fn delimited_format(delimiters: &[ast::HiveRowDelimiter]) -> Result<StorageFormat> {
-        let mut f = hive::text::TextFormat::default();
-        for d in delimiters {
-            let v = unescape_delim(&d.char.value);
-            match d.delimiter {
-                ast::HiveDelimiter::FieldsTerminatedBy => f.field_delim = v,
-                ast::HiveDelimiter::FieldsEscapedBy => f.escape = v.chars().next(),
-                ast::HiveDelimiter::CollectionItemsTerminatedBy => f.collection_delim = v,
-                ast::HiveDelimiter::MapKeysTerminatedBy => f.map_key_delim = v,
-                ast::HiveDelimiter::NullDefinedAs => f.null_string = v,
-                ast::HiveDelimiter::LinesTerminatedBy => {
-                    if v != "\n" {
-                        return Err(SharkError::unsupported(
-                            "LINES TERMINATED BY other than '\\n' (Hive supports only newline too)",
-                        ));
-                    }
-                }
-            }
-        }
-        Ok(StorageFormat::Text(f))
-    }
-
     pub(super) fn drop_table(&mut self, n: &ObjectName, if_exists: bool, view: bool) -> Result<()> {
         let hive = self.hive()?;
         let (db, name) = name_parts(n, &self.database)?;
@@ -568,6 +166,87 @@ impl Session {
             let _ = std::fs::remove_dir_all(location_path(&t.storage.location));
         }
         Ok(())
+    }
+
+    /// `TRUNCATE TABLE t [PARTITION (...)]`: a managed table's files go.
+    pub(super) fn truncate(&mut self, tr: &ast::Truncate) -> Result<StatementResult> {
+        for target in &tr.table_names {
+            let t = self.existing_table(&target.name)?;
+            let dirs: Vec<PathBuf> = match (&tr.partitions, t.is_partitioned()) {
+                (Some(spec), true) => {
+                    let values = full_values(&t, &partition_spec(spec)?)?;
+                    let hive = self.hive()?;
+                    let p = hive
+                        .metastore()
+                        .get_partition(&t.db, &t.name, &values)?
+                        .ok_or_else(|| SharkError::analysis("Partition not found"))?;
+                    vec![location_path(&p.location)]
+                }
+                (None, true) => self
+                    .hive()?
+                    .metastore()
+                    .list_partitions(&t.db, &t.name)?
+                    .iter()
+                    .map(|p| location_path(&p.location))
+                    .collect(),
+                _ => vec![location_path(&t.storage.location)],
+            };
+            if t.table_type == TableType::External {
+                return Err(SharkError::analysis(format!(
+                    "Cannot truncate non-managed table {}",
+                    t.name
+                )));
+            }
+            for d in dirs {
+                for f in visible_entries(&d)? {
+                    let r = if f.is_dir() {
+                        std::fs::remove_dir_all(&f)
+                    } else {
+                        std::fs::remove_file(&f)
+                    };
+                    r.map_err(|e| SharkError::exec(format!("{}: {e}", f.display())))?;
+                }
+            }
+        }
+        Ok(StatementResult::Done(None))
+    }
+
+    /// `MSCK REPAIR TABLE t`: partition folders missing from the metastore
+    /// are added.
+    pub(super) fn msck_repair(&mut self, m: &ast::Msck) -> Result<StatementResult> {
+        let t = self.existing_table(&m.table_name)?;
+        let keys: Vec<String> = t.partition_keys.iter().map(|k| k.name.clone()).collect();
+        let found =
+            hive::warehouse::list_partition_dirs(&location_path(&t.storage.location), &keys)?;
+        let parts: Vec<Partition> = found
+            .into_iter()
+            .map(|d| Partition {
+                values: d
+                    .values
+                    .into_iter()
+                    .map(|v| {
+                        v.unwrap_or_else(|| hive::warehouse::DEFAULT_PARTITION_NAME.to_string())
+                    })
+                    .collect(),
+                location: d.path.display().to_string(),
+                ..Partition::default()
+            })
+            .collect();
+        let added = self
+            .hive()?
+            .metastore()
+            .add_partitions(&t.db, &t.name, &parts, true)?;
+        let note = (!added.is_empty()).then(|| {
+            format!(
+                "Partitions not in metastore: {}",
+                added
+                    .iter()
+                    .map(|p| t.partition_name(&p.values))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        });
+        Ok(StatementResult::Done(note))
     }
 
     pub(super) fn create_view(&mut self, cv: ast::CreateView) -> Result<StatementResult> {

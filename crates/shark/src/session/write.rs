@@ -277,3 +277,22 @@ pub(crate) fn conform(
         &arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(b.num_rows())),
     )?)
 }
+
+/// Casts a query's batches to the table's column types.
+pub(super) fn conform_rdd(
+    rdd: rdd::Rdd<crate::batch::Batch>,
+    schema: arrow::datatypes::SchemaRef,
+) -> rdd::Rdd<crate::batch::Batch> {
+    rdd.map_partitions_with_context(false, move |_, tc, it| {
+        let (schema, tc) = (schema.clone(), tc.clone());
+        Box::new(
+            it.filter_map(move |crate::batch::Batch(b)| match conform(&b, &schema) {
+                Ok(c) => Some(crate::batch::Batch(c)),
+                Err(e) => {
+                    tc.fail(e.into());
+                    None
+                }
+            }),
+        )
+    })
+}

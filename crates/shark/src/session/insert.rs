@@ -1,16 +1,16 @@
-//! The writes that change table data: INSERT (INTO, OVERWRITE, VALUES,
-//! DIRECTORY, static and dynamic partitions) and LOAD DATA, through
-//! `write.rs`'s staging and rename; metadata after the data is in place.
+//! INSERT INTO / OVERWRITE (VALUES, queries, static and dynamic
+//! partitions) and INSERT OVERWRITE DIRECTORY, through `write.rs`'s staging
+//! and rename; metadata after the data is in place.
 
-use super::ddl::*;
-use super::write::{commit_dir, conform, move_path, staging_dir, visible_entries, write_rdd};
+use super::names::*;
+use super::write::{commit_dir, conform_rdd, staging_dir, visible_entries, write_rdd};
 use super::{Session, StatementResult};
 use crate::error::{Result, SharkError};
 use crate::hive_catalog::{columns_schema, location_path, storage_format};
-use arrow::datatypes::SchemaRef;
+use crate::hive_table::StorageFormat;
 use hive::metastore::{Column, Partition};
-use sqlparser::ast::{self as ast, Expr as SqlExpr, ObjectName};
-use std::path::PathBuf;
+use sqlparser::ast;
+use std::path::{Path, PathBuf};
 
 impl Session {
     pub(super) fn make_table_dir(&self, db: &str, name: &str) -> Result<()> {
@@ -190,97 +190,58 @@ impl Session {
         Ok(StatementResult::Done(None))
     }
 
-    pub(super) fn load_data(
+    /// `INSERT OVERWRITE [LOCAL] DIRECTORY 'path' [ROW FORMAT ...] [STORED
+    /// AS ...] query`: the folder is replaced by the query's rows, through a
+    /// staging folder committed by rename.
+    pub(super) fn write_directory(
         &mut self,
-        local: bool,
-        inpath: &str,
-        overwrite: bool,
-        table: &ObjectName,
-        partitioned: Option<Vec<SqlExpr>>,
+        path: &str,
+        source: &ast::Query,
+        format: &StorageFormat,
     ) -> Result<StatementResult> {
-        let hive = self.hive()?;
-        let t = self.existing_table(table)?;
-        let src = location_path(inpath);
-        if !src.exists() {
-            return Err(SharkError::analysis(format!(
-                "Invalid path '{inpath}': No files matching path {inpath}"
-            )));
+        let plan = self.plan(source)?;
+        let (rdd, _) = self.run_plan(&plan)?;
+        let target = PathBuf::from(path);
+        let parent = target
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        std::fs::create_dir_all(&parent)
+            .map_err(|e| SharkError::exec(format!("{}: {e}", parent.display())))?;
+        let staging = parent.join(format!(
+            ".{}.shark-staging-{}",
+            target
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&staging).map_err(|e| SharkError::exec(e.to_string()))?;
+        let result = write_rdd(&rdd, &staging, format, &[])
+            .and_then(|_| commit_dir(&staging, &target, true));
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&staging);
         }
-        let files: Vec<PathBuf> = if src.is_dir() {
-            visible_entries(&src)?
-                .into_iter()
-                .filter(|p| p.is_file())
-                .collect()
-        } else {
-            vec![src.clone()]
-        };
-        let (target, values) = match partitioned {
-            Some(spec) if t.is_partitioned() => {
-                let values = full_values(&t, &partition_spec(&spec)?)?;
-                let loc = match hive.metastore().get_partition(&t.db, &t.name, &values)? {
-                    Some(p) => location_path(&p.location),
-                    None => location_path(&t.default_partition_location(&values)),
-                };
-                (loc, Some(values))
-            }
-            Some(_) => {
-                return Err(SharkError::analysis(format!(
-                    "Table {} is not partitioned",
-                    t.name
-                )))
-            }
-            None if t.is_partitioned() => {
-                return Err(SharkError::analysis(format!(
-                "Need to specify partition columns because the destination table {} is partitioned",
-                t.name
-            )))
-            }
-            None => (location_path(&t.storage.location), None),
-        };
-        let staging = staging_dir(hive.warehouse())?;
-        let result = (|| -> Result<()> {
-            for f in &files {
-                let to = staging.join(f.file_name().expect("file name"));
-                if local {
-                    std::fs::copy(f, &to)
-                        .map_err(|e| SharkError::exec(format!("{}: {e}", f.display())))?;
-                } else {
-                    move_path(f, &to)?;
-                }
-            }
-            commit_dir(&staging, &target, overwrite)?;
-            if let Some(values) = values {
-                let p = Partition {
-                    values,
-                    location: target.display().to_string(),
-                    ..Partition::default()
-                };
-                hive.metastore()
-                    .add_partitions(&t.db, &t.name, &[p], true)?;
-            }
-            Ok(())
-        })();
-        let _ = std::fs::remove_dir_all(&staging);
         result?;
         Ok(StatementResult::Done(None))
     }
-}
 
-/// Casts a query's batches to the table's column types.
-pub(super) fn conform_rdd(
-    rdd: rdd::Rdd<crate::batch::Batch>,
-    schema: SchemaRef,
-) -> rdd::Rdd<crate::batch::Batch> {
-    rdd.map_partitions_with_context(false, move |_, tc, it| {
-        let (schema, tc) = (schema.clone(), tc.clone());
-        Box::new(
-            it.filter_map(move |crate::batch::Batch(b)| match conform(&b, &schema) {
-                Ok(c) => Some(crate::batch::Batch(c)),
-                Err(e) => {
-                    tc.fail(e.into());
-                    None
-                }
-            }),
-        )
-    })
+    /// `INSERT OVERWRITE [LOCAL] DIRECTORY ... STORED AS ...`.
+    pub(super) fn insert_directory(
+        &mut self,
+        path: &str,
+        source: &ast::Query,
+        file_format: Option<ast::FileFormat>,
+    ) -> Result<StatementResult> {
+        let format = match file_format {
+            Some(ast::FileFormat::PARQUET) => StorageFormat::Parquet,
+            None | Some(ast::FileFormat::TEXTFILE) => StorageFormat::Text(Default::default()),
+            Some(other) => {
+                return Err(SharkError::unsupported(format!(
+                    "STORED AS {other} (Shark writes TEXTFILE and PARQUET)"
+                )))
+            }
+        };
+        self.write_directory(path, source, &format)
+    }
 }

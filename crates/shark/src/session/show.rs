@@ -1,0 +1,76 @@
+//! SHOW statements about one table: PARTITIONS, TBLPROPERTIES, CREATE
+//! TABLE, COLUMNS.
+
+use super::describe::show_create;
+use super::{QueryResult, Session, StatementResult};
+use crate::error::{Result, SharkError};
+use sqlparser::ast::{self as ast, ObjectName};
+
+impl Session {
+    /// `SHOW PARTITIONS t` and `SHOW TBLPROPERTIES t`.
+    pub(super) fn show_variable(&mut self, variable: &[ast::Ident]) -> Result<StatementResult> {
+        let words: Vec<String> = variable.iter().map(|i| i.value.clone()).collect();
+        let kind = words
+            .first()
+            .map(|w| w.to_ascii_uppercase())
+            .unwrap_or_default();
+        let name = ObjectName::from(variable[1..].to_vec());
+        match kind.as_str() {
+            "PARTITIONS" => {
+                let t = self.existing_table(&name)?;
+                if !t.is_partitioned() {
+                    return Err(SharkError::analysis(format!(
+                        "Table {} is not a partitioned table",
+                        t.name
+                    )));
+                }
+                let parts = self.hive()?.metastore().list_partitions(&t.db, &t.name)?;
+                Ok(StatementResult::Rows(QueryResult::lines(
+                    "partition",
+                    parts.iter().map(|p| t.partition_name(&p.values)).collect(),
+                )))
+            }
+            "TBLPROPERTIES" => {
+                let t = self.existing_table(&name)?;
+                let rows = t
+                    .parameters
+                    .iter()
+                    .map(|(k, v)| vec![k.clone(), v.clone()])
+                    .collect();
+                Ok(StatementResult::Rows(QueryResult::table(
+                    &["prpt_name", "prpt_value"],
+                    rows,
+                )))
+            }
+            other => Err(SharkError::unsupported(format!("SHOW {other}"))),
+        }
+    }
+
+    /// `SHOW CREATE TABLE t`.
+    pub(super) fn show_create_table(&mut self, obj_name: &ObjectName) -> Result<StatementResult> {
+        let t = self.existing_table(&obj_name)?;
+        Ok(StatementResult::Rows(QueryResult::lines(
+            "createtab_stmt",
+            show_create(&t).lines().map(String::from).collect(),
+        )))
+    }
+
+    /// `SHOW COLUMNS IN t`.
+    pub(super) fn show_columns(
+        &mut self,
+        show_options: ast::ShowStatementOptions,
+    ) -> Result<StatementResult> {
+        let name = show_options
+            .show_in
+            .and_then(|s| s.parent_name)
+            .ok_or_else(|| SharkError::analysis("SHOW COLUMNS needs IN table"))?;
+        let t = self.existing_table(&name)?;
+        let names = t
+            .columns
+            .iter()
+            .chain(&t.partition_keys)
+            .map(|c| c.name.clone())
+            .collect();
+        Ok(StatementResult::Rows(QueryResult::lines("field", names)))
+    }
+}

@@ -6,6 +6,10 @@
 use crate::error::Result;
 use crate::expr::rewrite::{deterministic, factor_or, fold, split_equi};
 use crate::expr::{BinaryOp, Expr};
+use crate::plan::{
+    Aggregate, Distribute, Empty, Filter, Generate, Join, Limit, LocalSort, Offset, Project,
+    Replicate, Scan, Sort, Union, Window,
+};
 use crate::plan::{JoinKind, LogicalPlan};
 use crate::scalar::ScalarValue;
 use std::sync::Arc;
@@ -23,40 +27,39 @@ pub fn optimize(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
 fn fold_plan(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
     let plan = map_inputs(plan, &mut |p| fold_plan(p))?;
     Ok(match plan.as_ref() {
-        LogicalPlan::Filter { input, predicate } => {
+        LogicalPlan::Filter(Filter { input, predicate }) => {
             let p = fold(predicate.clone());
             match &p {
                 Expr::Literal(ScalarValue::Boolean(true)) => input.clone(),
                 Expr::Literal(ScalarValue::Boolean(false)) | Expr::Literal(ScalarValue::Null) => {
-                    Arc::new(LogicalPlan::Empty {
+                    Arc::new(LogicalPlan::Empty(Empty {
                         schema: input.schema(),
-                    })
+                    }))
                 }
                 Expr::Cast { expr, .. } if matches!(**expr, Expr::Literal(ScalarValue::Null)) => {
-                    Arc::new(LogicalPlan::Empty {
+                    Arc::new(LogicalPlan::Empty(Empty {
                         schema: input.schema(),
-                    })
+                    }))
                 }
-                _ => Arc::new(LogicalPlan::Filter {
+                _ => Arc::new(LogicalPlan::Filter(Filter {
                     input: input.clone(),
                     predicate: p,
-                }),
+                })),
             }
         }
-        LogicalPlan::Project {
+        LogicalPlan::Project(Project {
             input,
             exprs,
             schema,
-        } => Arc::new(LogicalPlan::Project {
+        }) => Arc::new(LogicalPlan::Project(Project {
             input: input.clone(),
             exprs: exprs.iter().cloned().map(fold).collect(),
             schema: schema.clone(),
-        }),
-        LogicalPlan::Limit { fetch: 0, .. } | LogicalPlan::Sort { fetch: Some(0), .. } => {
-            Arc::new(LogicalPlan::Empty {
-                schema: plan.schema(),
-            })
-        }
+        })),
+        LogicalPlan::Limit(Limit { fetch: 0, .. })
+        | LogicalPlan::Sort(Sort { fetch: Some(0), .. }) => Arc::new(LogicalPlan::Empty(Empty {
+            schema: plan.schema(),
+        })),
         _ => plan,
     })
 }
@@ -67,32 +70,34 @@ pub fn map_inputs(
     f: &mut dyn FnMut(Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>>,
 ) -> Result<Arc<LogicalPlan>> {
     Ok(match plan.as_ref() {
-        LogicalPlan::Scan { .. } | LogicalPlan::OneRow | LogicalPlan::Empty { .. } => plan,
-        LogicalPlan::Filter { input, predicate } => Arc::new(LogicalPlan::Filter {
+        LogicalPlan::Scan(Scan { .. }) | LogicalPlan::OneRow | LogicalPlan::Empty(Empty { .. }) => {
+            plan
+        }
+        LogicalPlan::Filter(Filter { input, predicate }) => Arc::new(LogicalPlan::Filter(Filter {
             input: f(input.clone())?,
             predicate: predicate.clone(),
-        }),
-        LogicalPlan::Project {
+        })),
+        LogicalPlan::Project(Project {
             input,
             exprs,
             schema,
-        } => Arc::new(LogicalPlan::Project {
+        }) => Arc::new(LogicalPlan::Project(Project {
             input: f(input.clone())?,
             exprs: exprs.clone(),
             schema: schema.clone(),
-        }),
-        LogicalPlan::Aggregate {
+        })),
+        LogicalPlan::Aggregate(Aggregate {
             input,
             group,
             aggs,
             schema,
-        } => Arc::new(LogicalPlan::Aggregate {
+        }) => Arc::new(LogicalPlan::Aggregate(Aggregate {
             input: f(input.clone())?,
             group: group.clone(),
             aggs: aggs.clone(),
             schema: schema.clone(),
-        }),
-        LogicalPlan::Join {
+        })),
+        LogicalPlan::Join(Join {
             left,
             right,
             kind,
@@ -102,7 +107,7 @@ pub fn map_inputs(
             null_aware,
             broadcast_hint,
             schema,
-        } => Arc::new(LogicalPlan::Join {
+        }) => Arc::new(LogicalPlan::Join(Join {
             left: f(left.clone())?,
             right: f(right.clone())?,
             kind: *kind,
@@ -112,60 +117,66 @@ pub fn map_inputs(
             null_aware: *null_aware,
             broadcast_hint: *broadcast_hint,
             schema: schema.clone(),
-        }),
-        LogicalPlan::Sort { input, keys, fetch } => Arc::new(LogicalPlan::Sort {
+        })),
+        LogicalPlan::Sort(Sort { input, keys, fetch }) => Arc::new(LogicalPlan::Sort(Sort {
             input: f(input.clone())?,
             keys: keys.clone(),
             fetch: *fetch,
-        }),
-        LogicalPlan::Limit { input, fetch } => Arc::new(LogicalPlan::Limit {
+        })),
+        LogicalPlan::Limit(Limit { input, fetch }) => Arc::new(LogicalPlan::Limit(Limit {
             input: f(input.clone())?,
             fetch: *fetch,
-        }),
-        LogicalPlan::Offset { input, skip } => Arc::new(LogicalPlan::Offset {
+        })),
+        LogicalPlan::Offset(Offset { input, skip }) => Arc::new(LogicalPlan::Offset(Offset {
             input: f(input.clone())?,
             skip: *skip,
-        }),
-        LogicalPlan::Union { inputs, schema } => Arc::new(LogicalPlan::Union {
+        })),
+        LogicalPlan::Union(Union { inputs, schema }) => Arc::new(LogicalPlan::Union(Union {
             inputs: inputs.iter().map(|i| f(i.clone())).collect::<Result<_>>()?,
             schema: schema.clone(),
-        }),
-        LogicalPlan::Distribute { input, keys } => Arc::new(LogicalPlan::Distribute {
-            input: f(input.clone())?,
-            keys: keys.clone(),
-        }),
-        LogicalPlan::Replicate { input, times } => Arc::new(LogicalPlan::Replicate {
-            input: f(input.clone())?,
-            times: times.clone(),
-        }),
-        LogicalPlan::LocalSort { input, keys } => Arc::new(LogicalPlan::LocalSort {
-            input: f(input.clone())?,
-            keys: keys.clone(),
-        }),
-        LogicalPlan::Generate {
+        })),
+        LogicalPlan::Distribute(Distribute { input, keys }) => {
+            Arc::new(LogicalPlan::Distribute(Distribute {
+                input: f(input.clone())?,
+                keys: keys.clone(),
+            }))
+        }
+        LogicalPlan::Replicate(Replicate { input, times }) => {
+            Arc::new(LogicalPlan::Replicate(Replicate {
+                input: f(input.clone())?,
+                times: times.clone(),
+            }))
+        }
+        LogicalPlan::LocalSort(LocalSort { input, keys }) => {
+            Arc::new(LogicalPlan::LocalSort(LocalSort {
+                input: f(input.clone())?,
+                keys: keys.clone(),
+            }))
+        }
+        LogicalPlan::Generate(Generate {
             input,
             generator,
             arg,
             outer,
             schema,
-        } => Arc::new(LogicalPlan::Generate {
+        }) => Arc::new(LogicalPlan::Generate(Generate {
             input: f(input.clone())?,
             generator: generator.clone(),
             arg: arg.clone(),
             outer: *outer,
             schema: schema.clone(),
-        }),
-        LogicalPlan::Window {
+        })),
+        LogicalPlan::Window(Window {
             input,
             spec,
             exprs,
             schema,
-        } => Arc::new(LogicalPlan::Window {
+        }) => Arc::new(LogicalPlan::Window(Window {
             input: f(input.clone())?,
             spec: spec.clone(),
             exprs: exprs.clone(),
             schema: schema.clone(),
-        }),
+        })),
     })
 }
 
@@ -173,10 +184,10 @@ fn filter_over(input: Arc<LogicalPlan>, preds: Vec<Expr>) -> Arc<LogicalPlan> {
     if preds.is_empty() {
         input
     } else {
-        Arc::new(LogicalPlan::Filter {
+        Arc::new(LogicalPlan::Filter(Filter {
             input,
             predicate: Expr::and_all(preds),
-        })
+        }))
     }
 }
 
@@ -203,7 +214,7 @@ fn push_through(
 /// Pushes filters as far down as they can go.
 fn push_filters(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
     match plan.as_ref() {
-        LogicalPlan::Filter { input, predicate } => {
+        LogicalPlan::Filter(Filter { input, predicate }) => {
             let preds = predicate
                 .clone()
                 .conjuncts()
@@ -224,7 +235,7 @@ struct JoinGraph {
 }
 
 fn flatten(plan: &Arc<LogicalPlan>, base: usize, hinted: bool, g: &mut JoinGraph) {
-    if let LogicalPlan::Join {
+    if let LogicalPlan::Join(Join {
         left,
         right,
         kind: JoinKind::Inner | JoinKind::Cross,
@@ -233,7 +244,7 @@ fn flatten(plan: &Arc<LogicalPlan>, base: usize, hinted: bool, g: &mut JoinGraph
         null_safe: false,
         broadcast_hint,
         ..
-    } = plan.as_ref()
+    }) = plan.as_ref()
     {
         let lw = left.schema().fields().len();
         flatten(left, base, false, g);
@@ -266,11 +277,11 @@ fn reorder_joins(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
     let plan = map_inputs(plan, &mut |p| reorder_joins(p))?;
     if !matches!(
         plan.as_ref(),
-        LogicalPlan::Join {
+        LogicalPlan::Join(Join {
             kind: JoinKind::Inner | JoinKind::Cross,
             null_safe: false,
             ..
-        }
+        })
     ) {
         return Ok(plan);
     }
@@ -380,7 +391,7 @@ fn reorder_joins(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
             JoinKind::Inner
         };
         let schema = crate::plan::join_schema(&current.schema(), &right.schema(), kind);
-        current = Arc::new(LogicalPlan::Join {
+        current = Arc::new(LogicalPlan::Join(Join {
             left: current,
             right,
             kind,
@@ -390,7 +401,7 @@ fn reorder_joins(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
             null_aware: false,
             broadcast_hint: hinted,
             schema,
-        });
+        }));
         layout = combined;
     }
     let leftover: Vec<Expr> = g
@@ -408,10 +419,10 @@ fn reorder_joins(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
         })
         .collect();
     if !leftover.is_empty() {
-        current = Arc::new(LogicalPlan::Filter {
+        current = Arc::new(LogicalPlan::Filter(Filter {
             input: current,
             predicate: Expr::and_all(leftover),
-        });
+        }));
     }
     // Back to the written column order.
     let schema = plan.schema();
@@ -429,26 +440,26 @@ fn reorder_joins(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
             )
         })
         .collect();
-    Ok(Arc::new(LogicalPlan::Project {
+    Ok(Arc::new(LogicalPlan::Project(Project {
         input: current,
         exprs,
         schema,
-    }))
+    })))
 }
 
 /// Places `preds` (over `plan`'s output) at or below `plan`.
 fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan>> {
     match plan.as_ref() {
-        LogicalPlan::Filter { input, predicate } => {
+        LogicalPlan::Filter(Filter { input, predicate }) => {
             let mut all = predicate.clone().conjuncts();
             all.extend(preds);
             push_into(input.clone(), all)
         }
-        LogicalPlan::Project {
+        LogicalPlan::Project(Project {
             input,
             exprs,
             schema,
-        } => {
+        }) => {
             // Rewrite through the projection when deterministic.
             let (mut down, mut keep) = (Vec::new(), Vec::new());
             for p in preds {
@@ -463,15 +474,15 @@ fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan
             }
             let input = push_into(input.clone(), down)?;
             Ok(filter_over(
-                Arc::new(LogicalPlan::Project {
+                Arc::new(LogicalPlan::Project(Project {
                     input,
                     exprs: exprs.clone(),
                     schema: schema.clone(),
-                }),
+                })),
                 keep,
             ))
         }
-        LogicalPlan::Join {
+        LogicalPlan::Join(Join {
             left,
             right,
             kind,
@@ -481,7 +492,7 @@ fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan
             null_aware,
             broadcast_hint,
             schema,
-        } => {
+        }) => {
             let lw = left.schema().fields().len();
             let (mut to_left, mut to_right, mut keep) = (Vec::new(), Vec::new(), Vec::new());
             let mut on = on.clone();
@@ -548,7 +559,7 @@ fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan
             }
             let left = push_into(left.clone(), to_left)?;
             let right = push_into(right.clone(), to_right)?;
-            let joined = Arc::new(LogicalPlan::Join {
+            let joined = Arc::new(LogicalPlan::Join(Join {
                 left,
                 right,
                 kind,
@@ -558,15 +569,15 @@ fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan
                 null_aware: *null_aware,
                 broadcast_hint: *broadcast_hint,
                 schema: schema.clone(),
-            });
+            }));
             Ok(filter_over(joined, keep))
         }
-        LogicalPlan::Aggregate {
+        LogicalPlan::Aggregate(Aggregate {
             input,
             group,
             aggs,
             schema,
-        } => {
+        }) => {
             // Predicates on group columns only filter the input first.
             let ng = group.len();
             let (mut down, mut keep) = (Vec::new(), Vec::new());
@@ -588,32 +599,32 @@ fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan
             }
             let input = push_into(input.clone(), down)?;
             Ok(filter_over(
-                Arc::new(LogicalPlan::Aggregate {
+                Arc::new(LogicalPlan::Aggregate(Aggregate {
                     input,
                     group: group.clone(),
                     aggs: aggs.clone(),
                     schema: schema.clone(),
-                }),
+                })),
                 keep,
             ))
         }
-        LogicalPlan::Union { inputs, schema } => {
+        LogicalPlan::Union(Union { inputs, schema }) => {
             let inputs = inputs
                 .iter()
                 .map(|i| push_into(i.clone(), preds.clone()))
                 .collect::<Result<_>>()?;
-            Ok(Arc::new(LogicalPlan::Union {
+            Ok(Arc::new(LogicalPlan::Union(Union {
                 inputs,
                 schema: schema.clone(),
-            }))
+            })))
         }
-        LogicalPlan::Scan {
+        LogicalPlan::Scan(Scan {
             table,
             source,
             projection,
             filters,
             schema,
-        } => {
+        }) => {
             // The scan may skip data with them; the filter stays above.
             let mut f = filters.clone();
             for p in &preds {
@@ -625,23 +636,23 @@ fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan
                     f.push(mapped);
                 }
             }
-            let scan = Arc::new(LogicalPlan::Scan {
+            let scan = Arc::new(LogicalPlan::Scan(Scan {
                 table: table.clone(),
                 source: source.clone(),
                 projection: projection.clone(),
                 filters: f,
                 schema: schema.clone(),
-            });
+            }));
             Ok(filter_over(scan, preds))
         }
-        LogicalPlan::Empty { .. } => Ok(plan),
-        LogicalPlan::Generate { input, .. } => {
+        LogicalPlan::Empty(Empty { .. }) => Ok(plan),
+        LogicalPlan::Generate(Generate { input, .. }) => {
             // Filters on the input's columns alone may run before the rows
             // are repeated.
             let width = input.schema().fields().len();
             push_through(plan.clone(), preds, &|cols| cols.iter().all(|&c| c < width))
         }
-        LogicalPlan::Window { spec, .. } => {
+        LogicalPlan::Window(Window { spec, .. }) => {
             // A filter on PARTITION BY columns keeps or drops whole
             // partitions, so it may run before the window.
             let keys: Vec<usize> = spec
@@ -666,7 +677,7 @@ fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan
 mod tests {
     use crate::catalog::MemoryCatalog;
     use crate::parse::{parse_statement, HiveStatement};
-    use crate::plan::{JoinKind, LogicalPlan};
+    use crate::plan::{Empty, Filter, Join, JoinKind, LogicalPlan, Scan};
     use crate::table::MemTable;
     use arrow::datatypes::{DataType, Field, Schema};
     use std::collections::BTreeMap;
@@ -716,34 +727,48 @@ mod tests {
     fn where_equalities_of_a_comma_join_become_join_keys() {
         let p = plan("SELECT a.v FROM a, b WHERE a.k = b.k AND b.w > 1 AND a.v = 'x'");
         let mut joins = Vec::new();
-        find(&p, &|n| matches!(n, LogicalPlan::Join { .. }), &mut joins);
-        let LogicalPlan::Join {
+        find(
+            &p,
+            &|n| matches!(n, LogicalPlan::Join(Join { .. })),
+            &mut joins,
+        );
+        let LogicalPlan::Join(Join {
             kind,
             on,
             left,
             right,
             ..
-        } = joins[0]
+        }) = joins[0]
         else {
             unreachable!()
         };
         assert_eq!(*kind, JoinKind::Inner);
         assert_eq!(on.len(), 1);
         // Single-side predicates moved below the join.
-        assert!(matches!(left.as_ref(), LogicalPlan::Filter { .. }), "{p}");
-        assert!(matches!(right.as_ref(), LogicalPlan::Filter { .. }), "{p}");
+        assert!(
+            matches!(left.as_ref(), LogicalPlan::Filter(Filter { .. })),
+            "{p}"
+        );
+        assert!(
+            matches!(right.as_ref(), LogicalPlan::Filter(Filter { .. })),
+            "{p}"
+        );
     }
 
     #[test]
     fn scans_read_only_used_columns_and_get_pushed_filters() {
         let p = plan("SELECT v FROM a WHERE k > 5");
         let mut scans = Vec::new();
-        find(&p, &|n| matches!(n, LogicalPlan::Scan { .. }), &mut scans);
-        let LogicalPlan::Scan {
+        find(
+            &p,
+            &|n| matches!(n, LogicalPlan::Scan(Scan { .. })),
+            &mut scans,
+        );
+        let LogicalPlan::Scan(Scan {
             projection,
             filters,
             ..
-        } = scans[0]
+        }) = scans[0]
         else {
             unreachable!()
         };
@@ -752,8 +777,12 @@ mod tests {
         // count(*) keeps one column to count rows.
         let p = plan("SELECT count(*) FROM a");
         let mut scans = Vec::new();
-        find(&p, &|n| matches!(n, LogicalPlan::Scan { .. }), &mut scans);
-        let LogicalPlan::Scan { projection, .. } = scans[0] else {
+        find(
+            &p,
+            &|n| matches!(n, LogicalPlan::Scan(Scan { .. })),
+            &mut scans,
+        );
+        let LogicalPlan::Scan(Scan { projection, .. }) = scans[0] else {
             unreachable!()
         };
         assert_eq!(projection.as_ref().map(|p| p.len()), Some(1));
@@ -764,10 +793,14 @@ mod tests {
         let p =
             plan("SELECT a.v FROM a, b WHERE (a.k = b.k AND a.w > 1) OR (a.k = b.k AND b.w < 2)");
         let mut joins = Vec::new();
-        find(&p, &|n| matches!(n, LogicalPlan::Join { .. }), &mut joins);
-        let LogicalPlan::Join {
+        find(
+            &p,
+            &|n| matches!(n, LogicalPlan::Join(Join { .. })),
+            &mut joins,
+        );
+        let LogicalPlan::Join(Join {
             kind, on, filter, ..
-        } = joins[0]
+        }) = joins[0]
         else {
             unreachable!()
         };
@@ -782,10 +815,14 @@ mod tests {
         // cross join, (a, c, b) does not.
         let p = plan("SELECT a.v, b.v FROM a, b, a c WHERE a.k = c.k AND b.w = c.w");
         let mut joins = Vec::new();
-        find(&p, &|n| matches!(n, LogicalPlan::Join { .. }), &mut joins);
+        find(
+            &p,
+            &|n| matches!(n, LogicalPlan::Join(Join { .. })),
+            &mut joins,
+        );
         assert_eq!(joins.len(), 2, "{p}");
         for j in joins {
-            let LogicalPlan::Join { kind, .. } = j else {
+            let LogicalPlan::Join(Join { kind, .. }) = j else {
                 unreachable!()
             };
             assert_eq!(*kind, JoinKind::Inner, "{p}");
@@ -798,7 +835,7 @@ mod tests {
         let mut empties = Vec::new();
         find(
             &p,
-            &|n| matches!(n, LogicalPlan::Empty { .. }),
+            &|n| matches!(n, LogicalPlan::Empty(Empty { .. })),
             &mut empties,
         );
         assert_eq!(empties.len(), 1, "{p}");

@@ -366,110 +366,200 @@ impl fmt::Display for SortKey {
     }
 }
 
-/// A relational operator tree.
+/// Rows of a table. `projection` picks table columns (all when `None`);
+/// `filters` (over table column indices) let the source skip data, the
+/// plan still filters above the scan.
 #[derive(Clone)]
 #[allow(missing_docs)]
+pub struct Scan {
+    pub table: String,
+    pub source: Arc<dyn TableSource>,
+    pub projection: Option<Vec<usize>>,
+    pub filters: Vec<Expr>,
+    pub schema: SchemaRef,
+}
+
+/// No rows.
+#[derive(Clone)]
+#[allow(missing_docs)]
+pub struct Empty {
+    pub schema: SchemaRef,
+}
+
+/// The `Filter` operator.
+#[derive(Clone)]
+#[allow(missing_docs)]
+pub struct Filter {
+    pub input: Arc<LogicalPlan>,
+    pub predicate: Expr,
+}
+
+/// The `Project` operator.
+#[derive(Clone)]
+#[allow(missing_docs)]
+pub struct Project {
+    pub input: Arc<LogicalPlan>,
+    pub exprs: Vec<Expr>,
+    pub schema: SchemaRef,
+}
+
+/// Output: the group keys, then the aggregates.
+#[derive(Clone)]
+#[allow(missing_docs)]
+pub struct Aggregate {
+    pub input: Arc<LogicalPlan>,
+    pub group: Vec<Expr>,
+    pub aggs: Vec<AggExpr>,
+    pub schema: SchemaRef,
+}
+
+/// Output: left columns then right columns (left only for semi/anti).
+/// `on` pairs a left key with a right key; `filter` is over the
+/// combined columns. `null_safe` makes NULL keys match (set
+/// operations); `null_aware` gives NOT IN's semantics to an anti join.
+#[derive(Clone)]
+#[allow(missing_docs)]
+pub struct Join {
+    pub left: Arc<LogicalPlan>,
+    pub right: Arc<LogicalPlan>,
+    pub kind: JoinKind,
+    pub on: Vec<(Expr, Expr)>,
+    pub filter: Option<Expr>,
+    pub null_safe: bool,
+    pub null_aware: bool,
+    pub broadcast_hint: bool,
+    pub schema: SchemaRef,
+}
+
+/// ORDER BY, optionally keeping only the first `fetch` rows.
+#[derive(Clone)]
+#[allow(missing_docs)]
+pub struct Sort {
+    pub input: Arc<LogicalPlan>,
+    pub keys: Vec<SortKey>,
+    pub fetch: Option<usize>,
+}
+
+/// The `Limit` operator.
+#[derive(Clone)]
+#[allow(missing_docs)]
+pub struct Limit {
+    pub input: Arc<LogicalPlan>,
+    pub fetch: usize,
+}
+
+/// Skips the first `skip` rows of the (ordered) input: `LIMIT m, n`
+/// and `OFFSET m`.
+#[derive(Clone)]
+#[allow(missing_docs)]
+pub struct Offset {
+    pub input: Arc<LogicalPlan>,
+    pub skip: usize,
+}
+
+/// UNION ALL of inputs with identical column types.
+#[derive(Clone)]
+#[allow(missing_docs)]
+pub struct Union {
+    pub inputs: Vec<Arc<LogicalPlan>>,
+    pub schema: SchemaRef,
+}
+
+/// Hive's DISTRIBUTE BY: rows with equal keys in one partition.
+#[derive(Clone)]
+#[allow(missing_docs)]
+pub struct Distribute {
+    pub input: Arc<LogicalPlan>,
+    pub keys: Vec<Expr>,
+}
+
+/// Hive's SORT BY: each partition sorted, no global order.
+#[derive(Clone)]
+#[allow(missing_docs)]
+pub struct LocalSort {
+    pub input: Arc<LogicalPlan>,
+    pub keys: Vec<SortKey>,
+}
+
+/// Each input row repeated `times` times (INTERSECT ALL, EXCEPT ALL).
+#[derive(Clone)]
+#[allow(missing_docs)]
+pub struct Replicate {
+    pub input: Arc<LogicalPlan>,
+    pub times: Expr,
+}
+
+/// LATERAL VIEW [OUTER]: each input row once per element of the array
+/// `arg` (once with NULLs when OUTER and the array is empty or NULL), or
+/// once with the values of a JSON document. Output: the input columns,
+/// then the generated ones.
+#[derive(Clone)]
+#[allow(missing_docs)]
+pub struct Generate {
+    pub input: Arc<LogicalPlan>,
+    pub generator: Generator,
+    pub arg: Expr,
+    pub outer: bool,
+    pub schema: SchemaRef,
+}
+
+/// Window functions sharing one PARTITION BY / ORDER BY. Output: the
+/// input columns, then one column per function.
+#[derive(Clone)]
+#[allow(missing_docs)]
+pub struct Window {
+    pub input: Arc<LogicalPlan>,
+    pub spec: WindowSpec,
+    pub exprs: Vec<WindowExpr>,
+    pub schema: SchemaRef,
+}
+
+/// A relational operator tree. Each operator's fields are a struct of
+/// its own, so passes can hold and pass one operator by name.
+#[derive(Clone)]
 pub enum LogicalPlan {
     /// Rows of a table. `projection` picks table columns (all when `None`);
     /// `filters` (over table column indices) let the source skip data, the
     /// plan still filters above the scan.
-    Scan {
-        table: String,
-        source: Arc<dyn TableSource>,
-        projection: Option<Vec<usize>>,
-        filters: Vec<Expr>,
-        schema: SchemaRef,
-    },
+    Scan(Scan),
     /// One row with no columns: the input of `SELECT 1`.
     OneRow,
     /// No rows.
-    Empty { schema: SchemaRef },
-    Filter {
-        input: Arc<LogicalPlan>,
-        predicate: Expr,
-    },
-    Project {
-        input: Arc<LogicalPlan>,
-        exprs: Vec<Expr>,
-        schema: SchemaRef,
-    },
+    Empty(Empty),
+    /// The `Filter` operator.
+    Filter(Filter),
+    /// The `Project` operator.
+    Project(Project),
     /// Output: the group keys, then the aggregates.
-    Aggregate {
-        input: Arc<LogicalPlan>,
-        group: Vec<Expr>,
-        aggs: Vec<AggExpr>,
-        schema: SchemaRef,
-    },
+    Aggregate(Aggregate),
     /// Output: left columns then right columns (left only for semi/anti).
     /// `on` pairs a left key with a right key; `filter` is over the
     /// combined columns. `null_safe` makes NULL keys match (set
     /// operations); `null_aware` gives NOT IN's semantics to an anti join.
-    Join {
-        left: Arc<LogicalPlan>,
-        right: Arc<LogicalPlan>,
-        kind: JoinKind,
-        on: Vec<(Expr, Expr)>,
-        filter: Option<Expr>,
-        null_safe: bool,
-        null_aware: bool,
-        broadcast_hint: bool,
-        schema: SchemaRef,
-    },
+    Join(Join),
     /// ORDER BY, optionally keeping only the first `fetch` rows.
-    Sort {
-        input: Arc<LogicalPlan>,
-        keys: Vec<SortKey>,
-        fetch: Option<usize>,
-    },
-    Limit {
-        input: Arc<LogicalPlan>,
-        fetch: usize,
-    },
+    Sort(Sort),
+    /// The `Limit` operator.
+    Limit(Limit),
     /// Skips the first `skip` rows of the (ordered) input: `LIMIT m, n`
     /// and `OFFSET m`.
-    Offset {
-        input: Arc<LogicalPlan>,
-        skip: usize,
-    },
+    Offset(Offset),
     /// UNION ALL of inputs with identical column types.
-    Union {
-        inputs: Vec<Arc<LogicalPlan>>,
-        schema: SchemaRef,
-    },
+    Union(Union),
     /// Hive's DISTRIBUTE BY: rows with equal keys in one partition.
-    Distribute {
-        input: Arc<LogicalPlan>,
-        keys: Vec<Expr>,
-    },
+    Distribute(Distribute),
     /// Hive's SORT BY: each partition sorted, no global order.
-    LocalSort {
-        input: Arc<LogicalPlan>,
-        keys: Vec<SortKey>,
-    },
+    LocalSort(LocalSort),
     /// Each input row repeated `times` times (INTERSECT ALL, EXCEPT ALL).
-    Replicate {
-        input: Arc<LogicalPlan>,
-        times: Expr,
-    },
+    Replicate(Replicate),
     /// LATERAL VIEW [OUTER]: each input row once per element of the array
     /// `arg` (once with NULLs when OUTER and the array is empty or NULL), or
     /// once with the values of a JSON document. Output: the input columns,
     /// then the generated ones.
-    Generate {
-        input: Arc<LogicalPlan>,
-        generator: Generator,
-        arg: Expr,
-        outer: bool,
-        schema: SchemaRef,
-    },
+    Generate(Generate),
     /// Window functions sharing one PARTITION BY / ORDER BY. Output: the
     /// input columns, then one column per function.
-    Window {
-        input: Arc<LogicalPlan>,
-        spec: WindowSpec,
-        exprs: Vec<WindowExpr>,
-        schema: SchemaRef,
-    },
+    Window(Window),
 }
 
 fn empty_schema() -> SchemaRef {
@@ -481,42 +571,44 @@ impl LogicalPlan {
     /// The output columns.
     pub fn schema(&self) -> SchemaRef {
         match self {
-            LogicalPlan::Scan { schema, .. }
-            | LogicalPlan::Empty { schema }
-            | LogicalPlan::Project { schema, .. }
-            | LogicalPlan::Aggregate { schema, .. }
-            | LogicalPlan::Join { schema, .. }
-            | LogicalPlan::Window { schema, .. }
-            | LogicalPlan::Generate { schema, .. }
-            | LogicalPlan::Union { schema, .. } => schema.clone(),
+            LogicalPlan::Scan(Scan { schema, .. })
+            | LogicalPlan::Empty(Empty { schema })
+            | LogicalPlan::Project(Project { schema, .. })
+            | LogicalPlan::Aggregate(Aggregate { schema, .. })
+            | LogicalPlan::Join(Join { schema, .. })
+            | LogicalPlan::Window(Window { schema, .. })
+            | LogicalPlan::Generate(Generate { schema, .. })
+            | LogicalPlan::Union(Union { schema, .. }) => schema.clone(),
             LogicalPlan::OneRow => empty_schema(),
-            LogicalPlan::Filter { input, .. }
-            | LogicalPlan::Sort { input, .. }
-            | LogicalPlan::Limit { input, .. }
-            | LogicalPlan::Offset { input, .. }
-            | LogicalPlan::Distribute { input, .. }
-            | LogicalPlan::LocalSort { input, .. }
-            | LogicalPlan::Replicate { input, .. } => input.schema(),
+            LogicalPlan::Filter(Filter { input, .. })
+            | LogicalPlan::Sort(Sort { input, .. })
+            | LogicalPlan::Limit(Limit { input, .. })
+            | LogicalPlan::Offset(Offset { input, .. })
+            | LogicalPlan::Distribute(Distribute { input, .. })
+            | LogicalPlan::LocalSort(LocalSort { input, .. })
+            | LogicalPlan::Replicate(Replicate { input, .. }) => input.schema(),
         }
     }
 
     /// Direct inputs.
     pub fn inputs(&self) -> Vec<&Arc<LogicalPlan>> {
         match self {
-            LogicalPlan::Scan { .. } | LogicalPlan::OneRow | LogicalPlan::Empty { .. } => vec![],
-            LogicalPlan::Filter { input, .. }
-            | LogicalPlan::Project { input, .. }
-            | LogicalPlan::Aggregate { input, .. }
-            | LogicalPlan::Sort { input, .. }
-            | LogicalPlan::Limit { input, .. }
-            | LogicalPlan::Offset { input, .. }
-            | LogicalPlan::Distribute { input, .. }
-            | LogicalPlan::LocalSort { input, .. }
-            | LogicalPlan::Window { input, .. }
-            | LogicalPlan::Generate { input, .. }
-            | LogicalPlan::Replicate { input, .. } => vec![input],
-            LogicalPlan::Join { left, right, .. } => vec![left, right],
-            LogicalPlan::Union { inputs, .. } => inputs.iter().collect(),
+            LogicalPlan::Scan(Scan { .. })
+            | LogicalPlan::OneRow
+            | LogicalPlan::Empty(Empty { .. }) => vec![],
+            LogicalPlan::Filter(Filter { input, .. })
+            | LogicalPlan::Project(Project { input, .. })
+            | LogicalPlan::Aggregate(Aggregate { input, .. })
+            | LogicalPlan::Sort(Sort { input, .. })
+            | LogicalPlan::Limit(Limit { input, .. })
+            | LogicalPlan::Offset(Offset { input, .. })
+            | LogicalPlan::Distribute(Distribute { input, .. })
+            | LogicalPlan::LocalSort(LocalSort { input, .. })
+            | LogicalPlan::Window(Window { input, .. })
+            | LogicalPlan::Generate(Generate { input, .. })
+            | LogicalPlan::Replicate(Replicate { input, .. }) => vec![input],
+            LogicalPlan::Join(Join { left, right, .. }) => vec![left, right],
+            LogicalPlan::Union(Union { inputs, .. }) => inputs.iter().collect(),
         }
     }
 
@@ -534,13 +626,13 @@ impl LogicalPlan {
                 .join(", ")
         };
         match self {
-            LogicalPlan::Scan {
+            LogicalPlan::Scan(Scan {
                 table,
                 projection,
                 filters,
                 schema,
                 source,
-            } => {
+            }) => {
                 let cols: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
                 let mut s = format!("Scan {table} [{}] ({})", cols.join(", "), source.kind());
                 if projection.is_some() {
@@ -552,9 +644,9 @@ impl LogicalPlan {
                 s
             }
             LogicalPlan::OneRow => "OneRow".into(),
-            LogicalPlan::Empty { .. } => "Empty".into(),
-            LogicalPlan::Filter { predicate, .. } => format!("Filter {predicate}"),
-            LogicalPlan::Project { exprs, schema, .. } => {
+            LogicalPlan::Empty(Empty { .. }) => "Empty".into(),
+            LogicalPlan::Filter(Filter { predicate, .. }) => format!("Filter {predicate}"),
+            LogicalPlan::Project(Project { exprs, schema, .. }) => {
                 let items: Vec<String> = exprs
                     .iter()
                     .zip(schema.fields())
@@ -562,18 +654,18 @@ impl LogicalPlan {
                     .collect();
                 format!("Project {}", items.join(", "))
             }
-            LogicalPlan::Aggregate { group, aggs, .. } => {
+            LogicalPlan::Aggregate(Aggregate { group, aggs, .. }) => {
                 let a: Vec<String> = aggs.iter().map(|a| a.to_string()).collect();
                 format!("Aggregate group=[{}] aggs=[{}]", list(group), a.join(", "))
             }
-            LogicalPlan::Join {
+            LogicalPlan::Join(Join {
                 kind,
                 on,
                 filter,
                 null_aware,
                 broadcast_hint,
                 ..
-            } => {
+            }) => {
                 let keys: Vec<String> = on.iter().map(|(l, r)| format!("{l} = {r}")).collect();
                 let mut s = format!("Join {kind:?} on [{}]", keys.join(", "));
                 if let Some(f) = filter {
@@ -587,22 +679,26 @@ impl LogicalPlan {
                 }
                 s
             }
-            LogicalPlan::Sort { keys: k, fetch, .. } => match fetch {
+            LogicalPlan::Sort(Sort { keys: k, fetch, .. }) => match fetch {
                 Some(n) => format!("TopN {n} by {}", keys(k)),
                 None => format!("Sort {}", keys(k)),
             },
-            LogicalPlan::Limit { fetch, .. } => format!("Limit {fetch}"),
-            LogicalPlan::Offset { skip, .. } => format!("Offset {skip}"),
-            LogicalPlan::Union { inputs, .. } => format!("UnionAll ({} inputs)", inputs.len()),
-            LogicalPlan::Distribute { keys, .. } => format!("DistributeBy {}", list(keys)),
-            LogicalPlan::LocalSort { keys: k, .. } => format!("SortBy {}", keys(k)),
-            LogicalPlan::Replicate { times, .. } => format!("Replicate {times} times"),
-            LogicalPlan::Generate {
+            LogicalPlan::Limit(Limit { fetch, .. }) => format!("Limit {fetch}"),
+            LogicalPlan::Offset(Offset { skip, .. }) => format!("Offset {skip}"),
+            LogicalPlan::Union(Union { inputs, .. }) => {
+                format!("UnionAll ({} inputs)", inputs.len())
+            }
+            LogicalPlan::Distribute(Distribute { keys, .. }) => {
+                format!("DistributeBy {}", list(keys))
+            }
+            LogicalPlan::LocalSort(LocalSort { keys: k, .. }) => format!("SortBy {}", keys(k)),
+            LogicalPlan::Replicate(Replicate { times, .. }) => format!("Replicate {times} times"),
+            LogicalPlan::Generate(Generate {
                 generator,
                 arg,
                 outer,
                 ..
-            } => {
+            }) => {
                 let keys = match generator {
                     Generator::JsonTuple(keys) => format!(", {}", keys.join(", ")),
                     _ => String::new(),
@@ -613,7 +709,7 @@ impl LogicalPlan {
                     generator.name()
                 )
             }
-            LogicalPlan::Window { spec, exprs, .. } => {
+            LogicalPlan::Window(Window { spec, exprs, .. }) => {
                 let fs: Vec<String> = exprs.iter().map(|e| e.to_string()).collect();
                 format!(
                     "Window partition=[{}] order=[{}] [{}]",

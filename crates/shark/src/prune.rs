@@ -5,6 +5,10 @@
 use crate::error::Result;
 use crate::expr::Expr;
 use crate::plan::{join_schema, JoinKind, LogicalPlan, SortKey};
+use crate::plan::{
+    Aggregate, Distribute, Empty, Filter, Generate, Join, Limit, LocalSort, Offset, Project,
+    Replicate, Scan, Sort, Union, Window,
+};
 use arrow::datatypes::{Schema, SchemaRef};
 use std::sync::Arc;
 
@@ -57,13 +61,13 @@ pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalP
     let width = plan.schema().fields().len();
     let required = sorted_unique(required.to_vec());
     Ok(match plan.as_ref() {
-        LogicalPlan::Scan {
+        LogicalPlan::Scan(Scan {
             table,
             source,
             projection,
             filters,
             schema,
-        } => {
+        }) => {
             let full: Vec<usize> = projection.clone().unwrap_or_else(|| (0..width).collect());
             // Keep one column so rows are still counted.
             let kept = if required.is_empty() && width > 0 {
@@ -72,34 +76,37 @@ pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalP
                 required.clone()
             };
             let new_projection: Vec<usize> = kept.iter().map(|&i| full[i]).collect();
-            let scan = Arc::new(LogicalPlan::Scan {
+            let scan = Arc::new(LogicalPlan::Scan(Scan {
                 table: table.clone(),
                 source: source.clone(),
                 projection: Some(new_projection),
                 filters: filters.clone(),
                 schema: project_schema(schema, &kept),
-            });
+            }));
             (scan, mapping_for(width, &kept))
         }
         LogicalPlan::OneRow => (plan.clone(), vec![]),
-        LogicalPlan::Empty { schema } => (
-            Arc::new(LogicalPlan::Empty {
+        LogicalPlan::Empty(Empty { schema }) => (
+            Arc::new(LogicalPlan::Empty(Empty {
                 schema: project_schema(schema, &required),
-            }),
+            })),
             mapping_for(width, &required),
         ),
-        LogicalPlan::Filter { input, predicate } => {
+        LogicalPlan::Filter(Filter { input, predicate }) => {
             let mut need = required.clone();
             predicate.columns(&mut need);
             let (input, m) = prune(input.clone(), &need)?;
             let predicate = remap(predicate.clone(), &m);
-            (Arc::new(LogicalPlan::Filter { input, predicate }), m)
+            (
+                Arc::new(LogicalPlan::Filter(Filter { input, predicate })),
+                m,
+            )
         }
-        LogicalPlan::Project {
+        LogicalPlan::Project(Project {
             input,
             exprs,
             schema,
-        } => {
+        }) => {
             let kept_exprs: Vec<&Expr> = required.iter().map(|&i| &exprs[i]).collect();
             let mut need = Vec::new();
             cols_of(kept_exprs.iter().copied(), &mut need);
@@ -109,20 +116,20 @@ pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalP
                 .map(|e| remap(e.clone(), &m))
                 .collect();
             (
-                Arc::new(LogicalPlan::Project {
+                Arc::new(LogicalPlan::Project(Project {
                     input,
                     exprs,
                     schema: project_schema(schema, &required),
-                }),
+                })),
                 mapping_for(width, &required),
             )
         }
-        LogicalPlan::Aggregate {
+        LogicalPlan::Aggregate(Aggregate {
             input,
             group,
             aggs,
             schema,
-        } => {
+        }) => {
             let ng = group.len();
             let kept_aggs: Vec<usize> = required
                 .iter()
@@ -147,16 +154,16 @@ pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalP
             let mut kept_out: Vec<usize> = (0..ng).collect();
             kept_out.extend(kept_aggs.iter().map(|j| ng + j));
             (
-                Arc::new(LogicalPlan::Aggregate {
+                Arc::new(LogicalPlan::Aggregate(Aggregate {
                     input,
                     group,
                     aggs: new_aggs,
                     schema: project_schema(schema, &kept_out),
-                }),
+                })),
                 mapping_for(width, &kept_out),
             )
         }
-        LogicalPlan::Join {
+        LogicalPlan::Join(Join {
             left,
             right,
             kind,
@@ -166,7 +173,7 @@ pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalP
             null_aware,
             broadcast_hint,
             ..
-        } => {
+        }) => {
             let lw = left.schema().fields().len();
             let semi = matches!(kind, JoinKind::LeftSemi | JoinKind::LeftAnti);
             let mut need_l: Vec<usize> = required.iter().copied().filter(|&c| c < lw).collect();
@@ -203,7 +210,7 @@ pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalP
             let schema = join_schema(&new_left.schema(), &new_right.schema(), *kind);
             let out_map: Mapping = if semi { lm.clone() } else { combined };
             (
-                Arc::new(LogicalPlan::Join {
+                Arc::new(LogicalPlan::Join(Join {
                     left: new_left,
                     right: new_right,
                     kind: *kind,
@@ -213,45 +220,51 @@ pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalP
                     null_aware: *null_aware,
                     broadcast_hint: *broadcast_hint,
                     schema,
-                }),
+                })),
                 out_map,
             )
         }
-        LogicalPlan::Sort { input, keys, fetch } => {
+        LogicalPlan::Sort(Sort { input, keys, fetch }) => {
             let mut need = required.clone();
             cols_of(keys.iter().map(|k| &k.expr), &mut need);
             let (input, m) = prune(input.clone(), &need)?;
             let keys = remap_keys(keys, &m);
             (
-                Arc::new(LogicalPlan::Sort {
+                Arc::new(LogicalPlan::Sort(Sort {
                     input,
                     keys,
                     fetch: *fetch,
-                }),
+                })),
                 m,
             )
         }
-        LogicalPlan::LocalSort { input, keys } => {
+        LogicalPlan::LocalSort(LocalSort { input, keys }) => {
             let mut need = required.clone();
             cols_of(keys.iter().map(|k| &k.expr), &mut need);
             let (input, m) = prune(input.clone(), &need)?;
             let keys = remap_keys(keys, &m);
-            (Arc::new(LogicalPlan::LocalSort { input, keys }), m)
+            (
+                Arc::new(LogicalPlan::LocalSort(LocalSort { input, keys })),
+                m,
+            )
         }
-        LogicalPlan::Distribute { input, keys } => {
+        LogicalPlan::Distribute(Distribute { input, keys }) => {
             let mut need = required.clone();
             cols_of(keys.iter(), &mut need);
             let (input, m) = prune(input.clone(), &need)?;
             let keys = keys.iter().map(|k| remap(k.clone(), &m)).collect();
-            (Arc::new(LogicalPlan::Distribute { input, keys }), m)
+            (
+                Arc::new(LogicalPlan::Distribute(Distribute { input, keys })),
+                m,
+            )
         }
-        LogicalPlan::Generate {
+        LogicalPlan::Generate(Generate {
             input,
             generator,
             arg,
             outer,
             schema,
-        } => {
+        }) => {
             let in_w = input.schema().fields().len();
             let mut need: Vec<usize> = required.iter().copied().filter(|&c| c < in_w).collect();
             arg.columns(&mut need);
@@ -262,22 +275,22 @@ pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalP
             let mut out = m.clone();
             out.extend((0..width - in_w).map(|j| Some(new_w + j)));
             (
-                Arc::new(LogicalPlan::Generate {
+                Arc::new(LogicalPlan::Generate(Generate {
                     input,
                     generator: generator.clone(),
                     arg: remap(arg.clone(), &m),
                     outer: *outer,
                     schema: Arc::new(Schema::new(fields)),
-                }),
+                })),
                 out,
             )
         }
-        LogicalPlan::Window {
+        LogicalPlan::Window(Window {
             input,
             spec,
             exprs,
             schema,
-        } => {
+        }) => {
             let in_w = input.schema().fields().len();
             let kept: Vec<usize> = (0..exprs.len())
                 .filter(|j| required.contains(&(in_w + j)))
@@ -319,37 +332,43 @@ pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalP
                 (0..exprs.len()).map(|j| kept.iter().position(|&k| k == j).map(|p| new_w + p)),
             );
             (
-                Arc::new(LogicalPlan::Window {
+                Arc::new(LogicalPlan::Window(Window {
                     input,
                     spec,
                     exprs: new_exprs,
                     schema: Arc::new(Schema::new(fields)),
-                }),
+                })),
                 out,
             )
         }
-        LogicalPlan::Replicate { input, times } => {
+        LogicalPlan::Replicate(Replicate { input, times }) => {
             let mut need = required.clone();
             times.columns(&mut need);
             let (input, m) = prune(input.clone(), &need)?;
             let times = remap(times.clone(), &m);
-            (Arc::new(LogicalPlan::Replicate { input, times }), m)
-        }
-        LogicalPlan::Limit { input, fetch } => {
-            let (input, m) = prune(input.clone(), &required)?;
             (
-                Arc::new(LogicalPlan::Limit {
-                    input,
-                    fetch: *fetch,
-                }),
+                Arc::new(LogicalPlan::Replicate(Replicate { input, times })),
                 m,
             )
         }
-        LogicalPlan::Offset { input, skip } => {
+        LogicalPlan::Limit(Limit { input, fetch }) => {
             let (input, m) = prune(input.clone(), &required)?;
-            (Arc::new(LogicalPlan::Offset { input, skip: *skip }), m)
+            (
+                Arc::new(LogicalPlan::Limit(Limit {
+                    input,
+                    fetch: *fetch,
+                })),
+                m,
+            )
         }
-        LogicalPlan::Union { inputs, schema } => {
+        LogicalPlan::Offset(Offset { input, skip }) => {
+            let (input, m) = prune(input.clone(), &required)?;
+            (
+                Arc::new(LogicalPlan::Offset(Offset { input, skip: *skip })),
+                m,
+            )
+        }
+        LogicalPlan::Union(Union { inputs, schema }) => {
             let new_schema = project_schema(schema, &required);
             let mut new_inputs = Vec::new();
             for i in inputs {
@@ -366,17 +385,17 @@ pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalP
                         )
                     })
                     .collect();
-                new_inputs.push(Arc::new(LogicalPlan::Project {
+                new_inputs.push(Arc::new(LogicalPlan::Project(Project {
                     input: p,
                     exprs,
                     schema: new_schema.clone(),
-                }));
+                })));
             }
             (
-                Arc::new(LogicalPlan::Union {
+                Arc::new(LogicalPlan::Union(Union {
                     inputs: new_inputs,
                     schema: new_schema,
-                }),
+                })),
                 mapping_for(width, &required),
             )
         }

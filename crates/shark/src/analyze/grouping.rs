@@ -7,6 +7,7 @@ use super::expr::{case_of, make_binary};
 use crate::error::{Result, SharkError};
 use crate::expr::{BinaryOp, Expr};
 use crate::plan::{schema_of, LogicalPlan};
+use crate::plan::{Aggregate, Project, Union};
 use crate::scalar::ScalarValue;
 use arrow::datatypes::DataType;
 use sqlparser::ast::{self as ast, Expr as SqlExpr};
@@ -245,17 +246,17 @@ impl GroupingSets {
                     });
                 }
                 exprs.push(Expr::lit(ScalarValue::Int32(j as i32)));
-                Arc::new(LogicalPlan::Project {
+                Arc::new(LogicalPlan::Project(Project {
                     input: input.clone(),
                     exprs,
                     schema: out.clone(),
-                })
+                }))
             })
             .collect();
-        let expanded = Arc::new(LogicalPlan::Union {
+        let expanded = Arc::new(LogicalPlan::Union(Union {
             inputs,
             schema: out,
-        });
+        }));
         let set_column = Expr::column(width + keys.len(), "_gset", DataType::Int32);
         let group: Vec<Expr> = (0..=keys.len())
             .map(|i| {
@@ -287,12 +288,12 @@ impl GroupingSets {
         schema: arrow::datatypes::SchemaRef,
     ) -> Arc<LogicalPlan> {
         let sets_left = self.sets.len() - self.grand_total.is_some() as usize;
-        let grouped = Arc::new(LogicalPlan::Aggregate {
+        let grouped = Arc::new(LogicalPlan::Aggregate(Aggregate {
             input: expanded,
             group: group.clone(),
             aggs: aggs.clone(),
             schema: schema.clone(),
-        });
+        }));
         let Some(j) = self.grand_total else {
             return grouped;
         };
@@ -301,12 +302,12 @@ impl GroupingSets {
             .enumerate()
             .map(|(a, x)| (format!("_a{a}"), x.data_type.clone()))
             .collect();
-        let total = Arc::new(LogicalPlan::Aggregate {
+        let total = Arc::new(LogicalPlan::Aggregate(Aggregate {
             input: self.input.clone(),
             group: vec![],
             aggs: aggs.clone(),
             schema: schema_of(&agg_cols),
-        });
+        }));
         let mut exprs: Vec<Expr> = group
             .iter()
             .take(self.keys.len())
@@ -319,18 +320,18 @@ impl GroupingSets {
                 .enumerate()
                 .map(|(a, (n, t))| Expr::column(a, n.clone(), t.clone())),
         );
-        let total = Arc::new(LogicalPlan::Project {
+        let total = Arc::new(LogicalPlan::Project(Project {
             input: total,
             exprs,
             schema: schema.clone(),
-        });
+        }));
         if sets_left == 0 {
             return total;
         }
-        Arc::new(LogicalPlan::Union {
+        Arc::new(LogicalPlan::Union(Union {
             inputs: vec![grouped, total],
             schema,
-        })
+        }))
     }
 
     /// The keys select items are matched against: the original keys, then

@@ -8,6 +8,7 @@ use super::scope::ScopeColumn;
 use super::{Analyzer, Planned};
 use crate::error::{Result, SharkError};
 use crate::expr::Expr;
+use crate::plan::Generate;
 use crate::plan::{Generator, LogicalPlan};
 use crate::scalar::ScalarValue;
 use arrow::datatypes::{DataType, Field, Schema};
@@ -302,13 +303,13 @@ impl Analyzer<'_> {
                     hidden: false,
                 });
             }
-            plan = Arc::new(LogicalPlan::Generate {
+            plan = Arc::new(LogicalPlan::Generate(Generate {
                 input: plan,
                 generator: g,
                 arg,
                 outer: v.outer,
                 schema: Arc::new(Schema::new(fields)),
-            });
+            }));
         }
         Ok((plan, scope))
     }

@@ -21,6 +21,7 @@ use crate::error::{Result, SharkError};
 use crate::expr::rewrite::split_equi;
 use crate::expr::{BinaryOp, Expr};
 use crate::plan::{join_schema, schema_of, AggExpr, JoinKind, LogicalPlan, SortKey};
+use crate::plan::{Aggregate, Join, Limit, Offset, Project, Replicate, Scan, Sort, Union};
 use crate::scalar::ScalarValue;
 use arrow::datatypes::DataType;
 use expr::AGG_BASE;
@@ -102,11 +103,11 @@ impl<'a> Analyzer<'a> {
                 } else {
                     let keys = self.output_sort_keys(&order_by, &scope)?;
                     (
-                        Arc::new(LogicalPlan::Sort {
+                        Arc::new(LogicalPlan::Sort(Sort {
                             input: plan,
                             keys,
                             fetch: None,
-                        }),
+                        })),
                         scope,
                     )
                 }
@@ -116,23 +117,23 @@ impl<'a> Analyzer<'a> {
         let limit = limit.map(|n| n.saturating_add(skip));
         if let Some(n) = limit {
             plan = Arc::new(match plan.as_ref() {
-                LogicalPlan::Sort {
+                LogicalPlan::Sort(Sort {
                     input,
                     keys,
                     fetch: None,
-                } => LogicalPlan::Sort {
+                }) => LogicalPlan::Sort(Sort {
                     input: input.clone(),
                     keys: keys.clone(),
                     fetch: Some(n),
-                },
-                _ => LogicalPlan::Limit {
+                }),
+                _ => LogicalPlan::Limit(Limit {
                     input: plan,
                     fetch: n,
-                },
+                }),
             });
         }
         if skip > 0 {
-            plan = Arc::new(LogicalPlan::Offset { input: plan, skip });
+            plan = Arc::new(LogicalPlan::Offset(Offset { input: plan, skip }));
         }
         Ok((plan, scope))
     }
@@ -210,7 +211,7 @@ impl<'a> Analyzer<'a> {
                 let inputs = rows
                     .into_iter()
                     .map(|r| {
-                        Arc::new(LogicalPlan::Project {
+                        Arc::new(LogicalPlan::Project(Project {
                             input: Arc::new(LogicalPlan::OneRow),
                             exprs: r
                                 .into_iter()
@@ -218,13 +219,13 @@ impl<'a> Analyzer<'a> {
                                 .map(|(e, t)| e.cast_to(t))
                                 .collect(),
                             schema: schema.clone(),
-                        })
+                        }))
                     })
                     .collect();
-                let plan = Arc::new(LogicalPlan::Union {
+                let plan = Arc::new(LogicalPlan::Union(Union {
                     inputs,
                     schema: schema.clone(),
-                });
+                }));
                 Ok((plan, Scope::from_schema(&schema, None)))
             }
             other => Err(SharkError::unsupported(format!("query body {other}"))),
@@ -287,21 +288,21 @@ impl<'a> Analyzer<'a> {
                     Expr::column(i, c.name.clone(), c.data_type.clone()).cast_to(t)
                 })
                 .collect();
-            Arc::new(LogicalPlan::Project {
+            Arc::new(LogicalPlan::Project(Project {
                 input: p,
                 exprs,
                 schema: schema.clone(),
-            })
+            }))
         };
         let (l, r) = (conform(l, &ls), conform(r, &rs));
         let scope = Scope::from_schema(&schema, None);
         let distinct = !matches!(quantifier, ast::SetQuantifier::All);
         let plan = match op {
             ast::SetOperator::Union => {
-                let union = Arc::new(LogicalPlan::Union {
+                let union = Arc::new(LogicalPlan::Union(Union {
                     inputs: vec![l, r],
                     schema: schema.clone(),
-                });
+                }));
                 if distinct {
                     distinct_of(union)
                 } else {
@@ -325,18 +326,18 @@ impl<'a> Analyzer<'a> {
                     let mut cols = names.clone();
                     cols.push(("_l".into(), DataType::Int64));
                     cols.push(("_r".into(), DataType::Int64));
-                    Arc::new(LogicalPlan::Project {
+                    Arc::new(LogicalPlan::Project(Project {
                         input: p,
                         exprs,
                         schema: schema_of(&cols),
-                    })
+                    }))
                 };
                 let (tl, tr) = (tag(l, 1, 0), tag(r, 0, 1));
                 let union_schema = tl.schema();
-                let union = Arc::new(LogicalPlan::Union {
+                let union = Arc::new(LogicalPlan::Union(Union {
                     inputs: vec![tl, tr],
                     schema: union_schema,
-                });
+                }));
                 let group: Vec<Expr> = names
                     .iter()
                     .enumerate()
@@ -351,12 +352,12 @@ impl<'a> Analyzer<'a> {
                 let mut cols = names.clone();
                 cols.push(("_nl".into(), DataType::Int64));
                 cols.push(("_nr".into(), DataType::Int64));
-                let counted = Arc::new(LogicalPlan::Aggregate {
+                let counted = Arc::new(LogicalPlan::Aggregate(Aggregate {
                     input: union,
                     group,
                     aggs: vec![sum(0), sum(1)],
                     schema: schema_of(&cols),
-                });
+                }));
                 let (nl, nr) = (
                     Expr::column(width, "_nl", DataType::Int64),
                     Expr::column(width + 1, "_nr", DataType::Int64),
@@ -366,20 +367,20 @@ impl<'a> Analyzer<'a> {
                 } else {
                     expr::make_binary(BinaryOp::Minus, nl, nr)?
                 };
-                let repeated = Arc::new(LogicalPlan::Replicate {
+                let repeated = Arc::new(LogicalPlan::Replicate(Replicate {
                     input: counted,
                     times,
-                });
+                }));
                 let exprs = names
                     .iter()
                     .enumerate()
                     .map(|(i, (n, t))| Expr::column(i, n.clone(), t.clone()))
                     .collect();
-                Arc::new(LogicalPlan::Project {
+                Arc::new(LogicalPlan::Project(Project {
                     input: repeated,
                     exprs,
                     schema: schema.clone(),
-                })
+                }))
             }
             ast::SetOperator::Intersect | ast::SetOperator::Except | ast::SetOperator::Minus => {
                 let kind = if matches!(op, ast::SetOperator::Intersect) {
@@ -397,7 +398,7 @@ impl<'a> Analyzer<'a> {
                         )
                     })
                     .collect();
-                let join = Arc::new(LogicalPlan::Join {
+                let join = Arc::new(LogicalPlan::Join(Join {
                     left: l,
                     right: r,
                     kind,
@@ -407,7 +408,7 @@ impl<'a> Analyzer<'a> {
                     null_aware: false,
                     broadcast_hint: false,
                     schema: schema.clone(),
-                });
+                }));
                 distinct_of(join)
             }
         };
@@ -428,7 +429,7 @@ impl<'a> Analyzer<'a> {
                     let schema = join_schema(&lp.schema(), &rp.schema(), JoinKind::Cross);
                     let broadcast_hint = self.is_broadcast(&rs);
                     (
-                        Arc::new(LogicalPlan::Join {
+                        Arc::new(LogicalPlan::Join(Join {
                             left: lp,
                             right: rp,
                             kind: JoinKind::Cross,
@@ -438,7 +439,7 @@ impl<'a> Analyzer<'a> {
                             null_aware: false,
                             broadcast_hint,
                             schema,
-                        }),
+                        })),
                         ls.concat(&rs),
                     )
                 }
@@ -622,13 +623,13 @@ impl<'a> Analyzer<'a> {
         let schema = source.schema();
         let scope = Scope::from_schema(&schema, Some(&table));
         Ok((
-            Arc::new(LogicalPlan::Scan {
+            Arc::new(LogicalPlan::Scan(Scan {
                 table: format!("{db}.{table}"),
                 source,
                 projection: None,
                 filters: vec![],
                 schema,
-            }),
+            })),
             scope,
         ))
     }
@@ -723,11 +724,11 @@ fn rename_columns(
         .enumerate()
         .map(|(i, c)| Expr::column(i, c.name.clone(), c.data_type.clone()))
         .collect();
-    let plan = Arc::new(LogicalPlan::Project {
+    let plan = Arc::new(LogicalPlan::Project(Project {
         input: plan,
         exprs,
         schema: schema.clone(),
-    });
+    }));
     Ok((plan, Scope::from_schema(&schema, None)))
 }
 
@@ -740,12 +741,12 @@ pub(crate) fn distinct_of(input: Arc<LogicalPlan>) -> Arc<LogicalPlan> {
         .enumerate()
         .map(|(i, f)| Expr::column(i, f.name().clone(), f.data_type().clone()))
         .collect();
-    Arc::new(LogicalPlan::Aggregate {
+    Arc::new(LogicalPlan::Aggregate(Aggregate {
         input,
         group,
         aggs: vec![],
         schema,
-    })
+    }))
 }
 
 /// Splits `a AND b AND c` (SQL AST) into its conjuncts.
@@ -896,7 +897,7 @@ pub(crate) fn build_join(
         kind = JoinKind::Inner;
     }
     let schema = join_schema(&left.schema(), &right.schema(), kind);
-    Ok(Arc::new(LogicalPlan::Join {
+    Ok(Arc::new(LogicalPlan::Join(Join {
         left,
         right,
         kind,
@@ -906,7 +907,7 @@ pub(crate) fn build_join(
         null_aware: false,
         broadcast_hint,
         schema,
-    }))
+    })))
 }
 
 /// A join from already split keys and residual predicates.
@@ -919,7 +920,7 @@ pub(crate) fn build_join_with(
     null_aware: bool,
 ) -> Arc<LogicalPlan> {
     let schema = join_schema(&left.schema(), &right.schema(), kind);
-    Arc::new(LogicalPlan::Join {
+    Arc::new(LogicalPlan::Join(Join {
         left,
         right,
         kind,
@@ -929,7 +930,7 @@ pub(crate) fn build_join_with(
         null_aware,
         broadcast_hint: false,
         schema,
-    })
+    }))
 }
 
 #[cfg(test)]

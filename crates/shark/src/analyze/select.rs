@@ -9,6 +9,7 @@ use super::{grouping, lateral, window};
 use crate::error::{Result, SharkError};
 use crate::expr::Expr;
 use crate::plan::{schema_of, AggExpr, LogicalPlan, SortKey};
+use crate::plan::{Aggregate, Distribute, Filter, LocalSort, Project, Sort};
 use arrow::datatypes::DataType;
 use sqlparser::ast::{self as ast, Expr as SqlExpr, Select, SelectItem};
 use std::collections::HashMap;
@@ -63,10 +64,10 @@ impl Analyzer<'_> {
                             .cast_to(&DataType::Boolean),
                     );
                 }
-                plan = Arc::new(LogicalPlan::Filter {
+                plan = Arc::new(LogicalPlan::Filter(Filter {
                     input: plan,
                     predicate: Expr::and_all(preds),
-                });
+                }));
             }
         }
 
@@ -212,22 +213,22 @@ impl Analyzer<'_> {
             let agg_schema = schema_of(&cols);
             post_plan = match &sets_info {
                 Some(gs) => gs.aggregate(agg_input, agg_group, aggs.clone(), agg_schema.clone()),
-                None => Arc::new(LogicalPlan::Aggregate {
+                None => Arc::new(LogicalPlan::Aggregate(Aggregate {
                     input: agg_input,
                     group: agg_group,
                     aggs: aggs.clone(),
                     schema: agg_schema.clone(),
-                }),
+                })),
             };
             let rewrite = |e: Expr| rewrite_over_aggregate(e, &group, ng);
             for (e, name, w) in raw_items {
                 items.push((rewrite(e)?, name, w));
             }
             if let Some(h) = having {
-                post_plan = Arc::new(LogicalPlan::Filter {
+                post_plan = Arc::new(LogicalPlan::Filter(Filter {
                     input: post_plan,
                     predicate: rewrite(h)?.cast_to(&DataType::Boolean),
-                });
+                }));
             }
             let mut s = Scope::from_schema(&agg_schema, None);
             for c in &mut s.columns {
@@ -405,32 +406,32 @@ impl Analyzer<'_> {
                 .map(|(j, e)| (format!("_o{j}"), e.data_type())),
         );
         let schema = schema_of(&cols);
-        let mut out: Arc<LogicalPlan> = Arc::new(LogicalPlan::Project {
+        let mut out: Arc<LogicalPlan> = Arc::new(LogicalPlan::Project(Project {
             input: post_plan,
             exprs,
             schema: schema.clone(),
-        });
+        }));
         if distinct {
             out = distinct_of(out);
         }
         if !distribute_keys.is_empty() {
-            out = Arc::new(LogicalPlan::Distribute {
+            out = Arc::new(LogicalPlan::Distribute(Distribute {
                 input: out,
                 keys: distribute_keys,
-            });
+            }));
         }
         if !local_keys.is_empty() {
-            out = Arc::new(LogicalPlan::LocalSort {
+            out = Arc::new(LogicalPlan::LocalSort(LocalSort {
                 input: out,
                 keys: local_keys,
-            });
+            }));
         }
         if !sort_keys.is_empty() {
-            out = Arc::new(LogicalPlan::Sort {
+            out = Arc::new(LogicalPlan::Sort(Sort {
                 input: out,
                 keys: sort_keys,
                 fetch: None,
-            });
+            }));
         }
         if !extra.is_empty() {
             let keep: Vec<Expr> = cols[..visible]
@@ -439,11 +440,11 @@ impl Analyzer<'_> {
                 .map(|(i, (n, t))| Expr::column(i, n.clone(), t.clone()))
                 .collect();
             let schema = schema_of(&cols[..visible]);
-            out = Arc::new(LogicalPlan::Project {
+            out = Arc::new(LogicalPlan::Project(Project {
                 input: out,
                 exprs: keep,
                 schema,
-            });
+            }));
         }
         let out_scope = Scope::from_schema(&schema_of(&cols[..visible]), None);
         Ok((out, out_scope))

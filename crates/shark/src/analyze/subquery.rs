@@ -12,6 +12,7 @@ use super::{
 use crate::error::{Result, SharkError};
 use crate::expr::Expr;
 use crate::plan::{join_schema, schema_of, AggExpr, AggFunc, JoinKind, LogicalPlan};
+use crate::plan::{Aggregate, Filter, Join, Project};
 use arrow::datatypes::DataType;
 use sqlparser::ast::{self as ast, Expr as SqlExpr, Query, SelectItem, SetExpr};
 use std::collections::HashMap;
@@ -80,10 +81,10 @@ impl Analyzer<'_> {
         let plan = if inner_preds.is_empty() {
             plan
         } else {
-            Arc::new(LogicalPlan::Filter {
+            Arc::new(LogicalPlan::Filter(Filter {
                 input: plan,
                 predicate: Expr::and_all(inner_preds),
-            })
+            }))
         };
         Ok(Decorrelated {
             plan,
@@ -267,12 +268,12 @@ impl Analyzer<'_> {
                             .enumerate()
                             .map(|(j, a)| (format!("_a{j}"), a.data_type.clone())),
                     );
-                    let agg = Arc::new(LogicalPlan::Aggregate {
+                    let agg = Arc::new(LogicalPlan::Aggregate(Aggregate {
                         input: d.plan,
                         group: group.clone(),
                         aggs: aggs.clone(),
                         schema: schema_of(&cols),
-                    });
+                    }));
                     let mut out_cols: Vec<(String, DataType)> = group
                         .iter()
                         .enumerate()
@@ -285,11 +286,11 @@ impl Analyzer<'_> {
                         .map(|(i, g)| Expr::column(i, format!("_g{i}"), g.data_type()))
                         .collect();
                     exprs.push(value.clone());
-                    let right = Arc::new(LogicalPlan::Project {
+                    let right = Arc::new(LogicalPlan::Project(Project {
                         input: agg,
                         exprs,
                         schema: schema_of(&out_cols),
-                    });
+                    }));
                     let on: Vec<(Expr, Expr)> = d
                         .keys
                         .iter()
@@ -303,7 +304,7 @@ impl Analyzer<'_> {
                         .collect();
                     let rs = Scope::from_schema(&right.schema(), None);
                     let schema = join_schema(&plan.schema(), &right.schema(), JoinKind::Left);
-                    let joined = Arc::new(LogicalPlan::Join {
+                    let joined = Arc::new(LogicalPlan::Join(Join {
                         left: plan,
                         right,
                         kind: JoinKind::Left,
@@ -313,7 +314,7 @@ impl Analyzer<'_> {
                         null_aware: false,
                         broadcast_hint: false,
                         schema,
-                    });
+                    }));
                     let mut new_scope = scope.concat(&rs);
                     for c in &mut new_scope.columns[ow..] {
                         c.hidden = true;
@@ -356,7 +357,7 @@ impl Analyzer<'_> {
         }
         let (i, c) = visible[0];
         let t = c.data_type.clone();
-        let one = Arc::new(LogicalPlan::Aggregate {
+        let one = Arc::new(LogicalPlan::Aggregate(Aggregate {
             input: p,
             group: vec![],
             aggs: vec![AggExpr {
@@ -366,10 +367,10 @@ impl Analyzer<'_> {
                 data_type: t.clone(),
             }],
             schema: schema_of(&[("_subquery".to_string(), t.clone())]),
-        });
+        }));
         let rs = Scope::from_schema(&one.schema(), None);
         let schema = join_schema(&plan.schema(), &one.schema(), JoinKind::Cross);
-        let joined = Arc::new(LogicalPlan::Join {
+        let joined = Arc::new(LogicalPlan::Join(Join {
             left: plan,
             right: one,
             kind: JoinKind::Cross,
@@ -379,7 +380,7 @@ impl Analyzer<'_> {
             null_aware: false,
             broadcast_hint: true,
             schema,
-        });
+        }));
         let mut new_scope = scope.concat(&rs);
         new_scope.columns[ow].hidden = true;
         Ok((joined, new_scope, Expr::column(ow, "_subquery", t)))

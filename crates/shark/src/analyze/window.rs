@@ -6,6 +6,7 @@
 use super::expr::{agg_call, bind, function_args, BindCtx, AGG_BASE};
 use crate::error::{Result, SharkError};
 use crate::expr::Expr;
+use crate::plan::Window;
 use crate::plan::{
     AggFunc, FrameBound, FrameUnits, LogicalPlan, WindowExpr, WindowFrame, WindowFunc, WindowSpec,
 };
@@ -363,12 +364,12 @@ pub(crate) fn plan_windows(
                 exprs.push(w.clone());
             }
         }
-        plan = Arc::new(LogicalPlan::Window {
+        plan = Arc::new(LogicalPlan::Window(Window {
             input: plan,
             spec,
             exprs,
             schema: Arc::new(Schema::new(fields)),
-        });
+        }));
     }
     (plan, column)
 }

@@ -95,13 +95,13 @@ impl Planner<'_> {
             Ok(node(op, vec![self.plan(input)?], schema.clone(), est))
         };
         Ok(match lp {
-            LogicalPlan::Scan {
+            LogicalPlan::Scan(crate::plan::Scan {
                 table,
                 source,
                 projection,
                 filters,
                 ..
-            } => node(
+            }) => node(
                 Operator::Scan(Scan {
                     table: table.clone(),
                     source: ScanSource::of(source),
@@ -114,24 +114,26 @@ impl Planner<'_> {
                 est,
             ),
             LogicalPlan::OneRow => node(Operator::OneRow, vec![], schema, est),
-            LogicalPlan::Empty { .. } => node(Operator::Empty, vec![], schema, est),
-            LogicalPlan::Filter { input, predicate } => unary(
+            LogicalPlan::Empty(crate::plan::Empty { .. }) => {
+                node(Operator::Empty, vec![], schema, est)
+            }
+            LogicalPlan::Filter(crate::plan::Filter { input, predicate }) => unary(
                 Operator::Filter(Filter {
                     predicate: predicate.clone(),
                 }),
                 input,
             )?,
-            LogicalPlan::Project { input, exprs, .. } => unary(
+            LogicalPlan::Project(crate::plan::Project { input, exprs, .. }) => unary(
                 Operator::Project(Project {
                     exprs: exprs.clone(),
                 }),
                 input,
             )?,
-            LogicalPlan::Aggregate {
+            LogicalPlan::Aggregate(crate::plan::Aggregate {
                 input, group, aggs, ..
-            } => self.aggregate(input, group, aggs, schema, est)?,
-            LogicalPlan::Join { .. } => self.join(lp, schema, est)?,
-            LogicalPlan::Sort { input, keys, fetch } => {
+            }) => self.aggregate(input, group, aggs, schema, est)?,
+            LogicalPlan::Join(crate::plan::Join { .. }) => self.join(lp, schema, est)?,
+            LogicalPlan::Sort(crate::plan::Sort { input, keys, fetch }) => {
                 let input = self.plan(input)?;
                 let sort = |fetch| {
                     Operator::Sort(Sort {
@@ -155,13 +157,13 @@ impl Planner<'_> {
                     }
                 }
             }
-            LogicalPlan::Limit { input, fetch } => {
+            LogicalPlan::Limit(crate::plan::Limit { input, fetch }) => {
                 let limit = || Operator::Limit(Limit { fetch: *fetch });
                 let local = node(limit(), vec![self.plan(input)?], schema.clone(), est);
                 let one = exchange(local, Partitioning::Single, 1);
                 node(limit(), vec![one], schema, est)
             }
-            LogicalPlan::Offset { input, skip } => {
+            LogicalPlan::Offset(crate::plan::Offset { input, skip }) => {
                 let one = exchange(self.plan(input)?, Partitioning::Single, 1);
                 node(
                     Operator::Offset(Offset { skip: *skip }),
@@ -170,38 +172,38 @@ impl Planner<'_> {
                     est,
                 )
             }
-            LogicalPlan::Union { inputs, .. } => {
+            LogicalPlan::Union(crate::plan::Union { inputs, .. }) => {
                 let inputs = inputs
                     .iter()
                     .map(|i| self.plan(i))
                     .collect::<Result<Vec<_>>>()?;
                 node(Operator::Union, inputs, schema, est)
             }
-            LogicalPlan::Distribute { input, keys } => exchange(
+            LogicalPlan::Distribute(crate::plan::Distribute { input, keys }) => exchange(
                 self.plan(input)?,
                 Partitioning::Hash(keys.clone()),
                 self.s.partitions,
             ),
-            LogicalPlan::LocalSort { input, keys } => unary(
+            LogicalPlan::LocalSort(crate::plan::LocalSort { input, keys }) => unary(
                 Operator::Sort(Sort {
                     keys: keys.clone(),
                     fetch: None,
                 }),
                 input,
             )?,
-            LogicalPlan::Replicate { input, times } => unary(
+            LogicalPlan::Replicate(crate::plan::Replicate { input, times }) => unary(
                 Operator::Replicate(Replicate {
                     times: times.clone(),
                 }),
                 input,
             )?,
-            LogicalPlan::Generate {
+            LogicalPlan::Generate(crate::plan::Generate {
                 input,
                 generator,
                 arg,
                 outer,
                 ..
-            } => unary(
+            }) => unary(
                 Operator::Generate(Generate {
                     generator: generator.clone(),
                     arg: arg.clone(),
@@ -209,9 +211,9 @@ impl Planner<'_> {
                 }),
                 input,
             )?,
-            LogicalPlan::Window {
+            LogicalPlan::Window(crate::plan::Window {
                 input, spec, exprs, ..
-            } => {
+            }) => {
                 let input = self.plan(input)?;
                 let moved = if spec.partition_by.is_empty() {
                     exchange(input, Partitioning::Single, 1)
@@ -298,7 +300,7 @@ impl Planner<'_> {
     }
 
     fn join(&self, lp: &LogicalPlan, schema: SchemaRef, est: Estimate) -> Result<PhysicalPlan> {
-        let LogicalPlan::Join {
+        let LogicalPlan::Join(crate::plan::Join {
             left,
             right,
             kind,
@@ -308,7 +310,7 @@ impl Planner<'_> {
             null_aware,
             broadcast_hint,
             ..
-        } = lp
+        }) = lp
         else {
             unreachable!("join() is called on joins")
         };

@@ -60,12 +60,12 @@ pub fn row_width(schema: &Schema) -> u64 {
 /// The estimated output of `plan`.
 pub fn estimate(plan: &LogicalPlan) -> Estimate {
     match plan {
-        LogicalPlan::Scan {
+        LogicalPlan::Scan(crate::plan::Scan {
             source,
             projection,
             schema,
             ..
-        } => {
+        }) => {
             let Some(total) = source.estimated_bytes() else {
                 return Estimate::UNKNOWN;
             };
@@ -81,40 +81,43 @@ pub fn estimate(plan: &LogicalPlan) -> Estimate {
             Estimate::exact(rows, bytes)
         }
         LogicalPlan::OneRow => Estimate::exact(1, 0),
-        LogicalPlan::Empty { .. } => Estimate::exact(0, 0),
-        LogicalPlan::Filter { input, .. }
-        | LogicalPlan::Project { input, .. }
-        | LogicalPlan::Sort {
+        LogicalPlan::Empty(crate::plan::Empty { .. }) => Estimate::exact(0, 0),
+        LogicalPlan::Filter(crate::plan::Filter { input, .. })
+        | LogicalPlan::Project(crate::plan::Project { input, .. })
+        | LogicalPlan::Sort(crate::plan::Sort {
             input, fetch: None, ..
+        })
+        | LogicalPlan::Distribute(crate::plan::Distribute { input, .. })
+        | LogicalPlan::LocalSort(crate::plan::LocalSort { input, .. })
+        | LogicalPlan::Window(crate::plan::Window { input, .. })
+        | LogicalPlan::Offset(crate::plan::Offset { input, .. }) => estimate(input),
+        LogicalPlan::Replicate(crate::plan::Replicate { input, .. }) => {
+            estimate(input).scaled(2, 1)
         }
-        | LogicalPlan::Distribute { input, .. }
-        | LogicalPlan::LocalSort { input, .. }
-        | LogicalPlan::Window { input, .. }
-        | LogicalPlan::Offset { input, .. } => estimate(input),
-        LogicalPlan::Replicate { input, .. } => estimate(input).scaled(2, 1),
-        LogicalPlan::Generate { input, .. } => estimate(input).scaled(4, 1),
-        LogicalPlan::Sort { fetch: Some(n), .. } | LogicalPlan::Limit { fetch: n, .. } => {
+        LogicalPlan::Generate(crate::plan::Generate { input, .. }) => estimate(input).scaled(4, 1),
+        LogicalPlan::Sort(crate::plan::Sort { fetch: Some(n), .. })
+        | LogicalPlan::Limit(crate::plan::Limit { fetch: n, .. }) => {
             Estimate::exact(*n as u64, *n as u64 * 64)
         }
-        LogicalPlan::Aggregate { input, group, .. } => {
+        LogicalPlan::Aggregate(crate::plan::Aggregate { input, group, .. }) => {
             if group.is_empty() {
                 Estimate::exact(1, 64)
             } else {
                 estimate(input)
             }
         }
-        LogicalPlan::Union { inputs, .. } => {
+        LogicalPlan::Union(crate::plan::Union { inputs, .. }) => {
             let parts: Vec<Estimate> = inputs.iter().map(|i| estimate(i)).collect();
             Estimate {
                 rows: parts.iter().map(|e| e.rows).sum(),
                 bytes: parts.iter().map(|e| e.bytes).sum(),
             }
         }
-        LogicalPlan::Join {
+        LogicalPlan::Join(crate::plan::Join {
             kind: JoinKind::LeftSemi | JoinKind::LeftAnti,
             left,
             ..
-        } => estimate(left),
-        LogicalPlan::Join { .. } => Estimate::UNKNOWN,
+        }) => estimate(left),
+        LogicalPlan::Join(crate::plan::Join { .. }) => Estimate::UNKNOWN,
     }
 }

@@ -103,6 +103,9 @@ pub(crate) fn run_job(
         job.run(rdd, &rx, on_result, external_cancel)
     };
     job.cancel.store(true, Ordering::Relaxed);
+    if matches!(&outcome, Err(e) if !matches!(e, RddError::Cancelled)) && !ctx.is_stopped() {
+        job.drain(&rx);
+    }
     ctx.post(Event::JobEnd {
         job_id,
         duration: started.elapsed(),
@@ -136,6 +139,9 @@ pub(crate) fn run_map_stage(ctx: &Context, dep: Arc<dyn ShuffleDep>) -> Result<(
         job.wait(&rx, &mut |_, _| {}, external_cancel)
     })();
     job.cancel.store(true, Ordering::Relaxed);
+    if matches!(&outcome, Err(e) if !matches!(e, RddError::Cancelled)) && !ctx.is_stopped() {
+        job.drain(&rx);
+    }
     ctx.post(Event::JobEnd {
         job_id,
         duration: started.elapsed(),
@@ -180,6 +186,22 @@ impl<'a> Job<'a> {
         let result_stage = self.new_stage(rdd, None);
         self.submit(result_stage)?;
         self.wait(rx, on_result, external_cancel)
+    }
+
+    /// After a failure: waits (a bounded time) for the job's tasks still
+    /// running to notice the cancellation and end, so that nothing of the
+    /// failed job still writes when the caller cleans up after it. Not
+    /// after a cancellation, which must answer at once.
+    fn drain(&mut self, rx: &Receiver<TaskEnd>) {
+        let mut running: usize = self.stages.iter().map(|s| s.in_flight.len()).sum();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while running > 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(_) => running -= 1,
+                Err(_) => break,
+            }
+        }
     }
 
     /// Handles task ends until the job has what it needs.

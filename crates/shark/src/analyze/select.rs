@@ -39,415 +39,288 @@ impl Analyzer<'_> {
         order_by: &[ast::OrderByExpr],
     ) -> Result<Planned> {
         let from = self.plan_from(&select.from)?;
-        let (mut plan, mut scope) = self.plan_lateral_views(&select.lateral_views, from)?;
-
-        // WHERE: subquery conjuncts become joins, the rest a filter.
-        if let Some(w) = &select.selection {
-            let mut rest = Vec::new();
-            for c in split_conjuncts(w) {
-                if let Some((p, s)) = self.plan_subquery_conjunct(c, &plan, &scope)? {
-                    plan = p;
-                    scope = s;
-                } else {
-                    rest.push(c);
-                }
-            }
-            if !rest.is_empty() {
-                let mut subqueries = HashMap::new();
-                for c in &rest {
-                    (plan, scope) = self.plan_scalar_subqueries(c, plan, scope, &mut subqueries)?;
-                }
-                let mut preds = Vec::new();
-                for c in rest {
-                    preds.push(
-                        bind(c, &mut BindCtx::plain(&scope, &subqueries))?
-                            .cast_to(&DataType::Boolean),
-                    );
-                }
-                plan = Arc::new(LogicalPlan::Filter(Filter {
-                    input: plan,
-                    predicate: Expr::and_all(preds),
-                }));
-            }
-        }
-
-        // Scalar subqueries in the select list, HAVING and ORDER BY.
-        let mut subqueries = HashMap::new();
-        let mut select_exprs: Vec<&SqlExpr> = Vec::new();
-        for item in &select.projection {
-            match item {
-                SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
-                    select_exprs.push(e)
-                }
-                _ => {}
-            }
-        }
-        for e in select_exprs
-            .iter()
-            .copied()
-            .chain(select.having.iter())
-            .chain(order_by.iter().map(|o| &o.expr))
-        {
-            (plan, scope) = self.plan_scalar_subqueries(e, plan, scope, &mut subqueries)?;
-        }
-
+        let (plan, scope) = self.plan_lateral_views(&select.lateral_views, from)?;
+        let (plan, scope) = self.plan_where(select, plan, scope)?;
+        let (plan, scope, subqueries) =
+            self.plan_select_subqueries(select, order_by, plan, scope)?;
         let group_by = grouping::group_by(&select.group_by)?;
-        let group_exprs = group_by.keys;
-        let aggregating = !group_exprs.is_empty()
+        let aggregating = !group_by.keys.is_empty()
             || group_by.sets.is_some()
-            || select_exprs.iter().any(|e| contains_aggregate(e))
+            || select_exprs(select).iter().any(|e| contains_aggregate(e))
             || select.having.as_ref().is_some_and(contains_aggregate)
             || order_by.iter().any(|o| contains_aggregate(&o.expr));
-
-        // The select list (and HAVING, ORDER BY) over either the input rows
-        // or the aggregation's output.
-        let mut items: Vec<(Expr, String, bool)> = Vec::new(); // (expr, name, from_wildcard)
         let mut windows = window::WindowCalls::new(&select.named_window)?;
-        let post_scope: Scope;
-        let mut post_plan = plan.clone();
-        let mut agg_state: Option<(Vec<Expr>, Vec<AggExpr>, Option<grouping::GroupingSets>)> = None;
-        if aggregating {
-            let mut group = self.bind_group_by(&group_exprs, select, &scope, &subqueries)?;
-            // A scalar subquery's value is the same for every row it is
-            // joined to, so it can be carried through the aggregation as a key.
-            let mut extra_keys: Vec<Expr> = subqueries
-                .values()
-                .filter(|e| matches!(e, Expr::Column { .. }))
-                .cloned()
-                .collect();
-            extra_keys.sort_by_key(|e| {
-                if let Expr::Column { index, .. } = e {
-                    *index
-                } else {
-                    0
-                }
-            });
-            let plain_keys = group.len();
-            for k in extra_keys {
-                if !group.contains(&k) {
-                    group.push(k);
-                }
-            }
-            // Grouping sets: the rows repeated per set; items are matched
-            // against the original keys and the set number.
-            let mut agg_input = plan.clone();
-            let mut agg_group = group.clone();
-            let mut sets_info = None;
-            if let Some(sets) = group_by.sets {
-                let always: Vec<usize> = (plain_keys..group.len()).collect();
-                let sets = sets
-                    .into_iter()
-                    .map(|s| [s, always.clone()].concat())
-                    .collect();
-                let (input, g, info) =
-                    grouping::GroupingSets::expand(plan.clone(), group.clone(), sets);
-                agg_input = input;
-                agg_group = g;
-                group = info.matching();
-                sets_info = Some(info);
-            }
-            let mut aggs: Vec<AggExpr> = Vec::new();
-            let mut raw_items = Vec::new();
-            for (i, item) in select.projection.iter().enumerate() {
-                match item {
-                    SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
-                        let mut cx = BindCtx {
-                            scope: &scope,
-                            aggs: Some(&mut aggs),
-                            subqueries: &subqueries,
-                            windows: Some(&mut windows),
-                            grouping: sets_info.as_ref(),
-                        };
-                        let bound = bind(e, &mut cx)?;
-                        raw_items.push((bound, item_name(item, i), false));
-                    }
-                    SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => {
-                        for (idx, c) in wildcard_columns(item, &scope)? {
-                            raw_items.push((
-                                Expr::column(idx, c.name.clone(), c.data_type.clone()),
-                                c.name.clone(),
-                                true,
-                            ));
-                        }
-                    }
-                    other => return Err(SharkError::unsupported(format!("select item {other}"))),
-                }
-            }
-            let having = select
-                .having
-                .as_ref()
-                .map(|h| {
-                    let mut cx = BindCtx {
-                        scope: &scope,
-                        aggs: Some(&mut aggs),
-                        subqueries: &subqueries,
-                        windows: None,
-                        grouping: sets_info.as_ref(),
-                    };
-                    bind(h, &mut cx)
-                })
-                .transpose()?;
-            // ORDER BY expressions may add aggregates too; bind them now.
-            let mut order_bound = Vec::new();
-            for o in order_by {
-                let mut cx = BindCtx {
-                    scope: &scope,
-                    aggs: Some(&mut aggs),
-                    subqueries: &subqueries,
-                    windows: None,
-                    grouping: sets_info.as_ref(),
-                };
-                order_bound.push(bind(&o.expr, &mut cx).ok());
-            }
-            let ng = group.len();
-            let mut cols: Vec<(String, DataType)> = group
-                .iter()
-                .enumerate()
-                .map(|(i, g)| (format!("_g{i}"), g.data_type()))
-                .collect();
-            cols.extend(
-                aggs.iter()
-                    .enumerate()
-                    .map(|(j, a)| (format!("_a{j}"), a.data_type.clone())),
-            );
-            let agg_schema = schema_of(&cols);
-            post_plan = match &sets_info {
-                Some(gs) => gs.aggregate(agg_input, agg_group, aggs.clone(), agg_schema.clone()),
-                None => Arc::new(LogicalPlan::Aggregate(Aggregate {
-                    input: agg_input,
-                    group: agg_group,
-                    aggs: aggs.clone(),
-                    schema: agg_schema.clone(),
-                })),
-            };
-            let rewrite = |e: Expr| rewrite_over_aggregate(e, &group, ng);
-            for (e, name, w) in raw_items {
-                items.push((rewrite(e)?, name, w));
-            }
-            if let Some(h) = having {
-                post_plan = Arc::new(LogicalPlan::Filter(Filter {
-                    input: post_plan,
-                    predicate: rewrite(h)?.cast_to(&DataType::Boolean),
-                }));
-            }
-            let mut s = Scope::from_schema(&agg_schema, None);
-            for c in &mut s.columns {
-                c.hidden = true;
-            }
-            post_scope = s;
-            agg_state = Some((group, aggs, sets_info));
-            let _ = order_bound;
+        let mut list = if aggregating {
+            self.bind_grouped_list(
+                select,
+                order_by,
+                group_by,
+                plan,
+                &scope,
+                &subqueries,
+                &mut windows,
+            )?
         } else {
             if select.having.is_some() {
                 return Err(SharkError::analysis(
                     "HAVING without GROUP BY or aggregates",
                 ));
             }
-            for (i, item) in select.projection.iter().enumerate() {
-                match item {
-                    SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
-                        let mut cx = BindCtx::plain(&scope, &subqueries);
-                        cx.windows = Some(&mut windows);
-                        let bound = bind(e, &mut cx)?;
-                        items.push((bound, item_name(item, i), false));
-                    }
-                    SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => {
-                        for (idx, c) in wildcard_columns(item, &scope)? {
-                            items.push((
-                                Expr::column(idx, c.name.clone(), c.data_type.clone()),
-                                c.name.clone(),
-                                true,
-                            ));
-                        }
-                    }
-                    other => return Err(SharkError::unsupported(format!("select item {other}"))),
-                }
-            }
-            post_scope = scope.clone();
-        }
-
-        // Window functions: computed above the rows (or groups) the select
-        // list reads, their placeholders replaced by their columns.
-        if !windows.is_empty() {
-            if let Some((group, _, _)) = &agg_state {
-                windows.rewrite(&mut |e| rewrite_over_aggregate(e, group, group.len()))?;
-            }
-            let (p, columns) = window::plan_windows(post_plan, windows);
-            post_plan = p;
-            for item in &mut items {
-                item.0 = window::place_results(item.0.clone(), &columns);
-            }
-        }
-
-        // Output names: Hive numbers unnamed expressions _c0, _c1...
-        let visible = items.len();
+            bind_plain_list(select, plan, &scope, &subqueries, &mut windows)?
+        };
+        list.place_windows(windows)?;
         let distinct = matches!(select.distinct, Some(ast::Distinct::Distinct));
         if let Some(ast::Distinct::On(_)) = select.distinct {
             return Err(SharkError::unsupported("DISTINCT ON"));
         }
-
-        // ORDER BY / SORT BY / CLUSTER BY / DISTRIBUTE BY keys: output
-        // columns by alias or position first, else expressions over the
-        // pre-projection rows (added as hidden columns).
-        let mut sort_keys: Vec<SortKey> = Vec::new();
-        let mut extra: Vec<Expr> = Vec::new();
-        let output_names: Vec<String> = items.iter().map(|(_, n, _)| n.clone()).collect();
-        let resolve_key = |this: &Self, e: &SqlExpr, extra: &mut Vec<Expr>| -> Result<Expr> {
-            // By output name.
-            if let SqlExpr::Identifier(id) = e {
-                let name = id.value.to_ascii_lowercase();
-                let hits: Vec<usize> = output_names
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, n)| **n == name)
-                    .map(|(i, _)| i)
-                    .collect();
-                if hits.len() == 1
-                    || (hits.len() > 1 && hits.iter().all(|&h| items[h].0 == items[hits[0]].0))
-                {
-                    return Ok(Expr::column(hits[0], name, items[hits[0]].0.data_type()));
-                }
-            }
-            // By position (Hive: hive.orderby.position.alias, on by default).
-            if let SqlExpr::Value(v) = e {
-                if let ast::Value::Number(n, _) = &v.value {
-                    if this.setting_true("hive.orderby.position.alias", true) {
-                        let pos: usize = n
-                            .parse()
-                            .map_err(|_| SharkError::analysis(format!("invalid position {n}")))?;
-                        if pos == 0 || pos > visible {
-                            return Err(SharkError::analysis(format!(
-                                "ORDER BY position {pos} is not in the select list"
-                            )));
-                        }
-                        return Ok(Expr::column(
-                            pos - 1,
-                            output_names[pos - 1].clone(),
-                            items[pos - 1].0.data_type(),
-                        ));
-                    }
-                }
-            }
-            // Any expression over the rows before projection.
-            let bound = match &agg_state {
-                Some((group, aggs, sets)) => {
-                    let mut aggs2 = aggs.clone();
-                    let mut cx = BindCtx {
-                        scope: &scope,
-                        aggs: Some(&mut aggs2),
-                        subqueries: &subqueries,
-                        windows: None,
-                        grouping: sets.as_ref(),
-                    };
-                    let b = bind(e, &mut cx)?;
-                    if aggs2.len() != aggs.len() {
-                        return Err(SharkError::analysis(
-                            "ORDER BY uses an aggregate that is not computed",
-                        ));
-                    }
-                    rewrite_over_aggregate(b, group, group.len())?
-                }
-                None => bind(e, &mut BindCtx::plain(&post_scope, &subqueries))?,
-            };
-            if let Some(i) = items.iter().position(|(x, _, _)| *x == bound) {
-                return Ok(Expr::column(i, output_names[i].clone(), bound.data_type()));
-            }
-            if let Some(j) = extra.iter().position(|x| *x == bound) {
-                return Ok(Expr::column(
-                    visible + j,
-                    format!("_o{j}"),
-                    bound.data_type(),
-                ));
-            }
-            extra.push(bound.clone());
-            Ok(Expr::column(
-                visible + extra.len() - 1,
-                format!("_o{}", extra.len() - 1),
-                bound.data_type(),
-            ))
-        };
-        for o in order_by {
-            let key = resolve_key(self, &o.expr, &mut extra)?;
-            sort_keys.push(sort_key(key, &o.options));
-        }
-        let mut local_keys = Vec::new();
-        for o in &select.sort_by {
-            let key = resolve_key(self, &o.expr, &mut extra)?;
-            local_keys.push(sort_key(key, &o.options));
-        }
-        let mut distribute_keys = Vec::new();
-        for e in select.distribute_by.iter().chain(select.cluster_by.iter()) {
-            distribute_keys.push(resolve_key(self, e, &mut extra)?);
-        }
-        for e in &select.cluster_by {
-            let key = resolve_key(self, e, &mut extra)?;
-            local_keys.push(SortKey {
-                expr: key,
-                asc: true,
-                nulls_first: true,
-            });
-        }
-        if distinct && !extra.is_empty() {
+        let keys = self.output_keys(select, order_by, &list, &scope, &subqueries)?;
+        if distinct && !keys.extra.is_empty() {
             return Err(SharkError::analysis(
                 "with SELECT DISTINCT, ORDER BY expressions must appear in the select list",
             ));
         }
+        Ok(list.finish(keys, distinct))
+    }
 
-        let mut exprs: Vec<Expr> = items.iter().map(|(e, _, _)| e.clone()).collect();
-        exprs.extend(extra.iter().cloned());
-        let mut cols: Vec<(String, DataType)> = items
+    /// WHERE: subquery conjuncts become joins, the rest a filter.
+    fn plan_where(
+        &mut self,
+        select: &Select,
+        mut plan: Arc<LogicalPlan>,
+        mut scope: Scope,
+    ) -> Result<Planned> {
+        let Some(w) = &select.selection else {
+            return Ok((plan, scope));
+        };
+        let mut rest = Vec::new();
+        for c in split_conjuncts(w) {
+            if let Some((p, s)) = self.plan_subquery_conjunct(c, &plan, &scope)? {
+                plan = p;
+                scope = s;
+            } else {
+                rest.push(c);
+            }
+        }
+        if rest.is_empty() {
+            return Ok((plan, scope));
+        }
+        let mut subqueries = HashMap::new();
+        for c in &rest {
+            (plan, scope) = self.plan_scalar_subqueries(c, plan, scope, &mut subqueries)?;
+        }
+        let mut preds = Vec::new();
+        for c in rest {
+            preds.push(
+                bind(c, &mut BindCtx::plain(&scope, &subqueries))?.cast_to(&DataType::Boolean),
+            );
+        }
+        let plan = Arc::new(LogicalPlan::Filter(Filter {
+            input: plan,
+            predicate: Expr::and_all(preds),
+        }));
+        Ok((plan, scope))
+    }
+
+    /// Scalar subqueries in the select list, HAVING and ORDER BY, joined to
+    /// the rows; the map says which column holds each one's value.
+    fn plan_select_subqueries(
+        &mut self,
+        select: &Select,
+        order_by: &[ast::OrderByExpr],
+        mut plan: Arc<LogicalPlan>,
+        mut scope: Scope,
+    ) -> Result<(Arc<LogicalPlan>, Scope, HashMap<usize, Expr>)> {
+        let mut subqueries = HashMap::new();
+        for e in select_exprs(select)
+            .into_iter()
+            .chain(select.having.iter())
+            .chain(order_by.iter().map(|o| &o.expr))
+        {
+            (plan, scope) = self.plan_scalar_subqueries(e, plan, scope, &mut subqueries)?;
+        }
+        Ok((plan, scope, subqueries))
+    }
+
+    /// GROUP BY (and grouping sets), the aggregates of the select list,
+    /// HAVING and ORDER BY, and the select list over the groups.
+    fn bind_grouped_list(
+        &mut self,
+        select: &Select,
+        order_by: &[ast::OrderByExpr],
+        group_by: grouping::GroupBy,
+        plan: Arc<LogicalPlan>,
+        scope: &Scope,
+        subqueries: &HashMap<usize, Expr>,
+        windows: &mut window::WindowCalls,
+    ) -> Result<SelectList> {
+        let mut group = self.bind_group_by(&group_by.keys, select, scope, subqueries)?;
+        // A scalar subquery's value is the same for every row it is
+        // joined to, so it can be carried through the aggregation as a key.
+        let mut extra_keys: Vec<Expr> = subqueries
+            .values()
+            .filter(|e| matches!(e, Expr::Column { .. }))
+            .cloned()
+            .collect();
+        extra_keys.sort_by_key(|e| {
+            if let Expr::Column { index, .. } = e {
+                *index
+            } else {
+                0
+            }
+        });
+        let plain_keys = group.len();
+        for k in extra_keys {
+            if !group.contains(&k) {
+                group.push(k);
+            }
+        }
+        // Grouping sets: the rows repeated per set; items are matched
+        // against the original keys and the set number.
+        let mut agg_input = plan.clone();
+        let mut agg_group = group.clone();
+        let mut sets_info = None;
+        if let Some(sets) = group_by.sets {
+            let always: Vec<usize> = (plain_keys..group.len()).collect();
+            let sets = sets
+                .into_iter()
+                .map(|s| [s, always.clone()].concat())
+                .collect();
+            let (input, g, info) =
+                grouping::GroupingSets::expand(plan.clone(), group.clone(), sets);
+            agg_input = input;
+            agg_group = g;
+            group = info.matching();
+            sets_info = Some(info);
+        }
+        let mut aggs: Vec<AggExpr> = Vec::new();
+        let mut raw_items = Vec::new();
+        for (i, item) in select.projection.iter().enumerate() {
+            match item {
+                SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
+                    let mut cx = BindCtx {
+                        scope,
+                        aggs: Some(&mut aggs),
+                        subqueries,
+                        windows: Some(&mut *windows),
+                        grouping: sets_info.as_ref(),
+                    };
+                    let bound = bind(e, &mut cx)?;
+                    raw_items.push((bound, item_name(item, i), false));
+                }
+                SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => {
+                    for (idx, c) in wildcard_columns(item, scope)? {
+                        raw_items.push((
+                            Expr::column(idx, c.name.clone(), c.data_type.clone()),
+                            c.name.clone(),
+                            true,
+                        ));
+                    }
+                }
+                other => return Err(SharkError::unsupported(format!("select item {other}"))),
+            }
+        }
+        let bind_with_aggs = |e: &SqlExpr, aggs: &mut Vec<AggExpr>| {
+            let mut cx = BindCtx {
+                scope,
+                aggs: Some(aggs),
+                subqueries,
+                windows: None,
+                grouping: sets_info.as_ref(),
+            };
+            bind(e, &mut cx)
+        };
+        let having = select
+            .having
+            .as_ref()
+            .map(|h| bind_with_aggs(h, &mut aggs))
+            .transpose()?;
+        // ORDER BY expressions may add aggregates too (bound again later,
+        // over the groups; a key that does not bind here is resolved then).
+        for o in order_by {
+            let _ = bind_with_aggs(&o.expr, &mut aggs);
+        }
+        let ng = group.len();
+        let mut cols: Vec<(String, DataType)> = group
             .iter()
-            .map(|(e, n, _)| (n.clone(), e.data_type()))
+            .enumerate()
+            .map(|(i, g)| (format!("_g{i}"), g.data_type()))
             .collect();
         cols.extend(
-            extra
-                .iter()
+            aggs.iter()
                 .enumerate()
-                .map(|(j, e)| (format!("_o{j}"), e.data_type())),
+                .map(|(j, a)| (format!("_a{j}"), a.data_type.clone())),
         );
-        let schema = schema_of(&cols);
-        let mut out: Arc<LogicalPlan> = Arc::new(LogicalPlan::Project(Project {
-            input: post_plan,
-            exprs,
-            schema: schema.clone(),
-        }));
-        if distinct {
-            out = distinct_of(out);
+        let agg_schema = schema_of(&cols);
+        let mut post_plan = match &sets_info {
+            Some(gs) => gs.aggregate(agg_input, agg_group, aggs.clone(), agg_schema.clone()),
+            None => Arc::new(LogicalPlan::Aggregate(Aggregate {
+                input: agg_input,
+                group: agg_group,
+                aggs: aggs.clone(),
+                schema: agg_schema.clone(),
+            })),
+        };
+        let rewrite = |e: Expr| rewrite_over_aggregate(e, &group, ng);
+        let mut items = Vec::new();
+        for (e, name, w) in raw_items {
+            items.push((rewrite(e)?, name, w));
         }
-        if !distribute_keys.is_empty() {
-            out = Arc::new(LogicalPlan::Distribute(Distribute {
-                input: out,
-                keys: distribute_keys,
+        if let Some(h) = having {
+            post_plan = Arc::new(LogicalPlan::Filter(Filter {
+                input: post_plan,
+                predicate: rewrite(h)?.cast_to(&DataType::Boolean),
             }));
         }
-        if !local_keys.is_empty() {
-            out = Arc::new(LogicalPlan::LocalSort(LocalSort {
-                input: out,
-                keys: local_keys,
-            }));
+        let mut post_scope = Scope::from_schema(&agg_schema, None);
+        for c in &mut post_scope.columns {
+            c.hidden = true;
         }
-        if !sort_keys.is_empty() {
-            out = Arc::new(LogicalPlan::Sort(Sort {
-                input: out,
-                keys: sort_keys,
-                fetch: None,
-            }));
+        Ok(SelectList {
+            items,
+            plan: post_plan,
+            scope: post_scope,
+            grouped: Some((group, aggs, sets_info)),
+        })
+    }
+
+    /// ORDER BY / SORT BY / CLUSTER BY / DISTRIBUTE BY keys: output columns
+    /// by alias or position first, else expressions over the rows before
+    /// the projection (added as hidden columns).
+    fn output_keys(
+        &self,
+        select: &Select,
+        order_by: &[ast::OrderByExpr],
+        list: &SelectList,
+        scope: &Scope,
+        subqueries: &HashMap<usize, Expr>,
+    ) -> Result<OutputKeys> {
+        let mut r = KeyResolver {
+            analyzer: self,
+            list,
+            scope,
+            subqueries,
+            names: list.items.iter().map(|(_, n, _)| n.clone()).collect(),
+            extra: Vec::new(),
+        };
+        let mut keys = OutputKeys::default();
+        for o in order_by {
+            keys.sort.push(sort_key(r.resolve(&o.expr)?, &o.options));
         }
-        if !extra.is_empty() {
-            let keep: Vec<Expr> = cols[..visible]
-                .iter()
-                .enumerate()
-                .map(|(i, (n, t))| Expr::column(i, n.clone(), t.clone()))
-                .collect();
-            let schema = schema_of(&cols[..visible]);
-            out = Arc::new(LogicalPlan::Project(Project {
-                input: out,
-                exprs: keep,
-                schema,
-            }));
+        for o in &select.sort_by {
+            keys.local.push(sort_key(r.resolve(&o.expr)?, &o.options));
         }
-        let out_scope = Scope::from_schema(&schema_of(&cols[..visible]), None);
-        Ok((out, out_scope))
+        for e in select.distribute_by.iter().chain(select.cluster_by.iter()) {
+            keys.distribute.push(r.resolve(e)?);
+        }
+        for e in &select.cluster_by {
+            keys.local.push(SortKey {
+                expr: r.resolve(e)?,
+                asc: true,
+                nulls_first: true,
+            });
+        }
+        keys.extra = r.extra;
+        Ok(keys)
     }
 
     fn bind_group_by(
@@ -504,6 +377,251 @@ impl Analyzer<'_> {
             }
         }
         Ok(group)
+    }
+}
+
+/// The select list's expressions (not its wildcards).
+fn select_exprs(select: &Select) -> Vec<&SqlExpr> {
+    select
+        .projection
+        .iter()
+        .filter_map(|item| match item {
+            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => Some(e),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The select list of a query without aggregation, over its rows.
+fn bind_plain_list(
+    select: &Select,
+    plan: Arc<LogicalPlan>,
+    scope: &Scope,
+    subqueries: &HashMap<usize, Expr>,
+    windows: &mut window::WindowCalls,
+) -> Result<SelectList> {
+    let mut items = Vec::new();
+    for (i, item) in select.projection.iter().enumerate() {
+        match item {
+            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
+                let mut cx = BindCtx::plain(scope, subqueries);
+                cx.windows = Some(&mut *windows);
+                let bound = bind(e, &mut cx)?;
+                items.push((bound, item_name(item, i), false));
+            }
+            SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => {
+                for (idx, c) in wildcard_columns(item, scope)? {
+                    items.push((
+                        Expr::column(idx, c.name.clone(), c.data_type.clone()),
+                        c.name.clone(),
+                        true,
+                    ));
+                }
+            }
+            other => return Err(SharkError::unsupported(format!("select item {other}"))),
+        }
+    }
+    Ok(SelectList {
+        items,
+        plan,
+        scope: scope.clone(),
+        grouped: None,
+    })
+}
+
+/// The group keys, aggregates and grouping sets of an aggregating SELECT.
+type Grouped = (Vec<Expr>, Vec<AggExpr>, Option<grouping::GroupingSets>);
+
+/// A bound select list: `(expression, output name, from a wildcard)` per
+/// item, over `plan` (the rows, or the groups and HAVING) seen as `scope`.
+struct SelectList {
+    items: Vec<(Expr, String, bool)>,
+    plan: Arc<LogicalPlan>,
+    scope: Scope,
+    grouped: Option<Grouped>,
+}
+
+/// The keys of ORDER BY (`sort`), SORT BY and CLUSTER BY (`local`),
+/// DISTRIBUTE BY and CLUSTER BY (`distribute`), over the output columns
+/// plus `extra` hidden ones.
+#[derive(Default)]
+struct OutputKeys {
+    sort: Vec<SortKey>,
+    local: Vec<SortKey>,
+    distribute: Vec<Expr>,
+    extra: Vec<Expr>,
+}
+
+impl SelectList {
+    /// Window functions: computed above the rows (or groups) the select
+    /// list reads, their placeholders replaced by their columns.
+    fn place_windows(&mut self, mut windows: window::WindowCalls) -> Result<()> {
+        if windows.is_empty() {
+            return Ok(());
+        }
+        if let Some((group, _, _)) = &self.grouped {
+            windows.rewrite(&mut |e| rewrite_over_aggregate(e, group, group.len()))?;
+        }
+        let (p, columns) = window::plan_windows(self.plan.clone(), windows);
+        self.plan = p;
+        for item in &mut self.items {
+            item.0 = window::place_results(item.0.clone(), &columns);
+        }
+        Ok(())
+    }
+
+    /// The projection, then DISTINCT, DISTRIBUTE BY, SORT BY, ORDER BY, and
+    /// a last projection dropping hidden key columns.
+    fn finish(self, keys: OutputKeys, distinct: bool) -> Planned {
+        let visible = self.items.len();
+        let mut exprs: Vec<Expr> = self.items.iter().map(|(e, _, _)| e.clone()).collect();
+        exprs.extend(keys.extra.iter().cloned());
+        let mut cols: Vec<(String, DataType)> = self
+            .items
+            .iter()
+            .map(|(e, n, _)| (n.clone(), e.data_type()))
+            .collect();
+        cols.extend(
+            keys.extra
+                .iter()
+                .enumerate()
+                .map(|(j, e)| (format!("_o{j}"), e.data_type())),
+        );
+        let schema = schema_of(&cols);
+        let mut out: Arc<LogicalPlan> = Arc::new(LogicalPlan::Project(Project {
+            input: self.plan,
+            exprs,
+            schema,
+        }));
+        if distinct {
+            out = distinct_of(out);
+        }
+        if !keys.distribute.is_empty() {
+            out = Arc::new(LogicalPlan::Distribute(Distribute {
+                input: out,
+                keys: keys.distribute,
+            }));
+        }
+        if !keys.local.is_empty() {
+            out = Arc::new(LogicalPlan::LocalSort(LocalSort {
+                input: out,
+                keys: keys.local,
+            }));
+        }
+        if !keys.sort.is_empty() {
+            out = Arc::new(LogicalPlan::Sort(Sort {
+                input: out,
+                keys: keys.sort,
+                fetch: None,
+            }));
+        }
+        if !keys.extra.is_empty() {
+            let keep: Vec<Expr> = cols[..visible]
+                .iter()
+                .enumerate()
+                .map(|(i, (n, t))| Expr::column(i, n.clone(), t.clone()))
+                .collect();
+            out = Arc::new(LogicalPlan::Project(Project {
+                input: out,
+                exprs: keep,
+                schema: schema_of(&cols[..visible]),
+            }));
+        }
+        (out, Scope::from_schema(&schema_of(&cols[..visible]), None))
+    }
+}
+
+/// Finds what an ORDER BY (SORT BY, ...) key refers to.
+struct KeyResolver<'a, 'c> {
+    analyzer: &'a Analyzer<'c>,
+    list: &'a SelectList,
+    /// The rows before aggregation.
+    scope: &'a Scope,
+    subqueries: &'a HashMap<usize, Expr>,
+    names: Vec<String>,
+    /// Keys that are no output column, added as hidden columns.
+    extra: Vec<Expr>,
+}
+
+impl KeyResolver<'_, '_> {
+    fn resolve(&mut self, e: &SqlExpr) -> Result<Expr> {
+        let items = &self.list.items;
+        let visible = items.len();
+        // By output name.
+        if let SqlExpr::Identifier(id) = e {
+            let name = id.value.to_ascii_lowercase();
+            let hits: Vec<usize> = self
+                .names
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n == name)
+                .map(|(i, _)| i)
+                .collect();
+            if hits.len() == 1
+                || (hits.len() > 1 && hits.iter().all(|&h| items[h].0 == items[hits[0]].0))
+            {
+                return Ok(Expr::column(hits[0], name, items[hits[0]].0.data_type()));
+            }
+        }
+        // By position (Hive: hive.orderby.position.alias, on by default).
+        if let SqlExpr::Value(v) = e {
+            if let ast::Value::Number(n, _) = &v.value {
+                if self
+                    .analyzer
+                    .setting_true("hive.orderby.position.alias", true)
+                {
+                    let pos: usize = n
+                        .parse()
+                        .map_err(|_| SharkError::analysis(format!("invalid position {n}")))?;
+                    if pos == 0 || pos > visible {
+                        return Err(SharkError::analysis(format!(
+                            "ORDER BY position {pos} is not in the select list"
+                        )));
+                    }
+                    return Ok(Expr::column(
+                        pos - 1,
+                        self.names[pos - 1].clone(),
+                        items[pos - 1].0.data_type(),
+                    ));
+                }
+            }
+        }
+        // Any expression over the rows before projection.
+        let bound = match &self.list.grouped {
+            Some((group, aggs, sets)) => {
+                let mut aggs2 = aggs.clone();
+                let mut cx = BindCtx {
+                    scope: self.scope,
+                    aggs: Some(&mut aggs2),
+                    subqueries: self.subqueries,
+                    windows: None,
+                    grouping: sets.as_ref(),
+                };
+                let b = bind(e, &mut cx)?;
+                if aggs2.len() != aggs.len() {
+                    return Err(SharkError::analysis(
+                        "ORDER BY uses an aggregate that is not computed",
+                    ));
+                }
+                rewrite_over_aggregate(b, group, group.len())?
+            }
+            None => bind(e, &mut BindCtx::plain(&self.list.scope, self.subqueries))?,
+        };
+        if let Some(i) = items.iter().position(|(x, _, _)| *x == bound) {
+            return Ok(Expr::column(i, self.names[i].clone(), bound.data_type()));
+        }
+        let j = match self.extra.iter().position(|x| *x == bound) {
+            Some(j) => j,
+            None => {
+                self.extra.push(bound.clone());
+                self.extra.len() - 1
+            }
+        };
+        Ok(Expr::column(
+            visible + j,
+            format!("_o{j}"),
+            bound.data_type(),
+        ))
     }
 }
 

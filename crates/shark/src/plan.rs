@@ -8,81 +8,10 @@ use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use std::fmt;
 use std::sync::Arc;
 
-/// Aggregate functions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[allow(missing_docs)]
-pub enum AggFunc {
-    /// `count(*)` when it has no argument.
-    Count,
-    Sum,
-    Avg,
-    Min,
-    Max,
-    VarPop,
-    VarSamp,
-    StddevPop,
-    StddevSamp,
-    /// The value of a scalar subquery: at most one row allowed.
-    SingleValue,
-    /// Every non-NULL value, as an array.
-    CollectList,
-    /// The distinct non-NULL values, as an array.
-    CollectSet,
-    /// `percentile(x, p)` / `percentile_approx(x, p)`: the value at
-    /// fraction `p` of the sorted non-NULL values, interpolated (exact for
-    /// both; `p` may be an array of fractions).
-    Percentile,
-    /// covar_pop(x, y), covar_samp(x, y), corr(x, y): over the pairs where
-    /// both are non-NULL.
-    CovarPop,
-    CovarSamp,
-    Corr,
-}
-
-impl AggFunc {
-    /// The function called `name`, if it is an aggregate.
-    pub fn from_name(name: &str) -> Option<AggFunc> {
-        Some(match name.to_ascii_lowercase().as_str() {
-            "count" => AggFunc::Count,
-            "sum" => AggFunc::Sum,
-            "avg" | "mean" => AggFunc::Avg,
-            "min" => AggFunc::Min,
-            "max" => AggFunc::Max,
-            "variance" | "var_pop" => AggFunc::VarPop,
-            "var_samp" => AggFunc::VarSamp,
-            "stddev" | "std" | "stddev_pop" => AggFunc::StddevPop,
-            "stddev_samp" => AggFunc::StddevSamp,
-            "collect_list" => AggFunc::CollectList,
-            "collect_set" => AggFunc::CollectSet,
-            "percentile" | "percentile_approx" => AggFunc::Percentile,
-            "covar_pop" => AggFunc::CovarPop,
-            "covar_samp" => AggFunc::CovarSamp,
-            "corr" => AggFunc::Corr,
-            _ => return None,
-        })
-    }
-
-    /// The result type for an argument type (Hive's rules).
-    pub fn return_type(&self, arg: Option<&DataType>) -> DataType {
-        match (self, arg) {
-            (AggFunc::Count, _) => DataType::Int64,
-            (AggFunc::Sum, Some(t)) if crate::types::is_integer(t) => DataType::Int64,
-            (AggFunc::Sum, Some(DataType::Decimal128(p, s))) => {
-                DataType::Decimal128((*p + 10).min(38), *s)
-            }
-            (AggFunc::Sum, _) => DataType::Float64,
-            (AggFunc::Avg, Some(DataType::Decimal128(p, s))) => {
-                DataType::Decimal128((*p + 4).min(38), (*s + 4).min(38))
-            }
-            (AggFunc::Min | AggFunc::Max | AggFunc::SingleValue, Some(t)) => t.clone(),
-            (AggFunc::Min | AggFunc::Max | AggFunc::SingleValue, None) => DataType::Null,
-            (AggFunc::CollectList | AggFunc::CollectSet, t) => DataType::List(std::sync::Arc::new(
-                arrow::datatypes::Field::new("item", t.cloned().unwrap_or(DataType::Utf8), true),
-            )),
-            _ => DataType::Float64,
-        }
-    }
-}
+/// Aggregate functions, defined with their names, result types and
+/// accumulators in `functions::aggregate`; re-exported so plans (and every
+/// `crate::plan::AggFunc` path) keep naming them here.
+pub use crate::functions::aggregate::AggFunc;
 
 /// One aggregate call: `func(DISTINCT? args)`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

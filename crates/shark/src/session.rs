@@ -424,27 +424,13 @@ impl Session {
                 Ok(StatementResult::Rows(QueryResult::lines("tab_name", names)))
             }
             Statement::ShowFunctions { .. } => {
+                // Both registries, plus `if`, which analysis handles itself.
                 let mut names: Vec<String> = crate::functions::names()
                     .into_iter()
+                    .chain(crate::functions::aggregate::names())
+                    .chain(["if"])
                     .map(String::from)
                     .collect();
-                names.extend(
-                    [
-                        "avg",
-                        "count",
-                        "max",
-                        "min",
-                        "stddev",
-                        "stddev_pop",
-                        "stddev_samp",
-                        "sum",
-                        "var_pop",
-                        "var_samp",
-                        "variance",
-                        "if",
-                    ]
-                    .map(String::from),
-                );
                 names.sort();
                 names.dedup();
                 Ok(StatementResult::Rows(QueryResult::lines("tab_name", names)))

@@ -1,13 +1,14 @@
 //! Hash aggregation: partial aggregation in each input partition, a shuffle
 //! of the partial states by group key, and a final merge (Spark's and
 //! Shark's plan). Group keys are arrow-row encoded bytes in a hash map;
-//! aggregates keep typed per-group state (see `accumulator.rs`).
+//! aggregates keep typed per-group state (the accumulators of
+//! `functions::aggregate`, built from a plan's calls by [`accumulator`]).
 
-use super::accumulator::{self, Accumulator};
 use super::exchange::fail;
 use crate::batch::Batch;
 use crate::error::{Result, SharkError};
 use crate::expr::{evaluate, Expr};
+use crate::functions::aggregate::{Accumulator, AggregateCall};
 use crate::plan::AggExpr;
 use crate::table::BATCH_ROWS;
 use arrow::array::ArrayRef;
@@ -16,6 +17,37 @@ use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use arrow_row::{RowConverter, Rows, SortField};
 use rdd::{Rdd, TaskContext};
 use std::sync::Arc;
+
+/// The accumulator computing `agg`. The functions layer sees no
+/// expressions, so this describes the call by its argument and result
+/// types, and evaluates (on one row, each time, as percentile always did)
+/// the arguments the function needs as values: only those it names in
+/// `AggFunc::constant_args`, so no other argument is evaluated outside the
+/// rows it aggregates.
+pub(crate) fn accumulator(agg: &AggExpr) -> Result<Box<dyn Accumulator>> {
+    let arg_types: Vec<DataType> = agg.args.iter().map(|a| a.data_type()).collect();
+    let mut constants: Vec<Option<ArrayRef>> = vec![None; agg.args.len()];
+    let wanted = agg.func.constant_args();
+    if !wanted.is_empty() {
+        let one = RecordBatch::try_new_with_options(
+            Arc::new(Schema::empty()),
+            vec![],
+            &RecordBatchOptions::new().with_row_count(Some(1)),
+        )?;
+        for &i in wanted {
+            if let Some(arg) = agg.args.get(i) {
+                constants[i] = Some(evaluate(arg, &one)?);
+            }
+        }
+    }
+    crate::functions::aggregate::create(&AggregateCall {
+        func: agg.func,
+        arg_types: &arg_types,
+        return_type: &agg.data_type,
+        distinct: agg.distinct,
+        constants: &constants,
+    })
+}
 
 /// Maps group keys to dense group indices: the table holds group ids and
 /// finds keys in `keys`, so each key is stored once.
@@ -138,7 +170,7 @@ impl Aggregator {
     ) -> Result<Self> {
         let accs: Vec<Box<dyn Accumulator>> = aggs
             .iter()
-            .map(accumulator::create)
+            .map(accumulator)
             .collect::<Result<_>>()?;
         let mut offsets = Vec::new();
         let mut at = key_types.len();

@@ -4,7 +4,6 @@
 //! chooses a strategy, except adaptive execution (`adaptive.rs`), which
 //! revises the plan between stages from measured sizes and records it.
 
-mod accumulator;
 mod adaptive;
 mod aggregate;
 pub(crate) mod exchange;

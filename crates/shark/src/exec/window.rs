@@ -9,11 +9,12 @@
 //! end) a segmented prefix scan that merges partial states in log rounds;
 //! for sliding frames one group per row over the rows of its frame.
 
-use super::accumulator::{create, Accumulator};
+use super::aggregate::accumulator;
 use super::sort::sort_rows;
 use crate::batch::Batch;
 use crate::error::{Result, SharkError};
 use crate::expr::evaluate;
+use crate::functions::aggregate::Accumulator;
 use crate::plan::{
     AggExpr, FrameBound, FrameUnits, SortKey, WindowExpr, WindowFrame, WindowFunc, WindowSpec,
 };
@@ -594,7 +595,7 @@ fn aggregate_frames(agg: &AggExpr, args: &[ArrayRef], f: &Frames, l: &Layout) ->
     let whole = (0..n).all(|i| f.start[i] == part(i).start && f.end[i] == part(i).end);
     if whole {
         let groups: Vec<u32> = l.part_of.iter().map(|&p| p as u32).collect();
-        let mut acc = create(agg)?;
+        let mut acc = accumulator(agg)?;
         acc.update(&groups, args, l.parts.len())?;
         let per_part = acc.evaluate(l.parts.len())?;
         return Ok(take(&per_part, &UInt32Array::from(groups), None)?);
@@ -628,7 +629,7 @@ fn aggregate_frames(agg: &AggExpr, args: &[ArrayRef], f: &Frames, l: &Layout) ->
                 groups.push((i - start) as u32);
             }
         }
-        let mut acc = create(agg)?;
+        let mut acc = accumulator(agg)?;
         acc.update(&groups, &take_all(args, &idx)?, end - start)?;
         parts.push(acc.evaluate(end - start)?);
         start = end;
@@ -704,7 +705,7 @@ fn anchored(
         }
     }
     let k = chunk_part.len();
-    let mut acc = create(agg)?;
+    let mut acc = accumulator(agg)?;
     acc.update(&groups, &take_all(args, &idx)?, k)?;
     let mut states = acc.state(k)?;
     let mut d = 1;
@@ -735,12 +736,12 @@ fn anchored(
         if sources.len() == k {
             break; // no chunk has a neighbour this far in its partition
         }
-        let mut next: Box<dyn Accumulator> = create(agg)?;
+        let mut next: Box<dyn Accumulator> = accumulator(agg)?;
         next.merge(&targets, &take_all(&states, &sources)?, k)?;
         states = next.state(k)?;
         d *= 2;
     }
-    let mut fin = create(agg)?;
+    let mut fin = accumulator(agg)?;
     let all: Vec<u32> = (0..k as u32).collect();
     fin.merge(&all, &states, k)?;
     let per_chunk = fin.evaluate(k)?;

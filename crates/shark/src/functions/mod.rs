@@ -1,7 +1,9 @@
 //! Hive's built-in scalar functions. Each function declares how its
 //! arguments are converted (`coerce`), its result type, and a vectorized
-//! implementation over Arrow arrays. Aggregates live in `exec::aggregate`.
+//! implementation over Arrow arrays. Aggregate functions (names, result
+//! types and accumulators) have their own registry in [`aggregate`].
 
+pub mod aggregate;
 mod collection;
 
 pub use collection::list_of;
@@ -86,7 +88,8 @@ pub fn lookup(name: &str) -> Option<&'static ScalarFunction> {
     registry().get(name.to_ascii_lowercase().as_str()).copied()
 }
 
-/// Names of all built-in scalar functions, sorted (SHOW FUNCTIONS).
+/// Names of all built-in scalar functions, sorted (SHOW FUNCTIONS lists
+/// them with [`aggregate::names`]).
 pub fn names() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = registry().keys().copied().collect();
     v.sort();

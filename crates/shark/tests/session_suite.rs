@@ -540,3 +540,28 @@ fn cross_joins_bigger_than_the_budget_run_as_nested_loops() {
         vec![((0..10).map(|k| 999 - k).sum::<i32>()).to_string()]
     );
 }
+
+#[test]
+fn show_functions_lists_scalar_and_aggregate_functions() {
+    let (mut s, _) = session();
+    let names = rows(&mut s, "SHOW FUNCTIONS");
+    for f in [
+        "upper",
+        "concat",
+        "count",
+        "sum",
+        "percentile_approx",
+        "covar_pop",
+        "collect_set",
+    ] {
+        assert!(names.iter().any(|n| n == f), "{f} missing from {names:?}");
+    }
+    assert!(
+        !names.iter().any(|n| n == "single_value"),
+        "internal aggregate listed"
+    );
+    let mut sorted = names.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(names, sorted, "sorted, each once");
+}

@@ -168,10 +168,8 @@ impl Aggregator {
         key_types: Vec<DataType>,
         out_schema: SchemaRef,
     ) -> Result<Self> {
-        let accs: Vec<Box<dyn Accumulator>> = aggs
-            .iter()
-            .map(accumulator)
-            .collect::<Result<_>>()?;
+        let accs: Vec<Box<dyn Accumulator>> =
+            aggs.iter().map(accumulator).collect::<Result<_>>()?;
         let mut offsets = Vec::new();
         let mut at = key_types.len();
         for a in &accs {

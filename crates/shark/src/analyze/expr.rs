@@ -537,143 +537,15 @@ pub fn visit<'a>(e: &'a SqlExpr, f: &mut dyn FnMut(&'a SqlExpr)) {
 /// Binds `e` in `cx`.
 pub fn bind(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
     match e {
-        SqlExpr::Identifier(id) => {
-            let name = ident_name(id);
-            match cx.scope.resolve(None, &name)? {
-                Some(i) => Ok(column(cx.scope, i)),
-                None => {
-                    if id.quote_style.is_none() {
-                        if let Some(v) = suffixed_number(&id.value) {
-                            return Ok(Expr::Literal(v));
-                        }
-                    }
-                    Err(SharkError::analysis_at(
-                        cx.scope.not_found(None, &name),
-                        id.span,
-                    ))
-                }
-            }
-        }
-        SqlExpr::CompoundIdentifier(parts) => {
-            let n = parts.len();
-            let name = ident_name(&parts[n - 1]);
-            let qualifier = ident_name(&parts[n - 2]);
-            match cx.scope.resolve(Some(&qualifier), &name)? {
-                Some(i) if n == 2 => Ok(column(cx.scope, i)),
-                _ => {
-                    // `s.f`, `t.s.f`, `s.f.g`: a struct column's fields.
-                    let names: Vec<String> = parts.iter().map(ident_name).collect();
-                    let start = [(2, Some(&names[0]), &names[1]), (1, None, &names[0])]
-                        .into_iter()
-                        .filter(|(used, _, _)| *used < n)
-                        .find_map(|(used, q, c)| {
-                            cx.scope
-                                .resolve(q.map(|q| q.as_str()), c)
-                                .ok()
-                                .flatten()
-                                .map(|i| (used, i))
-                        });
-                    match start {
-                        Some((used, i)) => {
-                            let mut value = column(cx.scope, i);
-                            for f in &names[used..] {
-                                value = struct_field(value, f)?;
-                            }
-                            Ok(value)
-                        }
-                        None => Err(SharkError::analysis_at(
-                            cx.scope.not_found(Some(&qualifier), &name),
-                            parts[0].span,
-                        )),
-                    }
-                }
-            }
-        }
+        SqlExpr::Identifier(..) => bind_identifier(e, cx),
+        SqlExpr::CompoundIdentifier(..) => bind_compound_identifier(e, cx),
         SqlExpr::Value(v) => Ok(Expr::Literal(literal(&v.value)?)),
         SqlExpr::TypedString(ts) => typed_string(&ts.data_type, &ts.value.value),
         SqlExpr::Nested(inner) => bind(inner, cx),
         // `a[i]`: Hive's index(a, i), 0-based.
-        SqlExpr::CompoundFieldAccess { root, access_chain } => {
-            let mut value = bind(root, cx)?;
-            for access in access_chain {
-                match access {
-                    ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => {
-                        let i = bind(index, cx)?;
-                        value = call("index", vec![value, i])?;
-                    }
-                    ast::AccessExpr::Dot(SqlExpr::Identifier(field)) => {
-                        value = struct_field(value, &ident_name(field))?;
-                    }
-                    other => return Err(SharkError::unsupported(format!("field access {other}"))),
-                }
-            }
-            Ok(value)
-        }
-        SqlExpr::BinaryOp { left, op, right } => {
-            use ast::BinaryOperator as B;
-            let op = match op {
-                B::Plus => BinaryOp::Plus,
-                B::Minus => BinaryOp::Minus,
-                B::Multiply => BinaryOp::Multiply,
-                B::Divide => BinaryOp::Divide,
-                B::Modulo => BinaryOp::Modulo,
-                B::MyIntegerDivide | B::DuckIntegerDivide => BinaryOp::IntDivide,
-                B::Eq => BinaryOp::Eq,
-                B::NotEq => BinaryOp::NotEq,
-                B::Lt => BinaryOp::Lt,
-                B::LtEq => BinaryOp::LtEq,
-                B::Gt => BinaryOp::Gt,
-                B::GtEq => BinaryOp::GtEq,
-                B::Spaceship => BinaryOp::NullSafeEq,
-                B::And => BinaryOp::And,
-                B::Or => BinaryOp::Or,
-                B::StringConcat => BinaryOp::Concat,
-                B::BitwiseAnd => BinaryOp::BitAnd,
-                B::BitwiseOr => BinaryOp::BitOr,
-                B::BitwiseXor | B::PGExp => BinaryOp::BitXor,
-                B::Regexp => {
-                    let l = bind(left, cx)?;
-                    let r = bind(right, cx)?;
-                    return Ok(like(l, r, false, LikeKind::RLike));
-                }
-                other => return Err(SharkError::unsupported(format!("operator {other}"))),
-            };
-            let l = bind(left, cx)?;
-            let r = bind(right, cx)?;
-            make_binary(op, l, r)
-        }
-        SqlExpr::UnaryOp { op, expr } => {
-            let v = bind(expr, cx)?;
-            match op {
-                ast::UnaryOperator::Not | ast::UnaryOperator::BangNot => {
-                    Ok(Expr::Not(Box::new(v.cast_to(&DataType::Boolean))))
-                }
-                ast::UnaryOperator::Minus => {
-                    if let Expr::Literal(lit) = &v {
-                        if let Some(neg) = negate_literal(lit) {
-                            return Ok(Expr::Literal(neg));
-                        }
-                    }
-                    Ok(Expr::Negative(Box::new(numeric_operand(v, "unary minus")?)))
-                }
-                ast::UnaryOperator::Plus => numeric_operand(v, "unary plus"),
-                ast::UnaryOperator::BitwiseNot => {
-                    let t = v.data_type();
-                    if !crate::types::is_integer(&t) && t != DataType::Null {
-                        return Err(SharkError::analysis(format!(
-                            "~ needs an integer, got {}",
-                            types::type_name(&t)
-                        )));
-                    }
-                    Ok(Expr::BitNot(Box::new(if t == DataType::Null {
-                        v.cast_to(&DataType::Int32)
-                    } else {
-                        v
-                    })))
-                }
-                other => Err(SharkError::unsupported(format!("operator {other}"))),
-            }
-        }
+        SqlExpr::CompoundFieldAccess { .. } => bind_field_access(e, cx),
+        SqlExpr::BinaryOp { .. } => bind_binary_op(e, cx),
+        SqlExpr::UnaryOp { .. } => bind_unary_op(e, cx),
         SqlExpr::IsNull(x) => Ok(Expr::IsNull {
             expr: Box::new(bind(x, cx)?),
             negated: false,
@@ -723,22 +595,7 @@ pub fn bind(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
         SqlExpr::IsNotDistinctFrom(a, b) => {
             make_binary(BinaryOp::NullSafeEq, bind(a, cx)?, bind(b, cx)?)
         }
-        SqlExpr::Between {
-            expr,
-            negated,
-            low,
-            high,
-        } => {
-            let v = bind(expr, cx)?;
-            let lo = make_binary(BinaryOp::GtEq, v.clone(), bind(low, cx)?)?;
-            let hi = make_binary(BinaryOp::LtEq, v, bind(high, cx)?)?;
-            let both = make_binary(BinaryOp::And, lo, hi)?;
-            Ok(if *negated {
-                Expr::Not(Box::new(both))
-            } else {
-                both
-            })
-        }
+        SqlExpr::Between { .. } => bind_between(e, cx),
         SqlExpr::In {
             expr,
             target,
@@ -817,76 +674,13 @@ pub fn bind(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
                 to,
             })
         }
-        SqlExpr::Case {
-            operand,
-            conditions,
-            else_result,
-            ..
-        } => {
-            let op = operand.as_ref().map(|o| bind(o, cx)).transpose()?;
-            let mut branches = Vec::new();
-            for c in conditions {
-                let cond = bind(&c.condition, cx)?;
-                let cond = match &op {
-                    Some(o) => make_binary(BinaryOp::Eq, o.clone(), cond)?,
-                    None => cond,
-                };
-                branches.push((cond, bind(&c.result, cx)?));
-            }
-            let else_expr = else_result.as_ref().map(|x| bind(x, cx)).transpose()?;
-            case_of(branches, else_expr)
-        }
-        SqlExpr::Extract { field, expr, .. } => {
-            let name = match field {
-                ast::DateTimeField::Year => "year",
-                ast::DateTimeField::Month => "month",
-                ast::DateTimeField::Day => "day",
-                ast::DateTimeField::Hour => "hour",
-                ast::DateTimeField::Minute => "minute",
-                ast::DateTimeField::Second => "second",
-                ast::DateTimeField::Quarter => "quarter",
-                ast::DateTimeField::Week(_) => "weekofyear",
-                other => return Err(SharkError::unsupported(format!("EXTRACT({other})"))),
-            };
-            call(name, vec![bind(expr, cx)?])
-        }
+        SqlExpr::Case { .. } => bind_case(e, cx),
+        SqlExpr::Extract { .. } => bind_extract(e, cx),
         SqlExpr::Ceil { expr, .. } => call("ceil", vec![bind(expr, cx)?]),
         SqlExpr::Floor { expr, .. } => call("floor", vec![bind(expr, cx)?]),
         SqlExpr::Position { expr, r#in } => call("locate", vec![bind(expr, cx)?, bind(r#in, cx)?]),
-        SqlExpr::Substring {
-            expr,
-            substring_from,
-            substring_for,
-            ..
-        } => {
-            let mut args = vec![bind(expr, cx)?];
-            args.push(match substring_from {
-                Some(f) => bind(f, cx)?,
-                None => Expr::Literal(ScalarValue::Int32(1)),
-            });
-            if let Some(l) = substring_for {
-                args.push(bind(l, cx)?);
-            }
-            call("substr", args)
-        }
-        SqlExpr::Trim {
-            expr,
-            trim_where,
-            trim_what,
-            trim_characters,
-        } => {
-            if trim_what.is_some() || trim_characters.is_some() {
-                return Err(SharkError::unsupported(
-                    "TRIM of characters other than spaces",
-                ));
-            }
-            let name = match trim_where {
-                Some(ast::TrimWhereField::Leading) => "ltrim",
-                Some(ast::TrimWhereField::Trailing) => "rtrim",
-                _ => "trim",
-            };
-            call(name, vec![bind(expr, cx)?])
-        }
+        SqlExpr::Substring { .. } => bind_substring(e, cx),
+        SqlExpr::Trim { .. } => bind_trim(e, cx),
         SqlExpr::Subquery(q) => {
             let key = &**q as *const ast::Query as usize;
             cx.subqueries
@@ -898,6 +692,266 @@ pub fn bind(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
         SqlExpr::Function(f) => bind_function(f, cx),
         other => Err(SharkError::unsupported(format!("expression {other}"))),
     }
+}
+
+fn bind_identifier(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
+    let SqlExpr::Identifier(id) = e else {
+        unreachable!("bind_identifier is called on Identifier")
+    };
+    let name = ident_name(id);
+    match cx.scope.resolve(None, &name)? {
+        Some(i) => Ok(column(cx.scope, i)),
+        None => {
+            if id.quote_style.is_none() {
+                if let Some(v) = suffixed_number(&id.value) {
+                    return Ok(Expr::Literal(v));
+                }
+            }
+            Err(SharkError::analysis_at(
+                cx.scope.not_found(None, &name),
+                id.span,
+            ))
+        }
+    }
+}
+
+fn bind_compound_identifier(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
+    let SqlExpr::CompoundIdentifier(parts) = e else {
+        unreachable!("bind_compound_identifier is called on CompoundIdentifier")
+    };
+    let n = parts.len();
+    let name = ident_name(&parts[n - 1]);
+    let qualifier = ident_name(&parts[n - 2]);
+    match cx.scope.resolve(Some(&qualifier), &name)? {
+        Some(i) if n == 2 => Ok(column(cx.scope, i)),
+        _ => {
+            // `s.f`, `t.s.f`, `s.f.g`: a struct column's fields.
+            let names: Vec<String> = parts.iter().map(ident_name).collect();
+            let start = [(2, Some(&names[0]), &names[1]), (1, None, &names[0])]
+                .into_iter()
+                .filter(|(used, _, _)| *used < n)
+                .find_map(|(used, q, c)| {
+                    cx.scope
+                        .resolve(q.map(|q| q.as_str()), c)
+                        .ok()
+                        .flatten()
+                        .map(|i| (used, i))
+                });
+            match start {
+                Some((used, i)) => {
+                    let mut value = column(cx.scope, i);
+                    for f in &names[used..] {
+                        value = struct_field(value, f)?;
+                    }
+                    Ok(value)
+                }
+                None => Err(SharkError::analysis_at(
+                    cx.scope.not_found(Some(&qualifier), &name),
+                    parts[0].span,
+                )),
+            }
+        }
+    }
+}
+
+fn bind_field_access(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
+    let SqlExpr::CompoundFieldAccess { root, access_chain } = e else {
+        unreachable!("bind_field_access is called on CompoundFieldAccess")
+    };
+    let mut value = bind(root, cx)?;
+    for access in access_chain {
+        match access {
+            ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => {
+                let i = bind(index, cx)?;
+                value = call("index", vec![value, i])?;
+            }
+            ast::AccessExpr::Dot(SqlExpr::Identifier(field)) => {
+                value = struct_field(value, &ident_name(field))?;
+            }
+            other => return Err(SharkError::unsupported(format!("field access {other}"))),
+        }
+    }
+    Ok(value)
+}
+
+fn bind_binary_op(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
+    let SqlExpr::BinaryOp { left, op, right } = e else {
+        unreachable!("bind_binary_op is called on BinaryOp")
+    };
+    use ast::BinaryOperator as B;
+    let op = match op {
+        B::Plus => BinaryOp::Plus,
+        B::Minus => BinaryOp::Minus,
+        B::Multiply => BinaryOp::Multiply,
+        B::Divide => BinaryOp::Divide,
+        B::Modulo => BinaryOp::Modulo,
+        B::MyIntegerDivide | B::DuckIntegerDivide => BinaryOp::IntDivide,
+        B::Eq => BinaryOp::Eq,
+        B::NotEq => BinaryOp::NotEq,
+        B::Lt => BinaryOp::Lt,
+        B::LtEq => BinaryOp::LtEq,
+        B::Gt => BinaryOp::Gt,
+        B::GtEq => BinaryOp::GtEq,
+        B::Spaceship => BinaryOp::NullSafeEq,
+        B::And => BinaryOp::And,
+        B::Or => BinaryOp::Or,
+        B::StringConcat => BinaryOp::Concat,
+        B::BitwiseAnd => BinaryOp::BitAnd,
+        B::BitwiseOr => BinaryOp::BitOr,
+        B::BitwiseXor | B::PGExp => BinaryOp::BitXor,
+        B::Regexp => {
+            let l = bind(left, cx)?;
+            let r = bind(right, cx)?;
+            return Ok(like(l, r, false, LikeKind::RLike));
+        }
+        other => return Err(SharkError::unsupported(format!("operator {other}"))),
+    };
+    let l = bind(left, cx)?;
+    let r = bind(right, cx)?;
+    make_binary(op, l, r)
+}
+
+fn bind_unary_op(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
+    let SqlExpr::UnaryOp { op, expr } = e else {
+        unreachable!("bind_unary_op is called on UnaryOp")
+    };
+    let v = bind(expr, cx)?;
+    match op {
+        ast::UnaryOperator::Not | ast::UnaryOperator::BangNot => {
+            Ok(Expr::Not(Box::new(v.cast_to(&DataType::Boolean))))
+        }
+        ast::UnaryOperator::Minus => {
+            if let Expr::Literal(lit) = &v {
+                if let Some(neg) = negate_literal(lit) {
+                    return Ok(Expr::Literal(neg));
+                }
+            }
+            Ok(Expr::Negative(Box::new(numeric_operand(v, "unary minus")?)))
+        }
+        ast::UnaryOperator::Plus => numeric_operand(v, "unary plus"),
+        ast::UnaryOperator::BitwiseNot => {
+            let t = v.data_type();
+            if !crate::types::is_integer(&t) && t != DataType::Null {
+                return Err(SharkError::analysis(format!(
+                    "~ needs an integer, got {}",
+                    types::type_name(&t)
+                )));
+            }
+            Ok(Expr::BitNot(Box::new(if t == DataType::Null {
+                v.cast_to(&DataType::Int32)
+            } else {
+                v
+            })))
+        }
+        other => Err(SharkError::unsupported(format!("operator {other}"))),
+    }
+}
+
+fn bind_between(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
+    let SqlExpr::Between {
+        expr,
+        negated,
+        low,
+        high,
+    } = e
+    else {
+        unreachable!("bind_between is called on Between")
+    };
+    let v = bind(expr, cx)?;
+    let lo = make_binary(BinaryOp::GtEq, v.clone(), bind(low, cx)?)?;
+    let hi = make_binary(BinaryOp::LtEq, v, bind(high, cx)?)?;
+    let both = make_binary(BinaryOp::And, lo, hi)?;
+    Ok(if *negated {
+        Expr::Not(Box::new(both))
+    } else {
+        both
+    })
+}
+
+fn bind_case(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
+    let SqlExpr::Case {
+        operand,
+        conditions,
+        else_result,
+        ..
+    } = e
+    else {
+        unreachable!("bind_case is called on Case")
+    };
+    let op = operand.as_ref().map(|o| bind(o, cx)).transpose()?;
+    let mut branches = Vec::new();
+    for c in conditions {
+        let cond = bind(&c.condition, cx)?;
+        let cond = match &op {
+            Some(o) => make_binary(BinaryOp::Eq, o.clone(), cond)?,
+            None => cond,
+        };
+        branches.push((cond, bind(&c.result, cx)?));
+    }
+    let else_expr = else_result.as_ref().map(|x| bind(x, cx)).transpose()?;
+    case_of(branches, else_expr)
+}
+
+fn bind_extract(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
+    let SqlExpr::Extract { field, expr, .. } = e else {
+        unreachable!("bind_extract is called on Extract")
+    };
+    let name = match field {
+        ast::DateTimeField::Year => "year",
+        ast::DateTimeField::Month => "month",
+        ast::DateTimeField::Day => "day",
+        ast::DateTimeField::Hour => "hour",
+        ast::DateTimeField::Minute => "minute",
+        ast::DateTimeField::Second => "second",
+        ast::DateTimeField::Quarter => "quarter",
+        ast::DateTimeField::Week(_) => "weekofyear",
+        other => return Err(SharkError::unsupported(format!("EXTRACT({other})"))),
+    };
+    call(name, vec![bind(expr, cx)?])
+}
+
+fn bind_substring(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
+    let SqlExpr::Substring {
+        expr,
+        substring_from,
+        substring_for,
+        ..
+    } = e
+    else {
+        unreachable!("bind_substring is called on Substring")
+    };
+    let mut args = vec![bind(expr, cx)?];
+    args.push(match substring_from {
+        Some(f) => bind(f, cx)?,
+        None => Expr::Literal(ScalarValue::Int32(1)),
+    });
+    if let Some(l) = substring_for {
+        args.push(bind(l, cx)?);
+    }
+    call("substr", args)
+}
+
+fn bind_trim(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
+    let SqlExpr::Trim {
+        expr,
+        trim_where,
+        trim_what,
+        trim_characters,
+    } = e
+    else {
+        unreachable!("bind_trim is called on Trim")
+    };
+    if trim_what.is_some() || trim_characters.is_some() {
+        return Err(SharkError::unsupported(
+            "TRIM of characters other than spaces",
+        ));
+    }
+    let name = match trim_where {
+        Some(ast::TrimWhereField::Leading) => "ltrim",
+        Some(ast::TrimWhereField::Trailing) => "rtrim",
+        _ => "trim",
+    };
+    call(name, vec![bind(expr, cx)?])
 }
 
 fn negate_literal(v: &ScalarValue) -> Option<ScalarValue> {

@@ -642,7 +642,7 @@ pub(crate) fn partitioned_join(
         return Err(SharkError::exec("a partitioned join needs keys"));
     }
     let emit_unmatched = matches!(spec.kind, JoinKind::Full);
-    Ok(p.zip_partitions(&b, move |tc, probe_it, build_it| {
+    Ok(p.zip_partitions(b, move |tc, probe_it, build_it| {
         let budget = tc.execution_budget();
         let mut batches: Vec<RecordBatch> = Vec::new();
         let mut held = 0usize;

@@ -48,7 +48,7 @@ impl Session {
 
     /// `SHOW CREATE TABLE t`.
     pub(super) fn show_create_table(&mut self, obj_name: &ObjectName) -> Result<StatementResult> {
-        let t = self.existing_table(&obj_name)?;
+        let t = self.existing_table(obj_name)?;
         Ok(StatementResult::Rows(QueryResult::lines(
             "createtab_stmt",
             show_create(&t).lines().map(String::from).collect(),

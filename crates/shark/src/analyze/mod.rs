@@ -9,6 +9,7 @@
 pub mod expr;
 mod grouping;
 mod lateral;
+mod literal;
 pub mod scope;
 mod select;
 mod subquery;
@@ -935,7 +936,7 @@ pub(crate) fn build_join_with(
 
 #[cfg(test)]
 mod tests {
-    use super::expr::number_literal;
+    use super::literal::number_literal;
     use crate::scalar::ScalarValue;
 
     #[test]

@@ -20,6 +20,13 @@ pub fn read_schema(path: &Path) -> Result<SchemaRef> {
     Ok(builder.schema().clone())
 }
 
+/// The number of rows a Parquet file holds, from its footer (no data read).
+pub fn row_count(path: &Path) -> Result<u64> {
+    let file = File::open(path).map_err(|e| HiveError::io(path, e))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
+    Ok(builder.metadata().file_metadata().num_rows().max(0) as u64)
+}
+
 /// Some row groups of one file: the unit a scan task reads.
 #[derive(Debug, Clone)]
 pub struct ParquetSplit {

@@ -51,6 +51,7 @@ pub struct CachedTable {
     rdd: Rdd<Batch>,
     kind: String,
     bytes: Option<u64>,
+    rows: Option<u64>,
 }
 
 impl CachedTable {
@@ -69,6 +70,7 @@ impl CachedTable {
             rdd,
             kind: format!("{}, cached", source.kind()),
             bytes: source.estimated_bytes(),
+            rows: source.estimated_rows(),
         })
     }
 
@@ -108,6 +110,9 @@ impl TableSource for CachedTable {
     }
     fn estimated_bytes(&self) -> Option<u64> {
         self.bytes
+    }
+    fn estimated_rows(&self) -> Option<u64> {
+        self.rows
     }
     fn kind(&self) -> String {
         self.kind.clone()

@@ -112,9 +112,17 @@ impl HiveCatalog {
             .parameters
             .get("shark.cache")
             .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        let analyzed_rows = t
+            .parameters
+            .get("numRows")
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|&n| n >= 0)
+            .map(|n| n as u64);
         if !t.is_partitioned() {
             return Ok(Arc::new(
-                HiveTable::new(data, format, location).with_wants_cache(wants_cache),
+                HiveTable::new(data, format, location)
+                    .with_wants_cache(wants_cache)
+                    .with_analyzed_rows(analyzed_rows),
             ));
         }
         let keys = columns_schema(&t.partition_keys)?;

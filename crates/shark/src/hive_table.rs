@@ -26,6 +26,7 @@ impl HiveTable {
             location: d.location.clone(),
             partitions: d.partitions.clone(),
             wants_cache: false,
+            analyzed_rows: None,
         }
     }
 }
@@ -38,6 +39,8 @@ pub struct HiveTable {
     location: PathBuf,
     partitions: Option<Vec<PartitionDir>>,
     wants_cache: bool,
+    /// `numRows` recorded by ANALYZE TABLE, when known.
+    analyzed_rows: Option<u64>,
 }
 
 impl HiveTable {
@@ -62,6 +65,7 @@ impl HiveTable {
             location: location.into(),
             partitions: None,
             wants_cache: false,
+            analyzed_rows: None,
         }
     }
 
@@ -82,7 +86,15 @@ impl HiveTable {
             location: location.into(),
             partitions: Some(partitions),
             wants_cache: false,
+            analyzed_rows: None,
         }
+    }
+
+    /// The row count ANALYZE TABLE recorded (Hive's `numRows`), used for
+    /// planning instead of guessing from file sizes.
+    pub fn with_analyzed_rows(mut self, rows: Option<u64>) -> Self {
+        self.analyzed_rows = rows;
+        self
     }
 
     /// Marks the table as one to keep in the table cache once read.
@@ -264,6 +276,22 @@ impl TableSource for HiveTable {
             }
         }
         Some(total)
+    }
+
+    fn estimated_rows(&self) -> Option<u64> {
+        if let Some(r) = self.analyzed_rows {
+            return Some(r);
+        }
+        if self.format != StorageFormat::Parquet {
+            return None;
+        }
+        let mut files = Vec::new();
+        for d in self.dirs() {
+            if d.exists() {
+                files.extend(crate::table::data_files(&d).ok()?.into_iter().map(|f| f.0));
+            }
+        }
+        crate::table::parquet_rows(&files)
     }
 
     fn descriptor(&self) -> crate::table::SourceDescriptor {

@@ -194,6 +194,7 @@ impl Session {
                 self.broadcast_threshold(),
             ),
             metrics: Some(profile.metrics.clone()),
+            shuffle_partitions: self.partitions(),
         };
         let rdd = self
             .ctx

@@ -411,6 +411,12 @@ impl ParquetTable {
     }
 }
 
+/// Rows of Parquet files from their footers (each read once per call: a
+/// footer is a few KiB at the end of the file).
+pub fn parquet_rows(files: &[PathBuf]) -> Option<u64> {
+    files.iter().map(|f| parquet_file::row_count(f).ok()).sum()
+}
+
 /// Could a row group whose column `name` spans `range` hold a row where
 /// `column op literal` is true?
 fn may_match(range: &ColumnRange, op: BinaryOp, lit: &ScalarValue, literal_on_left: bool) -> bool {
@@ -533,6 +539,9 @@ impl TableSource for ParquetTable {
     }
     fn estimated_bytes(&self) -> Option<u64> {
         Some(self.bytes)
+    }
+    fn estimated_rows(&self) -> Option<u64> {
+        parquet_rows(&self.files)
     }
     fn kind(&self) -> String {
         "parquet".into()

@@ -199,3 +199,75 @@ fn a_plan_serializes_and_runs_from_its_bytes() {
     s2.set("shark.plan.roundTrip", "true");
     assert_eq!(rows(&mut s2, q), expected);
 }
+
+#[test]
+fn a_broadcast_build_side_found_too_big_runs_partitioned() {
+    let conf = rdd::Conf::new().set(rdd::conf::MEMORY_EXECUTION, "256k");
+    let ctx = rdd::Context::with_conf("local[2]", "plan-suite-budget", conf).unwrap();
+    let mut s = session();
+    let catalog = Arc::new(MemoryCatalog::new());
+    for t in ["facts", "dims"] {
+        let batches = s.query(&format!("SELECT * FROM {t}")).unwrap();
+        let schema = batches[0].schema();
+        catalog.register(
+            "default",
+            t,
+            Arc::new(MemTable::try_new(schema, batches).unwrap()),
+        );
+    }
+    let mut s = Session::new(ctx, catalog);
+    s.set("shark.shuffle.partitions", "4");
+    // `k >= 1` keeps every row, but is guessed to keep a third: small
+    // enough to broadcast, too big for the budget once collected.
+    let q = "SELECT count(*), count(f.k) FROM dims d LEFT JOIN (SELECT k, v FROM facts WHERE k >= 1) f \
+             ON d.k = f.k";
+    let planned = rows(&mut s, &format!("EXPLAIN {q}"));
+    assert!(
+        line(&planned, "HashJoin").contains("HashJoin Broadcast"),
+        "{planned:?}"
+    );
+    let ran = rows(&mut s, &format!("EXPLAIN ANALYZE {q}"));
+    let join = line(&ran, "HashJoin");
+    assert!(join.contains("HashJoin Partitioned"), "{ran:?}");
+    assert!(
+        join.contains("adaptive: broadcast -> partitioned"),
+        "{join}"
+    );
+    assert_eq!(rows(&mut s, q), vec!["40000\t40000"]);
+}
+
+#[test]
+fn row_estimates_come_from_parquet_footers_and_analyze() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = Arc::new(Schema::new(vec![Field::new("k", DataType::Int32, true)]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![Arc::new(Int32Array::from((0..1234).collect::<Vec<i32>>()))],
+    )
+    .unwrap();
+    hive::parquet_file::write_file(&dir.path().join("part-0.parquet"), schema, &[batch]).unwrap();
+    let catalog = Arc::new(MemoryCatalog::new());
+    catalog.register(
+        "default",
+        "p",
+        Arc::new(shark::table::ParquetTable::try_new(dir.path(), None).unwrap()),
+    );
+    let ctx = rdd::Context::new("local[2]", "plan-suite-stats").unwrap();
+    let mut s = Session::new(ctx.clone(), catalog);
+    let plan = rows(&mut s, "EXPLAIN SELECT k FROM p");
+    assert!(line(&plan, "Scan").contains("est rows=1234 "), "{plan:?}");
+    // A filter is guessed to keep a third of the rows for a range.
+    let plan = rows(&mut s, "EXPLAIN SELECT k FROM p WHERE k > 100");
+    assert!(
+        line(&plan, ": Filter").contains("est rows=412 "),
+        "{plan:?}"
+    );
+
+    let wh = tempfile::tempdir().unwrap();
+    let mut w = Session::with_warehouse(ctx, wh.path()).unwrap();
+    w.execute_script("CREATE TABLE t (a INT); INSERT INTO t VALUES (1), (2), (3)")
+        .unwrap();
+    w.execute("ANALYZE TABLE t COMPUTE STATISTICS").unwrap();
+    let plan = rows(&mut w, "EXPLAIN SELECT a FROM t");
+    assert!(line(&plan, "Scan").contains("est rows=3 "), "{plan:?}");
+}

@@ -146,7 +146,13 @@ pub(super) fn hash_join(
         let build = execute(&mut plan.inputs[1], ex)?;
         return match join::broadcast_join(&probe, &build, spec.clone())? {
             Some(rdd) => Ok(rdd),
-            None => {
+            None if j.probe_keys.is_empty() && j.kind != JoinKind::Inner => {
+                Err(crate::error::SharkError::exec(format!(
+                    "the build side of a {:?} join without equality keys is over the memory budget; raise shark.memory.execution",
+                    j.kind
+                )))
+            }
+            None if j.probe_keys.is_empty() => {
                 plan.op = Operator::NestedLoopJoin(NestedLoopJoin {
                     filter: j.filter.clone(),
                     swapped: j.swapped,
@@ -155,6 +161,19 @@ pub(super) fn hash_join(
                     "broadcast -> nested loop: the build side passed the memory budget".into(),
                 );
                 Ok(join::nested_loop_join(&probe, &build, spec))
+            }
+            None => {
+                // Estimated small, found big: both sides hash-partitioned.
+                let n = ex.shuffle_partitions;
+                if let Operator::HashJoin(h) = &mut plan.op {
+                    h.mode = JoinMode::Partitioned;
+                }
+                plan.adapted = Some(format!(
+                    "broadcast -> partitioned ({n} partitions): the build side passed the memory budget"
+                ));
+                let probe = super::exchange::hash_exchange(&probe, j.probe_keys.clone(), n);
+                let build = super::exchange::hash_exchange(&build, j.build_keys.clone(), n);
+                partitioned(probe, build, spec)
             }
         };
     }

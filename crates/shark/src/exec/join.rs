@@ -528,8 +528,9 @@ fn probe_stream(
 
 /// Broadcast hash join: the build side is collected once on the driver and
 /// shared by every probe task.
-/// `None` when the build side turned out over the memory budget and the
-/// join may run as nested loops instead (the caller decides and says so).
+/// `None` when the build side turned out over the memory budget: the
+/// caller runs the join another way (nested loops without keys, a
+/// partitioned hash join with them) and says so on the plan.
 pub(crate) fn broadcast_join(
     probe: &Rdd<Batch>,
     build: &Rdd<Batch>,
@@ -544,15 +545,15 @@ pub(crate) fn broadcast_join(
         .context()
         .conf()
         .get_bytes(rdd::conf::MEMORY_EXECUTION, 512 << 20)? as usize;
-    let batches: Vec<RecordBatch> = match collect_within(build, budget, nested_loop_fits(&spec))? {
+    let batches: Vec<RecordBatch> = match collect_within(build, budget, true)? {
         Some(b) => b,
         None => return Ok(None),
     };
     let table = JoinTable::build(batches, &spec)?;
-    if nested_loop_fits(&spec) && table.memory() > budget {
+    if table.memory() > budget {
         return Ok(None);
     }
-    let table = Arc::new(table.check_budget(budget)?);
+    let table = Arc::new(table);
     let shared = probe.context().broadcast(table);
     Ok(Some(probe.map_partitions_with_context(
         false,
@@ -623,11 +624,6 @@ pub(crate) fn nested_loop_join(
                 }
             }))
         })
-}
-
-/// True when a join may run as `nested_loop_join`.
-pub(crate) fn nested_loop_fits(spec: &JoinSpec) -> bool {
-    spec.build_keys.is_empty() && matches!(spec.kind, JoinKind::Inner | JoinKind::Cross)
 }
 
 /// Partitioned hash join over inputs already exchanged alike (partition

@@ -36,6 +36,9 @@ pub struct ExecContext {
     pub adaptive: AdaptiveSettings,
     /// Per-node counters (`None`: not measured).
     pub metrics: Option<Arc<PlanMetrics>>,
+    /// Partitions of an exchange added at run time (a broadcast join whose
+    /// build side turned out too big runs partitioned).
+    pub shuffle_partitions: usize,
 }
 
 /// Builds the RDD that computes `plan`. Joins' broadcast builds are

@@ -1,10 +1,17 @@
 //! Size estimates for planning: bytes and rows of each operator's output,
-//! from what the sources know (file sizes, memory tables' exact sizes, the
-//! cache) and propagated upwards. Filters and projections keep their
-//! input's size (an upper bound, which is what broadcast decisions need);
-//! joins have no static estimate — adaptive execution measures them.
+//! from what the sources know (file sizes, Parquet footers' row counts,
+//! ANALYZE TABLE's `numRows`, memory tables' exact sizes, the cache) and
+//! propagated upwards: filters scale by a selectivity per predicate kind
+//! (DuckDB's and Spark's defaults in spirit: equality 0.1, ranges 1/3),
+//! equi-joins keep their larger side's rows (a key/foreign-key guess).
+//! Estimates only choose strategies: a build side estimated small and found
+//! big at run time turns partitioned (see `exec::adaptive`).
 
-use crate::plan::{JoinKind, LogicalPlan};
+use crate::expr::{BinaryOp, Expr};
+use crate::plan::{
+    Aggregate, Distribute, Empty, Filter, Generate, Join, JoinKind, Limit, LocalSort, LogicalPlan,
+    Offset, Project, Replicate, Scan, Sort, Union, Window,
+};
 use arrow::datatypes::{DataType, Schema};
 use serde::{Deserialize, Serialize};
 
@@ -60,7 +67,7 @@ pub fn row_width(schema: &Schema) -> u64 {
 /// The estimated output of `plan`.
 pub fn estimate(plan: &LogicalPlan) -> Estimate {
     match plan {
-        LogicalPlan::Scan(crate::plan::Scan {
+        LogicalPlan::Scan(Scan {
             source,
             projection,
             schema,
@@ -81,43 +88,113 @@ pub fn estimate(plan: &LogicalPlan) -> Estimate {
             Estimate::exact(rows, bytes)
         }
         LogicalPlan::OneRow => Estimate::exact(1, 0),
-        LogicalPlan::Empty(crate::plan::Empty { .. }) => Estimate::exact(0, 0),
-        LogicalPlan::Filter(crate::plan::Filter { input, .. })
-        | LogicalPlan::Project(crate::plan::Project { input, .. })
-        | LogicalPlan::Sort(crate::plan::Sort {
+        LogicalPlan::Empty(Empty { .. }) => Estimate::exact(0, 0),
+        LogicalPlan::Filter(Filter { input, predicate }) => {
+            let s = selectivity(predicate);
+            let e = estimate(input);
+            Estimate {
+                rows: e.rows.map(|r| ((r as f64 * s).ceil() as u64).min(r)),
+                bytes: e.bytes.map(|b| ((b as f64 * s).ceil() as u64).min(b)),
+            }
+        }
+        LogicalPlan::Project(Project { input, .. })
+        | LogicalPlan::Sort(Sort {
             input, fetch: None, ..
         })
-        | LogicalPlan::Distribute(crate::plan::Distribute { input, .. })
-        | LogicalPlan::LocalSort(crate::plan::LocalSort { input, .. })
-        | LogicalPlan::Window(crate::plan::Window { input, .. })
-        | LogicalPlan::Offset(crate::plan::Offset { input, .. }) => estimate(input),
-        LogicalPlan::Replicate(crate::plan::Replicate { input, .. }) => {
-            estimate(input).scaled(2, 1)
-        }
-        LogicalPlan::Generate(crate::plan::Generate { input, .. }) => estimate(input).scaled(4, 1),
-        LogicalPlan::Sort(crate::plan::Sort { fetch: Some(n), .. })
-        | LogicalPlan::Limit(crate::plan::Limit { fetch: n, .. }) => {
-            Estimate::exact(*n as u64, *n as u64 * 64)
-        }
-        LogicalPlan::Aggregate(crate::plan::Aggregate { input, group, .. }) => {
+        | LogicalPlan::Distribute(Distribute { input, .. })
+        | LogicalPlan::LocalSort(LocalSort { input, .. })
+        | LogicalPlan::Window(Window { input, .. })
+        | LogicalPlan::Offset(Offset { input, .. }) => estimate(input),
+        LogicalPlan::Replicate(Replicate { input, .. }) => estimate(input).scaled(2, 1),
+        LogicalPlan::Generate(Generate { input, .. }) => estimate(input).scaled(4, 1),
+        LogicalPlan::Sort(Sort { fetch: Some(n), .. })
+        | LogicalPlan::Limit(Limit { fetch: n, .. }) => Estimate::exact(*n as u64, *n as u64 * 64),
+        LogicalPlan::Aggregate(Aggregate { input, group, .. }) => {
             if group.is_empty() {
                 Estimate::exact(1, 64)
             } else {
                 estimate(input)
             }
         }
-        LogicalPlan::Union(crate::plan::Union { inputs, .. }) => {
+        LogicalPlan::Union(Union { inputs, .. }) => {
             let parts: Vec<Estimate> = inputs.iter().map(|i| estimate(i)).collect();
             Estimate {
                 rows: parts.iter().map(|e| e.rows).sum(),
                 bytes: parts.iter().map(|e| e.bytes).sum(),
             }
         }
-        LogicalPlan::Join(crate::plan::Join {
+        LogicalPlan::Join(Join {
             kind: JoinKind::LeftSemi | JoinKind::LeftAnti,
             left,
             ..
         }) => estimate(left),
-        LogicalPlan::Join(crate::plan::Join { .. }) => Estimate::UNKNOWN,
+        LogicalPlan::Join(j) => join_estimate(j),
     }
+}
+
+fn join_estimate(j: &Join) -> Estimate {
+    let (l, r) = (estimate(&j.left), estimate(&j.right));
+    let (Some(lr), Some(rr), Some(lb), Some(rb)) = (l.rows, r.rows, l.bytes, r.bytes) else {
+        return Estimate::UNKNOWN;
+    };
+    let width = lb / lr.max(1) + rb / rr.max(1);
+    let rows = if j.on.is_empty() {
+        lr.saturating_mul(rr)
+    } else {
+        match j.kind {
+            JoinKind::Full => lr + rr,
+            _ => lr.max(rr),
+        }
+    };
+    let rows = match &j.filter {
+        Some(f) => (rows as f64 * selectivity(f)).ceil() as u64,
+        None => rows,
+    };
+    Estimate {
+        rows: Some(rows),
+        bytes: Some(rows.saturating_mul(width.max(1))),
+    }
+}
+
+/// The fraction of rows a predicate is guessed to keep.
+pub fn selectivity(p: &Expr) -> f64 {
+    let s = match p {
+        Expr::Binary {
+            op, left, right, ..
+        } => match op {
+            BinaryOp::And => selectivity(left) * selectivity(right),
+            BinaryOp::Or => selectivity(left) + selectivity(right),
+            BinaryOp::Eq | BinaryOp::NullSafeEq => 0.1,
+            BinaryOp::NotEq => 0.9,
+            BinaryOp::Lt | BinaryOp::LtEq | BinaryOp::Gt | BinaryOp::GtEq => 1.0 / 3.0,
+            _ => 0.5,
+        },
+        Expr::Not(e) => 1.0 - selectivity(e),
+        Expr::IsNull { negated, .. } => {
+            if *negated {
+                0.9
+            } else {
+                0.1
+            }
+        }
+        Expr::InList { list, negated, .. } => {
+            let s = (0.1 * list.len() as f64).min(0.5);
+            if *negated {
+                1.0 - s
+            } else {
+                s
+            }
+        }
+        Expr::Like { negated, .. } => {
+            if *negated {
+                0.75
+            } else {
+                0.25
+            }
+        }
+        Expr::Literal(crate::scalar::ScalarValue::Boolean(true)) => 1.0,
+        Expr::Literal(_) => 0.0,
+        _ => 0.5,
+    };
+    s.clamp(0.0, 1.0)
 }

@@ -81,10 +81,12 @@ pub fn estimate(plan: &LogicalPlan) -> Estimate {
                 Some(p) => total * p.len().max(1) as u64 / table.fields().len().max(1) as u64,
                 None => total,
             };
-            let rows = source
-                .estimated_rows()
-                .unwrap_or_else(|| total / row_width(&table));
-            let _ = schema;
+            // Files are compressed: once decoded, the columns read take at
+            // least their width per row (what a broadcast holds in memory).
+            let (rows, bytes) = match source.estimated_rows() {
+                Some(rows) => (rows, bytes.max(rows.saturating_mul(row_width(schema)))),
+                None => (total / row_width(&table), bytes),
+            };
             Estimate::exact(rows, bytes)
         }
         LogicalPlan::OneRow => Estimate::exact(1, 0),

@@ -412,7 +412,8 @@ impl Context {
     pub(crate) fn block_store(&self) -> &BlockStore {
         &self.inner.blocks
     }
-    pub(crate) fn post(&self, event: Event) {
+    /// Sends `event` to every listener (synchronously, on this thread).
+    pub fn post(&self, event: Event) {
         self.inner.listeners.post(event);
     }
     pub(crate) fn submit_task(&self, job_id: usize, task: Box<dyn FnOnce() + Send>) -> bool {

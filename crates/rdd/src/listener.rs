@@ -149,6 +149,10 @@ pub enum Event {
         outcome: TaskOutcome,
         metrics: TaskMetricsSnapshot,
     },
+    /// An event of a layer above the engine (the SQL engine's per-operator
+    /// metrics), carried to every listener like the engine's own; listeners
+    /// downcast what they know.
+    Custom(Arc<dyn std::any::Any + Send + Sync>),
 }
 
 /// Receives events; called synchronously on driver and worker threads, so

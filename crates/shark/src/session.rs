@@ -193,7 +193,7 @@ impl Session {
                 self.ctx.default_parallelism(),
                 self.broadcast_threshold(),
             ),
-            metrics: Some(profile.metrics.clone()),
+            query: Some(profile.id),
             shuffle_partitions: self.partitions(),
         };
         let rdd = self

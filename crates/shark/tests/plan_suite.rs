@@ -271,3 +271,45 @@ fn row_estimates_come_from_parquet_footers_and_analyze() {
     let plan = rows(&mut w, "EXPLAIN SELECT a FROM t");
     assert!(line(&plan, "Scan").contains("est rows=3 "), "{plan:?}");
 }
+
+/// Collects the SQL engine's operator metrics from the listener bus.
+#[derive(Default)]
+struct OperatorEvents(std::sync::Mutex<Vec<shark::physical::metrics::OperatorMetricsUpdate>>);
+
+impl rdd::Listener for OperatorEvents {
+    fn on_event(&self, e: &rdd::Event) {
+        if let rdd::Event::Custom(any) = e {
+            if let Some(u) = any.downcast_ref::<shark::physical::metrics::OperatorMetricsUpdate>() {
+                self.0.lock().unwrap().push(*u);
+            }
+        }
+    }
+}
+
+#[test]
+fn operator_metrics_travel_on_the_listener_bus() {
+    let mut s = session();
+    let events = Arc::new(OperatorEvents::default());
+    s.context().add_listener(events.clone());
+    let plan = rows(&mut s, "EXPLAIN SELECT count(*) FROM facts WHERE k > 1");
+    let scan_id: usize = line(&plan, "Scan")
+        .trim()
+        .split(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        rows(&mut s, "SELECT count(*) FROM facts WHERE k > 1"),
+        vec!["3998"]
+    );
+    let got = events.0.lock().unwrap().clone();
+    let query = got.last().expect("updates were posted").query;
+    let scan: Vec<_> = got
+        .iter()
+        .filter(|u| u.query == query && u.node == scan_id)
+        .collect();
+    assert!(scan.len() >= 2, "one update per task: {scan:?}");
+    assert_eq!(scan.iter().map(|u| u.delta.rows).sum::<u64>(), 40_000);
+    assert!(scan.iter().all(|u| u.delta.tasks == 1));
+}

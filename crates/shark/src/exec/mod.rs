@@ -18,13 +18,11 @@ pub use adaptive::AdaptiveSettings;
 use crate::batch::Batch;
 use crate::error::Result;
 use crate::expr::{evaluate, evaluate_predicate, Expr};
-use crate::physical::metrics::PlanMetrics;
 use crate::physical::{AggMode, Operator, Partitioning, PhysicalPlan};
 use arrow::compute::filter_record_batch;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use rdd::Rdd;
-use std::sync::Arc;
 
 /// How a plan runs: the engine, adaptive execution's settings and the
 /// counters each node adds to.
@@ -34,8 +32,9 @@ pub struct ExecContext {
     pub ctx: rdd::Context,
     /// Re-planning between stages from measured sizes.
     pub adaptive: AdaptiveSettings,
-    /// Per-node counters (`None`: not measured).
-    pub metrics: Option<Arc<PlanMetrics>>,
+    /// The query whose profile the nodes' counts go to, over the listener
+    /// bus (`None`: not measured).
+    pub query: Option<u64>,
     /// Partitions of an exchange added at run time (a broadcast join whose
     /// build side turned out too big runs partitioned).
     pub shuffle_partitions: usize,
@@ -53,12 +52,11 @@ pub fn execute(plan: &mut PhysicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> 
 
 /// Counts what node `id` produces, batch by batch.
 fn measured(rdd: Rdd<Batch>, id: usize, ex: &ExecContext) -> Rdd<Batch> {
-    let Some(m) = &ex.metrics else {
+    let Some(query) = ex.query else {
         return rdd;
     };
-    let node = m.node(id);
     rdd.map_partitions_with_context(true, move |_, tc, it| {
-        Box::new(metered::Metered::new(it, node.clone(), tc.clone()))
+        Box::new(metered::Metered::new(it, query, id, tc.clone()))
     })
 }
 

@@ -1,9 +1,12 @@
 //! Per-operator metrics: what each node of a running plan produced and what
-//! it cost, counted per batch (never per row) by the tasks that run it. A
-//! `QueryProfile` holds a query's final plan and its metrics; the profiles
-//! of running and recent queries are kept per engine context
-//! (`QueryProfiles`), so EXPLAIN ANALYZE, the server's query status and
-//! the web UI all read the same numbers, live.
+//! it cost, counted per batch (never per row) by the tasks that run it and
+//! sent, when each task ends, over the engine's listener bus as an
+//! `OperatorMetricsUpdate` keyed by query id and node id (the way a task on
+//! another process will report them). A `QueryProfile` holds a query's
+//! final plan and the sums of those updates; the profiles of running and
+//! recent queries are kept per engine context (`QueryProfiles`, itself a
+//! listener), so EXPLAIN ANALYZE, the server's query status and the web UI
+//! all read the same numbers.
 
 use super::PhysicalPlan;
 use serde::Serialize;
@@ -48,6 +51,17 @@ pub struct NodeSnapshot {
 }
 
 impl NodeMetrics {
+    /// Adds one task's counts.
+    pub fn apply(&self, d: &NodeSnapshot) {
+        self.rows.fetch_add(d.rows, Ordering::Relaxed);
+        self.batches.fetch_add(d.batches, Ordering::Relaxed);
+        self.time_ns.fetch_add(d.time_ns, Ordering::Relaxed);
+        self.tasks.fetch_add(d.tasks, Ordering::Relaxed);
+        self.spilled_bytes
+            .fetch_add(d.spilled_bytes, Ordering::Relaxed);
+        self.peak_memory.fetch_max(d.peak_memory, Ordering::Relaxed);
+    }
+
     /// The current values.
     pub fn snapshot(&self) -> NodeSnapshot {
         let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
@@ -140,21 +154,58 @@ impl std::fmt::Debug for QueryProfile {
     }
 }
 
+/// What one task measured for one plan node: the listener-bus event
+/// (`rdd::Event::Custom`) operator metrics travel in.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct OperatorMetricsUpdate {
+    /// The query (`QueryProfile::id`).
+    pub query: u64,
+    /// The plan node.
+    pub node: usize,
+    /// The task's counts for it.
+    pub delta: NodeSnapshot,
+}
+
 /// The profiles of the latest queries of one engine context (a bounded
 /// history, newest last).
 #[derive(Default)]
 pub struct QueryProfiles {
     recent: Mutex<VecDeque<Arc<QueryProfile>>>,
     next: AtomicU64,
+    listening: std::sync::atomic::AtomicBool,
+}
+
+/// Applies operator metrics from the bus to the profiles.
+struct ProfileListener(std::sync::Weak<QueryProfiles>);
+
+impl rdd::Listener for ProfileListener {
+    fn on_event(&self, event: &rdd::Event) {
+        let rdd::Event::Custom(any) = event else {
+            return;
+        };
+        let (Some(u), Some(profiles)) = (
+            any.downcast_ref::<OperatorMetricsUpdate>(),
+            self.0.upgrade(),
+        ) else {
+            return;
+        };
+        if let Some(p) = profiles.get(u.query) {
+            p.metrics.node(u.node).apply(&u.delta);
+        }
+    }
 }
 
 /// How many profiles a context remembers.
 const KEPT: usize = 200;
 
 impl QueryProfiles {
-    /// The registry of `ctx`.
+    /// The registry of `ctx` (listening to its bus from the first call).
     pub fn of(ctx: &rdd::Context) -> Arc<QueryProfiles> {
-        ctx.extension::<QueryProfiles>()
+        let profiles = ctx.extension::<QueryProfiles>();
+        if !profiles.listening.swap(true, Ordering::SeqCst) {
+            ctx.add_listener(Arc::new(ProfileListener(Arc::downgrade(&profiles))));
+        }
+        profiles
     }
 
     /// Registers a query about to run `plan`.

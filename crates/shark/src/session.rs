@@ -172,7 +172,8 @@ impl Session {
     /// rows takes. The returned profile holds the plan as it runs (adaptive
     /// changes included) and its per-operator metrics. With
     /// `shark.plan.roundTrip=true` the physical plan is serialized and read
-    /// back before it runs, as it will be when shipped to executors.
+    /// back before it runs — each stage's fragment on its own, as they
+    /// will be when shipped to executors.
     pub(crate) fn run_plan(
         &self,
         logical: &LogicalPlan,
@@ -184,6 +185,12 @@ impl Session {
             .is_some_and(|v| v.eq_ignore_ascii_case("true"))
         {
             physical = PhysicalPlan::from_bytes(&physical.to_bytes()?)?;
+            let fragments = physical
+                .fragments()
+                .iter()
+                .map(|f| crate::physical::fragment::Fragment::from_bytes(&f.to_bytes()?))
+                .collect::<Result<Vec<_>>>()?;
+            physical = PhysicalPlan::from_fragments(&fragments)?;
         }
         let profile = QueryProfiles::of(&self.ctx).start(&self.current_sql, &physical);
         let ex = ExecContext {

@@ -313,3 +313,44 @@ fn operator_metrics_travel_on_the_listener_bus() {
     assert_eq!(scan.iter().map(|u| u.delta.rows).sum::<u64>(), 40_000);
     assert!(scan.iter().all(|u| u.delta.tasks == 1));
 }
+
+#[test]
+fn a_plan_cuts_into_stage_fragments_that_serialize_alone() {
+    use shark::physical::fragment::Fragment;
+    use shark::physical::PhysicalPlan;
+    let mut s = session();
+    s.set("hive.auto.convert.join", "false");
+    let sql =
+        "SELECT d.v, count(*) FROM facts f JOIN dims d ON f.k = d.k GROUP BY d.v ORDER BY 2 DESC";
+    let explain = rows(&mut s, &format!("EXPLAIN {sql}"));
+    let parse = |q: &str| match shark::parse::parse_statement(q, 1).unwrap() {
+        shark::parse::HiveStatement::Sql(st) => match *st {
+            sqlparser::ast::Statement::Query(q) => q,
+            _ => unreachable!(),
+        },
+        _ => unreachable!(),
+    };
+    let logical = s.plan(&parse(sql)).unwrap();
+    let plan = s.physical_plan(&logical).unwrap();
+    let fragments = plan.fragments();
+    // Sort, aggregation, join: result + range + aggregate + two join sides.
+    assert_eq!(fragments.len(), 5);
+    for f in &fragments {
+        let root = &explain[1 + f.plan.id];
+        assert!(root.contains(&format!("| stage {} |", f.stage)), "{root}");
+        let back = Fragment::from_bytes(&f.to_bytes().unwrap()).unwrap();
+        assert_eq!(back.reads, f.reads);
+        assert_eq!(back.writes, f.writes);
+    }
+    let writes: Vec<usize> = fragments.iter().filter_map(|f| f.writes).collect();
+    let mut reads: Vec<usize> = fragments.iter().flat_map(|f| f.reads.clone()).collect();
+    reads.sort();
+    let mut w = writes.clone();
+    w.sort();
+    assert_eq!(reads, w, "every exchange written once and read once");
+    let again = PhysicalPlan::from_fragments(&fragments).unwrap();
+    assert_eq!(
+        shark::physical::explain::render(&again, None),
+        shark::physical::explain::render(&plan, None)
+    );
+}

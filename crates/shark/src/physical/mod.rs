@@ -16,6 +16,7 @@
 //! ```
 
 pub mod explain;
+pub mod fragment;
 pub mod metrics;
 pub mod planner;
 pub mod stats;

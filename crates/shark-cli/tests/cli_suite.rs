@@ -312,3 +312,48 @@ fn connect_runs_statements_on_a_server() {
         stderr(&bad)
     );
 }
+
+#[test]
+fn explain_and_explain_analyze_print_the_physical_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    let q =
+        "SELECT s.region, count(*) FROM fact_sales f JOIN dim_store s ON f.store_id = s.store_id \
+             GROUP BY s.region";
+    let o = run(cli(&wh).arg("-S").arg("-e").arg(format!("EXPLAIN {q}")));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plan = stdout(&o);
+    assert!(plan.starts_with("== Physical Plan ==\n0: "), "{plan}");
+    assert!(
+        plan.contains("HashJoin Broadcast") && plan.contains("Scan "),
+        "{plan}"
+    );
+    assert!(!plan.contains(" batches="), "EXPLAIN runs nothing: {plan}");
+    let o = run(cli(&wh)
+        .arg("-S")
+        .arg("-e")
+        .arg(format!("EXPLAIN ANALYZE {q}")));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let analyzed = stdout(&o);
+    assert!(
+        analyzed.starts_with("== Physical Plan (executed: "),
+        "{analyzed}"
+    );
+    let rows_of = |table: &str| -> u64 {
+        let line = analyzed
+            .lines()
+            .find(|l| l.contains(&format!("default.{table}")))
+            .unwrap_or_else(|| panic!("{table}: {analyzed}"));
+        let at = line.find("| rows=").unwrap() + 7;
+        line[at..].split(' ').next().unwrap().parse().unwrap()
+    };
+    let count = |table: &str| -> u64 {
+        let o = run(cli(&wh)
+            .arg("-S")
+            .arg("-e")
+            .arg(format!("SELECT count(*) FROM {table}")));
+        stdout(&o).trim().parse().unwrap()
+    };
+    assert_eq!(rows_of("fact_sales"), count("fact_sales"));
+    assert_eq!(rows_of("dim_store"), count("dim_store"));
+}

@@ -5,6 +5,7 @@
 //! partition. Joins without keys treat every build row as a candidate.
 
 use super::exchange::fail;
+use super::join_index::JoinIndex;
 use crate::batch::Batch;
 use crate::error::{Result, SharkError};
 use crate::expr::{evaluate_predicate, Expr};
@@ -14,9 +15,7 @@ use arrow::array::*;
 use arrow::compute::{concat_batches, take};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
-use arrow_row::{RowConverter, SortField};
 use rdd::{Rdd, TaskContext};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// What the join does once the probe side is known to be the left input
@@ -69,8 +68,8 @@ pub(crate) fn build_facts(build: &Rdd<Batch>, keys: &[Expr]) -> Result<BuildFact
 /// The build side: all rows in one batch, with a key → rows index.
 pub(crate) struct JoinTable {
     batch: RecordBatch,
-    map: HashMap<Box<[u8]>, Vec<u32>, foldhash::fast::FixedState>,
-    keyless: bool,
+    /// `None` for a join without keys (every build row is a candidate).
+    index: Option<JoinIndex>,
     has_null_key: bool,
     /// The most build rows one probe row can pair with.
     widest: usize,
@@ -99,40 +98,24 @@ impl JoinTable {
                 .collect::<std::result::Result<_, _>>()?;
             concat_batches(&spec.build_schema, &conformed)?
         };
-        let mut map: HashMap<Box<[u8]>, Vec<u32>, foldhash::fast::FixedState> = HashMap::default();
         let keyless = spec.build_keys.is_empty();
-        let mut has_null_key = false;
-        if !keyless && batch.num_rows() > 0 {
+        let index = if keyless {
+            None
+        } else {
             let cols: Vec<ArrayRef> = spec
                 .build_keys
                 .iter()
                 .map(|k| crate::expr::evaluate(k, &batch))
                 .collect::<Result<_>>()?;
-            let converter = RowConverter::new(
-                cols.iter()
-                    .map(|c| SortField::new(c.data_type().clone()))
-                    .collect(),
-            )?;
-            let rows = converter.convert_columns(&cols)?;
-            for i in 0..batch.num_rows() {
-                if !spec.null_safe && cols.iter().any(|c| c.is_null(i)) {
-                    has_null_key = true;
-                    continue;
-                }
-                map.entry(rows.row(i).as_ref().into())
-                    .or_default()
-                    .push(i as u32);
-            }
-        }
-        let widest = if keyless {
-            batch.num_rows()
-        } else {
-            map.values().map(|v| v.len()).max().unwrap_or(0)
+            Some(JoinIndex::build(&cols, batch.num_rows(), spec.null_safe)?)
+        };
+        let (widest, has_null_key) = match &index {
+            Some(i) => (i.widest, i.has_null_key),
+            None => (batch.num_rows(), false),
         };
         Ok(JoinTable {
             batch,
-            map,
-            keyless,
+            index,
             has_null_key,
             widest,
         })
@@ -144,9 +127,7 @@ impl JoinTable {
 
     /// Bytes the table holds (rows plus index).
     fn memory(&self) -> usize {
-        self.batch.get_array_memory_size()
-            + self.map.len() * 48
-            + self.map.keys().map(|k| k.len()).sum::<usize>()
+        self.batch.get_array_memory_size() + self.index.as_ref().map_or(0, |i| i.memory())
     }
 
     /// Refuses a table larger than `budget` with advice, instead of
@@ -178,36 +159,25 @@ fn probe(
     let mut pi: Vec<u32> = Vec::new();
     let mut bi: Vec<u32> = Vec::new();
     let mut null_probe = vec![false; n];
-    if table.keyless {
-        for i in 0..n as u32 {
-            for j in 0..table.rows() as u32 {
-                pi.push(i);
-                bi.push(j);
-            }
-        }
-    } else {
-        let cols: Vec<ArrayRef> = spec
-            .probe_keys
-            .iter()
-            .map(|k| crate::expr::evaluate(k, probe))
-            .collect::<Result<_>>()?;
-        let converter = RowConverter::new(
-            cols.iter()
-                .map(|c| SortField::new(c.data_type().clone()))
-                .collect(),
-        )?;
-        let rows = converter.convert_columns(&cols)?;
-        for i in 0..n {
-            if !spec.null_safe && cols.iter().any(|c| c.is_null(i)) {
-                null_probe[i] = true;
-                continue;
-            }
-            if let Some(list) = table.map.get(rows.row(i).as_ref()) {
-                for &j in list {
-                    pi.push(i as u32);
+    match &table.index {
+        None => {
+            for i in 0..n as u32 {
+                for j in 0..table.rows() as u32 {
+                    pi.push(i);
                     bi.push(j);
                 }
             }
+        }
+        Some(index) => {
+            let cols: Vec<ArrayRef> = spec
+                .probe_keys
+                .iter()
+                .map(|k| crate::expr::evaluate(k, probe))
+                .collect::<Result<_>>()?;
+            index.probe(&cols, n, spec.null_safe, &mut null_probe, &mut |i, j| {
+                pi.push(i);
+                bi.push(j);
+            })?;
         }
     }
     // The residual filter decides which candidates match.
@@ -441,13 +411,16 @@ fn probe_slices(
     if n.saturating_mul(table.widest) <= MAX_CANDIDATES {
         return Ok(vec![probe]);
     }
-    let counts: Vec<usize> = if table.keyless {
-        vec![table.rows(); n]
-    } else {
-        let rows = super::exchange::key_rows(&spec.probe_keys, &probe)?;
-        (0..n)
-            .map(|i| table.map.get(rows.row(i).as_ref()).map_or(0, |l| l.len()))
-            .collect()
+    let counts: Vec<usize> = match &table.index {
+        None => vec![table.rows(); n],
+        Some(index) => {
+            let cols: Vec<ArrayRef> = spec
+                .probe_keys
+                .iter()
+                .map(|k| crate::expr::evaluate(k, &probe))
+                .collect::<Result<_>>()?;
+            index.match_counts(&cols, n, spec.null_safe)?
+        }
     };
     let mut slices = Vec::new();
     let (mut start, mut held) = (0, 0);

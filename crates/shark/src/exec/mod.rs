@@ -9,6 +9,7 @@ mod aggregate;
 pub(crate) mod exchange;
 mod generate;
 mod join;
+mod join_index;
 mod metered;
 mod sort;
 mod window;

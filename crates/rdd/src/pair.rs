@@ -87,7 +87,19 @@ impl<K: Key, V: Spill> Rdd<(K, V)> {
     /// the driver can run on its own and re-read in other shapes (adaptive
     /// query execution).
     pub fn shuffle(&self, partitioner: Arc<dyn Partitioner<K>>) -> crate::Shuffle<K, V> {
-        ShuffledRdd::handle(self.clone(), partitioner, "partition_by")
+        ShuffledRdd::handle(self.clone(), partitioner, "partition_by", None)
+    }
+
+    /// Like `shuffle`, for records whose memory `record_size` tells: map
+    /// outputs that fit the shuffle memory are handed to the reduce tasks
+    /// as records, neither encoded nor compressed (they are encoded, and
+    /// spill, past the task's budget).
+    pub fn shuffle_sized(
+        &self,
+        partitioner: Arc<dyn Partitioner<K>>,
+        record_size: crate::shuffle::dependency::RecordSize<K, V>,
+    ) -> crate::Shuffle<K, V> {
+        ShuffledRdd::handle(self.clone(), partitioner, "partition_by", Some(record_size))
     }
 
     /// The partitioner a single-input shuffle uses: `num_partitions` hash

@@ -327,3 +327,44 @@ fn string_keys_and_tuple_values_shuffle() {
         assert_eq!(got, expected);
     });
 }
+
+/// Records whose sizes are known stay records in memory (no encoding);
+/// past the task's budget they are encoded and spill; either way the
+/// reduce side sees every record once, and a lost map output is rebuilt.
+#[test]
+fn sized_shuffles_keep_records_in_memory_or_spill() {
+    for (master, budget) in [("local[2]", None), ("local[2]", Some("4k"))] {
+        let ctx = match budget {
+            None => rdd::Context::new(master, "sized").unwrap(),
+            Some(b) => common::tiny_memory(master, b),
+        };
+        let data = pairs(20_000, 101);
+        let size: rdd::shuffle::dependency::RecordSize<i64, i64> = Arc::new(|_| 16);
+        let shuffle = ctx
+            .parallelize(data.clone(), Some(4))
+            .shuffle_sized(Arc::new(HashPartitioner::new(5)), size);
+        let stats = shuffle.run_map_stage().unwrap();
+        assert_eq!(stats.bytes_by_partition().len(), 5);
+        if budget.is_none() {
+            // Kept as records: sizes are the records' memory.
+            assert_eq!(stats.total_bytes(), 20_000 * 16);
+        }
+        let got = sorted(shuffle.rdd().collect().unwrap());
+        assert_eq!(got, sorted(data.clone()));
+        let p = HashPartitioner::new(5);
+        for (i, part) in shuffle
+            .rdd()
+            .glom()
+            .collect()
+            .unwrap()
+            .into_iter()
+            .enumerate()
+        {
+            assert!(part.iter().all(|(k, _)| p.partition_of(k) == i));
+        }
+        let id = ctx.shuffle_ids(&shuffle.rdd())[0];
+        assert!(ctx.lose_shuffle_output(id, 1));
+        assert_eq!(sorted(shuffle.rdd().collect().unwrap()), sorted(data));
+        ctx.stop();
+    }
+}

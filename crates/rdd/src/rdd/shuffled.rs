@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::partitioner::{Partitioner, PartitionerSlot};
 use crate::rdd::{BoxIter, Dependency, Rdd, RddBase, RddCore, RddImpl};
 use crate::scheduler::task::TaskContext;
-use crate::shuffle::dependency::{ShuffleDep, ShuffleDependency};
+use crate::shuffle::dependency::{RecordSize, ShuffleDep, ShuffleDependency};
 use crate::shuffle::reader::ShuffleReader;
 use std::ops::Range;
 use std::sync::Arc;
@@ -122,17 +122,22 @@ impl<K: Spill, V: Spill> ShuffledRdd<K, V> {
         partitioner: Arc<dyn Partitioner<K>>,
         op: &'static str,
     ) -> Rdd<(K, V)> {
-        Self::handle(parent, partitioner, op).rdd
+        Self::handle(parent, partitioner, op, None).rdd
     }
 
     pub fn handle(
         parent: Rdd<(K, V)>,
         partitioner: Arc<dyn Partitioner<K>>,
         op: &'static str,
+        record_size: Option<RecordSize<K, V>>,
     ) -> Shuffle<K, V> {
         let core = RddCore::new(parent.context(), op)
             .with_partitioner(Some(PartitionerSlot::new(partitioner.clone())));
-        let dep = Arc::new(ShuffleDependency::new(parent, partitioner));
+        let mut dep = ShuffleDependency::new(parent, partitioner);
+        if let Some(size) = record_size {
+            dep = dep.with_record_size(size);
+        }
+        let dep = Arc::new(dep);
         let rdd = Rdd::from_impl(Arc::new(ShuffledRdd {
             core,
             dep: dep.clone(),

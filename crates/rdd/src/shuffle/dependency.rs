@@ -32,7 +32,14 @@ pub struct ShuffleDependency<K, V> {
     ctx: crate::Context,
     pub(crate) parent: Rdd<(K, V)>,
     pub(crate) partitioner: Arc<dyn Partitioner<K>>,
+    /// Bytes a record holds in memory, when the caller can tell: then map
+    /// outputs that fit the shuffle memory stay as records (no encoding,
+    /// no compression) for the reduce tasks of this process.
+    pub(crate) record_size: Option<RecordSize<K, V>>,
 }
+
+/// How many bytes of memory one shuffled record holds.
+pub type RecordSize<K, V> = Arc<dyn Fn(&(K, V)) -> usize + Send + Sync>;
 
 impl<K: Spill, V: Spill> ShuffleDependency<K, V> {
     /// A new shuffle of `parent` by `partitioner`.
@@ -42,7 +49,15 @@ impl<K: Spill, V: Spill> ShuffleDependency<K, V> {
             ctx: parent.context().clone(),
             parent,
             partitioner,
+            record_size: None,
         }
+    }
+
+    /// The same shuffle, keeping records in memory as records when their
+    /// sizes (`record_size`) fit the shuffle memory.
+    pub fn with_record_size(mut self, record_size: RecordSize<K, V>) -> Self {
+        self.record_size = Some(record_size);
+        self
     }
 }
 
@@ -117,11 +132,34 @@ impl<K: Spill, V: Spill> ShuffleDep for ShuffleDependency<K, V> {
             Ok(written)
         };
 
+        // Records kept as they are while their memory stays within the
+        // task's budget (only when their sizes are known).
+        let mut objects: Option<Vec<Vec<(K, V)>>> = self
+            .record_size
+            .as_ref()
+            .map(|_| (0..reducers).map(|_| Vec::new()).collect());
+        let mut object_bytes = vec![0u64; reducers];
         for (k, v) in self.parent.iterator(map_id, tc)? {
             if records.is_multiple_of(1024) && tc.is_cancelled() {
                 return Err(RddError::Cancelled);
             }
             let r = self.partitioner.partition_of(&k);
+            if let (Some(held), Some(size)) = (&mut objects, &self.record_size) {
+                let record = (k, v);
+                object_bytes[r] += size(&record) as u64;
+                held[r].push(record);
+                records += 1;
+                if object_bytes.iter().sum::<u64>() as usize > budget {
+                    // Past the budget: encode what is held, go on encoding.
+                    for (r, list) in objects.take().unwrap().into_iter().enumerate() {
+                        for rec in list {
+                            writers[r].push(&rec)?;
+                        }
+                    }
+                    buffered = writers.iter().map(|w| w.buffered_bytes()).sum();
+                }
+                continue;
+            }
             let w = &mut writers[r];
             let before = w.buffered_bytes();
             w.push(&(k, v))?;
@@ -136,6 +174,36 @@ impl<K: Spill, V: Spill> ShuffleDep for ShuffleDependency<K, V> {
         }
         if let Some(e) = tc.take_error() {
             return Err(e);
+        }
+        if let Some(held) = objects {
+            let total: u64 = object_bytes.iter().sum();
+            if manager.try_reserve(total) {
+                let segments: Vec<Vec<Segment>> = held
+                    .into_iter()
+                    .map(|list| {
+                        if list.is_empty() {
+                            vec![]
+                        } else {
+                            vec![Segment::Objects(Arc::new(list))]
+                        }
+                    })
+                    .collect();
+                TaskMetrics::add(&tc.metrics.shuffle_write_records, records);
+                TaskMetrics::add(&tc.metrics.shuffle_write_bytes, total);
+                return Ok(MapOutput {
+                    segments,
+                    file: None,
+                    reserved: total,
+                    pool: manager.memory_used.clone(),
+                    sizes: object_bytes,
+                });
+            }
+            // No room among the shuffle's memory: encode as usual.
+            for (r, list) in held.into_iter().enumerate() {
+                for rec in list {
+                    writers[r].push(&rec)?;
+                }
+            }
         }
         let remaining: u64 = writers.iter().map(|w| w.buffered_bytes() as u64).sum();
         let mut reserved = 0;
@@ -153,7 +221,7 @@ impl<K: Spill, V: Spill> ShuffleDep for ShuffleDependency<K, V> {
                 .flatten()
                 .map(|s| match s {
                     Segment::Memory(b) => b.len() as u64,
-                    Segment::File { .. } => 0,
+                    Segment::File { .. } | Segment::Objects(_) => 0,
                 })
                 .sum();
             if actual != reserved {
@@ -174,6 +242,7 @@ impl<K: Spill, V: Spill> ShuffleDep for ShuffleDependency<K, V> {
                 .map(|s| match s {
                     Segment::Memory(b) => b.len() as u64,
                     Segment::File { len, .. } => *len,
+                    Segment::Objects(_) => 0,
                 })
                 .sum();
         }

@@ -9,7 +9,14 @@ use std::sync::{Arc, Mutex};
 /// Where one piece of a map task's output for one reducer lives.
 pub(crate) enum Segment {
     Memory(Arc<Vec<u8>>),
-    File { offset: u64, len: u64 },
+    File {
+        offset: u64,
+        len: u64,
+    },
+    /// The records themselves (a `Vec<(K, V)>`), neither encoded nor
+    /// compressed: a shuffle between tasks of one process whose records'
+    /// sizes are known keeps them this way while they fit its memory.
+    Objects(Arc<dyn std::any::Any + Send + Sync>),
 }
 
 /// The output of one map task: per reduce partition, a list of segments.
@@ -40,6 +47,9 @@ impl MapOutput {
     pub(crate) fn read_segment(&self, seg: &Segment) -> Result<Arc<Vec<u8>>> {
         match seg {
             Segment::Memory(b) => Ok(b.clone()),
+            Segment::Objects(_) => Err(RddError::Task(
+                "a shuffle segment of records has no bytes to read".into(),
+            )),
             Segment::File { offset, len } => {
                 use std::io::{Read, Seek, SeekFrom};
                 let path = self.file.as_ref().expect("file segment without a file");

@@ -40,6 +40,8 @@ pub(crate) struct ShuffleReader<T> {
     map_end: usize,
     segment: usize,
     current: Option<ChunkReader<SharedBytes, T>>,
+    /// Records of an in-memory segment being read, and the next one's index.
+    objects: Option<(Arc<dyn std::any::Any + Send + Sync>, usize)>,
     tc: Arc<TaskContext>,
     shuffle_id: usize,
     records: u64,
@@ -59,6 +61,7 @@ impl<T> ShuffleReader<T> {
             map_end: usize::MAX,
             segment: 0,
             current: None,
+            objects: None,
             tc,
             shuffle_id,
             records: 0,
@@ -81,6 +84,16 @@ impl<T: Spill> Iterator for ShuffleReader<T> {
 
     fn next(&mut self) -> Option<T> {
         loop {
+            if let Some((any, i)) = &mut self.objects {
+                match any.downcast_ref::<Vec<T>>().and_then(|v| v.get(*i)) {
+                    Some(record) => {
+                        *i += 1;
+                        self.records += 1;
+                        return Some(record.clone());
+                    }
+                    None => self.objects = None,
+                }
+            }
             if let Some(reader) = &mut self.current {
                 match reader.next_record() {
                     Ok(Some(record)) => {
@@ -102,6 +115,11 @@ impl<T: Spill> Iterator for ShuffleReader<T> {
             if self.segment >= segments.len() {
                 self.map += 1;
                 self.segment = 0;
+                continue;
+            }
+            if let crate::shuffle::manager::Segment::Objects(any) = &segments[self.segment] {
+                self.objects = Some((any.clone(), 0));
+                self.segment += 1;
                 continue;
             }
             let bytes = match output.read_segment(&segments[self.segment]) {

@@ -76,7 +76,16 @@ pub(crate) fn exchange(
     let tagged = input.map_partitions_with_context(false, move |_, tc, it| {
         Box::new(Splitter::new(it, n, partition_of.clone(), tc.clone()))
     });
-    tagged.partition_by(Arc::new(partitioner)).values()
+    tagged
+        .shuffle_sized(Arc::new(partitioner), batch_size())
+        .rdd()
+        .values()
+}
+
+/// Memory of one shuffled batch: exchanges inside this process hand
+/// batches over as they are while they fit the shuffle memory.
+fn batch_size() -> rdd::shuffle::dependency::RecordSize<u64, Batch> {
+    Arc::new(|(_, Batch(b)): &(u64, Batch)| b.get_array_memory_size())
 }
 
 /// A hash exchange as a shuffle handle: adaptive execution runs its map
@@ -95,7 +104,7 @@ pub(crate) fn hash_shuffle(
     let tagged = input.map_partitions_with_context(false, move |_, tc, it| {
         Box::new(Splitter::new(it, n, f.clone(), tc.clone()))
     });
-    tagged.shuffle(Arc::new(DirectPartitioner::new(n)))
+    tagged.shuffle_sized(Arc::new(DirectPartitioner::new(n)), batch_size())
 }
 
 /// Shuffles rows so equal `keys` land in one of `n` partitions.

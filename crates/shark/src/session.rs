@@ -613,8 +613,9 @@ impl Session {
             text.push_str(&optimized.to_string());
         }
         if analyze {
-            let (rdd, profile) = self.run_plan(&optimized)?;
+            // Timed from planning: adaptive execution runs map stages then.
             let started = std::time::Instant::now();
+            let (rdd, profile) = self.run_plan(&optimized)?;
             let mut rows = 0u64;
             for b in QueryResult::from_rdd(optimized.schema(), rdd, self.cancel.clone()) {
                 rows += b?.num_rows() as u64;

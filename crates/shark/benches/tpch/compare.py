@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Shark and DuckDB side by side on the same TPC-H Parquet files and cores:
+per-query seconds, ratios, total and geometric mean of the ratios.
+
+    python3 crates/shark/benches/tpch/compare.py [--sf 1] [--threads 2] [--runs 2]
+
+Runs the Shark bench (`cargo bench -p shark --bench tpch`, which generates
+the data under target/tpch on first use) and then DuckDB (`duckdb_time.py`,
+best of two) on the files it wrote, `--runs` times each, alternating, and
+keeps each query's best time of each engine. Needs the duckdb package
+(pip install duckdb).
+"""
+
+import argparse
+import math
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".."))
+
+
+def shark_times(sf, threads):
+    out = subprocess.run(
+        ["cargo", "bench", "-q", "-p", "shark", "--bench", "tpch", "--",
+         "--sf", str(sf), "--master", f"local[{threads}]"],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout
+    return {
+        m.group(1).lower(): float(m.group(2))
+        for m in re.finditer(r"^(q\d\d)\s+([0-9.]+)\s+\d+", out, re.M)
+    }
+
+
+def duckdb_times(data, threads):
+    out = subprocess.run(
+        [sys.executable, os.path.join(HERE, "duckdb_time.py"), data, HERE, str(threads)],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return {
+        m.group(1).lower(): float(m.group(2))
+        for m in re.finditer(r"^(q\d\d)\.sql\t([0-9.]+) s", out, re.M)
+    }
+
+
+def best(into, new):
+    for q, t in new.items():
+        into[q] = min(t, into.get(q, t))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--sf", default="1")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--runs", type=int, default=2)
+    a = p.parse_args()
+    data = os.path.join(ROOT, "target", "tpch", f"sf{a.sf}")
+    shark, duck = {}, {}
+    for _ in range(a.runs):
+        best(shark, shark_times(a.sf, a.threads))
+        best(duck, duckdb_times(data, a.threads))
+    print(f"TPC-H SF{a.sf}, {a.threads} threads each, best of {a.runs} runs")
+    print("| query | Shark s | DuckDB s | ratio |")
+    print("|---|---:|---:|---:|")
+    ratios = []
+    for q in sorted(shark):
+        if q not in duck:
+            continue
+        r = shark[q] / max(duck[q], 1e-6)
+        ratios.append(r)
+        print(f"| {q.upper()} | {shark[q]:.3f} | {duck[q]:.3f} | {r:.1f}x |")
+    ts, td = sum(shark.values()), sum(duck[q] for q in shark if q in duck)
+    geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+    print(f"| **total** | **{ts:.2f}** | **{td:.2f}** | **{ts / td:.1f}x** |")
+    print(f"geometric mean of the ratios: {geo:.2f}x; worst: {max(ratios):.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -354,3 +354,38 @@ fn a_plan_cuts_into_stage_fragments_that_serialize_alone() {
         shark::physical::explain::render(&plan, None)
     );
 }
+
+#[test]
+fn partial_aggregation_that_does_not_reduce_passes_rows_on() {
+    let mut s = session();
+    // 640,000 rows, each its own group (id, e), and 40,000 groups of 16.
+    let exploded = "SELECT concat(id, ':', e) AS g, id, e FROM \
+                    (SELECT row_number() OVER () AS id FROM facts) r \
+                    LATERAL VIEW explode(array(1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16)) t AS e";
+    let q = format!(
+        "SELECT count(*), sum(c) FROM (SELECT g, count(*) AS c FROM ({exploded}) x GROUP BY g) y"
+    );
+    assert_eq!(rows(&mut s, &q), vec!["640000\t640000"]);
+    // Partial states of other aggregates made row by row merge right too.
+    let states = format!(
+        "SELECT count(*), sum(a), sum(m), count(sd) FROM (SELECT g, avg(id) AS a, min(e) AS m, \
+         stddev_samp(e) AS sd FROM ({exploded}) x GROUP BY g) y"
+    );
+    assert_eq!(
+        rows(&mut s, &states),
+        vec!["640000\t1.280032E10\t5440000\t0"]
+    );
+    let by_id = format!(
+        "SELECT count(*), min(c), max(c) FROM (SELECT id, count(*) AS c FROM ({exploded}) x GROUP BY id) y"
+    );
+    assert_eq!(rows(&mut s, &by_id), vec!["40000\t16\t16"]);
+    // Nearly every row is its own group: the partial phase stops hashing
+    // after its first 100,000 rows and emits about one state per row.
+    let plan = rows(&mut s, &format!("EXPLAIN ANALYZE {q}"));
+    let partial = plan
+        .iter()
+        .filter(|l| l.contains("HashAggregate Partial"))
+        .last()
+        .unwrap();
+    assert!(metric(partial, "rows") > 600_000, "{partial}");
+}

@@ -223,6 +223,40 @@ impl Aggregator {
         Ok(())
     }
 
+    /// The partial states of `batch` with every row its own group: what a
+    /// partial aggregation that does not reduce its input emits instead of
+    /// hashing (the final phase merges the rows of a group as usual).
+    fn pass_through(&self, batch: &RecordBatch) -> Result<RecordBatch> {
+        let n = batch.num_rows();
+        let ids: Vec<u32> = (0..n as u32).collect();
+        let mut columns: Vec<ArrayRef> = self
+            .group
+            .iter()
+            .map(|g| evaluate(g, batch))
+            .collect::<Result<_>>()?;
+        for agg in &self.aggs {
+            let mut acc = accumulator(agg)?;
+            let args: Vec<ArrayRef> = agg
+                .args
+                .iter()
+                .map(|a| evaluate(a, batch))
+                .collect::<Result<_>>()?;
+            acc.update(&ids, &args, n)?;
+            columns.extend(acc.state(n)?);
+        }
+        let schema = self.state_schema();
+        let columns = columns
+            .into_iter()
+            .zip(schema.fields())
+            .map(|(c, f)| crate::cast::hive_cast(&c, f.data_type()))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(RecordBatch::try_new_with_options(
+            schema,
+            columns,
+            &RecordBatchOptions::new().with_row_count(Some(n)),
+        )?)
+    }
+
     /// Emits the current groups as partial states, whatever the mode.
     fn finish_as_state(&mut self) -> Result<Vec<RecordBatch>> {
         let mode = self.mode;
@@ -395,6 +429,11 @@ fn state_schema(key_types: &[DataType], accs: &[Box<dyn Accumulator>]) -> Schema
 
 /// Runs an aggregator over a partition, flushing partial results early
 /// when the task's memory budget is reached.
+/// Input rows a partial aggregation hashes before judging its reduction.
+const SKIP_PARTIAL_PROBE_ROWS: usize = 100_000;
+/// Groups per input row from which partial aggregation is not worth it.
+const SKIP_PARTIAL_RATIO: f64 = 0.8;
+
 fn run(
     mode: Mode,
     group: Vec<Expr>,
@@ -413,6 +452,10 @@ fn run(
     let mut done = false;
     let mut ready: std::collections::VecDeque<RecordBatch> = Default::default();
     let mut spill: Option<Spill> = None;
+    // Partial aggregation that barely reduces its input (nearly a group per
+    // row) stops hashing and passes rows on as states (DataFusion's and
+    // DuckDB's skip of partial aggregation; same thresholds as DataFusion).
+    let (mut seen, mut passing) = (0usize, false);
     Box::new(std::iter::from_fn(move || loop {
         if let Some(b) = ready.pop_front() {
             return Some(Batch(b));
@@ -433,9 +476,35 @@ fn run(
                     }
                     continue;
                 }
+                if passing {
+                    match agg.pass_through(&b) {
+                        Ok(s) => ready.push_back(s),
+                        Err(e) => {
+                            tc.fail(e.into());
+                            done = true;
+                        }
+                    }
+                    continue;
+                }
                 if let Err(e) = agg.consume(&b) {
                     tc.fail(e.into());
                     done = true;
+                    continue;
+                }
+                seen += b.num_rows();
+                if mode == Mode::Partial
+                    && !agg.key_types.is_empty()
+                    && seen >= SKIP_PARTIAL_PROBE_ROWS
+                    && agg.table.groups as f64 >= SKIP_PARTIAL_RATIO * seen as f64
+                {
+                    passing = true;
+                    match agg.finish() {
+                        Ok(bs) => ready.extend(bs),
+                        Err(e) => {
+                            tc.fail(e.into());
+                            done = true;
+                        }
+                    }
                     continue;
                 }
                 let used = agg.memory();

@@ -44,3 +44,6 @@ SELECT n.a, n.c, m.a FROM nums n JOIN nums m ON n.c = m.a;
 SELECT e.id, ev.id FROM emp e JOIN events ev ON e.hired = ev.d;
 SELECT s.id, t.id FROM strs s JOIN strs t ON s.s = t.t;
 SELECT e.id, d.id FROM emp e JOIN dept d ON e.dept_id = d.id WHERE e.name LIKE '%a%' AND d.id <> 30;
+-- An OR across both sides of a join: each side is also pruned by what the OR implies for it.
+SELECT e.id, d.id FROM emp e JOIN dept d ON e.dept_id = d.id WHERE (e.salary > 3000 AND d.region = 'east') OR (e.salary < 1000 AND d.region <> 'east');
+SELECT e.id, d.name FROM emp e, dept d WHERE (e.dept_id = d.id AND e.active) OR (e.dept_id = d.id AND d.name = '');

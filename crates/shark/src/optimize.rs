@@ -4,7 +4,7 @@
 //! scans read only the columns a query uses.
 
 use crate::error::Result;
-use crate::expr::rewrite::{deterministic, factor_or, fold, split_equi};
+use crate::expr::rewrite::{deterministic, factor_or, fold, implied_by_disjunction, split_equi};
 use crate::expr::{BinaryOp, Expr};
 use crate::plan::{
     Aggregate, Distribute, Empty, Filter, Generate, Join, Limit, LocalSort, Offset, Project,
@@ -548,7 +548,21 @@ fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan
                     } else {
                         match split_equi(&p, lw) {
                             Some(pair) => on.push(pair),
-                            None => rest.push(p),
+                            None => {
+                                // An OR over both sides still prunes each side.
+                                if let Some(l) = implied_by_disjunction(&p, &|c| c < lw) {
+                                    if !to_left.contains(&l) {
+                                        to_left.push(l);
+                                    }
+                                }
+                                if let Some(r) = implied_by_disjunction(&p, &|c| c >= lw) {
+                                    let r = r.remap_columns(&|c| c - lw);
+                                    if !to_right.contains(&r) {
+                                        to_right.push(r);
+                                    }
+                                }
+                                rest.push(p)
+                            }
                         }
                     }
                 }
@@ -753,6 +767,36 @@ mod tests {
             matches!(right.as_ref(), LogicalPlan::Filter(Filter { .. })),
             "{p}"
         );
+    }
+
+    #[test]
+    fn an_or_across_join_sides_also_prunes_each_side() {
+        let p = plan(
+            "SELECT a.v FROM a JOIN b ON a.k = b.k \
+             WHERE (a.v = 'x' AND b.v = 'y') OR (a.v = 'y' AND b.v = 'x')",
+        );
+        let mut scans = Vec::new();
+        find(
+            &p,
+            &|n| matches!(n, LogicalPlan::Scan(Scan { .. })),
+            &mut scans,
+        );
+        assert_eq!(scans.len(), 2);
+        for scan in scans {
+            let LogicalPlan::Scan(Scan { filters, .. }) = scan else {
+                unreachable!()
+            };
+            // Each side gets `v = 'x' OR v = 'y'` (over its own columns).
+            assert!(
+                filters.iter().any(|f| {
+                    let t = f.to_string();
+                    t.contains(" OR ") && t.contains("'x'") && t.contains("'y'")
+                }),
+                "{p}"
+            );
+        }
+        // The original condition stays on the join.
+        assert!(p.to_string().contains("OR"), "{p}");
     }
 
     #[test]

@@ -45,6 +45,10 @@ pub enum RddError {
     /// A task panicked or a user function reported an error.
     #[error("{0}")]
     Task(String),
+    /// A failure another attempt would repeat (a bad value, a failed
+    /// assertion, an invalid argument): the job fails at once, untried.
+    #[error("{0}")]
+    Fatal(String),
     /// A reduce task could not read one map task's output; the scheduler
     /// answers by re-running that map task (Spark's FetchFailed path).
     #[error("shuffle {shuffle_id}: output of map task {map_id} is missing")]

@@ -72,7 +72,9 @@ impl ApiError {
             SharkError::Analysis { .. } | SharkError::Unsupported(_) => {
                 (StatusCode::BAD_REQUEST, "analysis")
             }
-            SharkError::Execution(_) => (StatusCode::UNPROCESSABLE_ENTITY, "execution"),
+            SharkError::Execution(_) | SharkError::Io(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "execution")
+            }
             SharkError::Cancelled => (StatusCode::CONFLICT, "cancelled"),
         };
         let location = match e {

@@ -11,6 +11,10 @@ use std::sync::Arc;
 
 const MICROS: i64 = 1_000_000;
 
+/// Seconds since the epoch a TIMESTAMP can hold (years 1 to 9999, as
+/// Hive's): a number outside casts to NULL instead of wrapping.
+const TIMESTAMP_SECONDS: std::ops::RangeInclusive<i64> = -62_135_596_800..=253_402_300_799;
+
 /// Casts `array` to `to` with Hive semantics.
 pub fn hive_cast(array: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
     let from = array.data_type();
@@ -103,7 +107,10 @@ pub fn hive_cast(array: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
             let secs = secs.as_primitive::<Int64Type>();
             let out: TimestampMicrosecondArray = secs
                 .iter()
-                .map(|v| v.and_then(|s| s.checked_mul(MICROS)))
+                .map(|v| {
+                    v.filter(|s| TIMESTAMP_SECONDS.contains(s))
+                        .map(|s| s * MICROS)
+                })
                 .collect();
             Ok(Arc::new(out))
         }
@@ -116,8 +123,12 @@ pub fn hive_cast(array: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
             let out: TimestampMicrosecondArray = secs
                 .iter()
                 .map(|v| {
-                    v.filter(|s| s.is_finite())
-                        .map(|s| (s * MICROS as f64).round() as i64)
+                    v.filter(|s| {
+                        s.is_finite()
+                            && *s >= *TIMESTAMP_SECONDS.start() as f64
+                            && *s <= *TIMESTAMP_SECONDS.end() as f64
+                    })
+                    .map(|s| (s * MICROS as f64).round() as i64)
                 })
                 .collect();
             Ok(Arc::new(out))

@@ -29,6 +29,10 @@ pub enum SharkError {
     /// Running the statement failed.
     #[error("Execution Error: {0}")]
     Execution(String),
+    /// Reading or writing files failed: unlike other execution errors,
+    /// another attempt of the task may succeed, so tasks retry it.
+    #[error("Execution Error: {0}")]
+    Io(String),
     /// A HiveQL feature Shark does not run (yet).
     #[error("Unsupported: {0}")]
     Unsupported(String),
@@ -76,7 +80,7 @@ impl SharkError {
         match self {
             SharkError::Parse { .. } => "parse",
             SharkError::Analysis { .. } => "analysis",
-            SharkError::Execution(_) => "execution",
+            SharkError::Execution(_) | SharkError::Io(_) => "execution",
             SharkError::Unsupported(_) => "analysis",
             SharkError::Cancelled => "cancelled",
         }
@@ -85,7 +89,10 @@ impl SharkError {
 
 impl From<arrow::error::ArrowError> for SharkError {
     fn from(e: arrow::error::ArrowError) -> Self {
-        SharkError::Execution(e.to_string())
+        match e {
+            arrow::error::ArrowError::IoError(..) => SharkError::Io(e.to_string()),
+            other => SharkError::Execution(other.to_string()),
+        }
     }
 }
 
@@ -93,6 +100,7 @@ impl From<rdd::RddError> for SharkError {
     fn from(e: rdd::RddError) -> Self {
         match e {
             rdd::RddError::Cancelled => SharkError::Cancelled,
+            rdd::RddError::Fatal(message) => SharkError::Execution(message),
             other => SharkError::Execution(other.to_string()),
         }
     }
@@ -100,7 +108,7 @@ impl From<rdd::RddError> for SharkError {
 
 impl From<hive::HiveError> for SharkError {
     fn from(e: hive::HiveError) -> Self {
-        SharkError::Execution(e.to_string())
+        SharkError::Io(e.to_string())
     }
 }
 
@@ -108,7 +116,10 @@ impl From<SharkError> for rdd::RddError {
     fn from(e: SharkError) -> Self {
         match e {
             SharkError::Cancelled => rdd::RddError::Cancelled,
-            other => rdd::RddError::Task(other.to_string()),
+            // Files may read on another attempt; a value never converts.
+            io @ SharkError::Io(_) => rdd::RddError::Task(io.to_string()),
+            SharkError::Execution(message) => rdd::RddError::Fatal(message),
+            other => rdd::RddError::Fatal(other.to_string()),
         }
     }
 }

@@ -606,6 +606,7 @@ impl RddError {
                 | RddError::ContextStopped
                 | RddError::BroadcastDestroyed(_)
                 | RddError::InvalidConf { .. }
+                | RddError::Fatal(_)
         )
     }
 }

@@ -21,6 +21,11 @@ impl Analyzer<'_> {
         select: &Select,
         order_by: &[ast::OrderByExpr],
     ) -> Result<Planned> {
+        if select.into.is_some() {
+            return Err(SharkError::unsupported(
+                "SELECT ... INTO (HiveQL has no SELECT INTO; use CREATE TABLE t AS SELECT ...)",
+            ));
+        }
         if let Some(rewritten) = lateral::select_generator(select)? {
             return self.plan_select(&rewritten, order_by);
         }

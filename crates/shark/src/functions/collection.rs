@@ -501,6 +501,9 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
         name: "struct_field",
         coerce: |a| {
             arity(a, 2, 2)?;
+            if !matches!(a[0], DataType::Struct(_)) {
+                return Err(format!("struct_field needs a struct, not {}", a[0]));
+            }
             Ok(vec![a[0].clone(), DataType::Utf8])
         },
         return_type: |_| DataType::Null,

@@ -80,16 +80,18 @@ fn quote_complex_types(text: &str) -> String {
     while i < bytes.len() {
         let c = bytes[i];
         if let Some(q) = quote {
-            out.push(c as char);
+            // Whole UTF-8 characters, so quoted names keep their letters.
+            let ch = text[i..].chars().next().expect("in bounds");
+            out.push(ch);
+            let mut step = ch.len_utf8();
             if c == b'\\' && q != b'`' && i + 1 < bytes.len() {
-                out.push(bytes[i + 1] as char);
-                i += 2;
-                continue;
-            }
-            if c == q {
+                let escaped = text[i + 1..].chars().next().expect("in bounds");
+                out.push(escaped);
+                step += escaped.len_utf8();
+            } else if c == q {
                 quote = None;
             }
-            i += 1;
+            i += step;
             continue;
         }
         if matches!(c, b'\'' | b'"' | b'`') {
@@ -99,9 +101,15 @@ fn quote_complex_types(text: &str) -> String {
             continue;
         }
         let word_start = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
-        let rest = &text[i..];
+        // Not at a character boundary (inside a multi-byte character): no
+        // keyword starts here.
+        let rest = text.get(i..).unwrap_or("");
         let kw = ["array", "map", "struct"].into_iter().find(|k| {
-            word_start && rest.len() > k.len() && rest[..k.len()].eq_ignore_ascii_case(k)
+            word_start
+                && rest.len() > k.len()
+                && rest
+                    .get(..k.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(k))
         });
         if let Some(k) = kw {
             let after = rest[k.len()..].trim_start();
@@ -284,8 +292,9 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
                 "ast",
                 "vectorization",
             ] {
-                if rest.len() > opt.len()
-                    && rest[..opt.len()].eq_ignore_ascii_case(opt)
+                if rest
+                    .get(..opt.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(opt))
                     && rest[opt.len()..].starts_with(char::is_whitespace)
                 {
                     extended = opt == "extended" || opt == "formatted";

@@ -14,6 +14,11 @@ impl Session {
             .first()
             .map(|w| w.to_ascii_uppercase())
             .unwrap_or_default();
+        if variable.is_empty() {
+            return Err(SharkError::analysis(
+                "SHOW needs what to show (TABLES, DATABASES, PARTITIONS t, ...)",
+            ));
+        }
         let name = ObjectName::from(variable[1..].to_vec());
         match kind.as_str() {
             "PARTITIONS" => {

@@ -1,0 +1,96 @@
+//! Inputs that used to panic, wrap around or retry pointlessly (issue
+//! "Hardening", engine items): each is now a clear error or Hive's answer.
+
+use rdd::listener::TaskOutcome;
+use rdd::{Event, EventLog};
+use shark::{Session, SharkError};
+use std::sync::Arc;
+
+mod common;
+use common::rows;
+
+fn session() -> (Session, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = rdd::Context::new("local[2]", "hardening").unwrap();
+    let s = Session::with_warehouse(ctx, &dir.path().join("wh")).unwrap();
+    (s, dir)
+}
+
+fn error(s: &mut Session, sql: &str) -> SharkError {
+    match s.execute(sql) {
+        Ok(_) => panic!("{sql} should fail"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn malformed_statements_are_errors_not_panics() {
+    let (mut s, _dir) = session();
+    let e = error(&mut s, "SHOW");
+    assert!(e.to_string().contains("SHOW needs what to show"), "{e}");
+    let e = error(&mut s, "EXPLAIN éé");
+    assert!(matches!(e, SharkError::Parse { .. }), "{e}");
+    let e = error(&mut s, "SELECT struct_field(-0.0, -0.0)");
+    assert!(e.to_string().contains("needs a struct"), "{e}");
+    let e = error(&mut s, "SELECT 1 INTO t");
+    assert!(e.to_string().contains("no SELECT INTO"), "{e}");
+}
+
+#[test]
+fn non_ascii_names_keep_their_letters() {
+    let (mut s, _dir) = session();
+    s.execute_script(
+        "CREATE TABLE t (`cé` int, s string COMMENT 'ünï', m map<string,int>); \
+         INSERT INTO t SELECT 1, 'ö', map('ä', 2)",
+    )
+    .unwrap();
+    assert_eq!(
+        rows(&mut s, "SELECT `cé`, s, m['ä'] FROM t"),
+        vec!["1\tö\t2"]
+    );
+    let described = rows(&mut s, "DESCRIBE t");
+    assert!(described[0].starts_with("cé\tint"), "{described:?}");
+    assert!(described[1].contains("ünï"), "{described:?}");
+}
+
+#[test]
+fn out_of_range_timestamps_are_null() {
+    let (mut s, _dir) = session();
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT cast(1e20 AS timestamp), cast(100000000000000 AS timestamp), \
+             cast(1.5 AS timestamp), cast(253402300799 AS timestamp)"
+        ),
+        vec!["NULL\tNULL\t1970-01-01 00:00:01.5\t9999-12-31 23:59:59"]
+    );
+}
+
+#[test]
+fn errors_a_retry_would_repeat_fail_at_once() {
+    let (mut s, _dir) = session();
+    let log = Arc::new(EventLog::default());
+    s.context().add_listener(log.clone());
+    for sql in [
+        "SELECT printf('%d', 'abc') FROM src",
+        "SELECT assert_true(key < 0) FROM src",
+    ] {
+        let before = log.events().len();
+        let e = error(&mut s, sql);
+        assert!(!e.to_string().contains("time(s)"), "not retried: {e}");
+        let failed = log.events()[before..]
+            .iter()
+            .filter(|ev| {
+                matches!(
+                    ev,
+                    Event::TaskEnd {
+                        outcome: TaskOutcome::Failed(_),
+                        attempt,
+                        ..
+                    } if *attempt > 0
+                )
+            })
+            .count();
+        assert_eq!(failed, 0, "{sql}: no second attempt");
+    }
+}

@@ -12,12 +12,17 @@ use common::rows;
 fn session() -> (Session, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let ctx = rdd::Context::new("local[2]", "hardening").unwrap();
-    let s = Session::with_warehouse(ctx, &dir.path().join("wh")).unwrap();
+    let mut s = Session::with_warehouse(ctx, &dir.path().join("wh")).unwrap();
+    s.execute_script(
+        "CREATE TABLE src (key INT, value STRING); \
+         INSERT INTO src VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd')",
+    )
+    .unwrap();
     (s, dir)
 }
 
 fn error(s: &mut Session, sql: &str) -> SharkError {
-    match s.execute(sql) {
+    match s.query(sql) {
         Ok(_) => panic!("{sql} should fail"),
         Err(e) => e,
     }
@@ -93,4 +98,26 @@ fn errors_a_retry_would_repeat_fail_at_once() {
             .count();
         assert_eq!(failed, 0, "{sql}: no second attempt");
     }
+}
+
+#[test]
+fn values_past_the_size_limit_fail_with_the_function_name() {
+    let (mut s, _dir) = session();
+    for (sql, function) in [
+        ("SELECT rpad('x', 2147483647, 'yz')", "rpad"),
+        ("SELECT lpad(value, 2000000000, 'y') FROM src", "lpad"),
+        ("SELECT repeat(repeat('x', 100000), 100000)", "repeat"),
+        ("SELECT space(key * 1000000000) FROM src", "space"),
+    ] {
+        let e = error(&mut s, sql).to_string();
+        assert!(e.contains(function) && e.contains("64 MiB"), "{sql}: {e}");
+    }
+    // Under the limit: whole values, never cut.
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT length(repeat('ab', 2000000)), length(space(3000000)), lpad('ab', 5, 'xy')"
+        ),
+        vec!["4000000\t3000000\txyxab"]
+    );
 }

@@ -115,6 +115,22 @@ pub fn regex_cache(pattern: &str) -> Result<Arc<regex::Regex>> {
     Ok(re)
 }
 
+/// The most bytes one value a function makes may hold: past it the query
+/// fails with the function's name (never a silent cut, never unbounded
+/// growth).
+pub const MAX_VALUE_BYTES: u64 = 64 << 20;
+
+/// Fails `function` when a value of `bytes` would pass `MAX_VALUE_BYTES`.
+pub(crate) fn check_value_size(function: &str, bytes: u64) -> Result<()> {
+    if bytes > MAX_VALUE_BYTES {
+        return Err(SharkError::exec(format!(
+            "{function}: the result would take {bytes} bytes, more than the {} MiB one value may hold",
+            MAX_VALUE_BYTES >> 20
+        )));
+    }
+    Ok(())
+}
+
 // ---- helpers shared by the function families ----
 
 pub(crate) fn arity(args: &[DataType], min: usize, max: usize) -> std::result::Result<(), String> {

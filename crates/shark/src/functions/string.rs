@@ -1,7 +1,7 @@
 //! String functions with Hive's semantics (1-based positions, `substr`
 //! counting from the end for negative starts, NULL in → NULL out).
 
-use super::{arity, i64_arg, regex_cache, str_arg, strings, ScalarFunction};
+use super::{arity, check_value_size, i64_arg, regex_cache, str_arg, strings, ScalarFunction};
 use crate::error::Result;
 use arrow::array::*;
 use arrow::datatypes::DataType;
@@ -314,10 +314,14 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
             let (s, k) = (str_arg(&args[0]), i64_arg(&args[1]));
             let out: StringArray = (0..n)
                 .map(|i| {
-                    (s.is_valid(i) && k.is_valid(i))
-                        .then(|| s.value(i).repeat(k.value(i).clamp(0, 1 << 20) as usize))
+                    if !(s.is_valid(i) && k.is_valid(i)) {
+                        return Ok(None);
+                    }
+                    let times = k.value(i).max(0) as u64;
+                    check_value_size("repeat", (s.value(i).len() as u64).saturating_mul(times))?;
+                    Ok(Some(s.value(i).repeat(times as usize)))
                 })
-                .collect();
+                .collect::<Result<_>>()?;
             Ok(Arc::new(out))
         },
         deterministic: true,
@@ -333,8 +337,15 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
             let k = i64_arg(&args[0]);
             let out: StringArray = k
                 .iter()
-                .map(|v| v.map(|v| " ".repeat(v.clamp(0, 1 << 20) as usize)))
-                .collect();
+                .map(|v| match v {
+                    None => Ok(None),
+                    Some(v) => {
+                        let v = v.max(0) as u64;
+                        check_value_size("space", v)?;
+                        Ok(Some(" ".repeat(v as usize)))
+                    }
+                })
+                .collect::<Result<_>>()?;
             Ok(Arc::new(out))
         },
         deterministic: true,
@@ -452,11 +463,16 @@ fn pad_eval(args: &[ArrayRef], n: usize, left: bool) -> Result<ArrayRef> {
     let out: StringArray = (0..n)
         .map(|i| {
             if s.is_null(i) || len.is_null(i) || fill.is_null(i) {
-                return None;
+                return Ok(None);
             }
-            pad(s.value(i), len.value(i), fill.value(i), left)
+            let (text, fill_text) = (s.value(i), fill.value(i));
+            let missing = (len.value(i).max(0) as u64).saturating_sub(text.chars().count() as u64);
+            let per_char = fill_text.len().div_ceil(fill_text.chars().count().max(1)) as u64;
+            let bytes = (text.len() as u64).saturating_add(missing.saturating_mul(per_char));
+            check_value_size(if left { "lpad" } else { "rpad" }, bytes)?;
+            Ok(pad(text, len.value(i), fill_text, left))
         })
-        .collect();
+        .collect::<Result<_>>()?;
     Ok(Arc::new(out))
 }
 

@@ -238,7 +238,17 @@ fn run(args: Args) -> Result<i32, String> {
         return run_remote(url, &args);
     }
     let warehouse = args.warehouse.clone().unwrap_or_else(default_warehouse);
-    let ctx = rdd::Context::new(&args.master, "shark-cli").map_err(|e| e.to_string())?;
+    // Engine settings (`shark.memory.*`, `shark.shuffle.*`, ...) given
+    // with --hiveconf configure the engine itself, as Hive's do.
+    let mut conf = rdd::Conf::new();
+    for kv in &args.hiveconf {
+        let (k, v) = parse_kv(kv, "--hiveconf")?;
+        if k.starts_with("shark.") || k.starts_with("spark.") {
+            conf = conf.set(k, v);
+        }
+    }
+    let ctx =
+        rdd::Context::with_conf(&args.master, "shark-cli", conf).map_err(|e| e.to_string())?;
     let mut session = Session::with_warehouse(ctx.clone(), &warehouse)
         .map_err(|e| format!("cannot open warehouse {}: {e}", warehouse.display()))?;
     for kv in &args.hiveconf {

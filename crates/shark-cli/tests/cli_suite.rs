@@ -357,3 +357,34 @@ fn explain_and_explain_analyze_print_the_physical_plan() {
     assert_eq!(rows_of("fact_sales"), count("fact_sales"));
     assert_eq!(rows_of("dim_store"), count("dim_store"));
 }
+
+#[test]
+fn engine_settings_from_hiveconf_reach_the_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    let o = run(cli(&wh)
+        .arg("--hiveconf")
+        .arg("shark.memory.execution=oops")
+        .arg("-e")
+        .arg("SELECT 1"));
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("shark.memory.execution=oops"),
+        "{}",
+        stderr(&o)
+    );
+    // A 16 KiB execution budget: the broadcast build side does not fit, so
+    // the join runs partitioned (and gives the same answer).
+    let q = "SELECT count(*) FROM src a JOIN src b ON a.value = b.value";
+    let small = run(cli(&wh)
+        .arg("--hiveconf")
+        .arg("shark.memory.execution=16k")
+        .arg("-S")
+        .arg("-e")
+        .arg(format!("EXPLAIN ANALYZE {q}; {q}")));
+    assert!(small.status.success(), "{}", stderr(&small));
+    let out = stdout(&small);
+    assert!(out.contains("adaptive: broadcast -> partitioned"), "{out}");
+    let plain = run(cli(&wh).arg("-S").arg("-e").arg(q));
+    assert_eq!(out.lines().last(), stdout(&plain).lines().last());
+}

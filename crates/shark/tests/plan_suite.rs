@@ -384,8 +384,7 @@ fn partial_aggregation_that_does_not_reduce_passes_rows_on() {
     let plan = rows(&mut s, &format!("EXPLAIN ANALYZE {q}"));
     let partial = plan
         .iter()
-        .filter(|l| l.contains("HashAggregate Partial"))
-        .last()
+        .rfind(|l| l.contains("HashAggregate Partial"))
         .unwrap();
     assert!(metric(partial, "rows") > 600_000, "{partial}");
 }

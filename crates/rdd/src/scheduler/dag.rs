@@ -102,16 +102,7 @@ pub(crate) fn run_job(
     } else {
         job.run(rdd, &rx, on_result, external_cancel)
     };
-    job.cancel.store(true, Ordering::Relaxed);
-    if matches!(&outcome, Err(e) if !matches!(e, RddError::Cancelled)) && !ctx.is_stopped() {
-        job.drain(&rx);
-    }
-    ctx.post(Event::JobEnd {
-        job_id,
-        duration: started.elapsed(),
-        error: outcome.as_ref().err().map(|e| e.to_string()),
-    });
-    outcome
+    job.end(&rx, started, outcome)
 }
 
 /// Runs the map stage of `dep` (and whatever it needs) until every map
@@ -138,16 +129,7 @@ pub(crate) fn run_map_stage(ctx: &Context, dep: Arc<dyn ShuffleDep>) -> Result<(
         job.submit(target)?;
         job.wait(&rx, &mut |_, _| {}, external_cancel)
     })();
-    job.cancel.store(true, Ordering::Relaxed);
-    if matches!(&outcome, Err(e) if !matches!(e, RddError::Cancelled)) && !ctx.is_stopped() {
-        job.drain(&rx);
-    }
-    ctx.post(Event::JobEnd {
-        job_id,
-        duration: started.elapsed(),
-        error: outcome.as_ref().err().map(|e| e.to_string()),
-    });
-    outcome
+    job.end(&rx, started, outcome)
 }
 
 impl<'a> Job<'a> {
@@ -186,6 +168,22 @@ impl<'a> Job<'a> {
         let result_stage = self.new_stage(rdd, None);
         self.submit(result_stage)?;
         self.wait(rx, on_result, external_cancel)
+    }
+
+    /// Stops the job's remaining tasks, waits for them after a failure, and
+    /// reports the end.
+    fn end(mut self, rx: &Receiver<TaskEnd>, started: Instant, outcome: Result<()>) -> Result<()> {
+        self.cancel.store(true, Ordering::Relaxed);
+        if matches!(&outcome, Err(e) if !matches!(e, RddError::Cancelled)) && !self.ctx.is_stopped()
+        {
+            self.drain(rx);
+        }
+        self.ctx.post(Event::JobEnd {
+            job_id: self.id,
+            duration: started.elapsed(),
+            error: outcome.as_ref().err().map(|e| e.to_string()),
+        });
+        outcome
     }
 
     /// After a failure: waits (a bounded time) for the job's tasks still

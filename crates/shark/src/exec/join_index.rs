@@ -186,9 +186,9 @@ impl JoinIndex {
             }
             Keys::Rows { converter, rows } => {
                 let probe = converter.convert_columns(cols)?;
-                for i in 0..n {
+                for (i, is_null) in null_probe.iter_mut().enumerate().take(n) {
                     if !null_safe && cols.iter().any(|c| c.is_null(i)) {
-                        null_probe[i] = true;
+                        *is_null = true;
                         continue;
                     }
                     let key = probe.row(i);

@@ -132,7 +132,7 @@ impl Planner<'_> {
             LogicalPlan::Aggregate(crate::plan::Aggregate {
                 input, group, aggs, ..
             }) => self.aggregate(input, group, aggs, schema, est)?,
-            LogicalPlan::Join(crate::plan::Join { .. }) => self.join(lp, schema, est)?,
+            LogicalPlan::Join(j) => self.join(j, schema, est)?,
             LogicalPlan::Sort(crate::plan::Sort { input, keys, fetch }) => {
                 let input = self.plan(input)?;
                 let sort = |fetch| {
@@ -299,8 +299,13 @@ impl Planner<'_> {
         Ok(node(agg(AggMode::Final), vec![moved], schema, est))
     }
 
-    fn join(&self, lp: &LogicalPlan, schema: SchemaRef, est: Estimate) -> Result<PhysicalPlan> {
-        let LogicalPlan::Join(crate::plan::Join {
+    fn join(
+        &self,
+        j: &crate::plan::Join,
+        schema: SchemaRef,
+        est: Estimate,
+    ) -> Result<PhysicalPlan> {
+        let crate::plan::Join {
             left,
             right,
             kind,
@@ -310,10 +315,7 @@ impl Planner<'_> {
             null_aware,
             broadcast_hint,
             ..
-        }) = lp
-        else {
-            unreachable!("join() is called on joins")
-        };
+        } = j;
         let keyless = on.is_empty();
         let (l_est, r_est) = (estimate(left), estimate(right));
         // Build on the right, except for RIGHT joins, and for inner joins

@@ -27,6 +27,7 @@ impl HiveTable {
             partitions: d.partitions.clone(),
             wants_cache: false,
             analyzed_rows: None,
+            footer_rows: Default::default(),
         }
     }
 }
@@ -41,6 +42,8 @@ pub struct HiveTable {
     wants_cache: bool,
     /// `numRows` recorded by ANALYZE TABLE, when known.
     analyzed_rows: Option<u64>,
+    /// Rows from Parquet footers, read once (planning asks at every node).
+    footer_rows: std::sync::OnceLock<Option<u64>>,
 }
 
 impl HiveTable {
@@ -66,6 +69,7 @@ impl HiveTable {
             partitions: None,
             wants_cache: false,
             analyzed_rows: None,
+            footer_rows: Default::default(),
         }
     }
 
@@ -87,6 +91,7 @@ impl HiveTable {
             partitions: Some(partitions),
             wants_cache: false,
             analyzed_rows: None,
+            footer_rows: Default::default(),
         }
     }
 
@@ -285,13 +290,15 @@ impl TableSource for HiveTable {
         if self.format != StorageFormat::Parquet {
             return None;
         }
-        let mut files = Vec::new();
-        for d in self.dirs() {
-            if d.exists() {
-                files.extend(crate::table::data_files(&d).ok()?.into_iter().map(|f| f.0));
+        *self.footer_rows.get_or_init(|| {
+            let mut files = Vec::new();
+            for d in self.dirs() {
+                if d.exists() {
+                    files.extend(crate::table::data_files(&d).ok()?.into_iter().map(|f| f.0));
+                }
             }
-        }
-        crate::table::parquet_rows(&files)
+            crate::table::parquet_rows(&files)
+        })
     }
 
     fn descriptor(&self) -> crate::table::SourceDescriptor {

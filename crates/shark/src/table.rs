@@ -369,6 +369,8 @@ pub struct ParquetTable {
     schema: SchemaRef,
     files: Vec<PathBuf>,
     bytes: u64,
+    /// Rows from the footers, read once (planning asks at every node).
+    rows: std::sync::OnceLock<Option<u64>>,
 }
 
 impl ParquetTable {
@@ -388,6 +390,7 @@ impl ParquetTable {
             }
         };
         Ok(ParquetTable {
+            rows: Default::default(),
             schema,
             bytes: files.iter().map(|f| f.1).sum(),
             files: files.into_iter().map(|f| f.0).collect(),
@@ -405,6 +408,7 @@ impl ParquetTable {
             .sum();
         ParquetTable {
             schema,
+            rows: Default::default(),
             files,
             bytes,
         }
@@ -541,7 +545,7 @@ impl TableSource for ParquetTable {
         Some(self.bytes)
     }
     fn estimated_rows(&self) -> Option<u64> {
-        parquet_rows(&self.files)
+        *self.rows.get_or_init(|| parquet_rows(&self.files))
     }
     fn kind(&self) -> String {
         "parquet".into()

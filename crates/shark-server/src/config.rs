@@ -19,6 +19,17 @@ pub struct Config {
     /// Address to listen on; loopback by default, port 0 picks a free one.
     #[arg(long, default_value = "127.0.0.1:10080")]
     pub bind: String,
+    /// Address of the Arrow Flight SQL endpoint (JDBC, ODBC and ADBC
+    /// clients); loopback by default, port 0 picks a free one, `off` serves
+    /// none.
+    #[arg(long, default_value = "127.0.0.1:10081")]
+    pub flight_bind: String,
+    /// A PEM certificate chain: both endpoints speak TLS (with --tls-key).
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
     /// Where tasks run: local, local[K] or local[*].
     #[arg(long, default_value = "local[*]")]
     pub master: String,
@@ -88,6 +99,11 @@ impl Config {
         let mut c = Config::parse_from(["shark-server", "--warehouse", "."]);
         c.warehouse = dir;
         c
+    }
+
+    /// The Flight SQL address, or `None` when it is off.
+    pub fn flight_address(&self) -> Option<&str> {
+        (!self.flight_bind.eq_ignore_ascii_case("off")).then_some(self.flight_bind.as_str())
     }
 
     /// The run time limit of one query.

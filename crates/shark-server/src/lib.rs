@@ -22,6 +22,7 @@
 mod api;
 pub mod config;
 pub mod error;
+pub mod flight;
 pub mod json;
 pub mod policy;
 pub mod progress;
@@ -31,6 +32,7 @@ pub mod runner;
 pub mod sessions;
 pub mod spool;
 pub mod state;
+pub mod tls;
 
 pub use config::Config;
 
@@ -42,11 +44,17 @@ use std::time::Duration;
 /// A server: the engine context, catalog and state behind the routes.
 pub struct Server {
     state: Arc<AppState>,
+    tls: Option<tls::TlsFiles>,
 }
 
 impl Server {
     /// Creates the one engine context and opens the warehouse.
     pub fn new(config: Config) -> Result<Server, String> {
+        let tls = match (&config.tls_cert, &config.tls_key) {
+            (Some(cert), Some(key)) => Some(tls::TlsFiles::load(cert, key)?),
+            (None, None) => None,
+            _ => return Err("--tls-cert and --tls-key go together".into()),
+        };
         let master = rdd::Master::parse(&config.master)
             .map_err(|e| format!("cannot start the engine on {}: {e}", config.master))?;
         let cap = config
@@ -68,6 +76,7 @@ impl Server {
         .map_err(|e| format!("cannot create the result spool: {e}"))?;
         Ok(Server {
             state: Arc::new(AppState::new(config, ctx, catalog, spool)),
+            tls,
         })
     }
 
@@ -81,23 +90,71 @@ impl Server {
         &self.state.ctx
     }
 
-    /// Serves on `listener` until `shutdown` resolves; then stops taking
-    /// queries, cancels the running ones and waits for open requests.
+    /// True when both endpoints speak TLS.
+    pub fn uses_tls(&self) -> bool {
+        self.tls.is_some()
+    }
+
+    /// Serves HTTP on `listener` until `shutdown` resolves; then stops
+    /// taking queries, cancels the running ones and waits for open requests.
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        self.serve_all(listener, None, shutdown).await
+    }
+
+    /// Serves HTTP on `http` and Flight SQL on `flight` (if given) until
+    /// `shutdown` resolves, as [`Server::serve`] does.
+    pub async fn serve_all(
+        self,
+        http: tokio::net::TcpListener,
+        flight: Option<tokio::net::TcpListener>,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let state = self.state.clone();
         let upkeep = tokio::spawn(upkeep(state.clone()));
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let signal = tokio::spawn(async move {
+            shutdown.await;
+            tracing::info!("shutting down: cancelling running queries");
+            state.shut_down();
+            let _ = stop_tx.send(true);
+        });
+        let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|s| *s).await;
+        };
+        let flight_task = flight.map(|l| {
+            let identity = self.tls.as_ref().map(|t| t.identity());
+            tokio::spawn(flight::serve(
+                self.state.clone(),
+                l,
+                identity,
+                stopped(stop_rx.clone()),
+            ))
+        });
         let app = self.router();
-        let result = axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                tracing::info!("shutting down: cancelling running queries");
-                state.shut_down();
-            })
-            .await;
+        let result = match &self.tls {
+            None => {
+                axum::serve(http, app)
+                    .with_graceful_shutdown(stopped(stop_rx.clone()))
+                    .await
+            }
+            Some(t) => {
+                axum::serve(t.listener(http)?, app)
+                    .with_graceful_shutdown(stopped(stop_rx.clone()))
+                    .await
+            }
+        };
+        if let Some(task) = flight_task {
+            match tokio::time::timeout(Duration::from_secs(5), task).await {
+                Ok(Ok(Err(e))) => tracing::warn!(error = %e, "flight server"),
+                Ok(_) => {}
+                Err(_) => tracing::warn!("flight server did not stop in time"),
+            }
+        }
+        signal.abort();
         upkeep.abort();
         // Give cancelled queries a moment to record how they ended.
         for _ in 0..50 {

@@ -1,7 +1,9 @@
-//! `shark-server --warehouse DIR [--bind 127.0.0.1:10080] [--master local[K]]`
+//! `shark-server --warehouse DIR [--bind 127.0.0.1:10080]
+//! [--flight-bind 127.0.0.1:10081] [--master local[K]]`
 //!
 //! Prints `shark-server listening on http://ADDR` as its first line on
-//! stdout (so `--bind 127.0.0.1:0` callers learn the port), logs one line
+//! stdout (so `--bind 127.0.0.1:0` callers learn the port) and
+//! `shark-server flight sql on grpc+tcp://ADDR` as its second, logs one line
 //! per query on stderr (`RUST_LOG` filters), and on SIGINT or SIGTERM
 //! cancels running queries and exits.
 
@@ -49,6 +51,16 @@ async fn run(config: Config) -> i32 {
             return 1;
         }
     };
+    let flight = match config.flight_address() {
+        None => None,
+        Some(addr) => match tokio::net::TcpListener::bind(addr).await {
+            Ok(l) => Some(l),
+            Err(e) => {
+                eprintln!("cannot listen on {addr} (--flight-bind): {e}");
+                return 1;
+            }
+        },
+    };
     let server = match Server::new(config) {
         Ok(s) => s,
         Err(e) => {
@@ -58,10 +70,18 @@ async fn run(config: Config) -> i32 {
     };
     let ctx = server.context().clone();
     let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or(bind);
-    println!("shark-server listening on http://{addr}");
+    let tls = server.uses_tls();
+    println!(
+        "shark-server listening on {}://{addr}",
+        if tls { "https" } else { "http" }
+    );
+    if let Some(f) = flight.as_ref().and_then(|l| l.local_addr().ok()) {
+        let scheme = if tls { "grpc+tls" } else { "grpc+tcp" };
+        println!("shark-server flight sql on {scheme}://{f}");
+    }
     let _ = std::io::stdout().flush();
     tracing::info!(%addr, workers = ctx.workers(), "listening");
-    let result = server.serve(listener, shutdown_signal()).await;
+    let result = server.serve_all(listener, flight, shutdown_signal()).await;
     ctx.stop();
     match result {
         Ok(()) => {

@@ -9,6 +9,7 @@ use crate::parse::{self, HiveStatement};
 use crate::physical::metrics::{QueryProfile, QueryProfiles};
 use crate::physical::{PhysicalPlan, PlannerSettings};
 use crate::plan::LogicalPlan;
+use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use rdd::CancelToken;
 use sqlparser::ast::{self as ast, Statement};
@@ -229,6 +230,21 @@ impl Session {
         match self.execute(sql)? {
             StatementResult::Rows(r) => r.collect_batches(),
             StatementResult::Done(_) => Ok(vec![]),
+        }
+    }
+
+    /// The columns a query would return, from its plan alone (no job runs),
+    /// for clients that must describe a result before running it (prepared
+    /// statements). `None` for statements whose rows are not known without
+    /// running them (SHOW, DESCRIBE, EXPLAIN, SET) or that return none.
+    pub fn result_schema(&self, sql: &str) -> Result<Option<SchemaRef>> {
+        let text = parse::substitute(sql, &self.hivevars, &self.settings);
+        match parse::parse_statement(&text, 1)? {
+            HiveStatement::Sql(stmt) => match *stmt {
+                Statement::Query(q) => Ok(Some(self.plan(&q)?.schema())),
+                _ => Ok(None),
+            },
+            _ => Ok(None),
         }
     }
 

@@ -1,0 +1,530 @@
+//! The Arrow Flight SQL endpoint: JDBC, ODBC and ADBC clients (and the BI
+//! tools on them) talk to the same engine, sessions, limits, read-only
+//! rules and token as the HTTP API, on a port of its own. Statements run
+//! on the HTTP API's road (`runner`), results stream from its spool.
+//!
+//! - `auth`: handshake and bearer tokens → server sessions;
+//! - `statements`: statements, their tickets, streamed rows, cancellation;
+//! - `prepared` and `params`: prepared statements and bound values;
+//! - `metadata`: catalog calls and SQL info;
+//! - `status`: API errors as gRPC statuses.
+
+mod auth;
+mod metadata;
+pub mod params;
+mod prepared;
+mod statements;
+mod status;
+
+use crate::state::AppState;
+use arrow::compute::concat_batches;
+use arrow::datatypes::{Schema, SchemaRef};
+use arrow::ipc::writer::IpcWriteOptions;
+use arrow::record_batch::RecordBatch;
+use arrow_flight::decode::FlightRecordBatchStream;
+use arrow_flight::error::FlightError;
+use arrow_flight::flight_service_server::{FlightService, FlightServiceServer};
+use arrow_flight::sql::server::{FlightSqlService, PeekableFlightDataStream};
+use arrow_flight::sql::{
+    ActionCancelQueryRequest, ActionCancelQueryResult, ActionClosePreparedStatementRequest,
+    ActionCreatePreparedStatementRequest, ActionCreatePreparedStatementResult, CommandGetCatalogs,
+    CommandGetCrossReference, CommandGetDbSchemas, CommandGetExportedKeys, CommandGetImportedKeys,
+    CommandGetPrimaryKeys, CommandGetSqlInfo, CommandGetTableTypes, CommandGetTables,
+    CommandPreparedStatementQuery, CommandPreparedStatementUpdate, CommandStatementQuery,
+    CommandStatementUpdate, DoPutPreparedStatementResult, TicketStatementQuery,
+};
+use arrow_flight::{
+    Action, ActionType, CancelFlightInfoRequest, CancelFlightInfoResult, CancelStatus,
+    FlightDescriptor, FlightInfo, HandshakeRequest, HandshakeResponse, IpcMessage, SchemaAsIpc,
+    Ticket,
+};
+use futures_util::{Stream, TryStreamExt};
+use prost::Message;
+use std::pin::Pin;
+use std::sync::Arc;
+use tonic::{Request, Response, Status, Streaming};
+
+pub use prepared::MAX_PREPARED;
+
+/// The Flight action that cancels the queries of a FlightInfo.
+const CANCEL_FLIGHT_INFO: &str = "CancelFlightInfo";
+
+/// Largest message a client may send (a statement, bound parameters).
+pub const MAX_REQUEST_BYTES: usize = 16 << 20;
+
+/// The Flight SQL service over a server's state.
+pub struct SharkFlightSql {
+    state: Arc<AppState>,
+    prepared: prepared::PreparedStatements,
+}
+
+impl SharkFlightSql {
+    /// The service over `state`.
+    pub fn new(state: Arc<AppState>) -> SharkFlightSql {
+        SharkFlightSql {
+            state,
+            prepared: prepared::PreparedStatements::default(),
+        }
+    }
+
+    /// As a tonic service, with message-size limits.
+    pub fn into_server(self) -> FlightServiceServer<SharkFlightSql> {
+        FlightServiceServer::new(self)
+            .max_decoding_message_size(MAX_REQUEST_BYTES)
+            .max_encoding_message_size(64 << 20)
+    }
+}
+
+type DoGetStream = <SharkFlightSql as FlightService>::DoGetStream;
+
+fn ipc_schema(schema: &Schema) -> Result<prost::bytes::Bytes, Status> {
+    let IpcMessage(b) = SchemaAsIpc::new(schema, &IpcWriteOptions::default())
+        .try_into()
+        .map_err(|e: arrow::error::ArrowError| Status::internal(e.to_string()))?;
+    Ok(b)
+}
+
+/// The record batches a client put (bound parameters), as one batch.
+async fn put_batches(stream: PeekableFlightDataStream) -> Result<Option<RecordBatch>, Status> {
+    let batches: Vec<RecordBatch> =
+        FlightRecordBatchStream::new_from_flight_data(stream.map_err(FlightError::from))
+            .try_collect()
+            .await
+            .map_err(|e| Status::invalid_argument(format!("cannot read the bound values: {e}")))?;
+    let Some(first) = batches.first() else {
+        return Ok(None);
+    };
+    let schema: SchemaRef = first.schema();
+    concat_batches(&schema, &batches)
+        .map(Some)
+        .map_err(|e| Status::invalid_argument(format!("cannot read the bound values: {e}")))
+}
+
+fn decode_info(bytes: &[u8]) -> Result<FlightInfo, Status> {
+    FlightInfo::decode(bytes).map_err(|e| Status::invalid_argument(format!("bad FlightInfo: {e}")))
+}
+
+#[tonic::async_trait]
+impl FlightSqlService for SharkFlightSql {
+    type FlightService = SharkFlightSql;
+
+    async fn do_handshake(
+        &self,
+        request: Request<Streaming<HandshakeRequest>>,
+    ) -> Result<
+        Response<Pin<Box<dyn Stream<Item = Result<HandshakeResponse, Status>> + Send>>>,
+        Status,
+    > {
+        let caller = auth::handshake(&self.state, request.metadata()).await?;
+        let payload = caller.session.id.clone().into_bytes().into();
+        let reply = HandshakeResponse {
+            protocol_version: 0,
+            payload,
+        };
+        let stream: Pin<Box<dyn Stream<Item = _> + Send>> =
+            Box::pin(futures_util::stream::iter([Ok(reply)]));
+        Ok(caller.stamp(Response::new(stream)))
+    }
+
+    async fn get_flight_info_statement(
+        &self,
+        query: CommandStatementQuery,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        let caller = auth::caller(&self.state, request.metadata(), true).await?;
+        let info = statements::execute(
+            &self.state,
+            caller.session.clone(),
+            query.query,
+            request.into_inner(),
+        )
+        .await?;
+        Ok(caller.stamp(Response::new(info)))
+    }
+
+    async fn get_flight_info_prepared_statement(
+        &self,
+        cmd: CommandPreparedStatementQuery,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        let caller = auth::caller(&self.state, request.metadata(), true).await?;
+        let p = self.prepared.get(&cmd.prepared_statement_handle)?;
+        let mut sql = p.statements(None)?;
+        if sql.len() != 1 {
+            return Err(Status::invalid_argument(format!(
+                "a query runs with one row of bound values, not {}",
+                sql.len()
+            )));
+        }
+        let info = statements::execute(
+            &self.state,
+            caller.session.clone(),
+            sql.remove(0),
+            request.into_inner(),
+        )
+        .await?;
+        Ok(caller.stamp(Response::new(info)))
+    }
+
+    async fn do_get_statement(
+        &self,
+        ticket: TicketStatementQuery,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        let s = statements::stream(&self.state, &ticket.statement_handle).await?;
+        Ok(Response::new(s))
+    }
+
+    async fn get_flight_info_catalogs(
+        &self,
+        query: CommandGetCatalogs,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        let schema = query.clone().into_builder().schema();
+        let info = metadata::info(&query, &schema, request.into_inner())?;
+        Ok(Response::new(info))
+    }
+
+    async fn do_get_catalogs(
+        &self,
+        _query: CommandGetCatalogs,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        Ok(Response::new(metadata::one_batch(metadata::catalogs()?)))
+    }
+
+    async fn get_flight_info_schemas(
+        &self,
+        query: CommandGetDbSchemas,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        let info = metadata::info(&query, &metadata::schemas_schema(), request.into_inner())?;
+        Ok(Response::new(info))
+    }
+
+    async fn do_get_schemas(
+        &self,
+        query: CommandGetDbSchemas,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        let batch = metadata::schemas(&self.state, query).await?;
+        Ok(Response::new(metadata::one_batch(batch)))
+    }
+
+    async fn get_flight_info_tables(
+        &self,
+        query: CommandGetTables,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        let schema = metadata::tables_schema(&query);
+        let info = metadata::info(&query, &schema, request.into_inner())?;
+        Ok(Response::new(info))
+    }
+
+    async fn do_get_tables(
+        &self,
+        query: CommandGetTables,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        let batch = metadata::tables(&self.state, query).await?;
+        Ok(Response::new(metadata::one_batch(batch)))
+    }
+
+    async fn get_flight_info_table_types(
+        &self,
+        query: CommandGetTableTypes,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        let schema = metadata::table_types()?.schema();
+        let info = metadata::info(&query, &schema, request.into_inner())?;
+        Ok(Response::new(info))
+    }
+
+    async fn do_get_table_types(
+        &self,
+        _query: CommandGetTableTypes,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        Ok(Response::new(metadata::one_batch(metadata::table_types()?)))
+    }
+
+    async fn get_flight_info_sql_info(
+        &self,
+        query: CommandGetSqlInfo,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        let schema = arrow_flight::sql::metadata::SqlInfoDataBuilder::schema();
+        let info = metadata::info(&query, schema, request.into_inner())?;
+        Ok(Response::new(info))
+    }
+
+    async fn do_get_sql_info(
+        &self,
+        query: CommandGetSqlInfo,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        let batch = metadata::sql_info(self.state.config.read_only)
+            .record_batch(query.info)
+            .map_err(|e| Status::internal(e.to_string()))?;
+        Ok(Response::new(metadata::one_batch(batch)))
+    }
+
+    async fn get_flight_info_primary_keys(
+        &self,
+        query: CommandGetPrimaryKeys,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        let schema = metadata::primary_keys().schema();
+        let info = metadata::info(&query, &schema, request.into_inner())?;
+        Ok(Response::new(info))
+    }
+
+    async fn do_get_primary_keys(
+        &self,
+        _query: CommandGetPrimaryKeys,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        Ok(Response::new(metadata::one_batch(metadata::primary_keys())))
+    }
+
+    async fn get_flight_info_exported_keys(
+        &self,
+        query: CommandGetExportedKeys,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        let schema = metadata::foreign_keys().schema();
+        let info = metadata::info(&query, &schema, request.into_inner())?;
+        Ok(Response::new(info))
+    }
+
+    async fn do_get_exported_keys(
+        &self,
+        _query: CommandGetExportedKeys,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        Ok(Response::new(metadata::one_batch(metadata::foreign_keys())))
+    }
+
+    async fn get_flight_info_imported_keys(
+        &self,
+        query: CommandGetImportedKeys,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        let schema = metadata::foreign_keys().schema();
+        let info = metadata::info(&query, &schema, request.into_inner())?;
+        Ok(Response::new(info))
+    }
+
+    async fn do_get_imported_keys(
+        &self,
+        _query: CommandGetImportedKeys,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        Ok(Response::new(metadata::one_batch(metadata::foreign_keys())))
+    }
+
+    async fn get_flight_info_cross_reference(
+        &self,
+        query: CommandGetCrossReference,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        let schema = metadata::foreign_keys().schema();
+        let info = metadata::info(&query, &schema, request.into_inner())?;
+        Ok(Response::new(info))
+    }
+
+    async fn do_get_cross_reference(
+        &self,
+        _query: CommandGetCrossReference,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        Ok(Response::new(metadata::one_batch(metadata::foreign_keys())))
+    }
+
+    async fn do_put_statement_update(
+        &self,
+        cmd: CommandStatementUpdate,
+        request: Request<PeekableFlightDataStream>,
+    ) -> Result<i64, Status> {
+        let caller = auth::caller(&self.state, request.metadata(), false).await?;
+        statements::execute_update(&self.state, caller.session, cmd.query).await
+    }
+
+    async fn do_put_prepared_statement_query(
+        &self,
+        cmd: CommandPreparedStatementQuery,
+        request: Request<PeekableFlightDataStream>,
+    ) -> Result<DoPutPreparedStatementResult, Status> {
+        auth::check(&self.state, request.metadata())?;
+        let handle = cmd.prepared_statement_handle;
+        if let Some(values) = put_batches(request.into_inner()).await? {
+            self.prepared.bind(&handle, values)?;
+        }
+        Ok(DoPutPreparedStatementResult {
+            prepared_statement_handle: Some(handle),
+        })
+    }
+
+    async fn do_put_prepared_statement_update(
+        &self,
+        cmd: CommandPreparedStatementUpdate,
+        request: Request<PeekableFlightDataStream>,
+    ) -> Result<i64, Status> {
+        let caller = auth::caller(&self.state, request.metadata(), false).await?;
+        let p = self.prepared.get(&cmd.prepared_statement_handle)?;
+        let values = put_batches(request.into_inner()).await?;
+        let mut total = 0i64;
+        for sql in p.statements(values.as_ref())? {
+            let n = statements::execute_update(&self.state, caller.session.clone(), sql).await?;
+            total = if n < 0 || total < 0 { -1 } else { total + n };
+        }
+        Ok(total)
+    }
+
+    async fn do_action_create_prepared_statement(
+        &self,
+        query: ActionCreatePreparedStatementRequest,
+        request: Request<Action>,
+    ) -> Result<ActionCreatePreparedStatementResult, Status> {
+        let caller = auth::caller(&self.state, request.metadata(), false).await?;
+        let sql = query.query;
+        if sql.len() > self.state.config.max_sql_bytes {
+            return Err(Status::resource_exhausted(format!(
+                "SQL text exceeds {} bytes",
+                self.state.config.max_sql_bytes
+            )));
+        }
+        let vars = caller.session.vars().clone();
+        self.state
+            .policy
+            .check(&sql, &vars)
+            .map_err(status::status)?;
+        let unbound = params::unbound(&sql).map_err(Status::invalid_argument)?;
+        let engine = caller.session.engine.clone().lock_owned().await;
+        let dataset = tokio::task::spawn_blocking(move || engine.result_schema(&unbound))
+            .await
+            .map_err(|e| Status::internal(e.to_string()))?
+            .map_err(|e| status::to_status(&crate::error::ApiError::from_shark(&e)))?
+            .unwrap_or_else(|| Arc::new(Schema::empty()));
+        let p = prepared::Prepared::new(sql)?;
+        let result = ActionCreatePreparedStatementResult {
+            prepared_statement_handle: format!("ps_{}", self.state.new_session_id())
+                .into_bytes()
+                .into(),
+            dataset_schema: ipc_schema(&dataset)?,
+            parameter_schema: ipc_schema(&p.parameters)?,
+        };
+        let handle = String::from_utf8_lossy(&result.prepared_statement_handle).into_owned();
+        self.prepared
+            .insert(handle, p, self.state.config.session_idle());
+        Ok(result)
+    }
+
+    async fn do_action_close_prepared_statement(
+        &self,
+        query: ActionClosePreparedStatementRequest,
+        request: Request<Action>,
+    ) -> Result<(), Status> {
+        auth::check(&self.state, request.metadata())?;
+        self.prepared.close(&query.prepared_statement_handle);
+        Ok(())
+    }
+
+    async fn do_action_cancel_query(
+        &self,
+        query: ActionCancelQueryRequest,
+        request: Request<Action>,
+    ) -> Result<ActionCancelQueryResult, Status> {
+        auth::check(&self.state, request.metadata())?;
+        let info = decode_info(&query.info)?;
+        // ActionCancelQueryResult.CancelResult (not exported by the crate).
+        const CANCELLED: i32 = 1;
+        const NOT_CANCELLABLE: i32 = 3;
+        let result = match statements::cancel(&self.state, &info) {
+            CancelStatus::Cancelled => CANCELLED,
+            _ => NOT_CANCELLABLE,
+        };
+        Ok(ActionCancelQueryResult { result })
+    }
+
+    async fn do_action_fallback(
+        &self,
+        request: Request<Action>,
+    ) -> Result<Response<<Self as FlightService>::DoActionStream>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        let action = request.into_inner();
+        if action.r#type != CANCEL_FLIGHT_INFO {
+            return Err(Status::invalid_argument(format!(
+                "unknown action '{}'",
+                action.r#type
+            )));
+        }
+        let req = CancelFlightInfoRequest::decode(&*action.body)
+            .map_err(|e| Status::invalid_argument(format!("bad CancelFlightInfoRequest: {e}")))?;
+        let info = req
+            .info
+            .ok_or_else(|| Status::invalid_argument("CancelFlightInfoRequest without info"))?;
+        let status = statements::cancel(&self.state, &info);
+        let result = CancelFlightInfoResult {
+            status: status as i32,
+        };
+        let body = arrow_flight::Result {
+            body: result.encode_to_vec().into(),
+        };
+        Ok(Response::new(Box::pin(futures_util::stream::iter([Ok(
+            body,
+        )]))))
+    }
+
+    async fn list_custom_actions(&self) -> Option<Vec<Result<ActionType, Status>>> {
+        Some(vec![Ok(ActionType {
+            r#type: CANCEL_FLIGHT_INFO.into(),
+            description: "Cancels the queries of a FlightInfo.\n
+                Request Message: CancelFlightInfoRequest\n
+                Response Message: CancelFlightInfoResult"
+                .into(),
+        })])
+    }
+}
+
+/// Serves Flight SQL on `listener` (TLS with `tls`) until `shutdown`.
+pub async fn serve(
+    state: Arc<AppState>,
+    listener: tokio::net::TcpListener,
+    tls: Option<tonic::transport::Identity>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    let mut builder = tonic::transport::Server::builder();
+    if let Some(identity) = tls {
+        builder = builder
+            .tls_config(tonic::transport::ServerTlsConfig::new().identity(identity))
+            .map_err(|e| format!("bad TLS certificate or key: {e}"))?;
+    }
+    builder
+        .add_service(SharkFlightSql::new(state).into_server())
+        .serve_with_incoming_shutdown(
+            tonic::transport::server::TcpIncoming::from(listener),
+            shutdown,
+        )
+        .await
+        .map_err(|e| format!("flight server: {e}"))
+}

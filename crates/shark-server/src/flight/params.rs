@@ -1,0 +1,189 @@
+//! Prepared statements' parameters: the `?` markers of a statement (found
+//! by HiveQL's own tokenizer, so a `?` inside a string or a comment is not
+//! one) replaced by SQL literals of the values a client bound as Arrow.
+//! Each value keeps its Arrow type as the HiveQL type of its literal.
+
+use arrow::array::{Array, AsArray};
+use arrow::datatypes::DataType;
+use arrow::record_batch::RecordBatch;
+use arrow::util::display::array_value_to_string;
+use shark::parse::dialect::SharkDialect;
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+/// Byte ranges of the statement's `?` markers, in order.
+pub fn markers(sql: &str) -> Result<Vec<std::ops::Range<usize>>, String> {
+    let dialect = SharkDialect::default();
+    let tokens = Tokenizer::new(&dialect, sql)
+        .tokenize_with_location()
+        .map_err(|e| e.to_string())?;
+    let lines: Vec<usize> = std::iter::once(0)
+        .chain(sql.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let offset = |line: u64, column: u64| -> Option<usize> {
+        let start = *lines.get((line as usize).checked_sub(1)?)?;
+        let col = (column as usize).checked_sub(1)?;
+        sql[start..].char_indices().nth(col).map(|(i, _)| start + i)
+    };
+    let mut out = Vec::new();
+    for t in tokens {
+        if matches!(&t.token, Token::Placeholder(p) if p == "?") {
+            let at = offset(t.span.start.line, t.span.start.column)
+                .filter(|&i| sql[i..].starts_with('?'))
+                .ok_or_else(|| "cannot locate a parameter marker".to_string())?;
+            out.push(at..at + 1);
+        }
+    }
+    Ok(out)
+}
+
+/// The statement with row `row` of `params` in place of its markers.
+pub fn bind(sql: &str, params: &RecordBatch, row: usize) -> Result<String, String> {
+    let marks = markers(sql)?;
+    if marks.len() != params.num_columns() {
+        return Err(format!(
+            "the statement has {} parameter(s) but {} were bound",
+            marks.len(),
+            params.num_columns()
+        ));
+    }
+    let mut out = String::with_capacity(sql.len() + 16 * marks.len());
+    let mut last = 0;
+    for (mark, column) in marks.iter().zip(params.columns()) {
+        out.push_str(&sql[last..mark.start]);
+        out.push_str(&literal(column.as_ref(), row)?);
+        last = mark.end;
+    }
+    out.push_str(&sql[last..]);
+    Ok(out)
+}
+
+/// The statement with every marker as NULL: enough to plan it and learn
+/// its result's columns before any value is bound.
+pub fn unbound(sql: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(sql.len());
+    let mut last = 0;
+    for m in markers(sql)? {
+        out.push_str(&sql[last..m.start]);
+        out.push_str("NULL");
+        last = m.end;
+    }
+    out.push_str(&sql[last..]);
+    Ok(out)
+}
+
+/// A HiveQL string literal (backslash escapes, as Hive reads them).
+fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// Value `row` of `array` as a HiveQL literal of the matching type.
+pub fn literal(array: &dyn Array, row: usize) -> Result<String, String> {
+    if array.is_null(row) {
+        return Ok("NULL".into());
+    }
+    let text = || array_value_to_string(array, row).map_err(|e| e.to_string());
+    let cast =
+        |t: &str| -> Result<String, String> { Ok(format!("CAST({} AS {t})", quoted(&text()?))) };
+    match array.data_type() {
+        DataType::Null => Ok("NULL".into()),
+        DataType::Boolean => Ok(if array.as_boolean().value(row) { "true" } else { "false" }.into()),
+        DataType::Int8 => cast("TINYINT"),
+        DataType::Int16 | DataType::UInt8 => cast("SMALLINT"),
+        DataType::Int32 | DataType::UInt16 => Ok(text()?),
+        DataType::Int64 | DataType::UInt32 => cast("BIGINT"),
+        DataType::UInt64 => cast("DECIMAL(20,0)"),
+        DataType::Float16 | DataType::Float32 => cast("FLOAT"),
+        DataType::Float64 => cast("DOUBLE"),
+        DataType::Decimal128(p, s) | DataType::Decimal256(p, s) => {
+            cast(&format!("DECIMAL({},{})", (*p).min(38), s))
+        }
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Ok(quoted(&text()?)),
+        DataType::Date32 | DataType::Date64 => Ok(format!("DATE {}", quoted(&text()?))),
+        DataType::Timestamp(_, _) => {
+            let shown = text()?.replace('T', " ");
+            Ok(format!("TIMESTAMP {}", quoted(shown.trim_end_matches('Z'))))
+        }
+        DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::FixedSizeBinary(_) => {
+            let bytes: &[u8] = match array.data_type() {
+                DataType::Binary => array.as_binary::<i32>().value(row),
+                DataType::LargeBinary => array.as_binary::<i64>().value(row),
+                DataType::BinaryView => array.as_binary_view().value(row),
+                _ => array.as_fixed_size_binary().value(row),
+            };
+            let hex: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
+            Ok(format!("unhex('{hex}')"))
+        }
+        other => Err(format!(
+            "a parameter of type {other} cannot be bound; bind strings, numbers, booleans, dates, timestamps or binary"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{
+        ArrayRef, BooleanArray, Date32Array, Float64Array, Int32Array, Int64Array, StringArray,
+    };
+    use std::sync::Arc;
+
+    fn batch(cols: Vec<ArrayRef>) -> RecordBatch {
+        RecordBatch::try_from_iter(
+            cols.into_iter()
+                .enumerate()
+                .map(|(i, c)| (format!("p{i}"), c)),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn markers_skip_strings_and_comments() {
+        let sql = "SELECT '?', `a?b`, ? -- why?\n FROM t WHERE k = ? AND v = \"?\"";
+        let m = markers(sql).unwrap();
+        assert_eq!(m.len(), 2);
+        assert!(m.iter().all(|r| &sql[r.clone()] == "?"));
+        assert_eq!(
+            unbound(sql).unwrap(),
+            "SELECT '?', `a?b`, NULL -- why?\n FROM t WHERE k = NULL AND v = \"?\""
+        );
+    }
+
+    #[test]
+    fn values_become_typed_literals() {
+        let b = batch(vec![
+            Arc::new(Int64Array::from(vec![Some(7), None])),
+            Arc::new(StringArray::from(vec!["it's a \\ 'x'", "é"])),
+            Arc::new(BooleanArray::from(vec![true, false])),
+            Arc::new(Float64Array::from(vec![1.5, -0.25])),
+            Arc::new(Date32Array::from(vec![19000, 0])),
+            Arc::new(Int32Array::from(vec![3, 4])),
+        ]);
+        let sql = "SELECT ?, ?, ?, ?, ?, ?";
+        assert_eq!(
+            bind(sql, &b, 0).unwrap(),
+            "SELECT CAST('7' AS BIGINT), 'it\\'s a \\\\ \\'x\\'', true, CAST('1.5' AS DOUBLE), DATE '2022-01-08', 3"
+        );
+        assert_eq!(
+            bind(sql, &b, 1).unwrap(),
+            "SELECT NULL, 'é', false, CAST('-0.25' AS DOUBLE), DATE '1970-01-01', 4"
+        );
+        let short = batch(vec![Arc::new(Int32Array::from(vec![1]))]);
+        assert!(bind("SELECT ?, ?", &short, 0)
+            .unwrap_err()
+            .contains("2 parameter(s) but 1"));
+    }
+}

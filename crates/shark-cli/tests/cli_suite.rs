@@ -254,6 +254,8 @@ fn connect_runs_statements_on_a_server() {
             wh.to_str().unwrap(),
             "--bind",
             "127.0.0.1:0",
+            "--flight-bind",
+            "off",
             "--master",
             "local[2]",
             // Small, so that a big result is cut by the server.

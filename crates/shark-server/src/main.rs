@@ -71,15 +71,19 @@ async fn run(config: Config) -> i32 {
     let ctx = server.context().clone();
     let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or(bind);
     let tls = server.uses_tls();
-    println!(
-        "shark-server listening on {}://{addr}",
+    // One write, and no panic if the reader already went away.
+    let mut banner = format!(
+        "shark-server listening on {}://{addr}\n",
         if tls { "https" } else { "http" }
     );
     if let Some(f) = flight.as_ref().and_then(|l| l.local_addr().ok()) {
         let scheme = if tls { "grpc+tls" } else { "grpc+tcp" };
-        println!("shark-server flight sql on {scheme}://{f}");
+        banner.push_str(&format!("shark-server flight sql on {scheme}://{f}\n"));
     }
-    let _ = std::io::stdout().flush();
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(banner.as_bytes());
+    let _ = out.flush();
+    drop(out);
     tracing::info!(%addr, workers = ctx.workers(), "listening");
     let result = server.serve_all(listener, flight, shutdown_signal()).await;
     ctx.stop();

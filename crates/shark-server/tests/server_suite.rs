@@ -721,7 +721,8 @@ fn spawn_binary(warehouse: &Path) -> (std::process::Child, String) {
     use std::io::BufRead;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shark-server"))
         .args(["--warehouse", warehouse.to_str().unwrap()])
-        .args(["--bind", "127.0.0.1:0", "--master", "local[2]"])
+        .args(["--bind", "127.0.0.1:0", "--flight-bind", "127.0.0.1:0"])
+        .args(["--master", "local[2]"])
         .env("SHARK_SERVER_TOKEN", "tok")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())

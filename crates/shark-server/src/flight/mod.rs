@@ -86,11 +86,14 @@ fn ipc_schema(schema: &Schema) -> Result<prost::bytes::Bytes, Status> {
 
 /// The record batches a client put (bound parameters), as one batch.
 async fn put_batches(stream: PeekableFlightDataStream) -> Result<Option<RecordBatch>, Status> {
-    let batches: Vec<RecordBatch> =
-        FlightRecordBatchStream::new_from_flight_data(stream.map_err(FlightError::from))
-            .try_collect()
-            .await
-            .map_err(|e| Status::invalid_argument(format!("cannot read the bound values: {e}")))?;
+    // A message with only the command (no Arrow data) binds nothing.
+    let data = stream
+        .map_err(FlightError::from)
+        .try_filter(|m| std::future::ready(!m.data_header.is_empty()));
+    let batches: Vec<RecordBatch> = FlightRecordBatchStream::new_from_flight_data(data)
+        .try_collect()
+        .await
+        .map_err(|e| Status::invalid_argument(format!("cannot read the bound values: {e}")))?;
     let Some(first) = batches.first() else {
         return Ok(None);
     };
@@ -182,7 +185,7 @@ impl FlightSqlService for SharkFlightSql {
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
         auth::check(&self.state, request.metadata())?;
-        let schema = query.clone().into_builder().schema();
+        let schema = query.into_builder().schema();
         let info = metadata::info(&query, &schema, request.into_inner())?;
         Ok(Response::new(info))
     }
@@ -522,7 +525,11 @@ pub async fn serve(
     builder
         .add_service(SharkFlightSql::new(state).into_server())
         .serve_with_incoming_shutdown(
-            tonic::transport::server::TcpIncoming::from(listener),
+            // Without TCP_NODELAY, each small reply waits on the client's
+            // delayed ACK (tens of ms a call).
+            tonic::transport::server::TcpIncoming::from(listener)
+                .with_nodelay(Some(true))
+                .with_keepalive(Some(std::time::Duration::from_secs(60))),
             shutdown,
         )
         .await

@@ -17,7 +17,7 @@ use tonic::Status;
 pub const MAX_PREPARED: usize = 10_000;
 
 /// One prepared statement.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Prepared {
     /// The statement, with its `?` markers.
     pub sql: String,

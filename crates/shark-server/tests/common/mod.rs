@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 /// A server running on its own runtime thread, stopped on drop.
 pub struct TestServer {
     pub base: String,
+    /// The Flight SQL endpoint, as `http://ADDR` for tonic channels.
+    pub flight: String,
     pub warehouse: PathBuf,
     pub ctx: rdd::Context,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -56,11 +58,16 @@ pub fn start_on(warehouse: Option<PathBuf>, tweak: impl FnOnce(&mut Config)) -> 
             let server = Server::new(config).unwrap();
             let ctx = server.context().clone();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let flight = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             addr_tx
-                .send((listener.local_addr().unwrap(), ctx.clone()))
+                .send((
+                    listener.local_addr().unwrap(),
+                    flight.local_addr().unwrap(),
+                    ctx.clone(),
+                ))
                 .unwrap();
             let _ = server
-                .serve(listener, async move {
+                .serve_all(listener, Some(flight), async move {
                     let _ = stop_rx.await;
                 })
                 .await;
@@ -68,9 +75,10 @@ pub fn start_on(warehouse: Option<PathBuf>, tweak: impl FnOnce(&mut Config)) -> 
         });
         rt.shutdown_timeout(Duration::from_secs(2));
     });
-    let (addr, ctx) = addr_rx.recv_timeout(Duration::from_secs(30)).unwrap();
+    let (addr, flight, ctx) = addr_rx.recv_timeout(Duration::from_secs(30)).unwrap();
     TestServer {
         base: format!("http://{addr}"),
+        flight: format!("http://{flight}"),
         warehouse,
         ctx,
         stop: Some(stop_tx),

@@ -267,6 +267,19 @@ def renderer(typ):
                 s += ("%.6f" % (v.microsecond / 1e6))[1:].rstrip("0")
             return s
         return ts
+    if t == "INTERVAL":
+        # Hive's interval_day_time: D HH:MM:SS.fffffffff. (DuckDB hands
+        # months over as 30 days: a year-month interval needs a reference
+        # that prints Hive's Y-M text.)
+        def day_time(v):
+            us = (v.days * 86400 + v.seconds) * 1000000 + v.microseconds
+            sign, us = ("-", -us) if us < 0 else ("", us)
+            days, rest = divmod(us, 86400 * 1000000)
+            h, rest = divmod(rest, 3600 * 1000000)
+            m, rest = divmod(rest, 60 * 1000000)
+            sec, micro = divmod(rest, 1000000)
+            return "%s%d %02d:%02d:%02d.%09d" % (sign, days, h, m, sec, micro * 1000)
+        return day_time
     if t == '"NULL"':
         return lambda v: "NULL"
     raise GenError("result column of type %s cannot be rendered as Hive does" % t)

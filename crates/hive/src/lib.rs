@@ -8,6 +8,7 @@
 
 #![deny(unsafe_code)]
 
+pub mod interval;
 pub mod metastore;
 pub mod parquet_file;
 pub mod text;

@@ -485,6 +485,26 @@ pub fn render_column(array: &ArrayRef) -> Result<Vec<Option<String>>> {
                 out.push(a.is_valid(i).then(|| a.value(i).to_string()));
             }
         }
+        DataType::Interval(arrow::datatypes::IntervalUnit::YearMonth) => {
+            let a = array.as_primitive::<arrow::datatypes::IntervalYearMonthType>();
+            for i in 0..n {
+                out.push(
+                    a.is_valid(i)
+                        .then(|| crate::interval::format_year_month(a.value(i))),
+                );
+            }
+        }
+        DataType::Duration(_) => {
+            let micros =
+                cast_with_options(array, &crate::interval::DAY_TIME, &CastOptions::default())?;
+            let a = micros.as_primitive::<arrow::datatypes::DurationMicrosecondType>();
+            for i in 0..n {
+                out.push(
+                    a.is_valid(i)
+                        .then(|| crate::interval::format_day_time(a.value(i))),
+                );
+            }
+        }
         DataType::Null => out.resize(n, None),
         DataType::List(_) => {
             let a = array.as_list::<i32>();

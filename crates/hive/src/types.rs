@@ -29,6 +29,8 @@ pub fn parse_hive_type(name: &str) -> Result<DataType> {
         "date" => DataType::Date32,
         "timestamp" => DataType::Timestamp(TimeUnit::Microsecond, None),
         "binary" => DataType::Binary,
+        "interval_year_month" => crate::interval::YEAR_MONTH,
+        "interval_day_time" => crate::interval::DAY_TIME,
         "decimal" | "numeric" => {
             let p = args.first().copied().unwrap_or(10).clamp(1, 38);
             let s = args.get(1).copied().unwrap_or(0).min(p);
@@ -133,6 +135,8 @@ pub fn hive_type_name(t: &DataType) -> String {
         DataType::Binary => "binary".into(),
         DataType::Decimal128(p, s) => format!("decimal({p},{s})"),
         DataType::Null => "void".into(),
+        DataType::Interval(_) => "interval_year_month".into(),
+        DataType::Duration(_) => "interval_day_time".into(),
         DataType::List(f) => format!("array<{}>", hive_type_name(f.data_type())),
         DataType::Map(entries, _) => match entries.data_type() {
             DataType::Struct(kv) if kv.len() == 2 => format!(

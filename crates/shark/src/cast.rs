@@ -31,7 +31,9 @@ pub fn hive_cast(array: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
             DataType::Float32
             | DataType::Float64
             | DataType::Timestamp(_, _)
-            | DataType::Decimal128(_, _),
+            | DataType::Decimal128(_, _)
+            | DataType::Interval(_)
+            | DataType::Duration(_),
             DataType::Utf8,
         ) => {
             let text = hive::text::render_column(array)?;

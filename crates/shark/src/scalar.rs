@@ -24,6 +24,10 @@ pub enum ScalarValue {
     Date32(i32),
     /// Microseconds since the epoch, zone-less.
     Timestamp(i64),
+    /// Hive's `interval_year_month`: months.
+    IntervalYearMonth(i32),
+    /// Hive's `interval_day_time`: microseconds.
+    IntervalDayTime(i64),
 }
 
 impl ScalarValue {
@@ -42,6 +46,8 @@ impl ScalarValue {
             ScalarValue::Utf8(_) => DataType::Utf8,
             ScalarValue::Date32(_) => DataType::Date32,
             ScalarValue::Timestamp(_) => DataType::Timestamp(TimeUnit::Microsecond, None),
+            ScalarValue::IntervalYearMonth(_) => hive::interval::YEAR_MONTH,
+            ScalarValue::IntervalDayTime(_) => hive::interval::DAY_TIME,
         }
     }
 
@@ -72,6 +78,12 @@ impl ScalarValue {
             ))),
             ScalarValue::Date32(v) => Arc::new(Date32Array::from_value(*v, n)),
             ScalarValue::Timestamp(v) => Arc::new(TimestampMicrosecondArray::from_value(*v, n)),
+            ScalarValue::IntervalYearMonth(v) => {
+                Arc::new(IntervalYearMonthArray::from_value(*v, n))
+            }
+            ScalarValue::IntervalDayTime(v) => {
+                Arc::new(DurationMicrosecondArray::from_value(*v, n))
+            }
         }
     }
 
@@ -97,6 +109,12 @@ impl ScalarValue {
             DataType::Timestamp(TimeUnit::Microsecond, _) => {
                 ScalarValue::Timestamp(array.as_primitive::<TimestampMicrosecondType>().value(i))
             }
+            DataType::Interval(IntervalUnit::YearMonth) => ScalarValue::IntervalYearMonth(
+                array.as_primitive::<IntervalYearMonthType>().value(i),
+            ),
+            DataType::Duration(TimeUnit::Microsecond) => ScalarValue::IntervalDayTime(
+                array.as_primitive::<DurationMicrosecondType>().value(i),
+            ),
             other => return Err(SharkError::unsupported(format!("constant of type {other}"))),
         })
     }
@@ -144,6 +162,12 @@ impl fmt::Display for ScalarValue {
                 match (other, v) {
                     (ScalarValue::Date32(_), Some(v)) => write!(f, "DATE '{v}'"),
                     (ScalarValue::Timestamp(_), Some(v)) => write!(f, "TIMESTAMP '{v}'"),
+                    (ScalarValue::IntervalYearMonth(_), Some(v)) => {
+                        write!(f, "INTERVAL '{v}' YEAR TO MONTH")
+                    }
+                    (ScalarValue::IntervalDayTime(_), Some(v)) => {
+                        write!(f, "INTERVAL '{v}' DAY TO SECOND")
+                    }
                     (_, Some(v)) => write!(f, "{v}"),
                     (_, None) => write!(f, "?"),
                 }

@@ -64,6 +64,11 @@ pub fn type_name(t: &DataType) -> String {
     hive::types::hive_type_name(t)
 }
 
+/// Hive's interval types (`interval_year_month`, `interval_day_time`).
+pub fn is_interval(t: &DataType) -> bool {
+    *t == hive::interval::YEAR_MONTH || *t == hive::interval::DAY_TIME
+}
+
 /// Integers of any width.
 pub fn is_integer(t: &DataType) -> bool {
     matches!(

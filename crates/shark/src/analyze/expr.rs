@@ -146,6 +146,7 @@ pub fn make_binary(op: BinaryOp, l: Expr, r: Expr) -> Result<Expr> {
             right: Box::new(numeric_operand(r, "DIV")?.cast_to(&DataType::Int64)),
             data_type: DataType::Int64,
         }),
+        Plus | Minus if is_datetime_arithmetic(&lt, &rt) => datetime_arithmetic(op, l, r),
         Plus | Minus | Multiply | Modulo => {
             let l = numeric_operand(l, "arithmetic")?;
             let r = numeric_operand(r, "arithmetic")?;
@@ -185,6 +186,75 @@ pub fn make_binary(op: BinaryOp, l: Expr, r: Expr) -> Result<Expr> {
                 data_type: result,
             })
         }
+    }
+}
+
+/// True when `+` or `-` of these types is date, timestamp or interval
+/// arithmetic.
+fn is_datetime_arithmetic(l: &DataType, r: &DataType) -> bool {
+    use types::{is_interval, is_temporal};
+    let null = |t: &DataType| *t == DataType::Null;
+    (is_interval(l) && (is_interval(r) || is_temporal(r) || null(r)))
+        || (is_interval(r) && (is_temporal(l) || null(l)))
+        || (is_temporal(l) && is_temporal(r))
+}
+
+/// Hive's date and interval arithmetic: DATE ± interval_year_month is a
+/// DATE; DATE ± interval_day_time, TIMESTAMP ± either interval a
+/// TIMESTAMP; TIMESTAMP (or DATE) − TIMESTAMP (or DATE) an
+/// interval_day_time; intervals of one kind add and subtract.
+fn datetime_arithmetic(op: BinaryOp, l: Expr, r: Expr) -> Result<Expr> {
+    use hive::interval::{DAY_TIME, YEAR_MONTH};
+    let (lt, rt) = (l.data_type(), r.data_type());
+    let binary = |l: Expr, r: Expr, data_type: DataType| {
+        Ok(Expr::Binary {
+            op,
+            left: Box::new(l),
+            right: Box::new(r),
+            data_type,
+        })
+    };
+    let ts = types::TIMESTAMP;
+    let bad = || {
+        Err(SharkError::analysis(format!(
+            "cannot {} {} and {}",
+            if op == BinaryOp::Plus {
+                "add"
+            } else {
+                "subtract"
+            },
+            types::type_name(&lt),
+            types::type_name(&rt)
+        )))
+    };
+    // NULL takes the type the other side needs.
+    let (l, r) = match (&lt, &rt) {
+        (DataType::Null, t) => (l.cast_to(t), r),
+        (t, DataType::Null) => {
+            let t = t.clone();
+            (l, r.cast_to(&t))
+        }
+        _ => (l, r),
+    };
+    let (lt, rt) = (l.data_type(), r.data_type());
+    match (&lt, &rt) {
+        (a, b) if a == b && types::is_interval(a) => binary(l, r, a.clone()),
+        (DataType::Date32, t) if *t == YEAR_MONTH => binary(l, r, DataType::Date32),
+        (t, DataType::Date32) if *t == YEAR_MONTH && op == BinaryOp::Plus => {
+            binary(r, l, DataType::Date32)
+        }
+        (DataType::Date32 | DataType::Timestamp(_, _), t) if types::is_interval(t) => {
+            binary(l.cast_to(&ts), r, ts.clone())
+        }
+        (t, DataType::Date32 | DataType::Timestamp(_, _))
+            if types::is_interval(t) && op == BinaryOp::Plus =>
+        {
+            binary(r.cast_to(&ts), l, ts.clone())
+        }
+        (a, b) if types::is_temporal(a) && types::is_temporal(b) && op == BinaryOp::Minus => {
+            binary(l.cast_to(&ts), r.cast_to(&ts), DAY_TIME)
+        }
+        _ => bad(),
     }
 }
 
@@ -454,6 +524,7 @@ pub fn bind(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
         SqlExpr::CompoundIdentifier(..) => bind_compound_identifier(e, cx),
         SqlExpr::Value(v) => Ok(Expr::Literal(literal(&v.value)?)),
         SqlExpr::TypedString(ts) => typed_string(&ts.data_type, &ts.value.value),
+        SqlExpr::Interval(iv) => Ok(Expr::Literal(super::literal::interval(iv)?)),
         SqlExpr::Nested(inner) => bind(inner, cx),
         // `a[i]`: Hive's index(a, i), 0-based.
         SqlExpr::CompoundFieldAccess { .. } => bind_field_access(e, cx),
@@ -738,6 +809,9 @@ fn bind_unary_op(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
                 if let Some(neg) = negate_literal(lit) {
                     return Ok(Expr::Literal(neg));
                 }
+            }
+            if types::is_interval(&v.data_type()) {
+                return Ok(Expr::Negative(Box::new(v)));
             }
             Ok(Expr::Negative(Box::new(numeric_operand(v, "unary minus")?)))
         }

@@ -105,6 +105,64 @@ pub(super) fn negate_literal(v: &ScalarValue) -> Option<ScalarValue> {
         ScalarValue::Float64(x) => ScalarValue::Float64(-x),
         ScalarValue::Float32(x) => ScalarValue::Float32(-x),
         ScalarValue::Decimal128(x, p, s) => ScalarValue::Decimal128(-x, *p, *s),
+        ScalarValue::IntervalYearMonth(x) => ScalarValue::IntervalYearMonth(x.checked_neg()?),
+        ScalarValue::IntervalDayTime(x) => ScalarValue::IntervalDayTime(x.checked_neg()?),
         _ => return None,
     })
+}
+
+/// `INTERVAL '90' DAY`, `INTERVAL 3 MONTHS`, `INTERVAL '1-2' YEAR TO MONTH`,
+/// `INTERVAL '1 2:03:04' DAY TO SECOND`: Hive's interval literals, as
+/// constants of its two interval types.
+pub(super) fn interval(iv: &ast::Interval) -> Result<ScalarValue> {
+    use hive::interval::{Interval, Unit};
+    use sqlparser::ast::DateTimeField as F;
+    let unit = |f: &F| -> Result<Unit> {
+        Ok(match f {
+            F::Year | F::Years => Unit::Year,
+            F::Month | F::Months => Unit::Month,
+            F::Day | F::Days => Unit::Day,
+            F::Hour | F::Hours => Unit::Hour,
+            F::Minute | F::Minutes => Unit::Minute,
+            F::Second | F::Seconds => Unit::Second,
+            other => {
+                return Err(SharkError::analysis(format!(
+                    "INTERVAL ... {other}: Hive's intervals are in YEAR, MONTH, DAY, HOUR, MINUTE or SECOND"
+                )))
+            }
+        })
+    };
+    let Some(from) = &iv.leading_field else {
+        return Err(SharkError::analysis(format!(
+            "{iv}: name the interval's unit (INTERVAL '1' DAY)"
+        )));
+    };
+    let from = unit(from)?;
+    let to = iv.last_field.as_ref().map(unit).transpose()?;
+    // The value: a string or a number, maybe negated.
+    let (negated, value) = match iv.value.as_ref() {
+        ast::Expr::UnaryOp {
+            op: ast::UnaryOperator::Minus,
+            expr,
+        } => (true, expr.as_ref()),
+        v => (false, v),
+    };
+    let text = match value {
+        ast::Expr::Value(v) => match &v.value {
+            Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) => s.clone(),
+            Value::Number(n, _) => n.to_string(),
+            _ => String::new(),
+        },
+        _ => String::new(),
+    };
+    if text.is_empty() {
+        return Err(SharkError::unsupported(format!(
+            "{iv}: an interval's value must be a constant string or number"
+        )));
+    }
+    let text = if negated { format!("-{text}") } else { text };
+    match hive::interval::parse(&text, from, to).map_err(SharkError::analysis)? {
+        Interval::YearMonth(m) => Ok(ScalarValue::IntervalYearMonth(m)),
+        Interval::DayTime(us) => Ok(ScalarValue::IntervalDayTime(us)),
+    }
 }

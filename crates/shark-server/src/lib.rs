@@ -55,6 +55,9 @@ impl Server {
             (None, None) => None,
             _ => return Err("--tls-cert and --tls-key go together".into()),
         };
+        if config.token.as_deref().is_some_and(|t| t.trim().is_empty()) {
+            return Err("--token must not be empty".into());
+        }
         let master = rdd::Master::parse(&config.master)
             .map_err(|e| format!("cannot start the engine on {}: {e}", config.master))?;
         let cap = config
@@ -125,15 +128,19 @@ impl Server {
         let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
             let _ = rx.wait_for(|s| *s).await;
         };
-        let flight_task = flight.map(|l| {
-            let identity = self.tls.as_ref().map(|t| t.identity());
-            tokio::spawn(flight::serve(
-                self.state.clone(),
-                l,
-                identity,
-                stopped(stop_rx.clone()),
-            ))
-        });
+        let flight_task = match flight {
+            None => None,
+            Some(l) => {
+                let identity = self.tls.as_ref().map(|t| t.identity());
+                let router =
+                    flight::server(self.state.clone(), identity).map_err(std::io::Error::other)?;
+                Some(tokio::spawn(flight::serve(
+                    router,
+                    l,
+                    stopped(stop_rx.clone()),
+                )))
+            }
+        };
         let app = self.router();
         let result = match &self.tls {
             None => {

@@ -4,7 +4,7 @@
 
 use crate::policy::Vars;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -22,7 +22,12 @@ pub struct ServerSession {
     pub database: Mutex<String>,
     last_used: Mutex<Instant>,
     active: AtomicUsize,
+    provisional: AtomicBool,
 }
+
+/// How long a provisional session lives unused: one a Flight call opened
+/// on its own, whose client may never use it again.
+pub const PROVISIONAL_IDLE: Duration = Duration::from_secs(60);
 
 /// Marks a session in use while alive (it does not expire meanwhile).
 pub struct InUse(Arc<ServerSession>);
@@ -45,7 +50,21 @@ impl ServerSession {
             vars: Mutex::new(vars),
             last_used: Mutex::new(Instant::now()),
             active: AtomicUsize::new(0),
+            provisional: AtomicBool::new(false),
         }
+    }
+
+    /// Marks the session provisional: it expires after
+    /// [`PROVISIONAL_IDLE`] unless a client comes back to it.
+    pub fn provisional(self) -> Self {
+        self.provisional.store(true, Ordering::SeqCst);
+        self
+    }
+
+    /// A client came back to the session: it lives as any other now.
+    pub fn adopt(&self) {
+        self.provisional.store(false, Ordering::SeqCst);
+        self.touch();
     }
 
     /// The mirrored variables, locked.
@@ -134,7 +153,14 @@ impl Sessions {
     pub fn expire(&self, idle: Duration) -> usize {
         let mut m = self.lock();
         let before = m.len();
-        m.retain(|_, s| s.idle() <= idle);
+        m.retain(|_, s| {
+            let limit = if s.provisional.load(Ordering::SeqCst) {
+                idle.min(PROVISIONAL_IDLE)
+            } else {
+                idle
+            };
+            s.idle() <= limit
+        });
         before - m.len()
     }
 }

@@ -322,3 +322,17 @@ fn bad_tls_files_stop_the_server_with_a_message() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("TLS"), "{err}");
 }
+
+#[test]
+fn an_empty_token_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_shark-server"))
+        .args(["--warehouse", dir.path().join("wh").to_str().unwrap()])
+        .args(["--bind", "127.0.0.1:0", "--flight-bind", "127.0.0.1:0"])
+        .args(["--token", ""])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--token must not be empty"), "{err}");
+}

@@ -489,3 +489,111 @@ async fn many_clients_are_all_answered_while_a_long_query_runs() {
     assert_eq!(all.len(), clients * per_client);
     assert_eq!(cancel(&mut long, &info).await, CancelStatus::Cancelled);
 }
+
+#[tokio::test]
+async fn sessions_keep_their_queries_and_statements_to_themselves() {
+    let s = server();
+    let mut mine = session(s).await;
+    let mut theirs = session(s).await;
+    let info = mine
+        .execute("SELECT key FROM src WHERE key < 3".into(), None)
+        .await
+        .unwrap();
+    // Another session cannot read or cancel my query.
+    let ticket = info.endpoint[0].ticket.clone().unwrap();
+    let (code_, _) = code(
+        theirs
+            .do_get(ticket.clone())
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("another session read my result")),
+    );
+    assert_eq!(code_, Code::NotFound);
+    assert_eq!(
+        cancel(&mut theirs, &info).await,
+        CancelStatus::NotCancellable
+    );
+    assert_eq!(ints(&fetch(&mut mine, info).await.unwrap(), 0).len(), 3);
+    // Nor use my prepared statement.
+    use arrow_flight::sql::{Any, ProstMessageExt};
+    let create = arrow_flight::sql::ActionCreatePreparedStatementRequest {
+        query: "SELECT 1".into(),
+        transaction_id: None,
+    };
+    let action = Action::new("CreatePreparedStatement", create.as_any().encode_to_vec());
+    let mut results = mine.do_action(action).await.unwrap();
+    let body = results.message().await.unwrap().unwrap().body;
+    let created: arrow_flight::sql::ActionCreatePreparedStatementResult =
+        Any::decode(body).unwrap().unpack().unwrap().unwrap();
+    let cmd = arrow_flight::sql::CommandPreparedStatementQuery {
+        prepared_statement_handle: created.prepared_statement_handle,
+    };
+    let descriptor = arrow_flight::FlightDescriptor::new_cmd(cmd.as_any().encode_to_vec());
+    let as_caller = |c: &Client, d: arrow_flight::FlightDescriptor| {
+        let mut req = tonic::Request::new(d);
+        let bearer = format!("Bearer {}", c.token().unwrap());
+        req.metadata_mut()
+            .insert("authorization", bearer.parse().unwrap());
+        req
+    };
+    let req = as_caller(&theirs, descriptor.clone());
+    let e = theirs.inner_mut().get_flight_info(req).await.unwrap_err();
+    assert_eq!(e.code(), Code::NotFound);
+    let req = as_caller(&mine, descriptor);
+    assert!(mine.inner_mut().get_flight_info(req).await.is_ok());
+}
+
+#[tokio::test]
+async fn bound_strings_stay_data() {
+    let mut c = session(server()).await;
+    query(&mut c, "SET hivevar:secret=leaked").await;
+    let mut p = c.prepare("SELECT ?, length(?)".into(), None).await.unwrap();
+    let tricky = "${secret} ${env:HOME} \\0 12 -- x' ; \u{0}7 \\";
+    p.set_parameters(
+        RecordBatch::try_from_iter([
+            ("a", Arc::new(StringArray::from(vec![tricky])) as _),
+            ("b", Arc::new(StringArray::from(vec![tricky])) as _),
+        ])
+        .unwrap(),
+    )
+    .unwrap();
+    let info = p.execute().await.unwrap();
+    let rows = fetch(&mut c, info).await.unwrap();
+    assert_eq!(strings(&rows, 0), [tricky]);
+    assert_eq!(ints(&rows, 1), [tricky.chars().count() as i64]);
+}
+
+#[tokio::test]
+async fn a_query_call_takes_one_statement() {
+    let mut c = session(server()).await;
+    let (code_, msg) = code(
+        c.execute("SELECT 1; SELECT 2".into(), None)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code_, Code::InvalidArgument, "{msg}");
+    // Scripts run as updates.
+    c.execute_update("SET hivevar:a=1; SET hivevar:b=2".into(), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        strings(&query(&mut c, "SELECT '${a}${b}'").await, 0),
+        ["12"]
+    );
+}
+
+#[tokio::test]
+async fn a_result_cut_by_max_rows_does_not_end_as_complete() {
+    let s = start(|c| c.max_rows = 10);
+    let mut c = session(&s).await;
+    let info = c
+        .execute(
+            "SELECT explode(array(1,2,3,4,5,6,7,8,9,10,11,12))".into(),
+            None,
+        )
+        .await
+        .unwrap();
+    let (code_, msg) = code(fetch(&mut c, info).await.unwrap_err());
+    assert_eq!(code_, Code::ResourceExhausted, "{msg}");
+    assert!(msg.contains("max-rows"), "{msg}");
+}

@@ -25,9 +25,18 @@ pub struct Caller {
     /// Set when the session was opened by this call: the bearer the client
     /// should use from now on (sent back in the response headers).
     pub issued: Option<String>,
+    /// True when the client named the session (its bearer): what it
+    /// creates is its own, and what other sessions created is not.
+    pub named: bool,
 }
 
 impl Caller {
+    /// The session id that owns what this call creates (`None` when the
+    /// client did not name a session).
+    pub fn owner(&self) -> Option<&str> {
+        self.named.then_some(self.session.id.as_str())
+    }
+
     /// Adds the new session's bearer to a response, if this call opened one.
     pub fn stamp<T>(&self, mut response: Response<T>) -> Response<T> {
         if let Some(id) = &self.issued {
@@ -115,16 +124,26 @@ pub async fn open_session(
     .await
     .map_err(|e| Status::internal(e.to_string()))?
     .map_err(|e| Status::internal(format!("cannot open the warehouse: {e}")))?;
-    let session = Arc::new(ServerSession::new(
-        state.new_session_id(),
-        engine,
-        Vars::default(),
-    ));
+    let session = ServerSession::new(state.new_session_id(), engine, Vars::default());
+    // Kept only if the client comes back with its bearer.
+    let session = Arc::new(session.provisional());
     if register {
         state.sessions.insert(session.clone());
         tracing::info!(session = %session.id, "flight session opened");
     }
     Ok(session)
+}
+
+/// The live session a call's bearer names (kept alive by the call).
+pub fn named_session(state: &AppState, md: &MetadataMap) -> Option<Arc<ServerSession>> {
+    match credentials(md) {
+        Credentials::Bearer(t) => {
+            let s = state.sessions.get(&t)?;
+            s.adopt();
+            Some(s)
+        }
+        _ => None,
+    }
 }
 
 /// Why a call may not be made, if it may not: a bearer of a live session
@@ -182,14 +201,17 @@ pub async fn caller(
         Ok(Caller {
             issued: issue.then(|| session.id.clone()),
             session,
+            named: false,
         })
     };
     match credentials(md) {
         Credentials::Bearer(token) => {
             if let Some(session) = state.sessions.get(&token) {
+                session.adopt();
                 return Ok(Caller {
                     session,
                     issued: None,
+                    named: true,
                 });
             }
             if is_server_token(state, &token) {
@@ -215,12 +237,15 @@ pub async fn caller(
 pub async fn handshake(state: &Arc<AppState>, md: &MetadataMap) -> Result<Caller, Status> {
     let caller = caller(state, md, true).await?;
     if caller.issued.is_some() {
+        // A session asked for by name: not provisional.
+        caller.session.adopt();
         return Ok(caller);
     }
     // A bearer of an existing session shook hands again: keep it.
     Ok(Caller {
         issued: Some(caller.session.id.clone()),
         session: caller.session,
+        named: true,
     })
 }
 

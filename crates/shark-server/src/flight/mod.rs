@@ -52,6 +52,13 @@ const CANCEL_FLIGHT_INFO: &str = "CancelFlightInfo";
 /// Largest message a client may send (a statement, bound parameters).
 pub const MAX_REQUEST_BYTES: usize = 16 << 20;
 
+/// Bound values one call may send: rows, and bytes as Arrow.
+const MAX_BOUND_ROWS: usize = 10_000;
+const MAX_BOUND_BYTES: usize = 16 << 20;
+
+/// Calls one connection may have in flight at once.
+const MAX_CALLS_PER_CONNECTION: usize = 64;
+
 /// The Flight SQL service over a server's state.
 pub struct SharkFlightSql {
     state: Arc<AppState>,
@@ -84,16 +91,28 @@ fn ipc_schema(schema: &Schema) -> Result<prost::bytes::Bytes, Status> {
     Ok(b)
 }
 
-/// The record batches a client put (bound parameters), as one batch.
+/// The record batches a client put (bound parameters), as one batch, up
+/// to [`MAX_BOUND_ROWS`] rows and [`MAX_BOUND_BYTES`] bytes.
 async fn put_batches(stream: PeekableFlightDataStream) -> Result<Option<RecordBatch>, Status> {
     // A message with only the command (no Arrow data) binds nothing.
     let data = stream
         .map_err(FlightError::from)
         .try_filter(|m| std::future::ready(!m.data_header.is_empty()));
-    let batches: Vec<RecordBatch> = FlightRecordBatchStream::new_from_flight_data(data)
-        .try_collect()
-        .await
-        .map_err(|e| Status::invalid_argument(format!("cannot read the bound values: {e}")))?;
+    let mut decoded = FlightRecordBatchStream::new_from_flight_data(data);
+    let bad =
+        |e: FlightError| Status::invalid_argument(format!("cannot read the bound values: {e}"));
+    let (mut batches, mut rows, mut bytes) = (Vec::new(), 0usize, 0usize);
+    while let Some(b) = decoded.try_next().await.map_err(bad)? {
+        rows += b.num_rows();
+        bytes += b.get_array_memory_size();
+        if rows > MAX_BOUND_ROWS || bytes > MAX_BOUND_BYTES {
+            return Err(Status::resource_exhausted(format!(
+                "bind at most {MAX_BOUND_ROWS} rows and {} MiB of values per call",
+                MAX_BOUND_BYTES >> 20
+            )));
+        }
+        batches.push(b);
+    }
     let Some(first) = batches.first() else {
         return Ok(None);
     };
@@ -151,7 +170,9 @@ impl FlightSqlService for SharkFlightSql {
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
         let caller = auth::caller(&self.state, request.metadata(), true).await?;
-        let p = self.prepared.get(&cmd.prepared_statement_handle)?;
+        let p = self
+            .prepared
+            .get(&cmd.prepared_statement_handle, caller.owner())?;
         let mut sql = p.statements(None)?;
         if sql.len() != 1 {
             return Err(Status::invalid_argument(format!(
@@ -175,7 +196,9 @@ impl FlightSqlService for SharkFlightSql {
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
         auth::check(&self.state, request.metadata())?;
-        let s = statements::stream(&self.state, &ticket.statement_handle).await?;
+        let named = auth::named_session(&self.state, request.metadata());
+        let session = named.as_ref().map(|s| s.id.as_str());
+        let s = statements::stream(&self.state, &ticket.statement_handle, session).await?;
         Ok(Response::new(s))
     }
 
@@ -378,9 +401,11 @@ impl FlightSqlService for SharkFlightSql {
         request: Request<PeekableFlightDataStream>,
     ) -> Result<DoPutPreparedStatementResult, Status> {
         auth::check(&self.state, request.metadata())?;
+        let named = auth::named_session(&self.state, request.metadata());
+        let session = named.as_ref().map(|s| s.id.clone());
         let handle = cmd.prepared_statement_handle;
         if let Some(values) = put_batches(request.into_inner()).await? {
-            self.prepared.bind(&handle, values)?;
+            self.prepared.bind(&handle, session.as_deref(), values)?;
         }
         Ok(DoPutPreparedStatementResult {
             prepared_statement_handle: Some(handle),
@@ -393,7 +418,9 @@ impl FlightSqlService for SharkFlightSql {
         request: Request<PeekableFlightDataStream>,
     ) -> Result<i64, Status> {
         let caller = auth::caller(&self.state, request.metadata(), false).await?;
-        let p = self.prepared.get(&cmd.prepared_statement_handle)?;
+        let p = self
+            .prepared
+            .get(&cmd.prepared_statement_handle, caller.owner())?;
         let values = put_batches(request.into_inner()).await?;
         let mut total = 0i64;
         for sql in p.statements(values.as_ref())? {
@@ -428,7 +455,8 @@ impl FlightSqlService for SharkFlightSql {
             .map_err(|e| Status::internal(e.to_string()))?
             .map_err(|e| status::to_status(&crate::error::ApiError::from_shark(&e)))?
             .unwrap_or_else(|| Arc::new(Schema::empty()));
-        let p = prepared::Prepared::new(sql)?;
+        let owner = caller.owner().map(str::to_string);
+        let p = prepared::Prepared::new(sql, owner)?;
         let result = ActionCreatePreparedStatementResult {
             prepared_statement_handle: format!("ps_{}", self.state.new_session_id())
                 .into_bytes()
@@ -448,8 +476,10 @@ impl FlightSqlService for SharkFlightSql {
         request: Request<Action>,
     ) -> Result<(), Status> {
         auth::check(&self.state, request.metadata())?;
-        self.prepared.close(&query.prepared_statement_handle);
-        Ok(())
+        let named = auth::named_session(&self.state, request.metadata());
+        let session = named.as_ref().map(|s| s.id.as_str());
+        self.prepared
+            .close(&query.prepared_statement_handle, session)
     }
 
     async fn do_action_cancel_query(
@@ -459,10 +489,12 @@ impl FlightSqlService for SharkFlightSql {
     ) -> Result<ActionCancelQueryResult, Status> {
         auth::check(&self.state, request.metadata())?;
         let info = decode_info(&query.info)?;
+        let named = auth::named_session(&self.state, request.metadata());
+        let session = named.as_ref().map(|s| s.id.as_str());
         // ActionCancelQueryResult.CancelResult (not exported by the crate).
         const CANCELLED: i32 = 1;
         const NOT_CANCELLABLE: i32 = 3;
-        let result = match statements::cancel(&self.state, &info) {
+        let result = match statements::cancel(&self.state, &info, session) {
             CancelStatus::Cancelled => CANCELLED,
             _ => NOT_CANCELLABLE,
         };
@@ -474,9 +506,10 @@ impl FlightSqlService for SharkFlightSql {
         request: Request<Action>,
     ) -> Result<Response<<Self as FlightService>::DoActionStream>, Status> {
         auth::check(&self.state, request.metadata())?;
+        let named = auth::named_session(&self.state, request.metadata());
         let action = request.into_inner();
         if action.r#type != CANCEL_FLIGHT_INFO {
-            return Err(Status::invalid_argument(format!(
+            return Err(Status::unimplemented(format!(
                 "unknown action '{}'",
                 action.r#type
             )));
@@ -486,7 +519,8 @@ impl FlightSqlService for SharkFlightSql {
         let info = req
             .info
             .ok_or_else(|| Status::invalid_argument("CancelFlightInfoRequest without info"))?;
-        let status = statements::cancel(&self.state, &info);
+        let session = named.as_ref().map(|s| s.id.as_str());
+        let status = statements::cancel(&self.state, &info, session);
         let result = CancelFlightInfoResult {
             status: status as i32,
         };
@@ -509,21 +543,45 @@ impl FlightSqlService for SharkFlightSql {
     }
 }
 
-/// Serves Flight SQL on `listener` (TLS with `tls`) until `shutdown`.
-pub async fn serve(
+/// A Flight SQL server over `state` (TLS with `tls`): calls are checked
+/// for credentials before their messages are read, a connection may have
+/// [`MAX_CALLS_PER_CONNECTION`] calls in flight, TLS handshakes time out.
+pub fn server(
     state: Arc<AppState>,
-    listener: tokio::net::TcpListener,
     tls: Option<tonic::transport::Identity>,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> Result<(), String> {
-    let mut builder = tonic::transport::Server::builder();
+) -> Result<tonic::transport::server::Router, String> {
+    let mut builder = tonic::transport::Server::builder()
+        .concurrency_limit_per_connection(MAX_CALLS_PER_CONNECTION)
+        .max_concurrent_streams(MAX_CALLS_PER_CONNECTION as u32);
     if let Some(identity) = tls {
+        let config = tonic::transport::ServerTlsConfig::new()
+            .identity(identity)
+            .timeout(std::time::Duration::from_secs(10));
         builder = builder
-            .tls_config(tonic::transport::ServerTlsConfig::new().identity(identity))
+            .tls_config(config)
             .map_err(|e| format!("bad TLS certificate or key: {e}"))?;
     }
-    builder
-        .add_service(SharkFlightSql::new(state).into_server())
+    let checked = state.clone();
+    let service = SharkFlightSql::new(state).into_server();
+    let interceptor = move |req: Request<()>| {
+        auth::check(&checked, req.metadata())?;
+        Ok(req)
+    };
+    Ok(
+        builder.add_service(tonic::service::interceptor::InterceptedService::new(
+            service,
+            interceptor,
+        )),
+    )
+}
+
+/// Serves a [`server`] on `listener` until `shutdown`.
+pub async fn serve(
+    router: tonic::transport::server::Router,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    router
         .serve_with_incoming_shutdown(
             // Without TCP_NODELAY, each small reply waits on the client's
             // delayed ACK (tens of ms a call).

@@ -36,8 +36,9 @@ pub fn markers(sql: &str) -> Result<Vec<std::ops::Range<usize>>, String> {
     Ok(out)
 }
 
-/// The statement with row `row` of `params` in place of its markers.
-pub fn bind(sql: &str, params: &RecordBatch, row: usize) -> Result<String, String> {
+/// The statement once per row of `params`, the row's values in place of
+/// its markers.
+pub fn bind_rows(sql: &str, params: &RecordBatch) -> Result<Vec<String>, String> {
     let marks = markers(sql)?;
     if marks.len() != params.num_columns() {
         return Err(format!(
@@ -46,15 +47,19 @@ pub fn bind(sql: &str, params: &RecordBatch, row: usize) -> Result<String, Strin
             params.num_columns()
         ));
     }
-    let mut out = String::with_capacity(sql.len() + 16 * marks.len());
-    let mut last = 0;
-    for (mark, column) in marks.iter().zip(params.columns()) {
-        out.push_str(&sql[last..mark.start]);
-        out.push_str(&literal(column.as_ref(), row)?);
-        last = mark.end;
-    }
-    out.push_str(&sql[last..]);
-    Ok(out)
+    (0..params.num_rows())
+        .map(|row| {
+            let mut out = String::with_capacity(sql.len() + 16 * marks.len());
+            let mut last = 0;
+            for (mark, column) in marks.iter().zip(params.columns()) {
+                out.push_str(&sql[last..mark.start]);
+                out.push_str(&literal(column.as_ref(), row)?);
+                last = mark.end;
+            }
+            out.push_str(&sql[last..]);
+            Ok(out)
+        })
+        .collect()
 }
 
 /// The statement with every marker as NULL: enough to plan it and learn
@@ -71,7 +76,9 @@ pub fn unbound(sql: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// A HiveQL string literal (backslash escapes, as Hive reads them).
+/// A HiveQL string literal that reads back as `s` exactly: backslash
+/// escapes as Hive reads them, control characters and `$` as `\uXXXX`
+/// (so no value is taken for a `${variable}` or an octal escape).
 fn quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('\'');
@@ -79,10 +86,10 @@ fn quoted(s: &str) -> String {
         match c {
             '\\' => out.push_str("\\\\"),
             '\'' => out.push_str("\\'"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\0' => out.push_str("\\0"),
+            '$' => out.push_str("\\u0024"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -103,7 +110,8 @@ pub fn literal(array: &dyn Array, row: usize) -> Result<String, String> {
         DataType::Boolean => Ok(if array.as_boolean().value(row) { "true" } else { "false" }.into()),
         DataType::Int8 => cast("TINYINT"),
         DataType::Int16 | DataType::UInt8 => cast("SMALLINT"),
-        DataType::Int32 | DataType::UInt16 => Ok(text()?),
+        // In parentheses: `1-?` bound to -3 must not read as `1--3`.
+        DataType::Int32 | DataType::UInt16 => Ok(format!("({})", text()?)),
         DataType::Int64 | DataType::UInt32 => cast("BIGINT"),
         DataType::UInt64 => cast("DECIMAL(20,0)"),
         DataType::Float16 | DataType::Float32 => cast("FLOAT"),
@@ -114,8 +122,14 @@ pub fn literal(array: &dyn Array, row: usize) -> Result<String, String> {
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Ok(quoted(&text()?)),
         DataType::Date32 | DataType::Date64 => Ok(format!("DATE {}", quoted(&text()?))),
         DataType::Timestamp(_, _) => {
-            let shown = text()?.replace('T', " ");
-            Ok(format!("TIMESTAMP {}", quoted(shown.trim_end_matches('Z'))))
+            // Zoned values as their UTC wall-clock time, as Hive stores them.
+            let local = arrow::compute::cast(
+                &array.slice(row, 1),
+                &DataType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, None),
+            )
+            .map_err(|e| e.to_string())?;
+            let shown = array_value_to_string(&local, 0).map_err(|e| e.to_string())?;
+            Ok(format!("TIMESTAMP {}", quoted(&shown.replace('T', " "))))
         }
         DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::FixedSizeBinary(_) => {
             let bytes: &[u8] = match array.data_type() {
@@ -173,17 +187,40 @@ mod tests {
             Arc::new(Int32Array::from(vec![3, 4])),
         ]);
         let sql = "SELECT ?, ?, ?, ?, ?, ?";
+        let rows = bind_rows(sql, &b).unwrap();
         assert_eq!(
-            bind(sql, &b, 0).unwrap(),
-            "SELECT CAST('7' AS BIGINT), 'it\\'s a \\\\ \\'x\\'', true, CAST('1.5' AS DOUBLE), DATE '2022-01-08', 3"
+            rows[0],
+            "SELECT CAST('7' AS BIGINT), 'it\\'s a \\\\ \\'x\\'', true, CAST('1.5' AS DOUBLE), DATE '2022-01-08', (3)"
         );
         assert_eq!(
-            bind(sql, &b, 1).unwrap(),
-            "SELECT NULL, 'é', false, CAST('-0.25' AS DOUBLE), DATE '1970-01-01', 4"
+            rows[1],
+            "SELECT NULL, 'é', false, CAST('-0.25' AS DOUBLE), DATE '1970-01-01', (4)"
         );
         let short = batch(vec![Arc::new(Int32Array::from(vec![1]))]);
-        assert!(bind("SELECT ?, ?", &short, 0)
+        assert!(bind_rows("SELECT ?, ?", &short)
             .unwrap_err()
             .contains("2 parameter(s) but 1"));
+    }
+
+    #[test]
+    fn bound_values_cannot_change_the_statement() {
+        // A negative number after a minus is not a comment.
+        let b = batch(vec![Arc::new(Int32Array::from(vec![-3]))]);
+        assert_eq!(
+            bind_rows("SELECT 1-? AND x", &b).unwrap()[0],
+            "SELECT 1-(-3) AND x"
+        );
+        // `${...}`, a NUL before digits and quotes stay data.
+        let s = batch(vec![Arc::new(StringArray::from(vec![
+            "${env:HOME}\u{0}12'",
+        ]))]);
+        let bound = bind_rows("SELECT ?", &s).unwrap().remove(0);
+        assert_eq!(bound, r"SELECT '\u0024{env:HOME}\u000012\''");
+        let vars = std::collections::BTreeMap::new();
+        assert_eq!(shark::parse::substitute(&bound, &vars, &vars), bound);
+        assert_eq!(
+            shark::parse::unescape(r"\u0024{env:HOME}\u000012\'"),
+            "${env:HOME}\u{0}12'"
+        );
     }
 }

@@ -16,6 +16,10 @@ use tonic::Status;
 /// longest go (clients that never close them cannot grow the server).
 pub const MAX_PREPARED: usize = 10_000;
 
+/// Prepared statements one session keeps at once (its oldest go first), so
+/// one client cannot push out everyone else's.
+pub const MAX_PREPARED_PER_SESSION: usize = 1_000;
+
 /// One prepared statement.
 #[derive(Clone, Debug)]
 pub struct Prepared {
@@ -25,12 +29,15 @@ pub struct Prepared {
     pub parameters: SchemaRef,
     /// The values bound last (a row per execution).
     pub bound: Option<RecordBatch>,
+    /// The session that prepared it, when the client named its session:
+    /// only that session may use it.
+    pub owner: Option<String>,
     last_used: Instant,
 }
 
 impl Prepared {
-    /// A statement to keep.
-    pub fn new(sql: String) -> Result<Prepared, Status> {
+    /// A statement to keep, owned by `owner` (a session id) if given.
+    pub fn new(sql: String, owner: Option<String>) -> Result<Prepared, Status> {
         let markers = params::markers(&sql).map_err(Status::invalid_argument)?;
         // Hive infers no parameter types: each is described as a string, and
         // values of any type are taken as bound.
@@ -41,6 +48,7 @@ impl Prepared {
             sql,
             parameters: std::sync::Arc::new(Schema::new(fields)),
             bound: None,
+            owner,
             last_used: Instant::now(),
         })
     }
@@ -55,9 +63,7 @@ impl Prepared {
             None => Err(Status::invalid_argument(format!(
                 "the statement has {markers} parameter(s); bind values before executing it"
             ))),
-            Some(v) => (0..v.num_rows())
-                .map(|row| params::bind(&self.sql, v, row).map_err(Status::invalid_argument))
-                .collect(),
+            Some(v) => params::bind_rows(&self.sql, v).map_err(Status::invalid_argument),
         }
     }
 }
@@ -74,41 +80,65 @@ impl PreparedStatements {
     }
 
     /// Keeps a statement under `handle`; drops ones unused for `idle`, and
-    /// the least recently used past [`MAX_PREPARED`].
+    /// the least recently used past [`MAX_PREPARED`] (of its session past
+    /// [`MAX_PREPARED_PER_SESSION`]).
     pub fn insert(&self, handle: String, p: Prepared, idle: Duration) {
         let mut m = self.lock();
         m.retain(|_, p| p.last_used.elapsed() <= idle);
-        while m.len() >= MAX_PREPARED {
-            let Some(oldest) = m
-                .iter()
-                .min_by_key(|(_, p)| p.last_used)
+        let oldest = |m: &HashMap<String, Prepared>, of: Option<&Option<String>>| {
+            m.iter()
+                .filter(|(_, q)| of.is_none_or(|o| q.owner == *o))
+                .min_by_key(|(_, q)| q.last_used)
                 .map(|(h, _)| h.clone())
-            else {
-                break;
-            };
-            m.remove(&oldest);
+        };
+        if p.owner.is_some() {
+            let mine = m.values().filter(|q| q.owner == p.owner).count();
+            if mine >= MAX_PREPARED_PER_SESSION {
+                if let Some(h) = oldest(&m, Some(&p.owner)) {
+                    m.remove(&h);
+                }
+            }
+        }
+        while m.len() >= MAX_PREPARED {
+            let Some(h) = oldest(&m, None) else { break };
+            m.remove(&h);
         }
         m.insert(handle, p);
     }
 
-    /// The statement under `handle`, marked used.
-    pub fn get(&self, handle: &[u8]) -> Result<Prepared, Status> {
+    /// The statement under `handle` if `session` (the caller's named
+    /// session, if any) may use it.
+    fn entry<'a>(
+        m: &'a mut HashMap<String, Prepared>,
+        handle: &[u8],
+        session: Option<&str>,
+    ) -> Result<&'a mut Prepared, Status> {
         let key = std::str::from_utf8(handle).unwrap_or_default();
-        let mut m = self.lock();
-        let p = m.get_mut(key).ok_or_else(|| {
-            Status::not_found("no such prepared statement: it was closed or expired")
-        })?;
-        p.last_used = Instant::now();
-        Ok(p.clone())
+        match m.get_mut(key) {
+            Some(p) if p.owner.is_none() || session.is_none() || p.owner.as_deref() == session => {
+                p.last_used = Instant::now();
+                Ok(p)
+            }
+            _ => Err(Status::not_found(
+                "no such prepared statement: it was closed or expired",
+            )),
+        }
+    }
+
+    /// The statement under `handle`, marked used.
+    pub fn get(&self, handle: &[u8], session: Option<&str>) -> Result<Prepared, Status> {
+        Self::entry(&mut self.lock(), handle, session).map(|p| p.clone())
     }
 
     /// Binds values to the statement under `handle`.
-    pub fn bind(&self, handle: &[u8], values: RecordBatch) -> Result<(), Status> {
-        let key = std::str::from_utf8(handle).unwrap_or_default();
+    pub fn bind(
+        &self,
+        handle: &[u8],
+        session: Option<&str>,
+        values: RecordBatch,
+    ) -> Result<(), Status> {
         let mut m = self.lock();
-        let p = m.get_mut(key).ok_or_else(|| {
-            Status::not_found("no such prepared statement: it was closed or expired")
-        })?;
+        let p = Self::entry(&mut m, handle, session)?;
         if values.num_columns() != p.parameters.fields().len() {
             return Err(Status::invalid_argument(format!(
                 "the statement has {} parameter(s) but {} were bound",
@@ -117,14 +147,15 @@ impl PreparedStatements {
             )));
         }
         p.bound = Some(values);
-        p.last_used = Instant::now();
         Ok(())
     }
 
     /// Forgets the statement under `handle`.
-    pub fn close(&self, handle: &[u8]) {
-        let key = std::str::from_utf8(handle).unwrap_or_default();
-        self.lock().remove(key);
+    pub fn close(&self, handle: &[u8], session: Option<&str>) -> Result<(), Status> {
+        let mut m = self.lock();
+        Self::entry(&mut m, handle, session)?;
+        m.remove(std::str::from_utf8(handle).unwrap_or_default());
+        Ok(())
     }
 }
 
@@ -136,35 +167,44 @@ mod tests {
 
     #[test]
     fn binds_run_once_per_row_and_unbound_markers_are_refused() {
-        let p = Prepared::new("SELECT ? + 1".into()).unwrap();
+        let p = Prepared::new("SELECT ? + 1".into(), None).unwrap();
         assert_eq!(p.parameters.fields().len(), 1);
         assert!(p.statements(None).is_err());
         let v = RecordBatch::try_from_iter([("a", Arc::new(Int32Array::from(vec![1, 2])) as _)])
             .unwrap();
         assert_eq!(
             p.statements(Some(&v)).unwrap(),
-            ["SELECT 1 + 1", "SELECT 2 + 1"]
+            ["SELECT (1) + 1", "SELECT (2) + 1"]
         );
-        let plain = Prepared::new("SELECT 1".into()).unwrap();
+        let plain = Prepared::new("SELECT 1".into(), None).unwrap();
         assert_eq!(plain.statements(None).unwrap(), ["SELECT 1"]);
     }
 
     #[test]
     fn closed_and_unknown_handles_are_not_found() {
         let s = PreparedStatements::default();
-        let p = Prepared::new("SELECT ?".into()).unwrap();
+        let p = Prepared::new("SELECT ?".into(), Some("s1".into())).unwrap();
         s.insert("h1".into(), p, Duration::from_secs(60));
-        assert!(s.get(b"h1").is_ok());
+        assert!(s.get(b"h1", Some("s1")).is_ok());
+        assert!(s.get(b"h1", None).is_ok(), "the server's token may use any");
+        assert_eq!(
+            s.get(b"h1", Some("s2")).unwrap_err().code(),
+            tonic::Code::NotFound
+        );
         let bad = RecordBatch::try_from_iter([
             ("a", Arc::new(Int32Array::from(vec![1])) as _),
             ("b", Arc::new(Int32Array::from(vec![1])) as _),
         ])
         .unwrap();
         assert_eq!(
-            s.bind(b"h1", bad).unwrap_err().code(),
+            s.bind(b"h1", Some("s1"), bad).unwrap_err().code(),
             tonic::Code::InvalidArgument
         );
-        s.close(b"h1");
-        assert_eq!(s.get(b"h1").unwrap_err().code(), tonic::Code::NotFound);
+        assert!(s.close(b"h1", Some("s2")).is_err());
+        s.close(b"h1", Some("s1")).unwrap();
+        assert_eq!(
+            s.get(b"h1", None).unwrap_err().code(),
+            tonic::Code::NotFound
+        );
     }
 }

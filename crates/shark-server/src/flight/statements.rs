@@ -85,6 +85,12 @@ pub async fn execute(
     sql: String,
     descriptor: FlightDescriptor,
 ) -> Result<FlightInfo, Status> {
+    // One schema per FlightInfo: a script's later results would not match it.
+    if shark::parse::split_statements(&sql).len() > 1 {
+        return Err(Status::invalid_argument(
+            "a query call runs one statement; run scripts as updates, or one statement at a time",
+        ));
+    }
     let query = start(state, session, sql)?;
     let mut guard = CancelUnlessAnswered(Some(query.clone()));
     let spool = query.result_spool().await;
@@ -118,7 +124,12 @@ pub async fn execute_update(
     let query = start(state, session, sql)?;
     let mut guard = CancelUnlessAnswered(Some(query.clone()));
     let wait = state.config.query_timeout() + Duration::from_secs(60);
-    query.wait(wait).await;
+    if !query.wait(wait).await.is_terminal() {
+        // Still queued or running past any limit: give up on it.
+        return Err(Status::deadline_exceeded(
+            "the statement did not end within the server's run time limit",
+        ));
+    }
     guard.0 = None;
     match failure(&query) {
         Some(e) => Err(e),
@@ -126,15 +137,23 @@ pub async fn execute_update(
     }
 }
 
-fn query_of(state: &AppState, handle: &[u8]) -> Result<Arc<Query>, Status> {
+/// The query a ticket names, if `session` (the caller's named session, if
+/// any) may see it: a session sees only its own queries; the server's
+/// token (or an open server) sees all.
+fn query_of(state: &AppState, handle: &[u8], session: Option<&str>) -> Result<Arc<Query>, Status> {
     let id = std::str::from_utf8(handle)
         .map_err(|_| Status::invalid_argument("the ticket is not one of this server's"))?;
-    state.queries.get(id).ok_or_else(|| {
+    let gone = || {
         Status::not_found(format!(
             "no query '{id}': results are kept {} s after their query ends",
             state.config.result_ttl_secs
         ))
-    })
+    };
+    let q = state.queries.get(id).ok_or_else(gone)?;
+    match (session, q.session.as_deref()) {
+        (Some(mine), Some(owner)) if mine != owner => Err(gone()),
+        _ => Ok(q),
+    }
 }
 
 /// Streams the rows of the query a ticket names, batch by batch from its
@@ -142,8 +161,12 @@ fn query_of(state: &AppState, handle: &[u8]) -> Result<Arc<Query>, Status> {
 /// the end cancels a query still running; a query that fails mid-way ends
 /// the stream with its error, so no client takes part of a result for all
 /// of it.
-pub async fn stream(state: &Arc<AppState>, handle: &[u8]) -> Result<FlightDataStream, Status> {
-    let query = query_of(state, handle)?;
+pub async fn stream(
+    state: &Arc<AppState>,
+    handle: &[u8],
+    session: Option<&str>,
+) -> Result<FlightDataStream, Status> {
+    let query = query_of(state, handle, session)?;
     let permit = state.streams.clone().try_acquire_owned().map_err(|_| {
         Status::unavailable(format!(
             "{} result streams are open; retry later",
@@ -179,7 +202,18 @@ pub async fn stream(state: &Arc<AppState>, handle: &[u8]) -> Result<FlightDataSt
             let item = match reader.next(Some(FOLLOW_POLL)) {
                 Ok(Next::Pending) => continue,
                 Ok(Next::Batch(b)) => Ok(b),
-                Ok(Next::End) => return,
+                Ok(Next::End) => {
+                    // Rows past the server's --max-rows were dropped: say so
+                    // rather than end as if complete.
+                    let cut = query.inner().result.truncated;
+                    if cut {
+                        send(Err(FlightError::from(Status::resource_exhausted(format!(
+                            "the result was cut at the server's --max-rows ({} rows)",
+                            query.max_rows
+                        )))));
+                    }
+                    return;
+                }
                 Ok(Next::Failed(why)) => Err(FlightError::from(Status::aborted(why))),
                 Err(e) => Err(FlightError::from(Status::internal(e.to_string()))),
             };
@@ -202,8 +236,9 @@ pub async fn stream(state: &Arc<AppState>, handle: &[u8]) -> Result<FlightDataSt
     Ok(Box::pin(data.map(|r| r.map_err(Status::from))))
 }
 
-/// Cancels the queries a FlightInfo's tickets name.
-pub fn cancel(state: &AppState, info: &FlightInfo) -> CancelStatus {
+/// Cancels the queries a FlightInfo's tickets name (those `session` may
+/// see).
+pub fn cancel(state: &AppState, info: &FlightInfo, session: Option<&str>) -> CancelStatus {
     let mut outcome = CancelStatus::NotCancellable;
     for endpoint in &info.endpoint {
         let Some(t) = &endpoint.ticket else { continue };
@@ -213,7 +248,7 @@ pub fn cancel(state: &AppState, info: &FlightInfo) -> CancelStatus {
         let Ok(Command::TicketStatementQuery(t)) = Command::try_from(any) else {
             continue;
         };
-        let Ok(query) = query_of(state, &t.statement_handle) else {
+        let Ok(query) = query_of(state, &t.statement_handle, session) else {
             continue;
         };
         if query.state().is_terminal() {

@@ -318,6 +318,15 @@ async fn catalog_calls_list_databases_tables_and_types() {
     assert_eq!(infos.values().to_vec(), [0, 3]);
 
     let info = c
+        .get_xdbc_type_info(arrow_flight::sql::CommandGetXdbcTypeInfo { data_type: None })
+        .await
+        .unwrap();
+    let types = strings(&fetch(&mut c, info).await.unwrap(), 0);
+    for t in ["int", "bigint", "string", "decimal", "date", "timestamp"] {
+        assert!(types.iter().any(|x| x == t), "{t} in {types:?}");
+    }
+
+    let info = c
         .get_primary_keys(arrow_flight::sql::CommandGetPrimaryKeys {
             catalog: None,
             db_schema: Some("flight_meta".into()),

@@ -125,6 +125,86 @@ pub async fn tables(state: &Arc<AppState>, cmd: CommandGetTables) -> Result<Reco
     .await
 }
 
+/// A Hive type for `GetXdbcTypeInfo`: name, type, column size, literal
+/// prefix, create parameters, radix, largest scale.
+type HiveType = (
+    &'static str,
+    arrow_flight::sql::XdbcDataType,
+    i32,
+    Option<&'static str>,
+    Option<&'static [&'static str]>,
+    Option<i32>,
+    i32,
+);
+
+/// Hive's types, as `GetXdbcTypeInfo` (JDBC's `getTypeInfo`) lists them.
+pub fn type_info() -> &'static arrow_flight::sql::metadata::XdbcTypeInfoData {
+    use arrow_flight::sql::metadata::{XdbcTypeInfo, XdbcTypeInfoDataBuilder};
+    use arrow_flight::sql::{Nullable, Searchable, XdbcDataType as X};
+    static INFO: OnceLock<arrow_flight::sql::metadata::XdbcTypeInfoData> = OnceLock::new();
+    INFO.get_or_init(|| {
+        let mut b = XdbcTypeInfoDataBuilder::new();
+        let types: [HiveType; 12] = [
+            ("boolean", X::XdbcBit, 1, None, None, None, 0),
+            ("tinyint", X::XdbcTinyint, 3, None, None, Some(10), 0),
+            ("smallint", X::XdbcSmallint, 5, None, None, Some(10), 0),
+            ("int", X::XdbcInteger, 10, None, None, Some(10), 0),
+            ("bigint", X::XdbcBigint, 19, None, None, Some(10), 0),
+            ("float", X::XdbcReal, 7, None, None, Some(10), 0),
+            ("double", X::XdbcDouble, 15, None, None, Some(10), 0),
+            (
+                "decimal",
+                X::XdbcDecimal,
+                38,
+                None,
+                Some(&["precision", "scale"]),
+                Some(10),
+                38,
+            ),
+            ("string", X::XdbcVarchar, i32::MAX, Some("'"), None, None, 0),
+            ("binary", X::XdbcBinary, i32::MAX, None, None, None, 0),
+            ("date", X::XdbcDate, 10, Some("DATE '"), None, None, 0),
+            (
+                "timestamp",
+                X::XdbcTimestamp,
+                29,
+                Some("TIMESTAMP '"),
+                None,
+                None,
+                0,
+            ),
+        ];
+        for (name, ty, size, quote, params, radix, max_scale) in types {
+            b.append(XdbcTypeInfo {
+                type_name: name.into(),
+                data_type: ty,
+                column_size: Some(size),
+                literal_prefix: quote.map(str::to_string),
+                literal_suffix: quote.map(|_| "'".to_string()),
+                create_params: params.map(|p| p.iter().map(|s| s.to_string()).collect()),
+                nullable: Nullable::NullabilityNullable,
+                case_sensitive: name == "string",
+                searchable: if name == "string" {
+                    Searchable::Full
+                } else {
+                    Searchable::Basic
+                },
+                unsigned_attribute: radix.map(|_| false),
+                fixed_prec_scale: false,
+                auto_increment: radix.map(|_| false),
+                local_type_name: Some(name.into()),
+                minimum_scale: Some(0),
+                maximum_scale: Some(max_scale),
+                sql_data_type: ty,
+                datetime_subcode: None,
+                num_prec_radix: radix,
+                interval_precision: None,
+            });
+        }
+        b.build().expect("the type list is well formed")
+    })
+}
+
 /// The schema of `GetTables` answers (with or without table schemas).
 pub fn tables_schema(cmd: &CommandGetTables) -> SchemaRef {
     cmd.clone().into_builder().schema()

@@ -30,8 +30,9 @@ use arrow_flight::sql::{
     ActionCreatePreparedStatementRequest, ActionCreatePreparedStatementResult, CommandGetCatalogs,
     CommandGetCrossReference, CommandGetDbSchemas, CommandGetExportedKeys, CommandGetImportedKeys,
     CommandGetPrimaryKeys, CommandGetSqlInfo, CommandGetTableTypes, CommandGetTables,
-    CommandPreparedStatementQuery, CommandPreparedStatementUpdate, CommandStatementQuery,
-    CommandStatementUpdate, DoPutPreparedStatementResult, TicketStatementQuery,
+    CommandGetXdbcTypeInfo, CommandPreparedStatementQuery, CommandPreparedStatementUpdate,
+    CommandStatementQuery, CommandStatementUpdate, DoPutPreparedStatementResult,
+    TicketStatementQuery,
 };
 use arrow_flight::{
     Action, ActionType, CancelFlightInfoRequest, CancelFlightInfoResult, CancelStatus,
@@ -384,6 +385,30 @@ impl FlightSqlService for SharkFlightSql {
     ) -> Result<Response<DoGetStream>, Status> {
         auth::check(&self.state, request.metadata())?;
         Ok(Response::new(metadata::one_batch(metadata::foreign_keys())))
+    }
+
+    async fn get_flight_info_xdbc_type_info(
+        &self,
+        query: CommandGetXdbcTypeInfo,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        let schema = metadata::type_info().schema();
+        let info = metadata::info(&query, &schema, request.into_inner())?;
+        Ok(Response::new(info))
+    }
+
+    async fn do_get_xdbc_type_info(
+        &self,
+        query: CommandGetXdbcTypeInfo,
+        request: Request<Ticket>,
+    ) -> Result<Response<DoGetStream>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        let batch = query
+            .into_builder(metadata::type_info())
+            .build()
+            .map_err(|e| Status::internal(e.to_string()))?;
+        Ok(Response::new(metadata::one_batch(batch)))
     }
 
     async fn do_put_statement_update(

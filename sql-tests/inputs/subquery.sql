@@ -44,3 +44,8 @@ SELECT d.name AS dname, p.n, p.best
 FROM per_dept p
 JOIN dept d ON p.dept_id = d.id
 ORDER BY dname;
+-- A correlated scalar subquery inside an IN subquery's WHERE (TPC-H Q20's shape).
+SELECT count(*) FROM src s WHERE s.key IN (SELECT a.key FROM src a WHERE a.key > (SELECT 0.5 * sum(b.key) FROM src b WHERE b.key = a.key AND b.value = a.value));
+SELECT id, name FROM emp e WHERE e.dept_id IN (SELECT d.id FROM dept d WHERE d.id >= (SELECT min(x.dept_id) FROM emp x WHERE x.dept_id = d.id AND x.salary > 0)) ORDER BY id;
+-- An uncorrelated scalar subquery inside an EXISTS subquery's WHERE.
+SELECT id FROM emp e WHERE EXISTS (SELECT 1 FROM dept d WHERE d.id = e.dept_id AND d.id > (SELECT min(id) FROM dept)) ORDER BY id;

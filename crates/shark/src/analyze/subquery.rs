@@ -47,7 +47,22 @@ fn is_simple(q: &Query) -> Option<&ast::Select> {
 
 impl Analyzer<'_> {
     fn decorrelate(&mut self, select: &ast::Select, outer: &Scope) -> Result<Decorrelated> {
-        let (mut plan, scope) = self.plan_from(&select.from)?;
+        let (mut plan, mut scope) = self.plan_from(&select.from)?;
+        // Subqueries inside this subquery's WHERE first: IN / EXISTS as
+        // joins of the inner plan, scalar subqueries (Q20's) as joins that
+        // add their value as a hidden column of it.
+        let mut rest: Vec<&SqlExpr> = Vec::new();
+        let mut scalars = HashMap::new();
+        if let Some(w) = &select.selection {
+            for c in split_conjuncts(w) {
+                if let Some((p, _)) = self.plan_subquery_conjunct(c, &plan, &scope)? {
+                    plan = p;
+                    continue;
+                }
+                (plan, scope) = self.plan_scalar_subqueries(c, plan, scope, &mut scalars)?;
+                rest.push(c);
+            }
+        }
         let (iw, ow) = (scope.len(), outer.len());
         // Bind against inner ++ outer (inner names win), then re-lay the
         // columns as outer ++ inner, the join's layout.
@@ -57,25 +72,18 @@ impl Analyzer<'_> {
         let mut inner_preds = Vec::new();
         let mut keys = Vec::new();
         let mut residual = Vec::new();
-        if let Some(w) = &select.selection {
-            for c in split_conjuncts(w) {
-                // A subquery inside this subquery's WHERE: a join of the inner plan.
-                if let Some((p, _)) = self.plan_subquery_conjunct(c, &plan, &scope)? {
-                    plan = p;
-                    continue;
-                }
-                let bound = expr::bind_simple(c, &both)?;
-                let mut cols = Vec::new();
-                bound.columns(&mut cols);
-                if cols.iter().all(|&i| i < iw) {
-                    inner_preds.push(bound);
-                    continue;
-                }
-                let e = relayout(bound);
-                match split_equi(&e, ow) {
-                    Some(pair) => keys.push(pair),
-                    None => residual.push(e),
-                }
+        for c in rest {
+            let bound = bind(c, &mut BindCtx::plain(&both, &scalars))?;
+            let mut cols = Vec::new();
+            bound.columns(&mut cols);
+            if cols.iter().all(|&i| i < iw) {
+                inner_preds.push(bound);
+                continue;
+            }
+            let e = relayout(bound);
+            match split_equi(&e, ow) {
+                Some(pair) => keys.push(pair),
+                None => residual.push(e),
             }
         }
         let plan = if inner_preds.is_empty() {

@@ -16,8 +16,8 @@
 //! (`shark.memory.execution=2g`), `--set` session settings
 //! (`shark.shuffle.partitions=8`). Exits non-zero if any query failed.
 
-use arrow::array::{ArrayRef, RecordBatch};
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use arrow::array::RecordBatch;
+use arrow::datatypes::SchemaRef;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
@@ -27,16 +27,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
-use tpchgen::generators::{
-    CustomerGenerator, LineItemGenerator, NationGenerator, OrderGenerator, PartGenerator,
-    PartSuppGenerator, RegionGenerator, SupplierGenerator,
-};
-use tpchgen_arrow::{
-    CustomerArrow, LineItemArrow, NationArrow, OrderArrow, PartArrow, PartSuppArrow, RegionArrow,
-    SupplierArrow,
-};
 
-type Batches = Box<dyn Iterator<Item = Result<RecordBatch, arrow::error::ArrowError>> + Send>;
+#[path = "tpch/gen.rs"]
+mod gen;
+use gen::{generate, hive_schema, to_hive};
 
 /// The tables, with their rows per unit of scale factor (for choosing how
 /// many files to write).
@@ -55,55 +49,6 @@ const TABLES: [(&str, f64); 8] = [
 /// the scan's splits.
 const ROWS_PER_FILE: f64 = 1_000_000.0;
 const ROWS_PER_GROUP: usize = 128 * 1024;
-
-/// One part (1-based, of `parts`) of a table's rows as Arrow batches.
-fn generate(table: &str, sf: f64, part: i32, parts: i32) -> Batches {
-    match table {
-        "nation" => Box::new(NationArrow::new(NationGenerator::new(sf, part, parts))),
-        "region" => Box::new(RegionArrow::new(RegionGenerator::new(sf, part, parts))),
-        "part" => Box::new(PartArrow::new(PartGenerator::new(sf, part, parts))),
-        "supplier" => Box::new(SupplierArrow::new(SupplierGenerator::new(sf, part, parts))),
-        "partsupp" => Box::new(PartSuppArrow::new(PartSuppGenerator::new(sf, part, parts))),
-        "customer" => Box::new(CustomerArrow::new(CustomerGenerator::new(sf, part, parts))),
-        "orders" => Box::new(OrderArrow::new(OrderGenerator::new(sf, part, parts))),
-        "lineitem" => Box::new(LineItemArrow::new(LineItemGenerator::new(sf, part, parts))),
-        other => panic!("unknown table {other}"),
-    }
-}
-
-/// Hive's types: `string` is Utf8 (the generator makes Utf8View), and
-/// every column is nullable.
-fn hive_schema(schema: &Schema) -> SchemaRef {
-    Arc::new(Schema::new(
-        schema
-            .fields()
-            .iter()
-            .map(|f| {
-                let t = match f.data_type() {
-                    DataType::Utf8View | DataType::LargeUtf8 => DataType::Utf8,
-                    t => t.clone(),
-                };
-                Field::new(f.name(), t, true)
-            })
-            .collect::<Vec<_>>(),
-    ))
-}
-
-fn to_hive(batch: &RecordBatch, schema: &SchemaRef) -> RecordBatch {
-    let columns: Vec<ArrayRef> = batch
-        .columns()
-        .iter()
-        .zip(schema.fields())
-        .map(|(c, f)| {
-            if c.data_type() == f.data_type() {
-                c.clone()
-            } else {
-                arrow::compute::cast(c, f.data_type()).expect("string cast")
-            }
-        })
-        .collect();
-    RecordBatch::try_new(schema.clone(), columns).expect("hive batch")
-}
 
 /// Writes part `part` of `parts` of `table` to `path`; returns its rows.
 fn write_part(table: &str, sf: f64, part: i32, parts: i32, path: &Path) -> u64 {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks Shark's TPC-H answers against DuckDB's.
 
-    python3 crates/shark/benches/tpch/check.py DIR/sf<SF> [--queries 1,3,5]
+    python3 crates/shark/benches/tpch/check.py DIR/sf<SF> [--queries 1,3,5] [--save OUT]
 
 Loads the Parquet tables the bench wrote under DIR/sf<SF>/<table>/ into
 DuckDB (`pip install duckdb`), runs the same qNN.sql files, renders each
@@ -233,6 +233,9 @@ def main():
     ap.add_argument("dir", help="DIR/sf<SF>, as written by the bench")
     ap.add_argument("--queries", default=",".join(str(i) for i in range(1, 23)))
     ap.add_argument("--sf", type=float, help="scale factor (default: from the dir name)")
+    ap.add_argument("--save", metavar="OUT",
+                    help="write DuckDB's answers, rendered as Hive prints them, to OUT/qNN.tsv "
+                         "(the expected answers of crates/shark/tests/tpch_spec.rs) instead of comparing")
     args = ap.parse_args()
 
     import duckdb
@@ -254,6 +257,16 @@ def main():
         with open(os.path.join(HERE, name + ".sql")) as f:
             sql = f.read()
         sql = sql.replace("${hivevar:q11_fraction}", q11_fraction(sf))
+        if args.save:
+            cur = con.execute(sql)
+            types = [str(d[1]) for d in cur.description]
+            os.makedirs(args.save, exist_ok=True)
+            with open(os.path.join(args.save, name + ".tsv"), "w") as f:
+                for row in cur.fetchall():
+                    f.write("\t".join(render(v, t) for v, t in zip(row, types)) + "\n")
+            print("%s  saved" % name)
+            passed += 1
+            continue
         result_path = os.path.join(args.dir, "results", name + ".tsv")
         if not os.path.exists(result_path):
             print("%s  DIFF  no result file %s (the query failed in Shark?)" % (name, result_path))

@@ -1,4 +1,4 @@
--- TPC-H Q4: Order Priority Checking (DATE = 1993-07-01; + 3 months = 1993-10-01)
+-- TPC-H Q4: Order Priority Checking (DATE = 1993-07-01)
 select
     o_orderpriority,
     count(*) as order_count
@@ -6,7 +6,7 @@ from
     orders
 where
     o_orderdate >= date '1993-07-01'
-    and o_orderdate < date '1993-10-01'
+    and o_orderdate < date '1993-07-01' + interval '3' month
     and exists (
         select
             *

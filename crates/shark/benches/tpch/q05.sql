@@ -1,4 +1,4 @@
--- TPC-H Q5: Local Supplier Volume (REGION = ASIA, DATE = 1994-01-01; + 1 year = 1995-01-01)
+-- TPC-H Q5: Local Supplier Volume (REGION = ASIA, DATE = 1994-01-01)
 select
     n_name,
     sum(l_extendedprice * (1 - l_discount)) as revenue
@@ -18,7 +18,7 @@ where
     and n_regionkey = r_regionkey
     and r_name = 'ASIA'
     and o_orderdate >= date '1994-01-01'
-    and o_orderdate < date '1995-01-01'
+    and o_orderdate < date '1994-01-01' + interval '1' year
 group by
     n_name
 order by

@@ -1,5 +1,5 @@
 -- TPC-H Q12: Shipping Modes and Order Priority (SHIPMODE1 = MAIL, SHIPMODE2 = SHIP,
--- DATE = 1994-01-01; + 1 year = 1995-01-01)
+-- DATE = 1994-01-01)
 select
     l_shipmode,
     sum(case
@@ -23,7 +23,7 @@ where
     and l_commitdate < l_receiptdate
     and l_shipdate < l_commitdate
     and l_receiptdate >= date '1994-01-01'
-    and l_receiptdate < date '1995-01-01'
+    and l_receiptdate < date '1994-01-01' + interval '1' year
 group by
     l_shipmode
 order by

@@ -1,4 +1,4 @@
--- TPC-H Q14: Promotion Effect (DATE = 1995-09-01; + 1 month = 1995-10-01)
+-- TPC-H Q14: Promotion Effect (DATE = 1995-09-01)
 select
     100.00 * sum(case
         when p_type like 'PROMO%'
@@ -11,4 +11,4 @@ from
 where
     l_partkey = p_partkey
     and l_shipdate >= date '1995-09-01'
-    and l_shipdate < date '1995-10-01';
+    and l_shipdate < date '1995-09-01' + interval '1' month;

@@ -1,4 +1,4 @@
--- TPC-H Q15: Top Supplier (DATE = 1996-01-01; + 3 months = 1996-04-01).
+-- TPC-H Q15: Top Supplier (DATE = 1996-01-01).
 -- The view revenue0 is a WITH clause.
 with revenue0 as (
     select
@@ -8,7 +8,7 @@ with revenue0 as (
         lineitem
     where
         l_shipdate >= date '1996-01-01'
-        and l_shipdate < date '1996-04-01'
+        and l_shipdate < date '1996-01-01' + interval '3' month
     group by
         l_suppkey
 )

@@ -10,6 +10,7 @@
 //! `avg` of a decimal as a decimal), within half a unit of Shark's last
 //! printed digit.
 
+mod common;
 #[path = "../benches/tpch/gen.rs"]
 mod gen;
 
@@ -23,25 +24,6 @@ const SF: f64 = 0.01;
 const TABLES: [&str; 8] = [
     "nation", "region", "part", "supplier", "partsupp", "customer", "orders", "lineitem",
 ];
-
-fn rows(batches: &[RecordBatch]) -> Vec<Vec<String>> {
-    let mut out = Vec::new();
-    for b in batches {
-        let cols: Vec<Vec<Option<String>>> = b
-            .columns()
-            .iter()
-            .map(|c| hive::text::render_column(c).unwrap())
-            .collect();
-        for r in 0..b.num_rows() {
-            out.push(
-                cols.iter()
-                    .map(|c| c[r].clone().unwrap_or_else(|| "NULL".into()))
-                    .collect(),
-            );
-        }
-    }
-    out
-}
 
 fn cells_agree(got: &str, want: &str) -> bool {
     if got == want {
@@ -94,7 +76,7 @@ fn spec_queries_match_duckdb_at_sf_0_01() {
             failures.push(format!("{name}: {e}"));
             continue;
         }
-        let mut got = rows(&batches);
+        let mut got = common::text_rows(&batches);
         got.sort();
         want.sort();
         if got.len() != want.len() {

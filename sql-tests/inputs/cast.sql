@@ -42,9 +42,9 @@ SELECT id, ts, CAST(ts AS string), CAST(ts AS date) FROM events;
 SELECT id, ts, CAST(ts AS bigint) FROM events;
 SELECT CAST(true AS int), CAST(false AS int), CAST(true AS bigint), CAST(true AS double);
 SELECT CAST(0 AS boolean), CAST(5 AS boolean), CAST(-1 AS boolean), CAST(0.0 AS boolean), CAST(0.5 AS boolean);
--- reference: SELECT id, active, upper(CAST(active AS VARCHAR)) FROM emp
 SELECT id, active, CAST(active AS string) FROM emp;
 SELECT CAST(NULL AS int), CAST(NULL AS string), CAST(NULL AS date), CAST(NULL AS double), CAST(NULL AS boolean);
 SELECT ti, CAST(ti AS int), CAST(si AS bigint), CAST(i AS double), CAST(bi AS string) FROM alltypes;
 SELECT CAST(CAST(42 AS string) AS int), CAST(CAST('3.5' AS double) AS string), CAST(CAST('2024-02-29' AS date) AS string);
 SELECT CAST(x AS string), CAST(y AS int) FROM empty_t;
+SELECT concat('x', true), concat(CAST(false AS string), '!'), CAST(1.5 AS decimal(3,1)) > 1;

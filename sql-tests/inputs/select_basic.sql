@@ -36,3 +36,7 @@ SELECT id, 'const', 42, NULL FROM dept;
 SELECT id, ts, d, kind FROM events;
 SELECT * FROM nums WHERE a = 1;
 SELECT key FROM src WHERE key < 10;
+-- A WITH clause before a FROM-first query.
+-- reference: WITH q AS (SELECT id, name FROM emp WHERE id < 5) SELECT id, name FROM q ORDER BY id
+WITH q AS (SELECT id, name FROM emp WHERE id < 5) FROM q SELECT id, name ORDER BY id;
+SELECT - NULL, -(NULL) + 1;

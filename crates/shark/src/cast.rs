@@ -40,14 +40,28 @@ pub fn hive_cast(array: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
             Ok(Arc::new(StringArray::from(text)))
         }
         (DataType::Boolean, DataType::Utf8) => {
-            // Hive prints cast booleans in upper case.
+            // Hive's text form: `true` / `false`.
             let b = array.as_boolean();
             let out: StringArray = b
                 .iter()
-                .map(|v| v.map(|v| if v { "TRUE" } else { "FALSE" }))
+                .map(|v| v.map(|v| if v { "true" } else { "false" }))
                 .collect();
             Ok(Arc::new(out))
         }
+        // Hive: a decimal or a timestamp is true unless zero; a date has
+        // no truth value (NULL).
+        (DataType::Decimal128(_, _), DataType::Boolean) => {
+            let d = array.as_primitive::<Decimal128Type>();
+            let out: BooleanArray = d.iter().map(|v| v.map(|v| v != 0)).collect();
+            Ok(Arc::new(out))
+        }
+        (DataType::Timestamp(_, _), DataType::Boolean) => {
+            let t = cast_with_options(array, &crate::types::TIMESTAMP, &safe)?;
+            let t = t.as_primitive::<TimestampMicrosecondType>();
+            let out: BooleanArray = t.iter().map(|v| v.map(|v| v != 0)).collect();
+            Ok(Arc::new(out))
+        }
+        (DataType::Date32, DataType::Boolean) => Ok(new_null_array(to, array.len())),
         (f, DataType::Boolean) if is_string(f) => {
             // Hive: the empty string is false, any other string true.
             let s = array.as_string::<i32>();

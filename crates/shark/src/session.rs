@@ -447,7 +447,7 @@ impl Session {
                 }
                 Ok(StatementResult::Rows(QueryResult::lines("tab_name", names)))
             }
-            Statement::ShowFunctions { .. } => {
+            Statement::ShowFunctions { filter } => {
                 // Both registries, plus `if`, which analysis handles itself.
                 let mut names: Vec<String> = crate::functions::names()
                     .into_iter()
@@ -457,6 +457,17 @@ impl Session {
                     .collect();
                 names.sort();
                 names.dedup();
+                // `SHOW FUNCTIONS [LIKE] 'pat'`: Hive's `*` and `|` patterns.
+                match &filter {
+                    Some(
+                        sqlparser::ast::ShowStatementFilter::Like(p)
+                        | sqlparser::ast::ShowStatementFilter::NoKeyword(p),
+                    ) => names.retain(|n| hive_pattern_match(p, n)),
+                    Some(other) => {
+                        return Err(SharkError::unsupported(format!("SHOW FUNCTIONS {other}")))
+                    }
+                    None => {}
+                }
                 Ok(StatementResult::Rows(QueryResult::lines("tab_name", names)))
             }
             Statement::ExplainTable {

@@ -10,15 +10,7 @@ mod common;
 use common::rows;
 
 fn session() -> (Session, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let ctx = rdd::Context::new("local[2]", "hardening").unwrap();
-    let mut s = Session::with_warehouse(ctx, &dir.path().join("wh")).unwrap();
-    s.execute_script(
-        "CREATE TABLE src (key INT, value STRING); \
-         INSERT INTO src VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd')",
-    )
-    .unwrap();
-    (s, dir)
+    common::session_with_src("hardening")
 }
 
 fn error(s: &mut Session, sql: &str) -> SharkError {

@@ -813,6 +813,9 @@ fn bind_unary_op(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
             if types::is_interval(&v.data_type()) {
                 return Ok(Expr::Negative(Box::new(v)));
             }
+            if v.data_type() == DataType::Null {
+                return Ok(v.cast_to(&DataType::Int32));
+            }
             Ok(Expr::Negative(Box::new(numeric_operand(v, "unary minus")?)))
         }
         ast::UnaryOperator::Plus => numeric_operand(v, "unary plus"),

@@ -105,6 +105,7 @@ pub(super) fn negate_literal(v: &ScalarValue) -> Option<ScalarValue> {
         ScalarValue::Float64(x) => ScalarValue::Float64(-x),
         ScalarValue::Float32(x) => ScalarValue::Float32(-x),
         ScalarValue::Decimal128(x, p, s) => ScalarValue::Decimal128(-x, *p, *s),
+        ScalarValue::Null => ScalarValue::Null,
         ScalarValue::IntervalYearMonth(x) => ScalarValue::IntervalYearMonth(x.checked_neg()?),
         ScalarValue::IntervalDayTime(x) => ScalarValue::IntervalDayTime(x.checked_neg()?),
         _ => return None,

@@ -521,10 +521,25 @@ impl<'a> Analyzer<'a> {
     fn plan_table_factor(&mut self, t: &TableFactor) -> Result<Planned> {
         match t {
             TableFactor::Table {
-                name, alias, args, ..
+                name,
+                alias,
+                args,
+                sample,
+                ..
             } => {
                 if args.is_some() {
                     return Err(SharkError::unsupported(format!("table function {name}")));
+                }
+                // Never ignored: a sample read as the whole table is a wrong answer.
+                if let Some(s) = sample {
+                    let s = match s {
+                        ast::TableSampleKind::BeforeTableAlias(s)
+                        | ast::TableSampleKind::AfterTableAlias(s) => s.to_string(),
+                    };
+                    return Err(SharkError::unsupported(format!(
+                        "{} on {name}: table sampling is not supported yet",
+                        s.trim()
+                    )));
                 }
                 let parts: Vec<String> = name
                     .0

@@ -118,6 +118,32 @@ fn date_array(v: impl Iterator<Item = Option<NaiveDate>>) -> ArrayRef {
     Arc::new(out)
 }
 
+/// The time of day of each value, for `hour`, `minute`, `second`: a string
+/// must hold a time (`2009-08-07 13:14:15` or `13:14:15`); a date alone has
+/// none (NULL), as in Hive.
+fn clock_field(args: &[ArrayRef], f: impl Fn(&chrono::NaiveTime) -> i32) -> Result<ArrayRef> {
+    let times: Vec<Option<chrono::NaiveTime>> = match args[0].data_type() {
+        DataType::Utf8 => str_arg(&args[0])
+            .iter()
+            .map(|v| {
+                let v = v?.trim();
+                if !v.contains(':') {
+                    return None;
+                }
+                parse_datetime(v)
+                    .map(|d| d.time())
+                    .or_else(|| chrono::NaiveTime::parse_from_str(v, "%H:%M:%S%.f").ok())
+            })
+            .collect(),
+        _ => datetimes(&args[0])
+            .into_iter()
+            .map(|v| v.map(|d| d.time()))
+            .collect(),
+    };
+    let out: Int32Array = times.into_iter().map(|t| t.map(|t| f(&t))).collect();
+    Ok(Arc::new(out))
+}
+
 fn int_field(args: &[ArrayRef], f: impl Fn(&NaiveDateTime) -> i32) -> Result<ArrayRef> {
     let out: Int32Array = datetimes(&args[0])
         .into_iter()
@@ -332,21 +358,21 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
         name: "hour",
         coerce: |a| temporal_args(a, 1, 1, DataType::Null),
         return_type: |_| DataType::Int32,
-        eval: |args, _| int_field(args, |d| d.hour() as i32),
+        eval: |args, _| clock_field(args, |d| d.hour() as i32),
         deterministic: true,
     },
     ScalarFunction {
         name: "minute",
         coerce: |a| temporal_args(a, 1, 1, DataType::Null),
         return_type: |_| DataType::Int32,
-        eval: |args, _| int_field(args, |d| d.minute() as i32),
+        eval: |args, _| clock_field(args, |d| d.minute() as i32),
         deterministic: true,
     },
     ScalarFunction {
         name: "second",
         coerce: |a| temporal_args(a, 1, 1, DataType::Null),
         return_type: |_| DataType::Int32,
-        eval: |args, _| int_field(args, |d| d.second() as i32),
+        eval: |args, _| clock_field(args, |d| d.second() as i32),
         deterministic: true,
     },
     ScalarFunction {

@@ -433,9 +433,8 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
         coerce: |a| doubles(a, 1, 1),
         return_type: |_| DataType::Float64,
         eval: |args, _| {
-            Ok(map_f64(&args[0], |v| {
-                (-1.0..=1.0).contains(&v).then(|| v.asin())
-            }))
+            // Java's Math.asin: NaN outside [-1, 1], as Hive returns it.
+            Ok(map_f64(&args[0], |v| Some(v.asin())))
         },
         deterministic: true,
     },
@@ -444,9 +443,8 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
         coerce: |a| doubles(a, 1, 1),
         return_type: |_| DataType::Float64,
         eval: |args, _| {
-            Ok(map_f64(&args[0], |v| {
-                (-1.0..=1.0).contains(&v).then(|| v.acos())
-            }))
+            // Java's Math.acos: NaN outside [-1, 1], as Hive returns it.
+            Ok(map_f64(&args[0], |v| Some(v.acos())))
         },
         deterministic: true,
     },

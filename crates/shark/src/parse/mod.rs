@@ -213,18 +213,24 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
                 return Ok(stmt);
             }
         }
+        // `WITH q AS (...) FROM q SELECT ...` (or `... FROM q INSERT ...`):
+        // the FROM-first body with the WITH clause before each SELECT.
+        "with" => {
+            let first = |k: &str| top_level_positions(trimmed, k).first().copied();
+            let body = ["select", "insert"].iter().filter_map(|k| first(k)).min();
+            if let (Some(from), Some(body)) = (first("from"), body) {
+                if from < body {
+                    let parts = rewrite_from_first_with(&trimmed[from..], &trimmed[..from]);
+                    if !parts.is_empty() {
+                        return parse_rewritten(&parts, line);
+                    }
+                }
+            }
+        }
         "from" => {
             let parts = rewrite_from_first(trimmed);
             if !parts.is_empty() {
-                let stmts = parts
-                    .iter()
-                    .map(|p| parse_statement(p, line))
-                    .collect::<Result<Vec<_>>>()?;
-                return Ok(if stmts.len() == 1 {
-                    stmts.into_iter().next().unwrap()
-                } else {
-                    HiveStatement::MultiInsert(stmts)
-                });
+                return parse_rewritten(&parts, line);
             }
         }
         "clear" if words(trimmed).join(" ").eq_ignore_ascii_case("clear cache") => {
@@ -527,10 +533,30 @@ fn top_level_positions(text: &str, keyword: &str) -> Vec<usize> {
     out
 }
 
+/// The statements a FROM-first text was rewritten into: one, or a
+/// multi-insert.
+fn parse_rewritten(parts: &[String], line: u64) -> Result<HiveStatement> {
+    let mut stmts = parts
+        .iter()
+        .map(|p| parse_statement(p, line))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(if stmts.len() == 1 {
+        stmts.remove(0)
+    } else {
+        HiveStatement::MultiInsert(stmts)
+    })
+}
+
 /// Rewrites `FROM refs INSERT ... SELECT list [WHERE ...] ...` (one or
 /// more inserts) and `FROM refs SELECT ...` into ordinary statements with
 /// the FROM clause after each select list.
 fn rewrite_from_first(text: &str) -> Vec<String> {
+    rewrite_from_first_with(text, "")
+}
+
+/// [`rewrite_from_first`], with `with` (a `WITH ...` clause, or "") put
+/// before each SELECT.
+fn rewrite_from_first_with(text: &str, with: &str) -> Vec<String> {
     let inserts = top_level_positions(text, "insert");
     let selects = top_level_positions(text, "select");
     let Some(&first) = inserts.first().or(selects.first()) else {
@@ -570,8 +596,9 @@ fn rewrite_from_first(text: &str) -> Vec<String> {
             }
         }
         out.push(format!(
-            "{}{} FROM {from} {}",
+            "{}{}{} FROM {from} {}",
             &body[..sel],
+            with,
             &after[..cut],
             &after[cut..]
         ));

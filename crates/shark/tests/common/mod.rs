@@ -33,3 +33,17 @@ pub fn rows(s: &mut Session, sql: &str) -> Vec<String> {
         .map(|r| r.join("\t"))
         .collect()
 }
+
+/// A session on a new warehouse with `src` (key INT, value STRING) holding
+/// (1,'a'), (2,'b'), (3,'c'), (4,'d'); keep the folder while it is used.
+pub fn session_with_src(name: &str) -> (Session, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = rdd::Context::new("local[2]", name).unwrap();
+    let mut s = Session::with_warehouse(ctx, &dir.path().join("wh")).unwrap();
+    s.execute_script(
+        "CREATE TABLE src (key INT, value STRING); \
+         INSERT INTO src VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd')",
+    )
+    .unwrap();
+    (s, dir)
+}

@@ -5,7 +5,7 @@
 //! which is also how the Hive CLI prints them.
 
 use crate::Result;
-use arrow::array::{Array, ArrayRef, AsArray, StringBuilder};
+use arrow::array::{Array, ArrayRef, AsArray, BinaryArray, StringBuilder};
 use arrow::compute::{cast_with_options, CastOptions};
 use arrow::datatypes::{DataType, Float32Type, Float64Type, SchemaRef, TimeUnit};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
@@ -117,8 +117,42 @@ fn parse_primitive(text: &ArrayRef, target: &DataType) -> Result<ArrayRef> {
     Ok(match target {
         DataType::Utf8 => text.clone(),
         DataType::Boolean => parse_booleans(text),
+        DataType::Binary => parse_binary(text),
         _ => cast_with_options(&untrimmed_only(text), target, &options)?,
     })
+}
+
+/// BINARY fields as LazySimpleSerDe reads them: base64 (as Hive writes
+/// them) decoded; text that is not base64 taken as its bytes.
+fn parse_binary(text: &ArrayRef) -> ArrayRef {
+    use base64::Engine;
+    let engine = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
+    let s = text.as_string::<i32>();
+    let out: BinaryArray = s
+        .iter()
+        .map(|v| {
+            v.map(|v| {
+                let compact: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+                engine
+                    .decode(compact.as_bytes())
+                    .unwrap_or_else(|_| v.as_bytes().to_vec())
+            })
+        })
+        .collect();
+    Arc::new(out)
+}
+
+/// BINARY values as LazySimpleSerDe writes them: base64.
+fn base64_column(array: &ArrayRef) -> Vec<Option<String>> {
+    use base64::Engine;
+    let b = array.as_binary::<i32>();
+    b.iter()
+        .map(|v| v.map(|v| base64::engine::general_purpose::STANDARD.encode(v)))
+        .collect()
 }
 
 /// True for arrays, maps and structs.
@@ -416,6 +450,8 @@ pub fn format_rows(batch: &RecordBatch, format: &TextFormat) -> Result<Vec<Strin
         .map(|c| {
             if is_nested(c.data_type()) {
                 render_nested(c, &seps, 1, &format.null_string)
+            } else if c.data_type() == &DataType::Binary {
+                Ok(base64_column(c))
             } else {
                 render_column(c)
             }
@@ -506,6 +542,16 @@ pub fn render_column(array: &ArrayRef) -> Result<Vec<Option<String>>> {
             }
         }
         DataType::Null => out.resize(n, None),
+        // Hive prints a BINARY value's bytes as they are.
+        DataType::Binary => {
+            let b = array.as_binary::<i32>();
+            for i in 0..n {
+                out.push(
+                    b.is_valid(i)
+                        .then(|| String::from_utf8_lossy(b.value(i)).into_owned()),
+                );
+            }
+        }
         DataType::List(_) => {
             let a = array.as_list::<i32>();
             let items = json_items(a.values())?;
@@ -704,5 +750,41 @@ mod tests {
     fn timestamps_drop_zero_fractions() {
         assert_eq!(format_timestamp_micros(0), "1970-01-01 00:00:00");
         assert_eq!(format_timestamp_micros(1_500_000), "1970-01-01 00:00:01.5");
+    }
+}
+
+#[cfg(test)]
+mod binary_tests {
+    use super::*;
+    use arrow::datatypes::{Field, Schema};
+
+    #[test]
+    fn binary_fields_are_written_as_base64_and_read_back_whole() {
+        let schema: SchemaRef =
+            Arc::new(Schema::new(vec![Field::new("b", DataType::Binary, true)]));
+        let values: BinaryArray = vec![
+            Some(&b"0"[..]),
+            Some(&[0u8, 255, 10][..]),
+            None,
+            Some(&b""[..]),
+        ]
+        .into_iter()
+        .collect();
+        let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(values.clone())]).unwrap();
+        let format = TextFormat::default();
+        let lines = format_rows(&batch, &format).unwrap();
+        assert_eq!(lines[0], "MA==");
+        assert_eq!(lines[1], "AP8K");
+        let (back, bad) = parse_lines(&lines, &schema, &format).unwrap();
+        assert_eq!(bad, 0);
+        assert_eq!(back.column(0).as_binary::<i32>(), &values);
+        // Text that is not base64 (a file another tool wrote) is its bytes.
+        let (raw, _) = parse_lines(&["hello world!"], &schema, &format).unwrap();
+        assert_eq!(raw.column(0).as_binary::<i32>().value(0), b"hello world!");
+        // Hive prints the bytes themselves.
+        assert_eq!(
+            render_column(batch.column(0)).unwrap()[0].as_deref(),
+            Some("0")
+        );
     }
 }

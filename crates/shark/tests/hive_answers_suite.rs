@@ -141,3 +141,44 @@ fn with_clauses_feed_from_first_queries_and_inserts() {
     .unwrap();
     assert_eq!(rows(&mut s, "SELECT count(*) FROM dst"), ["2"]);
 }
+
+#[test]
+fn binary_survives_a_text_table_and_prints_its_bytes() {
+    let (mut s, _d) = session();
+    s.execute_script(
+        "CREATE TABLE bin_t (b BINARY); \
+         INSERT INTO bin_t SELECT cast('0' AS binary); \
+         INSERT INTO bin_t SELECT unhex('00FF0A')",
+    )
+    .unwrap();
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT hex(b), length(b) FROM bin_t ORDER BY length(b)"
+        ),
+        ["30\t1", "00FF0A\t3"]
+    );
+    assert_eq!(
+        rows(&mut s, "SELECT b FROM bin_t WHERE length(b) = 1"),
+        ["0"]
+    );
+}
+
+#[test]
+fn varchar_casts_keep_the_first_n_characters() {
+    let (mut s, _d) = session();
+    assert_eq!(
+        rows(&mut s, "SELECT cast('val_0' AS varchar(3)), cast(12345 AS varchar(2)), cast('ab' AS varchar(10))"),
+        ["val\t12\tab"]
+    );
+}
+
+#[test]
+fn a_doubled_backtick_in_a_quoted_name_is_one_backtick() {
+    let (mut s, _d) = session();
+    s.execute_script("CREATE TABLE bq (`x+1``` STRING); INSERT INTO bq VALUES ('v')")
+        .unwrap();
+    assert_eq!(rows(&mut s, "SELECT `x+1``` FROM bq"), ["v"]);
+    let described = lines(&mut s, "DESCRIBE bq");
+    assert!(described[0].starts_with("x+1`\t"), "{described:?}");
+}

@@ -653,10 +653,27 @@ pub fn bind(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
         } => {
             let v = bind(expr, cx)?;
             let to = types::sql_type(data_type)?;
-            Ok(Expr::Cast {
+            let cast = Expr::Cast {
                 expr: Box::new(v),
                 to,
-            })
+            };
+            // VARCHAR(n) keeps the first n characters, as Hive's cast does.
+            match data_type {
+                ast::DataType::Varchar(Some(ast::CharacterLength::IntegerLength {
+                    length,
+                    ..
+                })) => call(
+                    "substr",
+                    vec![
+                        cast,
+                        Expr::Literal(ScalarValue::Int32(1)),
+                        Expr::Literal(ScalarValue::Int32(
+                            i32::try_from(*length).unwrap_or(i32::MAX),
+                        )),
+                    ],
+                ),
+                _ => Ok(cast),
+            }
         }
         SqlExpr::Case { .. } => bind_case(e, cx),
         SqlExpr::Extract { .. } => bind_extract(e, cx),

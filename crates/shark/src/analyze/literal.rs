@@ -9,7 +9,7 @@ use crate::types;
 use sqlparser::ast::{self as ast, Value};
 
 pub(super) fn ident_name(i: &ast::Ident) -> String {
-    i.value.to_ascii_lowercase()
+    crate::parse::ident_value(i).to_ascii_lowercase()
 }
 
 /// Hive's typed numeric literals: `10L`, `10S`, `10Y`, `10BD`, `1.5D`.

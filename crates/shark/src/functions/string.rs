@@ -141,9 +141,20 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
     },
     ScalarFunction {
         name: "length",
-        coerce: |a| strings(a, 1, 1),
+        // A BINARY's length is its bytes; anything else is read as a string.
+        coerce: |a| match a {
+            [DataType::Binary] => Ok(vec![DataType::Binary]),
+            _ => strings(a, 1, 1),
+        },
         return_type: |_| DataType::Int32,
-        eval: |args, _| Ok(map_str_i32(&args[0], |s| s.chars().count() as i32)),
+        eval: |args, _| match args[0].data_type() {
+            DataType::Binary => {
+                let b = args[0].as_binary::<i32>();
+                let out: Int32Array = b.iter().map(|v| v.map(|v| v.len() as i32)).collect();
+                Ok(Arc::new(out))
+            }
+            _ => Ok(map_str_i32(&args[0], |s| s.chars().count() as i32)),
+        },
         deterministic: true,
     },
     ScalarFunction {

@@ -547,6 +547,16 @@ fn parse_rewritten(parts: &[String], line: u64) -> Result<HiveStatement> {
     })
 }
 
+/// An identifier's name as Hive reads it: inside backticks a doubled
+/// backtick is one (the tokenizer keeps escapes as written).
+pub fn ident_value(i: &sqlparser::ast::Ident) -> String {
+    if i.quote_style == Some('`') {
+        i.value.replace("``", "`")
+    } else {
+        i.value.clone()
+    }
+}
+
 /// Rewrites `FROM refs INSERT ... SELECT list [WHERE ...] ...` (one or
 /// more inserts) and `FROM refs SELECT ...` into ordinary statements with
 /// the FROM clause after each select list.

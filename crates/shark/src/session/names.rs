@@ -96,7 +96,8 @@ pub(super) fn column_defs(cols: &[ast::ColumnDef]) -> Result<Vec<Column>> {
     cols.iter()
         .map(|c| {
             let t = crate::types::sql_type(&c.data_type)?;
-            let mut col = Column::new(&c.name.value.to_ascii_lowercase(), &type_name(&t));
+            let name = crate::parse::ident_value(&c.name).to_ascii_lowercase();
+            let mut col = Column::new(&name, &type_name(&t));
             for o in &c.options {
                 if let ast::ColumnOption::Comment(text) = &o.option {
                     col.comment = Some(text.clone());

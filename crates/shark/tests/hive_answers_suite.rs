@@ -182,3 +182,55 @@ fn a_doubled_backtick_in_a_quoted_name_is_one_backtick() {
     let described = lines(&mut s, "DESCRIBE bq");
     assert!(described[0].starts_with("x+1`\t"), "{described:?}");
 }
+
+#[test]
+fn built_ins_hive_users_call() {
+    let (mut s, _d) = session();
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT conv('100', 2, 10), conv(255, 10, 16), conv(-10, 16, -10), conv('zz', 99, 10)"
+        ),
+        ["4\tFF\t-16\tNULL"]
+    );
+    let url = "'http://facebook.com/path1/p.php?k1=v1&k2=v2#Ref1'";
+    assert_eq!(
+        rows(
+            &mut s,
+            &format!(
+                "SELECT parse_url({url}, 'HOST'), parse_url({url}, 'QUERY'), \
+                 parse_url({url}, 'QUERY', 'k1'), parse_url({url}, 'REF'), parse_url({url}, 'USERINFO')"
+            )
+        ),
+        ["facebook.com\tk1=v1&k2=v2\tv1\tRef1\tNULL"]
+    );
+    // Winter and summer: the zone database knows daylight saving.
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT from_utc_timestamp(timestamp '2017-01-01 12:00:00', 'America/Los_Angeles'), \
+             from_utc_timestamp(timestamp '2017-07-01 12:00:00', 'America/Los_Angeles'), \
+             to_utc_timestamp(timestamp '2017-07-01 05:00:00', 'PST'), \
+             from_utc_timestamp('2017-07-01 12:00:00', '+05:30')"
+        ),
+        ["2017-01-01 04:00:00\t2017-07-01 05:00:00\t2017-07-01 12:00:00\t2017-07-01 17:30:00"]
+    );
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT timestamp('2020-01-01 10:00:00'), date('2020-01-01 10:00:00')"
+        ),
+        ["2020-01-01 10:00:00\t2020-01-01"]
+    );
+    for sql in [
+        "SELECT java_method('java.lang.Math', 'max', 1, 2)",
+        "SELECT reflect('java.lang.String', 'valueOf', 1)",
+    ] {
+        match s.query(sql) {
+            Err(SharkError::Analysis { message, .. }) => {
+                assert!(message.contains("no Java"), "{message}")
+            }
+            other => panic!("{sql}: {other:?}"),
+        }
+    }
+}

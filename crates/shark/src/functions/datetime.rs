@@ -219,6 +219,27 @@ fn now_micros() -> i64 {
 }
 
 pub(super) static FUNCTIONS: &[ScalarFunction] = &[
+    // `timestamp(x)` and `date(x)`: casts written as functions.
+    ScalarFunction {
+        name: "timestamp",
+        coerce: |a| {
+            arity(a, 1, 1)?;
+            Ok(vec![a[0].clone()])
+        },
+        return_type: |_| crate::types::TIMESTAMP,
+        eval: |args, _| crate::cast::hive_cast(&args[0], &crate::types::TIMESTAMP),
+        deterministic: true,
+    },
+    ScalarFunction {
+        name: "date",
+        coerce: |a| {
+            arity(a, 1, 1)?;
+            Ok(vec![a[0].clone()])
+        },
+        return_type: |_| DataType::Date32,
+        eval: |args, _| crate::cast::hive_cast(&args[0], &DataType::Date32),
+        deterministic: true,
+    },
     ScalarFunction {
         name: "current_date",
         coerce: |a| {

@@ -208,7 +208,83 @@ fn extreme(args: &[ArrayRef], n: usize, greatest: bool) -> Result<ArrayRef> {
     Ok(result)
 }
 
+/// `conv(num, from, to)` for one value: the digits of `num` in base
+/// `from` (2..36; the longest valid prefix, a leading `-` negates) as
+/// base `to` digits, upper case. As Hive's: the value is a 64-bit
+/// unsigned number (a negative one in two's complement) unless `to` is
+/// negative, which prints it signed; overflow saturates to all ones.
+pub(crate) fn conv(num: &str, from: i64, to: i64) -> Option<String> {
+    let (from_base, to_base) = (from.unsigned_abs(), to.unsigned_abs());
+    if !(2..=36).contains(&from_base) || !(2..=36).contains(&to_base) {
+        return None;
+    }
+    let t = num.trim();
+    let (negative, digits) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t),
+    };
+    let mut value: u64 = 0;
+    let mut any = false;
+    for c in digits.chars() {
+        let Some(d) = c.to_digit(36).filter(|d| (*d as u64) < from_base) else {
+            break;
+        };
+        any = true;
+        value = value
+            .checked_mul(from_base)
+            .and_then(|v| v.checked_add(d as u64))
+            .unwrap_or(u64::MAX);
+    }
+    if !any {
+        return None;
+    }
+    if negative {
+        value = (value as i64).wrapping_neg() as u64;
+    }
+    let (sign, mut magnitude) = if to < 0 && (value as i64) < 0 {
+        ("-", (value as i64).unsigned_abs())
+    } else {
+        ("", value)
+    };
+    let mut out = Vec::new();
+    loop {
+        let d = (magnitude % to_base) as u32;
+        out.push(
+            std::char::from_digit(d, 36)
+                .unwrap_or('0')
+                .to_ascii_uppercase(),
+        );
+        magnitude /= to_base;
+        if magnitude == 0 {
+            break;
+        }
+    }
+    Some(format!("{sign}{}", out.iter().rev().collect::<String>()))
+}
+
 pub(super) static FUNCTIONS: &[ScalarFunction] = &[
+    ScalarFunction {
+        name: "conv",
+        coerce: |a| {
+            super::arity(a, 3, 3)?;
+            Ok(vec![DataType::Utf8, DataType::Int64, DataType::Int64])
+        },
+        return_type: |_| DataType::Utf8,
+        eval: |args, _| {
+            let nums = super::str_arg(&args[0]);
+            let (from, to) = (super::i64_arg(&args[1]), super::i64_arg(&args[2]));
+            let out: StringArray = (0..nums.len())
+                .map(|i| {
+                    if nums.is_null(i) || from.is_null(i) || to.is_null(i) {
+                        return None;
+                    }
+                    conv(nums.value(i), from.value(i), to.value(i))
+                })
+                .collect();
+            Ok(Arc::new(out))
+        },
+        deterministic: true,
+    },
     ScalarFunction {
         name: "abs",
         coerce: numeric_same,
@@ -509,5 +585,24 @@ mod tests {
         assert_eq!(round_half_even(2.5, 0), 2.0);
         assert_eq!(round_half_even(3.5, 0), 4.0);
         assert_eq!(round_half_even(-2.5, 0), -2.0);
+    }
+}
+
+#[cfg(test)]
+mod conv_tests {
+    use super::conv;
+
+    #[test]
+    fn bases_convert_as_hive_converts_them() {
+        assert_eq!(conv("100", 2, 10).as_deref(), Some("4"));
+        assert_eq!(conv("255", 10, 16).as_deref(), Some("FF"));
+        assert_eq!(conv("-10", 16, -10).as_deref(), Some("-16"));
+        assert_eq!(conv("-1", 10, 16).as_deref(), Some("FFFFFFFFFFFFFFFF"));
+        assert_eq!(conv("12abc", 10, 10).as_deref(), Some("12"));
+        assert_eq!(conv("zz", 36, 10).as_deref(), Some("1295"));
+        assert_eq!(conv("xyz", 10, 10), None);
+        assert_eq!(conv("10", 1, 10), None);
+        assert_eq!(conv("10", 10, 37), None);
+        assert_eq!(conv("0", 10, 2).as_deref(), Some("0"));
     }
 }

@@ -341,6 +341,35 @@ fn shift(args: &[ArrayRef], n: usize, left: bool) -> Result<ArrayRef> {
 }
 
 pub(super) static FUNCTIONS: &[ScalarFunction] = &[
+    // Hive calls Java methods by reflection; there is no Java here.
+    ScalarFunction {
+        name: "java_method",
+        coerce: |_| {
+            Err("java_method calls a Java method by reflection; Shark runs no Java code, so it is not supported".into())
+        },
+        return_type: |_| DataType::Utf8,
+        eval: |args, _| {
+            Ok(new_null_array(
+                &DataType::Utf8,
+                args.first().map_or(0, |a| a.len()),
+            ))
+        },
+        deterministic: false,
+    },
+    ScalarFunction {
+        name: "reflect",
+        coerce: |_| {
+            Err("reflect calls a Java method by reflection; Shark runs no Java code, so it is not supported".into())
+        },
+        return_type: |_| DataType::Utf8,
+        eval: |args, _| {
+            Ok(new_null_array(
+                &DataType::Utf8,
+                args.first().map_or(0, |a| a.len()),
+            ))
+        },
+        deterministic: false,
+    },
     ScalarFunction {
         name: "format_number",
         coerce: |a| {

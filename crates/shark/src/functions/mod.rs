@@ -13,6 +13,8 @@ pub(crate) mod json;
 mod math;
 mod misc;
 mod string;
+mod url;
+mod zone;
 
 use crate::error::{Result, SharkError};
 use arrow::array::*;
@@ -60,6 +62,8 @@ fn registry() -> &'static HashMap<&'static str, &'static ScalarFunction> {
             .chain(json::FUNCTIONS)
             .chain(misc::FUNCTIONS)
             .chain(digest::FUNCTIONS)
+            .chain(url::FUNCTIONS)
+            .chain(zone::FUNCTIONS)
             .chain(CONDITIONAL)
         {
             m.insert(f.name, f);

@@ -345,7 +345,7 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
     ScalarFunction {
         name: "java_method",
         coerce: |_| {
-            Err("java_method calls a Java method by reflection; Shark runs no Java code, so it is not supported".into())
+            Err("java_method and reflect call Java methods by reflection; Shark runs no Java code, so they are not supported".into())
         },
         return_type: |_| DataType::Utf8,
         eval: |args, _| {
@@ -356,11 +356,6 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
         },
         deterministic: false,
     },
-    ScalarFunction {
-        name: "reflect",
-        coerce: |_| {
-            Err("reflect calls a Java method by reflection; Shark runs no Java code, so it is not supported".into())
-        },
         return_type: |_| DataType::Utf8,
         eval: |args, _| {
             Ok(new_null_array(

@@ -85,6 +85,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("dayofmonth", "day"),
     ("ucase", "upper"),
     ("lcase", "lower"),
+    ("reflect", "java_method"),
 ];
 
 /// The function called `name` (case-insensitive).

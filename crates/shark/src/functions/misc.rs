@@ -356,15 +356,6 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
         },
         deterministic: false,
     },
-        return_type: |_| DataType::Utf8,
-        eval: |args, _| {
-            Ok(new_null_array(
-                &DataType::Utf8,
-                args.first().map_or(0, |a| a.len()),
-            ))
-        },
-        deterministic: false,
-    },
     ScalarFunction {
         name: "format_number",
         coerce: |a| {

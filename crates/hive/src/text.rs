@@ -118,6 +118,12 @@ fn parse_primitive(text: &ArrayRef, target: &DataType) -> Result<ArrayRef> {
         DataType::Utf8 => text.clone(),
         DataType::Boolean => parse_booleans(text),
         DataType::Binary => parse_binary(text),
+        // Java's Double.parseDouble trims; its Integer.parseInt does not.
+        DataType::Float32 | DataType::Float64 => {
+            let s = text.as_string::<i32>();
+            let trimmed: arrow::array::StringArray = s.iter().map(|v| v.map(str::trim)).collect();
+            cast_with_options(&(Arc::new(trimmed) as ArrayRef), target, &options)?
+        }
         _ => cast_with_options(&untrimmed_only(text), target, &options)?,
     })
 }
@@ -786,5 +792,25 @@ mod binary_tests {
             render_column(batch.column(0)).unwrap()[0].as_deref(),
             Some("0")
         );
+    }
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::*;
+    use arrow::datatypes::{Field, Int32Type, Schema};
+
+    #[test]
+    fn numbers_with_spaces_are_doubles_but_not_ints() {
+        let schema: SchemaRef = Arc::new(Schema::new(vec![
+            Field::new("i", DataType::Int32, true),
+            Field::new("d", DataType::Float64, true),
+        ]));
+        let lines = [" 7 \u{1} 7.5 ", "7\u{1}7"];
+        let (b, bad) = parse_lines(&lines, &schema, &TextFormat::default()).unwrap();
+        assert_eq!(bad, 1);
+        assert!(b.column(0).is_null(0));
+        assert_eq!(b.column(1).as_primitive::<Float64Type>().value(0), 7.5);
+        assert_eq!(b.column(0).as_primitive::<Int32Type>().value(1), 7);
     }
 }

@@ -54,6 +54,12 @@ pub struct Args {
     /// The warehouse folder (default $SHARK_WAREHOUSE or ~/.shark/warehouse).
     #[arg(long)]
     pub warehouse: Option<PathBuf>,
+    /// Create the demo tables (src, srcpart, dim_*, fact_sales) in the
+    /// warehouse if its default database has no tables. The default
+    /// warehouse gets them on first use without asking; a warehouse you
+    /// name stays as it is unless you ask.
+    #[arg(long)]
+    pub demo: bool,
     /// Where tasks run: local, local[K] or local[*].
     #[arg(long, default_value = "local[*]")]
     pub master: String,
@@ -237,7 +243,12 @@ fn run(args: Args) -> Result<i32, String> {
     if let Some(url) = &args.connect {
         return run_remote(url, &args);
     }
+    let chosen = args.warehouse.is_some() || std::env::var_os("SHARK_WAREHOUSE").is_some();
     let warehouse = args.warehouse.clone().unwrap_or_else(default_warehouse);
+    // First use: nothing there yet (the demo goes only into a new default
+    // warehouse, so dropping its last table does not bring it back).
+    let first_use = std::fs::read_dir(&warehouse).map_or(true, |mut d| d.next().is_none());
+    let want_demo = args.demo || (!chosen && first_use);
     // Engine settings (`shark.memory.*`, `shark.shuffle.*`, ...) given
     // with --hiveconf configure the engine itself, as Hive's do.
     let mut conf = rdd::Conf::new();
@@ -259,7 +270,10 @@ fn run(args: Args) -> Result<i32, String> {
         let (k, v) = parse_kv(kv, "--hivevar")?;
         session.set_var(&k, &v);
     }
-    match demo::populate_if_empty(&mut session) {
+    match want_demo
+        .then(|| demo::populate_if_empty(&mut session))
+        .unwrap_or(Ok(false))
+    {
         Ok(true) if !args.silent => eprintln!(
             "Created the demo warehouse in {} (tables src, srcpart, dim_*, fact_sales)",
             warehouse.display()

@@ -8,7 +8,11 @@ use std::time::Duration;
 
 fn cli(wh: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_shark-cli"));
-    c.arg("--warehouse").arg(wh).arg("--master").arg("local[2]");
+    c.arg("--warehouse")
+        .arg(wh)
+        .arg("--master")
+        .arg("local[2]")
+        .arg("--demo");
     c.env("HOME", wh.parent().unwrap());
     c
 }
@@ -389,4 +393,43 @@ fn engine_settings_from_hiveconf_reach_the_engine() {
     assert!(out.contains("adaptive: broadcast -> partitioned"), "{out}");
     let plain = run(cli(&wh).arg("-S").arg("-e").arg(q));
     assert_eq!(out.lines().last(), stdout(&plain).lines().last());
+}
+
+#[test]
+fn a_named_warehouse_stays_empty_and_the_demo_comes_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    let plain = || {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_shark-cli"));
+        c.arg("--warehouse")
+            .arg(&wh)
+            .arg("--master")
+            .arg("local[2]");
+        c.env("HOME", dir.path()).env_remove("SHARK_WAREHOUSE");
+        c
+    };
+    let o = run(plain().arg("-S").arg("-e").arg("SHOW TABLES"));
+    assert!(o.status.success());
+    assert_eq!(
+        stdout(&o),
+        "",
+        "a warehouse named on the command line gets no demo tables"
+    );
+    // Asked for: created; dropped: not created again.
+    let o = run(plain()
+        .arg("--demo")
+        .arg("-S")
+        .arg("-e")
+        .arg("SELECT count(*) FROM src"));
+    assert_eq!(stdout(&o), "500\n");
+    let drop_all = "DROP TABLE src; DROP TABLE srcpart; DROP TABLE dim_store; \
+                    DROP TABLE dim_product; DROP TABLE dim_date; DROP TABLE fact_sales";
+    let o = run(plain().arg("-S").arg("-e").arg(drop_all));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(plain().arg("-S").arg("-e").arg("SHOW TABLES"));
+    assert_eq!(
+        stdout(&o),
+        "",
+        "dropping the last table does not bring the demo back"
+    );
 }

@@ -9,6 +9,7 @@
 #![deny(unsafe_code)]
 
 pub mod interval;
+pub mod leftovers;
 pub mod metastore;
 pub mod parquet_file;
 pub mod text;

@@ -25,9 +25,16 @@ impl HiveCatalog {
                 warehouse.display()
             ))
         })?;
-        Ok(Arc::new(HiveCatalog {
-            metastore: Metastore::open(warehouse)?,
-        }))
+        let metastore = Metastore::open(warehouse)?;
+        // Undo what writers that died left behind, off this thread: a
+        // large warehouse takes a while to walk.
+        let root = warehouse.to_path_buf();
+        let _ = std::thread::Builder::new()
+            .name("shark-sweep".into())
+            .spawn(move || {
+                hive::leftovers::sweep(&root);
+            });
+        Ok(Arc::new(HiveCatalog { metastore }))
     }
 
     /// The metastore.

@@ -113,3 +113,40 @@ fn values_past_the_size_limit_fail_with_the_function_name() {
         vec!["4000000\t3000000\txyxab"]
     );
 }
+
+/// The id of a process that has ended.
+fn dead_pid() -> u32 {
+    let mut c = std::process::Command::new("true").spawn().unwrap();
+    let pid = c.id();
+    c.wait().unwrap();
+    pid
+}
+
+#[test]
+fn opening_a_warehouse_undoes_what_dead_writers_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    {
+        let ctx = rdd::Context::new("local[2]", "leftovers").unwrap();
+        let mut s = Session::with_warehouse(ctx.clone(), &wh).unwrap();
+        s.execute_script("CREATE TABLE t (k INT); INSERT INTO t VALUES (1), (2)")
+            .unwrap();
+        ctx.stop();
+    }
+    // A writer killed mid-overwrite: the table folder set aside, not yet
+    // replaced; and its staging folder.
+    let dead = dead_pid();
+    let table = wh.join("t");
+    let aside = wh.join(format!(".t.shark-old-{dead}"));
+    std::fs::rename(&table, &aside).unwrap();
+    let staging = wh.join(format!(".shark-staging/{dead}-1-0"));
+    std::fs::create_dir_all(&staging).unwrap();
+    let ctx = rdd::Context::new("local[2]", "leftovers").unwrap();
+    let mut s = Session::with_warehouse(ctx, &wh).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while (!table.exists() || staging.exists()) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(!aside.exists() && !staging.exists());
+    assert_eq!(rows(&mut s, "SELECT sum(k) FROM t"), ["3"]);
+}

@@ -88,16 +88,20 @@ pub fn sweep(root: &Path) -> Swept {
     out
 }
 
+/// The id of a process that has ended (for tests of the sweep).
+pub fn ended_process_id() -> std::io::Result<u32> {
+    let mut c = std::process::Command::new("true").spawn()?;
+    let pid = c.id();
+    c.wait()?;
+    Ok(pid)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The id of a process that has ended.
     fn dead_pid() -> u32 {
-        let mut c = std::process::Command::new("true").spawn().unwrap();
-        let pid = c.id();
-        c.wait().unwrap();
-        pid
+        ended_process_id().unwrap()
     }
 
     #[test]

@@ -270,10 +270,12 @@ fn run(args: Args) -> Result<i32, String> {
         let (k, v) = parse_kv(kv, "--hivevar")?;
         session.set_var(&k, &v);
     }
-    match want_demo
-        .then(|| demo::populate_if_empty(&mut session))
-        .unwrap_or(Ok(false))
-    {
+    let created = if want_demo {
+        demo::populate_if_empty(&mut session)
+    } else {
+        Ok(false)
+    };
+    match created {
         Ok(true) if !args.silent => eprintln!(
             "Created the demo warehouse in {} (tables src, srcpart, dim_*, fact_sales)",
             warehouse.display()

@@ -114,14 +114,6 @@ fn values_past_the_size_limit_fail_with_the_function_name() {
     );
 }
 
-/// The id of a process that has ended.
-fn dead_pid() -> u32 {
-    let mut c = std::process::Command::new("true").spawn().unwrap();
-    let pid = c.id();
-    c.wait().unwrap();
-    pid
-}
-
 #[test]
 fn opening_a_warehouse_undoes_what_dead_writers_left() {
     let dir = tempfile::tempdir().unwrap();
@@ -135,7 +127,7 @@ fn opening_a_warehouse_undoes_what_dead_writers_left() {
     }
     // A writer killed mid-overwrite: the table folder set aside, not yet
     // replaced; and its staging folder.
-    let dead = dead_pid();
+    let dead = hive::leftovers::ended_process_id().unwrap();
     let table = wh.join("t");
     let aside = wh.join(format!(".t.shark-old-{dead}"));
     std::fs::rename(&table, &aside).unwrap();

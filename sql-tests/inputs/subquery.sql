@@ -49,3 +49,11 @@ SELECT count(*) FROM src s WHERE s.key IN (SELECT a.key FROM src a WHERE a.key >
 SELECT id, name FROM emp e WHERE e.dept_id IN (SELECT d.id FROM dept d WHERE d.id >= (SELECT min(x.dept_id) FROM emp x WHERE x.dept_id = d.id AND x.salary > 0)) ORDER BY id;
 -- An uncorrelated scalar subquery inside an EXISTS subquery's WHERE.
 SELECT id FROM emp e WHERE EXISTS (SELECT 1 FROM dept d WHERE d.id = e.dept_id AND d.id > (SELECT min(id) FROM dept)) ORDER BY id;
+-- IN and EXISTS inside expressions: under OR and in the select list, with IN's NULL semantics.
+SELECT count(*) FROM src WHERE key < 3 OR key IN (SELECT key FROM src WHERE key > 490);
+SELECT id, dept_id, dept_id IN (SELECT id FROM dept), dept_id NOT IN (SELECT id FROM dept) FROM emp ORDER BY id;
+SELECT id, dept_id IN (SELECT id FROM dept WHERE id IS NOT NULL), dept_id IN (SELECT id FROM dept WHERE id > 1000) FROM emp ORDER BY id;
+SELECT id FROM emp e WHERE e.salary > 80000 OR EXISTS (SELECT 1 FROM dept d WHERE d.id = e.dept_id AND d.region = 'west') ORDER BY id;
+SELECT id FROM emp e WHERE e.id < 3 OR NOT EXISTS (SELECT 1 FROM dept d WHERE d.id = e.dept_id) ORDER BY id;
+SELECT id, EXISTS (SELECT 1 FROM dept d WHERE d.id = e.dept_id) FROM emp e ORDER BY id;
+SELECT count(*) FROM emp WHERE id < 3 OR EXISTS (SELECT 1 FROM dept WHERE id > 1000);

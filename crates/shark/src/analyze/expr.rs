@@ -608,9 +608,11 @@ pub fn bind(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
                     negated: *negated,
                 })
             }
-            ast::InTarget::Subquery(_) => Err(SharkError::unsupported(
-                "IN (subquery) outside a WHERE conjunct; rewrite it as a join",
-            )),
+            ast::InTarget::Subquery(_) => cx
+                .subqueries
+                .get(&(e as *const SqlExpr as usize))
+                .cloned()
+                .ok_or_else(|| SharkError::unsupported("IN (subquery) here")),
             _ => Err(SharkError::unsupported(format!("IN {target}"))),
         },
         SqlExpr::Like {
@@ -689,7 +691,11 @@ pub fn bind(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
                 .cloned()
                 .ok_or_else(|| SharkError::unsupported("a scalar subquery here"))
         }
-        SqlExpr::Exists { .. } => Err(SharkError::unsupported("EXISTS outside a WHERE conjunct")),
+        SqlExpr::Exists { .. } => cx
+            .subqueries
+            .get(&(e as *const SqlExpr as usize))
+            .cloned()
+            .ok_or_else(|| SharkError::unsupported("EXISTS here")),
         SqlExpr::Function(f) => bind_function(f, cx),
         other => Err(SharkError::unsupported(format!("expression {other}"))),
     }

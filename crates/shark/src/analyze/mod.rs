@@ -13,6 +13,7 @@ mod literal;
 pub mod scope;
 mod select;
 mod subquery;
+mod subquery_mark;
 mod window;
 
 pub(crate) use select::sort_key;

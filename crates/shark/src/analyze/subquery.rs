@@ -19,16 +19,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A subquery's FROM and WHERE with its correlation pulled out.
-struct Decorrelated {
-    plan: Arc<LogicalPlan>,
-    scope: Scope,
+pub(super) struct Decorrelated {
+    pub(super) plan: Arc<LogicalPlan>,
+    pub(super) scope: Scope,
     /// (outer expression, inner expression) equalities.
-    keys: Vec<(Expr, Expr)>,
+    pub(super) keys: Vec<(Expr, Expr)>,
     /// Other correlated predicates, over outer ++ inner columns.
-    residual: Vec<Expr>,
+    pub(super) residual: Vec<Expr>,
 }
 
-fn is_simple(q: &Query) -> Option<&ast::Select> {
+pub(super) fn is_simple(q: &Query) -> Option<&ast::Select> {
     if q.with.is_some() || q.order_by.is_some() || q.limit_clause.is_some() {
         return None;
     }
@@ -45,8 +45,60 @@ fn is_simple(q: &Query) -> Option<&ast::Select> {
     }
 }
 
+/// A subquery that names the outer query's columns where only an
+/// uncorrelated one can be planned: unsupported (`what`), not unknown.
+pub(super) fn correlated(e: SharkError, what: &str) -> SharkError {
+    match e {
+        SharkError::Analysis { message, .. }
+            if message.contains("Invalid table alias or column reference") =>
+        {
+            SharkError::unsupported(format!("{what} ({message})"))
+        }
+        other => other,
+    }
+}
+
+/// Join keys: each correlation's outer expression with the subquery
+/// side's column `_k{i}` (its i-th column).
+pub(super) fn key_pairs(keys: &[(Expr, Expr)]) -> Vec<(Expr, Expr)> {
+    keys.iter()
+        .enumerate()
+        .map(|(i, (o, inner))| {
+            (
+                o.clone(),
+                Expr::column(i, format!("_k{i}"), inner.data_type()),
+            )
+        })
+        .collect()
+}
+
+/// `left` joined with `right` (a subquery's side) as `kind` on `on`.
+pub(super) fn mark_join(
+    left: Arc<LogicalPlan>,
+    right: Arc<LogicalPlan>,
+    kind: JoinKind,
+    on: Vec<(Expr, Expr)>,
+    broadcast_hint: bool,
+) -> Arc<LogicalPlan> {
+    Arc::new(LogicalPlan::Join(Join {
+        schema: join_schema(&left.schema(), &right.schema(), kind),
+        left,
+        right,
+        kind,
+        on,
+        filter: None,
+        null_safe: false,
+        null_aware: false,
+        broadcast_hint,
+    }))
+}
+
 impl Analyzer<'_> {
-    fn decorrelate(&mut self, select: &ast::Select, outer: &Scope) -> Result<Decorrelated> {
+    pub(super) fn decorrelate(
+        &mut self,
+        select: &ast::Select,
+        outer: &Scope,
+    ) -> Result<Decorrelated> {
         let (mut plan, mut scope) = self.plan_from(&select.from)?;
         // Subqueries inside this subquery's WHERE first: IN / EXISTS as
         // joins of the inner plan, scalar subqueries (Q20's) as joins that
@@ -208,11 +260,28 @@ impl Analyzer<'_> {
         found: &mut HashMap<usize, Expr>,
     ) -> Result<Planned> {
         let mut queries: Vec<&Query> = Vec::new();
-        expr::visit(e, &mut |x| {
-            if let SqlExpr::Subquery(q) = x {
-                queries.push(q);
+        let mut marks: Vec<&SqlExpr> = Vec::new();
+        expr::visit(e, &mut |x| match x {
+            SqlExpr::Subquery(q) => queries.push(q),
+            SqlExpr::In {
+                target: ast::InTarget::Subquery(_),
+                ..
             }
+            | SqlExpr::Exists { .. } => marks.push(x),
+            _ => {}
         });
+        // IN / EXISTS inside an expression (under OR, in the select list):
+        // a boolean column from a left join, with IN's NULL semantics.
+        for m in marks {
+            let key = m as *const SqlExpr as usize;
+            if found.contains_key(&key) {
+                continue;
+            }
+            let (p, s, value) = self.plan_mark(m, plan, scope, found)?;
+            plan = p;
+            scope = s;
+            found.insert(key, value);
+        }
         for q in queries {
             let key = q as *const Query as usize;
             if found.contains_key(&key) {
@@ -299,17 +368,7 @@ impl Analyzer<'_> {
                         exprs,
                         schema: schema_of(&out_cols),
                     }));
-                    let on: Vec<(Expr, Expr)> = d
-                        .keys
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (o, inner))| {
-                            (
-                                o.clone(),
-                                Expr::column(i, format!("_k{i}"), inner.data_type()),
-                            )
-                        })
-                        .collect();
+                    let on = key_pairs(&d.keys);
                     let rs = Scope::from_schema(&right.schema(), None);
                     let schema = join_schema(&plan.schema(), &right.schema(), JoinKind::Left);
                     let joined = Arc::new(LogicalPlan::Join(Join {
@@ -344,14 +403,9 @@ impl Analyzer<'_> {
         }
         // Uncorrelated: exactly one value (NULL when empty, an error when
         // more than one row), joined to every row.
-        let (p, s) = self.plan_query(q).map_err(|e| match e {
-            SharkError::Analysis { message, .. }
-                if message.contains("Invalid table alias or column reference") =>
-            {
-                SharkError::unsupported(format!("this correlated scalar subquery ({message})"))
-            }
-            other => other,
-        })?;
+        let (p, s) = self
+            .plan_query(q)
+            .map_err(|e| correlated(e, "this correlated scalar subquery"))?;
         let visible: Vec<(usize, &ScopeColumn)> = s
             .columns
             .iter()

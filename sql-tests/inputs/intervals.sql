@@ -25,3 +25,8 @@ SELECT id, d, d + INTERVAL '1' MONTH, d - INTERVAL '1' YEAR FROM events ORDER BY
 SELECT id, ts, ts - INTERVAL '12' HOUR, ts - TIMESTAMP '2024-01-01 00:00:00' FROM events ORDER BY id;
 SELECT count(*) FROM events WHERE d >= DATE '2024-01-01' AND d < DATE '2024-01-01' + INTERVAL '3' MONTH;
 SELECT id, name, hired FROM emp WHERE hired > DATE '2021-01-01' - INTERVAL '2' YEAR ORDER BY id;
+-- A DATE column against a timestamp (as date arithmetic gives): midnight and mid-day bounds, either side.
+SELECT id FROM events WHERE d <= DATE '2024-03-10' - INTERVAL '10' DAY ORDER BY id;
+SELECT id FROM events WHERE d < TIMESTAMP '2024-02-29 12:00:00' AND d > TIMESTAMP '2023-12-31 00:00:01' ORDER BY id;
+SELECT id FROM events WHERE d >= TIMESTAMP '2024-02-29 12:00:00' OR d <= TIMESTAMP '1999-12-31 23:59:59' ORDER BY id;
+SELECT id FROM events WHERE TIMESTAMP '2024-02-29 00:00:00' = d OR TIMESTAMP '2024-01-31 00:00:00' > d ORDER BY id;

@@ -77,8 +77,76 @@ fn simplify(e: Expr) -> Expr {
                 data_type,
             },
         },
+        Expr::Binary {
+            op,
+            left,
+            right,
+            data_type,
+        } => match date_against_timestamp(op, &left, &right) {
+            Some(e) => e,
+            None => Expr::Binary {
+                op,
+                left,
+                right,
+                data_type,
+            },
+        },
         other => other,
     }
+}
+
+const MICROS_PER_DAY: i64 = 86_400_000_000;
+
+/// `cast(d AS timestamp) <op> TIMESTAMP 't'` for a DATE `d` (what
+/// `d <= date '…' - interval '90' day` becomes) as a comparison of dates:
+/// no cast per row, and the scan can use the column's statistics. Exact:
+/// a date is its midnight, so against day D at time t > 0, `<` and `<=`
+/// mean `d <= D`, `>` and `>=` mean `d >= D + 1`.
+fn date_against_timestamp(op: BinaryOp, left: &Expr, right: &Expr) -> Option<Expr> {
+    use arrow::datatypes::DataType;
+    let flip = |op: BinaryOp| match op {
+        BinaryOp::Lt => BinaryOp::Gt,
+        BinaryOp::LtEq => BinaryOp::GtEq,
+        BinaryOp::Gt => BinaryOp::Lt,
+        BinaryOp::GtEq => BinaryOp::LtEq,
+        other => other,
+    };
+    let date_col = |e: &Expr| match e {
+        Expr::Cast { expr, to }
+            if matches!(to, DataType::Timestamp(_, None))
+                && expr.data_type() == DataType::Date32 =>
+        {
+            Some((**expr).clone())
+        }
+        _ => None,
+    };
+    let (col, micros, op) = match (left, right) {
+        (l, Expr::Literal(ScalarValue::Timestamp(t))) => (date_col(l)?, *t, op),
+        (Expr::Literal(ScalarValue::Timestamp(t)), r) => (date_col(r)?, *t, flip(op)),
+        _ => return None,
+    };
+    let day = i32::try_from(micros.div_euclid(MICROS_PER_DAY)).ok()?;
+    let midnight = micros.rem_euclid(MICROS_PER_DAY) == 0;
+    let (op, day) = match (op, midnight) {
+        (
+            BinaryOp::Eq
+            | BinaryOp::NotEq
+            | BinaryOp::Lt
+            | BinaryOp::LtEq
+            | BinaryOp::Gt
+            | BinaryOp::GtEq,
+            true,
+        ) => (op, day),
+        (BinaryOp::Lt | BinaryOp::LtEq, false) => (BinaryOp::LtEq, day),
+        (BinaryOp::Gt | BinaryOp::GtEq, false) => (BinaryOp::GtEq, day.checked_add(1)?),
+        _ => return None,
+    };
+    Some(Expr::Binary {
+        op,
+        left: Box::new(col),
+        right: Box::new(Expr::Literal(ScalarValue::Date32(day))),
+        data_type: DataType::Boolean,
+    })
 }
 
 /// True when `e` gives the same value every time for the same row.

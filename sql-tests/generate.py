@@ -26,7 +26,8 @@ Checks, each of which stops the script with an error:
   * a result row renders as an empty line (it would read as the block end);
   * the output changes when the tables are loaded in reverse row order (an
     ORDER BY that does not fix the order, or a LIMIT without ORDER BY);
-  * a result column has a type Hive cannot print here (lists, intervals, ...).
+  * a result column has a type Hive cannot print here (lists, ...); INTERVAL
+    is printed as Hive's interval_day_time.
 Doubles that are NaN or infinite are reported as warnings: Hive gives
 NULL where DuckDB gives NaN/Infinity for sqrt(-1), ln(0), x / 0.
 """

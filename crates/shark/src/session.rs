@@ -313,6 +313,9 @@ impl Session {
                 }
                 Ok(StatementResult::Done(None))
             }
+            HiveStatement::DescribeFunction { name, extended } => Ok(StatementResult::Rows(
+                QueryResult::lines("tab_name", describe_function(&name, extended)),
+            )),
             HiveStatement::Resource(text) => Err(SharkError::unsupported(format!(
                 "'{text}': Shark runs no Java code, so jars, files and archives cannot be added"
             ))),
@@ -665,6 +668,24 @@ impl Session {
         }
         let lines: Vec<String> = text.lines().map(String::from).collect();
         Ok(StatementResult::Rows(QueryResult::lines("Explain", lines)))
+    }
+}
+
+/// `DESCRIBE FUNCTION [EXTENDED] name`'s lines.
+fn describe_function(name: &str, extended: bool) -> Vec<String> {
+    let known = crate::functions::lookup(name).is_some()
+        || crate::functions::aggregate::names().contains(&name)
+        || name == "if";
+    match crate::functions::docs::doc(name) {
+        Some(d) => {
+            let mut out = vec![d.usage.to_string()];
+            if extended {
+                out.extend(d.extended.lines().map(str::to_string));
+            }
+            out
+        }
+        None if known => vec![format!("{name}: no description written yet")],
+        None => vec![format!("Function '{name}' does not exist.")],
     }
 }
 

@@ -1,7 +1,7 @@
 //! Answers Hive gives that the reference engines of `sql-tests/` do not
 //! (issue "Hive compatibility, round 2", item 13: wrong answers given
 //! without an error). Each expectation is Hive's documented behaviour:
-//! Java's `Math` for trigonometry, Hive's `UDFToBoolean` / `UDFToString`
+//! Java's `Math` for acos (asin checks its domain), Hive's `UDFToBoolean` / `UDFToString`
 //! for casts, its time-of-day functions on strings, and a TABLESAMPLE that
 //! is never silently ignored.
 
@@ -58,11 +58,12 @@ fn decimals_and_timestamps_are_true_unless_zero_and_dates_have_no_truth() {
 }
 
 #[test]
-fn trigonometry_outside_its_domain_is_nan_as_in_java() {
+fn trigonometry_outside_its_domain_is_as_hive_answers() {
     let (mut s, _d) = session();
+    // Hive's acos has no domain check (Java's NaN); its asin has one (NULL).
     assert_eq!(
         rows(&mut s, "SELECT acos(10), asin(-2), acos(1)"),
-        ["NaN\tNaN\t0.0"]
+        ["NaN\tNULL\t0.0"]
     );
 }
 
@@ -233,4 +234,24 @@ fn built_ins_hive_users_call() {
             other => panic!("{sql}: {other:?}"),
         }
     }
+}
+
+#[test]
+fn describe_function_prints_usage_then_details() {
+    let (mut s, _d) = session();
+    let short = lines(&mut s, "DESCRIBE FUNCTION abs");
+    assert_eq!(short.len(), 1);
+    assert!(short[0].starts_with("abs("), "{short:?}");
+    let long = lines(&mut s, "DESC FUNCTION EXTENDED upper");
+    assert!(long[0].starts_with("upper("), "{long:?}");
+    assert!(
+        long.len() > 1 && long.iter().any(|l| l.starts_with("Example")),
+        "{long:?}"
+    );
+    assert_eq!(
+        lines(&mut s, "DESCRIBE FUNCTION no_such_fn"),
+        ["Function 'no_such_fn' does not exist."]
+    );
+    // Aggregates too.
+    assert!(lines(&mut s, "DESCRIBE FUNCTION count")[0].starts_with("count("));
 }

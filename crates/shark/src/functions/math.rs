@@ -509,8 +509,11 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
         coerce: |a| doubles(a, 1, 1),
         return_type: |_| DataType::Float64,
         eval: |args, _| {
-            // Java's Math.asin: NaN outside [-1, 1], as Hive returns it.
-            Ok(map_f64(&args[0], |v| Some(v.asin())))
+            // Hive checks asin's domain (NULL outside [-1, 1]); its acos
+            // does not (Java's NaN).
+            Ok(map_f64(&args[0], |v| {
+                (-1.0..=1.0).contains(&v).then(|| v.asin())
+            }))
         },
         deterministic: true,
     },

@@ -5,6 +5,7 @@
 
 pub mod aggregate;
 mod collection;
+pub mod docs;
 
 pub use collection::list_of;
 mod datetime;

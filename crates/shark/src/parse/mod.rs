@@ -21,6 +21,8 @@ pub enum HiveStatement {
     },
     /// `RESET` or `RESET k`.
     Reset(Option<String>),
+    /// `DESCRIBE FUNCTION [EXTENDED] name`.
+    DescribeFunction { name: String, extended: bool },
     /// `EXPLAIN [EXTENDED | ANALYZE] stmt`.
     Explain {
         extended: bool,
@@ -182,6 +184,31 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
                     key: Some(rest.to_string()),
                     value: None,
                 },
+            });
+        }
+        "describe" | "desc"
+            if matches!(
+                lower.split_whitespace().nth(1),
+                Some("function") | Some("functions")
+            ) =>
+        {
+            let w: Vec<&str> = trimmed.split_whitespace().collect();
+            let (extended, name) = match w.get(2).map(|s| s.to_ascii_lowercase()) {
+                Some(e) if e == "extended" && w.len() == 4 => (true, w[3]),
+                _ if w.len() == 3 => (false, w[2]),
+                _ => {
+                    return Err(SharkError::Parse {
+                        message: "DESCRIBE FUNCTION [EXTENDED] name".into(),
+                        location: Location { line, column: 1 },
+                    })
+                }
+            };
+            return Ok(HiveStatement::DescribeFunction {
+                name: name
+                    .trim_matches('`')
+                    .trim_matches('\'')
+                    .to_ascii_lowercase(),
+                extended,
             });
         }
         "reset" => {

@@ -255,3 +255,46 @@ fn describe_function_prints_usage_then_details() {
     // Aggregates too.
     assert!(lines(&mut s, "DESCRIBE FUNCTION count")[0].starts_with("count("));
 }
+
+#[test]
+fn rounding_integers_to_tens_is_exact_and_bround_halves_to_even() {
+    let (mut s, _d) = session();
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT bround(125, -1), bround(135, -1), bround(-125, -1), \
+             round(125, -1), round(-125, -1), round(1234, -2)"
+        ),
+        ["120\t140\t-120\t130\t-130\t1200"]
+    );
+}
+
+#[test]
+fn concat_ws_joins_array_elements_and_skips_nulls() {
+    let (mut s, _d) = session();
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT concat_ws(',', array('x', 'y'), 'z', cast(NULL AS string), array('w', cast(NULL AS string)))"
+        ),
+        ["x,y,z,w"]
+    );
+}
+
+#[test]
+fn current_timestamp_is_one_value_per_query() {
+    let (mut s, _d) = session();
+    s.execute_script("INSERT INTO src SELECT key + 4, value FROM src; INSERT INTO src SELECT key + 8, value FROM src")
+        .unwrap();
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT count(DISTINCT t) FROM (SELECT current_timestamp AS t FROM src) x"
+        ),
+        ["1"]
+    );
+    assert_eq!(
+        rows(&mut s, "SELECT current_date = to_date(current_timestamp)"),
+        ["true"]
+    );
+}

@@ -275,6 +275,24 @@ fn numeric_operand(e: Expr, what: &str) -> Result<Expr> {
 
 /// A scalar function call with its arguments converted.
 pub fn call(name: &str, args: Vec<Expr>) -> Result<Expr> {
+    // One value per query, as in Hive: the time the query was planned.
+    if args.is_empty() {
+        let now = chrono::Utc::now();
+        match name.to_ascii_lowercase().as_str() {
+            "current_timestamp" => {
+                return Ok(Expr::Literal(ScalarValue::Timestamp(
+                    now.timestamp_micros(),
+                )))
+            }
+            "current_date" => {
+                let days = now
+                    .date_naive()
+                    .signed_duration_since(chrono::NaiveDate::default());
+                return Ok(Expr::Literal(ScalarValue::Date32(days.num_days() as i32)));
+            }
+            _ => {}
+        }
+    }
     let func = crate::functions::lookup(name)
         .ok_or_else(|| SharkError::analysis(format!("Invalid function {name}")))?;
     let types_in: Vec<DataType> = args.iter().map(|a| a.data_type()).collect();

@@ -82,8 +82,17 @@ fn round_eval(args: &[ArrayRef], n: usize, even: bool) -> Result<ArrayRef> {
                 .map(|(v, d)| match (v, d) {
                     (Some(v), Some(d)) if *d >= 0 => Some(v),
                     (Some(v), Some(d)) => {
+                        // In integers: exact, and `bround` halves to even.
                         let m = 10i64.checked_pow((-d) as u32)?;
-                        Some(round_half_up(v as f64 / m as f64, 0) as i64 * m)
+                        let (q, r) = (v.div_euclid(m), v.rem_euclid(m));
+                        let up = match (2 * r as i128).cmp(&(m as i128)) {
+                            std::cmp::Ordering::Greater => true,
+                            std::cmp::Ordering::Less => false,
+                            // A half: away from zero (round), to even (bround).
+                            std::cmp::Ordering::Equal if even => q.rem_euclid(2) == 1,
+                            std::cmp::Ordering::Equal => v >= 0,
+                        };
+                        q.checked_add(up as i64)?.checked_mul(m)
                     }
                     _ => None,
                 })

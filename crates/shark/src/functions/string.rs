@@ -117,21 +117,44 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
     },
     ScalarFunction {
         name: "concat_ws",
-        coerce: |a| strings(a, 2, usize::MAX),
+        // Strings, or arrays whose elements are joined in place (Hive's
+        // concat_ws(sep, array<string>, ...)).
+        coerce: |a| {
+            super::arity(a, 2, usize::MAX)?;
+            let list = DataType::List(Arc::new(arrow::datatypes::Field::new_list_field(
+                DataType::Utf8,
+                true,
+            )));
+            Ok(a.iter()
+                .enumerate()
+                .map(|(i, t)| match t {
+                    DataType::List(_) if i > 0 => list.clone(),
+                    _ => DataType::Utf8,
+                })
+                .collect())
+        },
         return_type: |_| DataType::Utf8,
         eval: |args, n| {
             let sep = str_arg(&args[0]);
-            let cols: Vec<&StringArray> = args[1..].iter().map(str_arg).collect();
             let out: StringArray = (0..n)
                 .map(|i| {
                     if sep.is_null(i) {
                         return None;
                     }
-                    let parts: Vec<&str> = cols
-                        .iter()
-                        .filter(|c| c.is_valid(i))
-                        .map(|c| c.value(i))
-                        .collect();
+                    let mut parts: Vec<String> = Vec::new();
+                    for a in &args[1..] {
+                        if a.is_null(i) {
+                            continue;
+                        }
+                        match a.data_type() {
+                            DataType::List(_) => {
+                                let items = a.as_list::<i32>().value(i);
+                                let items = items.as_string::<i32>();
+                                parts.extend(items.iter().flatten().map(str::to_string));
+                            }
+                            _ => parts.push(str_arg(a).value(i).to_string()),
+                        }
+                    }
                     Some(parts.join(sep.value(i)))
                 })
                 .collect();

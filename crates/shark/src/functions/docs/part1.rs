@@ -111,7 +111,7 @@ pub(super) const DOCS: &[FunctionDoc] = &[
     FunctionDoc {
         name: "concat_ws",
         usage: "concat_ws(sep, s1, s2, ...) - the strings joined with sep between them",
-        extended: "Non-string arguments are converted to strings.\nNULL arguments are skipped; a NULL separator gives NULL.\nExample:\n  > SELECT concat_ws('-', 'a', 'b', 'c');\n  a-b-c\n  > SELECT concat_ws('-', 'a', NULL, 'c');\n  a-c",
+        extended: "Non-string arguments are converted to strings; an array's elements are joined in place.\nNULL arguments are skipped; a NULL separator gives NULL.\nExample:\n  > SELECT concat_ws('-', 'a', 'b', 'c');\n  a-b-c\n  > SELECT concat_ws('-', 'a', NULL, 'c');\n  a-c",
     },
     FunctionDoc {
         name: "conv",
@@ -156,7 +156,7 @@ pub(super) const DOCS: &[FunctionDoc] = &[
     FunctionDoc {
         name: "current_timestamp",
         usage: "current_timestamp() - the current date and time",
-        extended: "May be written with or without parentheses. Returns a timestamp in UTC with microsecond precision.\nExample:\n  > SELECT current_timestamp() > CAST('2020-01-01 00:00:00' AS TIMESTAMP);\n  true",
+        extended: "May be written with or without parentheses. Returns a timestamp in UTC with microsecond precision, the same for every row of a query.\nExample:\n  > SELECT current_timestamp() > CAST('2020-01-01 00:00:00' AS TIMESTAMP);\n  true",
     },
     FunctionDoc {
         name: "date",

@@ -142,3 +142,18 @@ fn opening_a_warehouse_undoes_what_dead_writers_left() {
     assert!(!aside.exists() && !staging.exists());
     assert_eq!(rows(&mut s, "SELECT sum(k) FROM t"), ["3"]);
 }
+
+#[test]
+fn levenshtein_of_two_long_strings_fails_at_once() {
+    let (mut s, _d) = session();
+    let started = std::time::Instant::now();
+    match s.query("SELECT levenshtein(repeat('a', 100000), repeat('b', 100000))") {
+        Err(SharkError::Execution(m)) => assert!(m.contains("levenshtein"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(
+        rows(&mut s, "SELECT levenshtein('kitten', 'sitting')"),
+        ["3"]
+    );
+}

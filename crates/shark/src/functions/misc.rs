@@ -340,6 +340,10 @@ fn shift(args: &[ArrayRef], n: usize, left: bool) -> Result<ArrayRef> {
     }))
 }
 
+/// Steps (characters of one string times those of the other) one
+/// `levenshtein` pair may take: about a second.
+const MAX_LEVENSHTEIN_CELLS: u64 = 100_000_000;
+
 pub(super) static FUNCTIONS: &[ScalarFunction] = &[
     // Hive calls Java methods by reflection; there is no Java here.
     ScalarFunction {
@@ -563,6 +567,22 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
         coerce: |a| strings(a, 2, 2),
         return_type: |_| DataType::Int32,
         eval: |args, n| {
+            // The distance takes len(a) x len(b) steps: bounded, so two long
+            // strings fail the query at once instead of running for hours.
+            let (a, b) = (str_arg(&args[0]), str_arg(&args[1]));
+            for i in 0..n {
+                if a.is_valid(i) && b.is_valid(i) {
+                    let cells =
+                        a.value(i).chars().count() as u64 * b.value(i).chars().count() as u64;
+                    if cells > MAX_LEVENSHTEIN_CELLS {
+                        return Err(crate::error::SharkError::exec(format!(
+                            "levenshtein: strings of {} and {} characters need {cells} steps, more than the {MAX_LEVENSHTEIN_CELLS} allowed for one pair",
+                            a.value(i).chars().count(),
+                            b.value(i).chars().count()
+                        )));
+                    }
+                }
+            }
             let r = strs_to_str(args, n, |v| Some(levenshtein(v[0], v[1]).to_string()));
             Ok(arrow::compute::cast(&r, &DataType::Int32)?)
         },

@@ -30,6 +30,11 @@ pub struct Config {
     /// The PEM private key of --tls-cert.
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// An engine setting, `key=value` (repeatable): memory budgets
+    /// (`shark.memory.execution=2g`, `shark.memory.storage`), shuffle and
+    /// scheduler settings, as `--hiveconf` gives them to shark-cli.
+    #[arg(long = "conf", value_name = "KEY=VALUE")]
+    pub conf: Vec<String>,
     /// Where tasks run: local, local[K] or local[*].
     #[arg(long, default_value = "local[*]")]
     pub master: String,

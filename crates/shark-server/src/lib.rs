@@ -63,7 +63,16 @@ impl Server {
         let cap = config
             .job_worker_cap
             .unwrap_or_else(|| master.workers.saturating_sub(1).max(1));
-        let conf = rdd::Conf::new().set(rdd::conf::MAX_RUNNING_TASKS_PER_JOB, cap.to_string());
+        let mut conf = rdd::Conf::new();
+        for kv in &config.conf {
+            let (k, v) = kv
+                .split_once('=')
+                .map(|(k, v)| (k.trim(), v.trim()))
+                .filter(|(k, _)| !k.is_empty())
+                .ok_or_else(|| format!("--conf {kv}: expected KEY=VALUE"))?;
+            conf = conf.set(k, v);
+        }
+        let conf = conf.set(rdd::conf::MAX_RUNNING_TASKS_PER_JOB, cap.to_string());
         let ctx = rdd::Context::with_conf(&config.master, "shark-server", conf)
             .map_err(|e| format!("cannot start the engine on {}: {e}", config.master))?;
         let catalog = shark::hive_catalog::HiveCatalog::open(&config.warehouse)

@@ -822,3 +822,26 @@ async fn short_queries_answer_while_a_long_query_runs() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn engine_settings_from_conf_flags_reach_the_engine() {
+    let s = start(|c| c.conf = vec!["shark.memory.execution=64m".into()]);
+    assert_eq!(
+        s.ctx
+            .conf()
+            .get_bytes(rdd::conf::MEMORY_EXECUTION, 0)
+            .unwrap(),
+        64 << 20
+    );
+    // A bad value stops the server at start, naming the setting.
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shark-server"))
+        .args(["--warehouse", dir.path().join("wh").to_str().unwrap()])
+        .args(["--bind", "127.0.0.1:0", "--flight-bind", "off"])
+        .args(["--conf", "shark.memory.execution=lots"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("shark.memory.execution"), "{err}");
+}

@@ -298,3 +298,30 @@ fn current_timestamp_is_one_value_per_query() {
         ["true"]
     );
 }
+
+#[test]
+fn the_session_time_zone_moves_epoch_conversions_and_the_clock() {
+    let (mut s, _d) = session();
+    s.execute("SET hive.local.time.zone=America/Los_Angeles")
+        .unwrap();
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT from_unixtime(0), unix_timestamp('1970-01-01 00:00:00'), \
+             unix_timestamp('1970-01-01', 'yyyy-MM-dd'), from_unixtime(1500000000, 'yyyy-MM-dd HH:mm')"
+        ),
+        ["1969-12-31 16:00:00\t28800\t28800\t2017-07-13 19:40"]
+    );
+    // The clock reads the zone's wall time: 7 or 8 hours behind UTC.
+    let behind = rows(
+        &mut s,
+        "SELECT (unix_timestamp(to_utc_timestamp(current_timestamp, 'America/Los_Angeles')) \
+         - unix_timestamp(current_timestamp)) DIV 3600",
+    );
+    assert!(behind == ["7"] || behind == ["8"], "{behind:?}");
+    s.execute("SET hive.local.time.zone=UTC").unwrap();
+    assert_eq!(
+        rows(&mut s, "SELECT from_unixtime(0)"),
+        ["1970-01-01 00:00:00"]
+    );
+}

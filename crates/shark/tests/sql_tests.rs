@@ -199,6 +199,8 @@ fn run_goldens(settings: &[(&str, &str)]) {
         let text = std::fs::read_to_string(&file).unwrap();
         let mut session = Session::new(ctx.clone(), catalog.clone());
         session.set("shark.shuffle.partitions", "3");
+        // The expected results are in UTC (generate.py), whatever $TZ says.
+        session.set("hive.local.time.zone", "UTC");
         for (k, v) in settings {
             session.set(k, v);
         }

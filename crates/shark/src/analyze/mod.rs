@@ -51,6 +51,14 @@ impl<'a> Analyzer<'a> {
         database: &str,
         settings: &'a BTreeMap<String, String>,
     ) -> Self {
+        // The session's time zone, for the functions that read the clock
+        // or convert to and from epoch seconds (Hive's local time zone).
+        let zone = settings
+            .get("hive.local.time.zone")
+            .filter(|z| !z.eq_ignore_ascii_case("LOCAL") && !z.trim().is_empty())
+            .cloned()
+            .or_else(|| std::env::var("TZ").ok().filter(|z| !z.trim().is_empty()));
+        expr::set_session_zone(zone);
         Analyzer {
             catalog,
             database: database.to_ascii_lowercase(),

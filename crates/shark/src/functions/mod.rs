@@ -89,6 +89,12 @@ const ALIASES: &[(&str, &str)] = &[
     ("reflect", "java_method"),
 ];
 
+/// The wall-clock time in zone `zone` (an IANA name, a Java short ID or
+/// an offset; unknown is UTC) of the UTC time `utc`.
+pub fn local_time(utc: chrono::NaiveDateTime, zone: &str) -> chrono::NaiveDateTime {
+    zone::local_time(utc, zone)
+}
+
 /// The function called `name` (case-insensitive).
 pub fn lookup(name: &str) -> Option<&'static ScalarFunction> {
     registry().get(name.to_ascii_lowercase().as_str()).copied()

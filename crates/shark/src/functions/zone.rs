@@ -70,6 +70,11 @@ fn zone(name: &str) -> Zone {
     Zone::Fixed(offset(name).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC")))
 }
 
+/// The wall-clock time in the zone named `zone` of the UTC time `utc`.
+pub(super) fn local_time(utc: NaiveDateTime, name: &str) -> NaiveDateTime {
+    from_utc(utc, zone(name))
+}
+
 /// The wall-clock time in `zone` of the UTC time `utc`.
 fn from_utc(utc: NaiveDateTime, z: Zone) -> NaiveDateTime {
     match z {

@@ -151,12 +151,12 @@ pub(super) const DOCS: &[FunctionDoc] = &[
     FunctionDoc {
         name: "current_date",
         usage: "current_date() - today's date",
-        extended: "May be written with or without parentheses. The date is taken in UTC when the statement runs.\nExample:\n  > SELECT current_date() = to_date(current_timestamp());\n  true\n  > SELECT datediff(current_date, '2020-01-01') > 0;\n  true",
+        extended: "May be written with or without parentheses. The date is the session's (hive.local.time.zone, else TZ, else UTC) when the statement is planned.\nExample:\n  > SELECT current_date() = to_date(current_timestamp());\n  true\n  > SELECT datediff(current_date, '2020-01-01') > 0;\n  true",
     },
     FunctionDoc {
         name: "current_timestamp",
         usage: "current_timestamp() - the current date and time",
-        extended: "May be written with or without parentheses. Returns a timestamp in UTC with microsecond precision, the same for every row of a query.\nExample:\n  > SELECT current_timestamp() > CAST('2020-01-01 00:00:00' AS TIMESTAMP);\n  true",
+        extended: "May be written with or without parentheses. The session time zone's wall clock (hive.local.time.zone, else TZ, else UTC), with microseconds, the same for every row of a query.\nExample:\n  > SELECT current_timestamp() > CAST('2020-01-01 00:00:00' AS TIMESTAMP);\n  true",
     },
     FunctionDoc {
         name: "date",
@@ -246,7 +246,7 @@ pub(super) const DOCS: &[FunctionDoc] = &[
     FunctionDoc {
         name: "from_unixtime",
         usage: "from_unixtime(unix_time[, fmt]) - a count of seconds since 1970-01-01 00:00:00 UTC, as a date-time string",
-        extended: "fmt defaults to 'yyyy-MM-dd HH:mm:ss' and uses SimpleDateFormat letters. The time is shown in UTC. NULL gives NULL.\nExample:\n  > SELECT from_unixtime(0);\n  1970-01-01 00:00:00\n  > SELECT from_unixtime(86400, 'yyyy-MM-dd');\n  1970-01-02",
+        extended: "fmt defaults to 'yyyy-MM-dd HH:mm:ss' and uses SimpleDateFormat letters. The time is shown in the session's time zone (hive.local.time.zone, else TZ, else UTC). NULL gives NULL.\nExample:\n  > SELECT from_unixtime(0);\n  1970-01-01 00:00:00\n  > SELECT from_unixtime(86400, 'yyyy-MM-dd');\n  1970-01-02",
     },
     FunctionDoc {
         name: "from_utc_timestamp",

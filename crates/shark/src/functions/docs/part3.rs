@@ -216,7 +216,7 @@ pub(super) const DOCS: &[FunctionDoc] = &[
     FunctionDoc {
         name: "unix_timestamp",
         usage: "unix_timestamp([str[, pattern]]) - seconds since 1970-01-01 00:00:00 UTC",
-        extended: "With no argument: the current time. Otherwise str is parsed with pattern (default 'yyyy-MM-dd HH:mm:ss') in the session time zone; a failed parse gives NULL.\nExample:\n  > SELECT unix_timestamp('2024-01-01 00:00:00');\n  1704067200\n  > SELECT unix_timestamp('05/03/2024', 'dd/MM/yyyy');\n  1709596800",
+        extended: "With no argument: the current time. Otherwise str is parsed with pattern (default 'yyyy-MM-dd HH:mm:ss') as a wall-clock time of the session's time zone (hive.local.time.zone, else TZ, else UTC); a failed parse gives NULL.\nExample:\n  > SELECT unix_timestamp('2024-01-01 00:00:00');\n  1704067200\n  > SELECT unix_timestamp('05/03/2024', 'dd/MM/yyyy');\n  1709596800",
     },
     FunctionDoc {
         name: "upper",

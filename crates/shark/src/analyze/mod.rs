@@ -6,10 +6,12 @@
 //! HAVING → SELECT list → DISTINCT → ORDER BY / SORT BY / DISTRIBUTE BY →
 //! LIMIT.
 
+mod call;
 pub mod expr;
 mod grouping;
 mod lateral;
 mod literal;
+mod operators;
 pub mod scope;
 mod select;
 mod subquery;
@@ -58,7 +60,7 @@ impl<'a> Analyzer<'a> {
             .filter(|z| !z.eq_ignore_ascii_case("LOCAL") && !z.trim().is_empty())
             .cloned()
             .or_else(|| std::env::var("TZ").ok().filter(|z| !z.trim().is_empty()));
-        expr::set_session_zone(zone);
+        call::set_session_zone(zone);
         Analyzer {
             catalog,
             database: database.to_ascii_lowercase(),

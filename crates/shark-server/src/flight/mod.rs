@@ -75,8 +75,9 @@ impl SharkFlightSql {
         }
     }
 
-    /// As a tonic service, with message-size limits.
-    pub fn into_server(self) -> FlightServiceServer<SharkFlightSql> {
+    /// As a tonic service, with message-size limits; served only behind
+    /// [`server`]'s credential check, which every call passes first.
+    fn into_server(self) -> FlightServiceServer<SharkFlightSql> {
         FlightServiceServer::new(self)
             .max_decoding_message_size(MAX_REQUEST_BYTES)
             .max_encoding_message_size(64 << 20)
@@ -84,6 +85,34 @@ impl SharkFlightSql {
 }
 
 type DoGetStream = <SharkFlightSql as FlightService>::DoGetStream;
+
+impl SharkFlightSql {
+    /// A catalog call's FlightInfo: the answer's schema, and the command
+    /// itself as the ticket (answered when fetched).
+    fn metadata_info<M: arrow_flight::sql::ProstMessageExt>(
+        &self,
+        command: &M,
+        schema: &Schema,
+        request: Request<FlightDescriptor>,
+    ) -> Result<Response<FlightInfo>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        Ok(Response::new(metadata::info(
+            command,
+            schema,
+            request.into_inner(),
+        )?))
+    }
+
+    /// A catalog call's rows, as one batch.
+    fn answer<T>(
+        &self,
+        request: &Request<T>,
+        batch: RecordBatch,
+    ) -> Result<Response<DoGetStream>, Status> {
+        auth::check(&self.state, request.metadata())?;
+        Ok(Response::new(metadata::one_batch(batch)))
+    }
+}
 
 fn ipc_schema(schema: &Schema) -> Result<prost::bytes::Bytes, Status> {
     let IpcMessage(b) = SchemaAsIpc::new(schema, &IpcWriteOptions::default())
@@ -208,10 +237,7 @@ impl FlightSqlService for SharkFlightSql {
         query: CommandGetCatalogs,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        auth::check(&self.state, request.metadata())?;
-        let schema = query.into_builder().schema();
-        let info = metadata::info(&query, &schema, request.into_inner())?;
-        Ok(Response::new(info))
+        self.metadata_info(&query, &query.into_builder().schema(), request)
     }
 
     async fn do_get_catalogs(
@@ -219,8 +245,7 @@ impl FlightSqlService for SharkFlightSql {
         _query: CommandGetCatalogs,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        auth::check(&self.state, request.metadata())?;
-        Ok(Response::new(metadata::one_batch(metadata::catalogs()?)))
+        self.answer(&request, metadata::catalogs()?)
     }
 
     async fn get_flight_info_schemas(
@@ -238,9 +263,8 @@ impl FlightSqlService for SharkFlightSql {
         query: CommandGetDbSchemas,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        auth::check(&self.state, request.metadata())?;
         let batch = metadata::schemas(&self.state, query).await?;
-        Ok(Response::new(metadata::one_batch(batch)))
+        self.answer(&request, batch)
     }
 
     async fn get_flight_info_tables(
@@ -248,10 +272,7 @@ impl FlightSqlService for SharkFlightSql {
         query: CommandGetTables,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        auth::check(&self.state, request.metadata())?;
-        let schema = metadata::tables_schema(&query);
-        let info = metadata::info(&query, &schema, request.into_inner())?;
-        Ok(Response::new(info))
+        self.metadata_info(&query, &metadata::tables_schema(&query), request)
     }
 
     async fn do_get_tables(
@@ -259,9 +280,8 @@ impl FlightSqlService for SharkFlightSql {
         query: CommandGetTables,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        auth::check(&self.state, request.metadata())?;
         let batch = metadata::tables(&self.state, query).await?;
-        Ok(Response::new(metadata::one_batch(batch)))
+        self.answer(&request, batch)
     }
 
     async fn get_flight_info_table_types(
@@ -269,10 +289,7 @@ impl FlightSqlService for SharkFlightSql {
         query: CommandGetTableTypes,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        auth::check(&self.state, request.metadata())?;
-        let schema = metadata::table_types()?.schema();
-        let info = metadata::info(&query, &schema, request.into_inner())?;
-        Ok(Response::new(info))
+        self.metadata_info(&query, &metadata::table_types()?.schema(), request)
     }
 
     async fn do_get_table_types(
@@ -280,8 +297,7 @@ impl FlightSqlService for SharkFlightSql {
         _query: CommandGetTableTypes,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        auth::check(&self.state, request.metadata())?;
-        Ok(Response::new(metadata::one_batch(metadata::table_types()?)))
+        self.answer(&request, metadata::table_types()?)
     }
 
     async fn get_flight_info_sql_info(
@@ -289,10 +305,11 @@ impl FlightSqlService for SharkFlightSql {
         query: CommandGetSqlInfo,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        auth::check(&self.state, request.metadata())?;
-        let schema = arrow_flight::sql::metadata::SqlInfoDataBuilder::schema();
-        let info = metadata::info(&query, schema, request.into_inner())?;
-        Ok(Response::new(info))
+        self.metadata_info(
+            &query,
+            arrow_flight::sql::metadata::SqlInfoDataBuilder::schema(),
+            request,
+        )
     }
 
     async fn do_get_sql_info(
@@ -300,11 +317,10 @@ impl FlightSqlService for SharkFlightSql {
         query: CommandGetSqlInfo,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        auth::check(&self.state, request.metadata())?;
         let batch = metadata::sql_info(self.state.config.read_only)
             .record_batch(query.info)
             .map_err(|e| Status::internal(e.to_string()))?;
-        Ok(Response::new(metadata::one_batch(batch)))
+        self.answer(&request, batch)
     }
 
     async fn get_flight_info_primary_keys(
@@ -312,10 +328,7 @@ impl FlightSqlService for SharkFlightSql {
         query: CommandGetPrimaryKeys,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        auth::check(&self.state, request.metadata())?;
-        let schema = metadata::primary_keys().schema();
-        let info = metadata::info(&query, &schema, request.into_inner())?;
-        Ok(Response::new(info))
+        self.metadata_info(&query, &metadata::primary_keys().schema(), request)
     }
 
     async fn do_get_primary_keys(
@@ -323,8 +336,7 @@ impl FlightSqlService for SharkFlightSql {
         _query: CommandGetPrimaryKeys,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        auth::check(&self.state, request.metadata())?;
-        Ok(Response::new(metadata::one_batch(metadata::primary_keys())))
+        self.answer(&request, metadata::primary_keys())
     }
 
     async fn get_flight_info_exported_keys(
@@ -332,10 +344,7 @@ impl FlightSqlService for SharkFlightSql {
         query: CommandGetExportedKeys,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        auth::check(&self.state, request.metadata())?;
-        let schema = metadata::foreign_keys().schema();
-        let info = metadata::info(&query, &schema, request.into_inner())?;
-        Ok(Response::new(info))
+        self.metadata_info(&query, &metadata::foreign_keys().schema(), request)
     }
 
     async fn do_get_exported_keys(
@@ -343,8 +352,7 @@ impl FlightSqlService for SharkFlightSql {
         _query: CommandGetExportedKeys,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        auth::check(&self.state, request.metadata())?;
-        Ok(Response::new(metadata::one_batch(metadata::foreign_keys())))
+        self.answer(&request, metadata::foreign_keys())
     }
 
     async fn get_flight_info_imported_keys(
@@ -352,10 +360,7 @@ impl FlightSqlService for SharkFlightSql {
         query: CommandGetImportedKeys,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        auth::check(&self.state, request.metadata())?;
-        let schema = metadata::foreign_keys().schema();
-        let info = metadata::info(&query, &schema, request.into_inner())?;
-        Ok(Response::new(info))
+        self.metadata_info(&query, &metadata::foreign_keys().schema(), request)
     }
 
     async fn do_get_imported_keys(
@@ -363,8 +368,7 @@ impl FlightSqlService for SharkFlightSql {
         _query: CommandGetImportedKeys,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        auth::check(&self.state, request.metadata())?;
-        Ok(Response::new(metadata::one_batch(metadata::foreign_keys())))
+        self.answer(&request, metadata::foreign_keys())
     }
 
     async fn get_flight_info_cross_reference(
@@ -372,10 +376,7 @@ impl FlightSqlService for SharkFlightSql {
         query: CommandGetCrossReference,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        auth::check(&self.state, request.metadata())?;
-        let schema = metadata::foreign_keys().schema();
-        let info = metadata::info(&query, &schema, request.into_inner())?;
-        Ok(Response::new(info))
+        self.metadata_info(&query, &metadata::foreign_keys().schema(), request)
     }
 
     async fn do_get_cross_reference(
@@ -383,8 +384,7 @@ impl FlightSqlService for SharkFlightSql {
         _query: CommandGetCrossReference,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        auth::check(&self.state, request.metadata())?;
-        Ok(Response::new(metadata::one_batch(metadata::foreign_keys())))
+        self.answer(&request, metadata::foreign_keys())
     }
 
     async fn get_flight_info_xdbc_type_info(
@@ -392,10 +392,7 @@ impl FlightSqlService for SharkFlightSql {
         query: CommandGetXdbcTypeInfo,
         request: Request<FlightDescriptor>,
     ) -> Result<Response<FlightInfo>, Status> {
-        auth::check(&self.state, request.metadata())?;
-        let schema = metadata::type_info().schema();
-        let info = metadata::info(&query, &schema, request.into_inner())?;
-        Ok(Response::new(info))
+        self.metadata_info(&query, &metadata::type_info().schema(), request)
     }
 
     async fn do_get_xdbc_type_info(
@@ -403,12 +400,11 @@ impl FlightSqlService for SharkFlightSql {
         query: CommandGetXdbcTypeInfo,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        auth::check(&self.state, request.metadata())?;
         let batch = query
             .into_builder(metadata::type_info())
             .build()
             .map_err(|e| Status::internal(e.to_string()))?;
-        Ok(Response::new(metadata::one_batch(batch)))
+        self.answer(&request, batch)
     }
 
     async fn do_put_statement_update(

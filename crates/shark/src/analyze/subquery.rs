@@ -5,7 +5,7 @@
 //! correlation keys joined back on them.
 
 use super::expr::{self, bind, BindCtx};
-use super::scope::{Scope, ScopeColumn};
+use super::scope::Scope;
 use super::{
     build_join_with, rewrite_over_aggregate, split_conjuncts, split_equi, Analyzer, Planned,
 };
@@ -55,6 +55,18 @@ pub(super) fn correlated(e: SharkError, what: &str) -> SharkError {
             SharkError::unsupported(format!("{what} ({message})"))
         }
         other => other,
+    }
+}
+
+/// The one visible column of a subquery's result, or an error naming
+/// `what` when it has more or fewer.
+pub(super) fn only_column(s: &Scope, what: &str) -> Result<Expr> {
+    let mut visible = s.columns.iter().enumerate().filter(|(_, c)| !c.hidden);
+    match (visible.next(), visible.next()) {
+        (Some((i, c)), None) => Ok(Expr::column(i, c.name.clone(), c.data_type.clone())),
+        _ => Err(SharkError::analysis(format!(
+            "{what} must return exactly one column"
+        ))),
     }
 }
 
@@ -221,11 +233,7 @@ impl Analyzer<'_> {
                 let value = match in_expr {
                     None => None,
                     Some(_) => {
-                        let visible: Vec<&ScopeColumn> = s.columns.iter().filter(|c| !c.hidden).collect();
-                        if visible.len() != 1 {
-                            return Err(SharkError::analysis("IN subquery must return exactly one column"));
-                        }
-                        Some(Expr::column(0, visible[0].name.clone(), visible[0].data_type.clone()))
+                        Some(only_column(&s, "an IN subquery")?)
                     }
                 };
                 (p, vec![], vec![], value)
@@ -406,25 +414,14 @@ impl Analyzer<'_> {
         let (p, s) = self
             .plan_query(q)
             .map_err(|e| correlated(e, "this correlated scalar subquery"))?;
-        let visible: Vec<(usize, &ScopeColumn)> = s
-            .columns
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !c.hidden)
-            .collect();
-        if visible.len() != 1 {
-            return Err(SharkError::analysis(
-                "a scalar subquery must return exactly one column",
-            ));
-        }
-        let (i, c) = visible[0];
-        let t = c.data_type.clone();
+        let value = only_column(&s, "a scalar subquery")?;
+        let t = value.data_type();
         let one = Arc::new(LogicalPlan::Aggregate(Aggregate {
             input: p,
             group: vec![],
             aggs: vec![AggExpr {
                 func: AggFunc::SingleValue,
-                args: vec![Expr::column(i, c.name.clone(), t.clone())],
+                args: vec![value],
                 distinct: false,
                 data_type: t.clone(),
             }],

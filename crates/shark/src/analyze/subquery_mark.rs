@@ -5,8 +5,8 @@
 //! EXISTS, or a one-row count for an uncorrelated one.
 
 use super::expr::{self, bind, BindCtx};
-use super::scope::{Scope, ScopeColumn};
-use super::subquery::{correlated, is_simple, key_pairs, mark_join};
+use super::scope::Scope;
+use super::subquery::{correlated, is_simple, key_pairs, mark_join, only_column};
 use super::Analyzer;
 use crate::error::{Result, SharkError};
 use crate::expr::Expr;
@@ -52,18 +52,7 @@ impl Analyzer<'_> {
                 let (p, s) = self
                     .plan_query(q)
                     .map_err(|e| correlated(e, "a correlated IN subquery inside an expression"))?;
-                let visible: Vec<(usize, &ScopeColumn)> = s
-                    .columns
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| !c.hidden)
-                    .collect();
-                let [(i, c)] = visible.as_slice() else {
-                    return Err(SharkError::analysis(
-                        "an IN subquery must return one column",
-                    ));
-                };
-                let inner = Expr::column(*i, c.name.clone(), c.data_type.clone());
+                let inner = only_column(&s, "an IN subquery")?;
                 let t = crate::types::comparison_type(&value.data_type(), &inner.data_type())
                     .ok_or_else(|| {
                         SharkError::analysis(format!(

@@ -128,6 +128,22 @@ struct ContextInner {
     stopped: AtomicBool,
     next_broadcast: AtomicUsize,
     extensions: Mutex<Extensions>,
+    persisted: Mutex<std::collections::BTreeMap<usize, std::sync::Weak<dyn crate::rdd::RddBase>>>,
+}
+
+/// A persisted RDD as storage pages show it.
+#[derive(Debug, Clone)]
+pub struct PersistentRdd {
+    /// The RDD's id.
+    pub id: usize,
+    /// Its user-given name, if any.
+    pub name: Option<String>,
+    /// The operation that made it.
+    pub op: &'static str,
+    /// How it is kept.
+    pub level: crate::StorageLevel,
+    /// Its partitions.
+    pub num_partitions: usize,
 }
 
 /// State other layers keep per context, one value per type.
@@ -192,6 +208,7 @@ impl Context {
                 stopped: AtomicBool::new(false),
                 next_broadcast: AtomicUsize::new(0),
                 extensions: Mutex::new(Extensions::new()),
+                persisted: Mutex::default(),
                 conf,
             }),
         })
@@ -360,6 +377,32 @@ impl Context {
     /// What is cached, per RDD.
     pub fn storage_status(&self) -> Vec<RddStorageInfo> {
         self.inner.blocks.status()
+    }
+
+    /// The RDDs marked persistent and still alive, by id (Spark's
+    /// `getPersistentRDDs`): what a storage page lists besides the bytes.
+    pub fn persistent_rdds(&self) -> Vec<PersistentRdd> {
+        let mut map = self.inner.persisted.lock().unwrap();
+        map.retain(|_, w| w.strong_count() > 0);
+        map.values()
+            .filter_map(|w| w.upgrade())
+            .map(|r| PersistentRdd {
+                id: r.core().id(),
+                name: r.core().name(),
+                op: r.core().op(),
+                level: r.core().storage_level(),
+                num_partitions: r.num_partitions(),
+            })
+            .collect()
+    }
+
+    pub(crate) fn note_persisted(&self, rdd: &std::sync::Arc<dyn crate::rdd::RddBase>, on: bool) {
+        let mut map = self.inner.persisted.lock().unwrap();
+        if on {
+            map.insert(rdd.core().id(), std::sync::Arc::downgrade(rdd));
+        } else {
+            map.remove(&rdd.core().id());
+        }
     }
 
     /// Bytes of cached blocks held in memory.

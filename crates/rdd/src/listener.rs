@@ -87,6 +87,25 @@ pub struct TaskMetricsSnapshot {
     pub invalid_values: u64,
 }
 
+impl TaskMetricsSnapshot {
+    /// Adds another task's metrics: sums, but the largest peak memory.
+    pub fn add(&mut self, m: &TaskMetricsSnapshot) {
+        self.duration += m.duration;
+        self.records_read += m.records_read;
+        self.bytes_read += m.bytes_read;
+        self.records_written += m.records_written;
+        self.bytes_written += m.bytes_written;
+        self.shuffle_read_records += m.shuffle_read_records;
+        self.shuffle_read_bytes += m.shuffle_read_bytes;
+        self.shuffle_write_records += m.shuffle_write_records;
+        self.shuffle_write_bytes += m.shuffle_write_bytes;
+        self.memory_bytes_spilled += m.memory_bytes_spilled;
+        self.disk_bytes_spilled += m.disk_bytes_spilled;
+        self.peak_execution_memory = self.peak_execution_memory.max(m.peak_execution_memory);
+        self.invalid_values += m.invalid_values;
+    }
+}
+
 /// A stage as listeners see it.
 #[derive(Debug, Clone)]
 pub struct StageInfo {
@@ -205,19 +224,7 @@ impl EventLog {
         let mut t = TaskMetricsSnapshot::default();
         for e in self.events.lock().unwrap().iter() {
             if let Event::TaskEnd { metrics: m, .. } = e {
-                t.duration += m.duration;
-                t.records_read += m.records_read;
-                t.bytes_read += m.bytes_read;
-                t.records_written += m.records_written;
-                t.bytes_written += m.bytes_written;
-                t.shuffle_read_records += m.shuffle_read_records;
-                t.shuffle_read_bytes += m.shuffle_read_bytes;
-                t.shuffle_write_records += m.shuffle_write_records;
-                t.shuffle_write_bytes += m.shuffle_write_bytes;
-                t.memory_bytes_spilled += m.memory_bytes_spilled;
-                t.disk_bytes_spilled += m.disk_bytes_spilled;
-                t.peak_execution_memory = t.peak_execution_memory.max(m.peak_execution_memory);
-                t.invalid_values += m.invalid_values;
+                t.add(m);
             }
         }
         t

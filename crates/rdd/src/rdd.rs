@@ -181,6 +181,11 @@ impl<T: Data> Rdd<T> {
         self.inner.num_partitions()
     }
 
+    /// The RDD's name, if one was given.
+    pub fn name(&self) -> Option<String> {
+        self.inner.core().name()
+    }
+
     /// Names the RDD (shown in lineage strings and storage status).
     pub fn set_name(&self, name: impl Into<String>) -> Self {
         *self.inner.core().name.lock().unwrap() = Some(name.into());
@@ -375,12 +380,15 @@ impl<T: Data> Rdd<T> {
             *p = Some(Persistence::new::<T>(level));
         }
         drop(p);
+        self.context()
+            .note_persisted(&self.base(), level != StorageLevel::NONE);
         self.clone()
     }
 
     /// Forgets the persisted partitions and stops persisting.
     pub fn unpersist(&self) -> Self {
         *self.inner.core().persistence.lock().unwrap() = None;
+        self.context().note_persisted(&self.base(), false);
         self.context().block_store().remove_rdd(self.id());
         self.clone()
     }

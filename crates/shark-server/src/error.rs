@@ -49,8 +49,15 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)
     }
 
-    /// Allowed to talk to the server but not to do this: 403.
+    /// Allowed to talk to the server but not to do this (read-only mode,
+    /// the path rules): 403 of kind `forbidden`.
     pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    /// A credential the server does not accept: 403 of kind `auth` (a
+    /// client asks for another token; it never does for `forbidden`).
+    pub fn bad_credential(message: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, "auth", message)
     }
 

@@ -33,6 +33,7 @@ pub mod sessions;
 pub mod spool;
 pub mod state;
 pub mod tls;
+pub mod ui;
 
 pub use config::Config;
 
@@ -78,6 +79,10 @@ impl Server {
         let catalog = shark::hive_catalog::HiveCatalog::open(&config.warehouse)
             .map_err(|e| format!("cannot open warehouse {}: {e}", config.warehouse.display()))?;
         ctx.add_listener(Arc::new(progress::QueryProgressListener::default()));
+        let ui = Arc::new(ui::store::UiStore::new(ui::store::Retention::from_conf(
+            ctx.conf(),
+        )?));
+        ctx.add_listener(ui.clone());
         // Under the engine's scratch folder: removed when the context stops,
         // and swept at the next start if the server died.
         let spool = spool::SpoolDir::new(
@@ -87,7 +92,7 @@ impl Server {
         )
         .map_err(|e| format!("cannot create the result spool: {e}"))?;
         Ok(Server {
-            state: Arc::new(AppState::new(config, ctx, catalog, spool)),
+            state: Arc::new(AppState::new(config, ctx, catalog, spool, ui)),
             tls,
         })
     }

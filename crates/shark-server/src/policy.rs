@@ -239,7 +239,7 @@ mod tests {
             "TRUNCATE TABLE src",
             "CREATE TABLE t AS SELECT 1",
         ] {
-            assert_eq!(p.check(bad, &v).unwrap_err().kind, "auth", "{bad}");
+            assert_eq!(p.check(bad, &v).unwrap_err().kind, "forbidden", "{bad}");
         }
     }
 
@@ -270,7 +270,7 @@ mod tests {
             "INSERT OVERWRITE LOCAL DIRECTORY '/tmp/out' SELECT 1".to_string(),
             "CREATE DATABASE d LOCATION 'hdfs://nn/x'".to_string(),
         ] {
-            assert_eq!(p.check(&bad, &v).unwrap_err().kind, "auth", "{bad}");
+            assert_eq!(p.check(&bad, &v).unwrap_err().kind, "forbidden", "{bad}");
         }
         assert!(p.check("SELECT location FROM t", &v).is_ok());
     }

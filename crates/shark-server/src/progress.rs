@@ -13,6 +13,7 @@ use std::sync::{Arc, RwLock};
 /// Live counters of one query.
 #[derive(Debug, Default)]
 pub struct Progress {
+    query: String,
     jobs: AtomicU64,
     stages: AtomicU64,
     tasks_total: AtomicU64,
@@ -39,6 +40,14 @@ pub struct ProgressSnapshot {
 }
 
 impl Progress {
+    /// Counters of the query with id `query`.
+    pub fn for_query(query: &str) -> Progress {
+        Progress {
+            query: query.to_string(),
+            ..Progress::default()
+        }
+    }
+
     /// Counts result rows handed to the query's buffer.
     pub fn add_rows(&self, n: u64) {
         self.rows_fetched.fetch_add(n, Ordering::Relaxed);
@@ -60,6 +69,11 @@ impl Progress {
 
 thread_local! {
     static CURRENT: RefCell<Option<Arc<Progress>>> = const { RefCell::new(None) };
+}
+
+/// The id of the query whose statements run on this thread, if any.
+pub fn current_query() -> Option<String> {
+    CURRENT.with(|c| c.borrow().as_ref().map(|p| p.query.clone()))
 }
 
 /// Runs `f` with jobs started on this thread counted for `p`.

@@ -128,6 +128,7 @@ impl Query {
         max_rows: usize,
         statements: usize,
     ) -> Query {
+        let progress = Arc::new(Progress::for_query(&id));
         Query {
             id,
             session,
@@ -136,7 +137,7 @@ impl Query {
             statements,
             submitted_at: chrono::Utc::now(),
             submitted: Instant::now(),
-            progress: Arc::default(),
+            progress,
             inner: Mutex::new(Inner {
                 state: State::Queued,
                 started: None,
@@ -367,6 +368,7 @@ type Recent = (HashMap<String, Arc<Query>>, VecDeque<String>);
 #[derive(Default)]
 pub struct Registry {
     inner: Mutex<Recent>,
+    dropped: std::sync::atomic::AtomicU64,
 }
 
 impl Registry {
@@ -374,11 +376,24 @@ impl Registry {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Registers a query.
-    pub fn insert(&self, q: Arc<Query>) {
-        let mut g = self.lock();
-        g.1.push_back(q.id.clone());
-        g.0.insert(q.id.clone(), q);
+    /// Registers a query, forgetting the oldest ended ones past `keep`.
+    pub fn insert(&self, q: Arc<Query>, keep: usize) {
+        {
+            let mut g = self.lock();
+            g.1.push_back(q.id.clone());
+            g.0.insert(q.id.clone(), q);
+        }
+        self.prune(Duration::MAX, keep);
+    }
+
+    /// Ended queries forgotten so far (by age or by the cap).
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Every remembered query, newest first.
+    pub fn all(&self) -> Vec<Arc<Query>> {
+        self.recent(usize::MAX)
     }
 
     /// A query by id.
@@ -423,6 +438,8 @@ impl Registry {
             if drop {
                 ended -= 1;
                 map.remove(id);
+                self.dropped
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             !drop
         });

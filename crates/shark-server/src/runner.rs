@@ -65,12 +65,17 @@ pub fn submit(state: &Arc<AppState>, sub: Submission) -> Result<Arc<Query>, ApiE
         sub.max_rows,
         statements.len(),
     ));
-    state.queries.insert(query.clone());
+    state
+        .queries
+        .insert(query.clone(), state.config.max_kept_queries);
     let in_use = sub.session.as_ref().map(|s| s.use_it());
     let (st, q) = (state.clone(), query.clone());
     tokio::spawn(async move {
         let error = drive(&st, &q, sub.session, sub.database, statements).await;
         let outcome = q.finish(error);
+        // Ended queries past the cap go now, not at the next upkeep.
+        st.queries
+            .prune(st.config.result_ttl(), st.config.max_kept_queries);
         drop((admission, in_use));
         log_end(&q, outcome.name());
     });

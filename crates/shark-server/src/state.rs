@@ -7,6 +7,7 @@ use crate::policy::Policy;
 use crate::query::Registry;
 use crate::sessions::Sessions;
 use crate::spool::SpoolDir;
+use crate::ui::store::UiStore;
 use axum::http::StatusCode;
 use shark::hive_catalog::HiveCatalog;
 use std::hash::BuildHasher;
@@ -35,6 +36,12 @@ pub struct AppState {
     pub streams: Arc<Semaphore>,
     /// When the server started.
     pub started: Instant,
+    /// When the server started, on the wall clock.
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    /// Jobs, stages and tasks for the web UI.
+    pub ui: Arc<UiStore>,
+    /// Open web UI event streams.
+    pub event_streams: AtomicUsize,
     slots: Arc<Semaphore>,
     pending: AtomicUsize,
     shutting_down: AtomicBool,
@@ -58,6 +65,7 @@ impl AppState {
         ctx: rdd::Context,
         catalog: Arc<HiveCatalog>,
         spool: SpoolDir,
+        ui: Arc<UiStore>,
     ) -> AppState {
         let policy = Policy::new(config.read_only, catalog.warehouse(), &config.allow_paths);
         AppState {
@@ -71,6 +79,9 @@ impl AppState {
             queries: Registry::default(),
             sessions: Sessions::default(),
             started: Instant::now(),
+            started_at: chrono::Utc::now(),
+            ui,
+            event_streams: AtomicUsize::new(0),
             pending: AtomicUsize::new(0),
             shutting_down: AtomicBool::new(false),
             counter: AtomicU64::new(0),

@@ -97,6 +97,27 @@ async fn errors_have_kinds_and_positions() {
     let (status, e) = run(base, json!({ "sql": "SELECT nope FROM src" })).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(e["error"]["kind"], "analysis");
+    assert_eq!(
+        (&e["error"]["line"], &e["error"]["column"]),
+        (&json!(1), &json!(8))
+    );
+
+    // In a script, positions count from the script's first line.
+    let (status, e) = run(
+        base,
+        json!({ "sql": "SELECT 1;\n\nSELECT key,\n  nope FROM src" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        (&e["error"]["line"], &e["error"]["column"]),
+        (&json!(4), &json!(3)),
+        "{e}"
+    );
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("[4:3]"),
+        "{e}"
+    );
 
     // A query that fails inside the engine fails alone.
     let (status, e) = run(
@@ -520,7 +541,7 @@ async fn forbidden_paths_and_environment() {
     ] {
         let (status, e) = run(base, json!({ "sql": sql })).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{sql}: {e}");
-        assert_eq!(e["error"]["kind"], "auth");
+        assert_eq!(e["error"]["kind"], "forbidden");
     }
 }
 
@@ -592,7 +613,7 @@ async fn read_only_rejects_changes() {
     ] {
         let (status, e) = run(&s.base, json!({ "sql": sql })).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{sql}: {e}");
-        assert_eq!(e["error"]["kind"], "auth");
+        assert_eq!(e["error"]["kind"], "forbidden");
     }
     let (_, r) = run(&s.base, json!({ "sql": "SELECT count(*) FROM src" })).await;
     assert_eq!(r["rows"], json!([[500]]));

@@ -44,6 +44,21 @@ pub struct TableCache {
     entries: Mutex<BTreeMap<String, Entry>>,
 }
 
+/// One cached name, as storage listings show it.
+#[derive(Debug, Clone)]
+pub struct CacheEntryInfo {
+    /// `scope/db.table`.
+    pub key: String,
+    /// The persisted RDD of its rows.
+    pub rdd_id: usize,
+    /// Partitions of that RDD.
+    pub partitions: usize,
+    /// What it caches (the source's kind).
+    pub kind: String,
+    /// True for `CACHE TABLE t AS SELECT …` (a query's rows).
+    pub from_query: bool,
+}
+
 /// A table served from the cache.
 pub struct CachedTable {
     key: String,
@@ -64,6 +79,11 @@ impl CachedTable {
         let rdd = source
             .scan(ctx, None, &[], partitions)?
             .persist(StorageLevel::MEMORY_AND_DISK);
+        // Storage listings show the table's name, not the scope it is under.
+        rdd.set_name(format!(
+            "cached {}",
+            key.rsplit_once('/').map_or(key, |(_, name)| name)
+        ));
         Ok(CachedTable {
             key: key.to_string(),
             schema: source.schema(),
@@ -183,6 +203,21 @@ impl TableCache {
     /// True when `key` is cached.
     pub fn contains(&self, key: &str) -> bool {
         self.lock().contains_key(key)
+    }
+
+    /// Each cached name with the RDD holding its rows and what it caches
+    /// (for storage listings), sorted by name.
+    pub fn entries(&self) -> Vec<CacheEntryInfo> {
+        self.lock()
+            .iter()
+            .map(|(key, e)| CacheEntryInfo {
+                key: key.clone(),
+                rdd_id: e.cached.rdd.id(),
+                partitions: e.cached.rdd.num_partitions(),
+                kind: e.cached.kind.clone(),
+                from_query: e.origin == Origin::Query,
+            })
+            .collect()
     }
 
     /// The cached names, sorted.

@@ -65,6 +65,24 @@ impl SharkError {
         }
     }
 
+    /// The error of a statement that starts on line `line` of a script,
+    /// with its position counted in the script (parse errors already are).
+    pub fn in_script_at_line(self, line: u64) -> Self {
+        match self {
+            SharkError::Analysis {
+                message,
+                location: Some(l),
+            } if line > 1 => SharkError::Analysis {
+                message,
+                location: Some(Location {
+                    line: l.line + line - 1,
+                    column: l.column,
+                }),
+            },
+            other => other,
+        }
+    }
+
     /// An unsupported feature.
     pub fn unsupported(what: impl Into<String>) -> Self {
         SharkError::Unsupported(what.into())

@@ -208,6 +208,21 @@ impl Session {
             .ctx
             .run_with_cancel(&self.cancel, || crate::exec::execute(&mut physical, &ex))?;
         *profile.plan.lock().unwrap() = physical;
+        // Its jobs are described by the statement (as Spark's SQL jobs
+        // are), unless the RDD already has a name (a cached table's).
+        if rdd.name().is_none() {
+            let text: String = self
+                .current_sql
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let short: String = text.chars().take(100).collect();
+            rdd.set_name(if short.len() < text.len() {
+                format!("{short}…")
+            } else {
+                short
+            });
+        }
         Ok((rdd, profile))
     }
 
@@ -269,7 +284,7 @@ impl Session {
         let text = parse::substitute(sql, &self.hivevars, &self.settings);
         self.current_sql = text.clone();
         let stmt = parse::parse_statement(&text, line)?;
-        self.run(stmt)
+        self.run(stmt).map_err(|e| e.in_script_at_line(line))
     }
 
     fn run(&mut self, stmt: HiveStatement) -> Result<StatementResult> {

@@ -5,6 +5,11 @@ mod catalog;
 mod queries;
 mod sessions;
 mod statements;
+mod ui_events;
+mod ui_jobs;
+mod ui_params;
+mod ui_sql;
+mod ui_system;
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -46,6 +51,29 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/v1/catalog/databases/{db}/tables/{table}",
             get(catalog::table),
         )
+        .route("/", get(crate::ui::assets::index))
+        .route("/static/{*path}", get(crate::ui::assets::file))
+        .route("/api/v1/info", get(ui_system::info))
+        .route("/api/v1/sql", get(ui_sql::list))
+        .route("/api/v1/sql/{id}", get(ui_sql::detail))
+        .route("/api/v1/jobs", get(ui_jobs::jobs))
+        .route("/api/v1/jobs/{id}", get(ui_jobs::job))
+        .route("/api/v1/stages", get(ui_jobs::stages))
+        .route("/api/v1/stages/{id}", get(ui_jobs::stage_attempts))
+        .route("/api/v1/stages/{id}/{attempt}", get(ui_jobs::stage))
+        .route(
+            "/api/v1/stages/{id}/{attempt}/taskList",
+            get(ui_jobs::task_list),
+        )
+        .route(
+            "/api/v1/stages/{id}/{attempt}/taskSummary",
+            get(ui_jobs::task_summary),
+        )
+        .route("/api/v1/storage/rdd", get(ui_system::storage_rdds))
+        .route("/api/v1/storage/tables", get(ui_system::storage_tables))
+        .route("/api/v1/executors", get(ui_system::executors))
+        .route("/api/v1/environment", get(ui_system::environment))
+        .route("/api/v1/events", get(ui_events::events))
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
@@ -60,12 +88,14 @@ pub fn router(state: Arc<AppState>) -> Router {
 }
 
 /// Requires `Authorization: Bearer <token>` when the server has a token:
-/// 401 without one, 403 with a wrong one. `/health` stays open.
+/// 401 without one, 403 with a wrong one. `/health` and the web UI's own
+/// files (`/`, `/static/…`: no data in them) stay open.
 async fn authenticate(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let Some(token) = &state.config.token else {
         return next.run(req).await;
     };
-    if req.uri().path() == "/health" {
+    let path = req.uri().path();
+    if path == "/health" || path == "/" || path.starts_with("/static/") {
         return next.run(req).await;
     }
     let given = req
@@ -86,7 +116,7 @@ async fn authenticate(State(state): State<Arc<AppState>>, req: Request, next: Ne
             r
         }
         Some(g) if constant_time_eq(g.trim().as_bytes(), token.as_bytes()) => next.run(req).await,
-        Some(_) => ApiError::forbidden("invalid bearer token").into_response(),
+        Some(_) => ApiError::bad_credential("invalid bearer token").into_response(),
     }
 }
 

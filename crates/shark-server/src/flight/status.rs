@@ -13,7 +13,7 @@ pub fn to_status(e: &ApiError) -> Status {
         ("not_found", _) => Code::NotFound,
         ("cancelled", _) => Code::Cancelled,
         ("auth", StatusCode::UNAUTHORIZED) => Code::Unauthenticated,
-        ("auth", _) => Code::PermissionDenied,
+        ("auth" | "forbidden", _) => Code::PermissionDenied,
         ("limit", StatusCode::SERVICE_UNAVAILABLE) => Code::Unavailable,
         ("limit", StatusCode::UNPROCESSABLE_ENTITY) => Code::DeadlineExceeded,
         ("limit", _) => Code::ResourceExhausted,

@@ -23,6 +23,11 @@ export class ApiError extends Error {
   }
 }
 
+/** True for a token an Authorization header can carry: printable ASCII, no spaces. */
+export function validToken(token) {
+  return /^[\x21-\x7e]+$/.test(String(token ?? ''));
+}
+
 export function getToken() {
   return sessionStorage.getItem(TOKEN_KEY) || '';
 }
@@ -32,7 +37,10 @@ export function setToken(token) {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
-/** Registers what to do when the server refuses the token (show the form). */
+/**
+ * Registers what to do when the server refuses the token, or the saved one
+ * cannot be sent: `fn(message)` shows the form (message '' for the usual text).
+ */
 export function onAuthNeeded(fn) {
   authNeeded = fn;
 }
@@ -51,6 +59,20 @@ export async function apiRaw(path, { method = 'GET', body, accept, signal } = {}
     init.body = JSON.stringify(body);
     init.headers['Content-Type'] = 'application/json';
   }
+  // A token no header can carry makes fetch() throw a TypeError that is no
+  // network trouble: build the headers first and ask for another token.
+  try {
+    if (getToken() && !validToken(getToken())) throw new TypeError('invalid token');
+    init.headers = new Headers(init.headers);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    setToken('');
+    const message = 'The saved token has characters a header cannot carry; enter it again.';
+    const err = new ApiError(0, { kind: 'auth', message });
+    err.tokenRefused = true;
+    authNeeded(message);
+    throw err;
+  }
   let resp;
   try {
     resp = await fetch(path, init);
@@ -62,7 +84,7 @@ export async function apiRaw(path, { method = 'GET', body, accept, signal } = {}
   let parsed = null;
   try { parsed = await resp.json(); } catch { /* not JSON */ }
   const err = new ApiError(resp.status, parsed?.error || { message: `${resp.status} ${resp.statusText}` }, parsed);
-  if (err.tokenRefused) authNeeded();
+  if (err.tokenRefused) authNeeded('');
   throw err;
 }
 

@@ -8,22 +8,28 @@
 // `{ refresh(update), unmount(), wants?(update) }`; refreshes are coalesced
 // so at most one is in flight per view.
 
-import { api, apiRaw, ApiError, getToken, setToken, onAuthNeeded } from './api.js';
+import { api, apiRaw, ApiError, getToken, setToken, validToken, onAuthNeeded } from './api.js';
 import { esc } from './format.js';
 
 const POLL_MS = 1000;
 const STREAM_RETRY_MS = 5000;
 const STREAM_SILENCE_MS = 45000;
 
+// Views get a copy of ctx; ctx.info is one object updated in place, so they all see the latest.
 const ctx = { info: { readOnly: false }, navigate: (hash) => { location.hash = hash; } };
 let current = null;        // { name, key, view, refresh }
 let consoleView = null;    // the console stays mounted so its editor and results survive tab switches
 let pollTimer = null;
 let streamAbort = null;
 
-/** The view module and its parameters for a hash such as "#/stages/3/0". */
+/** The view module and its parameters for a hash such as "#/stages/3/0" ("missing" for a bad one). */
 function route(hash) {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  let parts;
+  try {
+    parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  } catch { // URIError: a malformed %-escape
+    return { name: 'missing', params: { hash } };
+  }
   const [top = 'console', a, b] = parts;
   switch (top) {
     case 'console': return { name: 'console', params: {} };
@@ -205,11 +211,11 @@ function restartStream() {
 
 // ---- auth and server info ----------------------------------------------------
 
-function askForToken() {
+function askForToken(message = '') {
   const box = document.getElementById('auth');
   if (!box.hidden) return;
   document.getElementById('token-message').textContent =
-    getToken() ? 'The server refused the saved token.' : '';
+    message || (getToken() ? 'The server refused the saved token.' : '');
   box.hidden = false;
   document.getElementById('token-input').focus();
 }
@@ -217,7 +223,7 @@ function askForToken() {
 async function loadInfo() {
   try {
     const info = await api('/api/v1/info');
-    ctx.info = info;
+    Object.assign(ctx.info, info);
     document.body.classList.toggle('read-only', !!info.readOnly);
     document.getElementById('server-info').innerHTML =
       `${info.readOnly ? '<span class="badge st-other">read-only</span> ' : ''}` +
@@ -229,7 +235,22 @@ function start() {
   onAuthNeeded(askForToken);
   document.getElementById('token-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    setToken(document.getElementById('token-input').value.trim());
+    const input = document.getElementById('token-input');
+    const token = input.value.trim();
+    if (!validToken(token)) {
+      document.getElementById('token-message').textContent = token
+        ? 'A token is printable ASCII without spaces; check what was pasted.'
+        : 'Enter the token.';
+      input.focus();
+      return;
+    }
+    input.value = ''; // the token lives in sessionStorage only, not in the page
+    try {
+      setToken(token);
+    } catch (e) {
+      document.getElementById('token-message').textContent = `Cannot keep the token in this tab: ${e.message}`;
+      return;
+    }
     document.getElementById('auth').hidden = true;
     await loadInfo();
     const again = { auth: true }; // views reload what the refused token kept from them

@@ -65,19 +65,33 @@ function timeTicks(lo, hi, count = 6) {
   return ticks.length ? ticks : [lo];
 }
 
-/** About `count` round tick values covering [lo, hi]. */
+/**
+ * About `count` round tick values covering [lo, hi]. Huge values whose
+ * spacing is below a double's precision (1e17 and 1e17 + 16) end the loop
+ * rather than spin on `v += step` that no longer moves; then [lo, hi] is
+ * all there is.
+ */
 export function niceTicks(lo, hi, count = 6) {
-  if (lo === hi) { lo -= 1; hi += 1; }
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
+  if (lo > hi) [lo, hi] = [hi, lo];
+  if (lo === hi) { // one value: a range around it that the doubles can tell apart
+    const pad = Math.max(1, Math.abs(lo) * 1e-9);
+    lo -= pad;
+    hi += pad;
+  }
   const raw = (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) || 10 * mag;
   const ticks = [];
-  for (let v = Math.floor(lo / step) * step; v <= hi + step * 1e-9; v += step) {
+  for (let v = Math.floor(lo / step) * step, n = 0; v <= hi + step * 1e-9 && n < 1000; v += step, n += 1) {
     ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+    if (v + step === v) break; // below the precision of v
   }
-  if (ticks[0] > lo) ticks.unshift(ticks[0] - step);
-  if (ticks[ticks.length - 1] < hi) ticks.push(ticks[ticks.length - 1] + step);
-  return ticks;
+  if (!ticks.length) return [lo, hi];
+  if (ticks[0] > lo && ticks[0] - step < ticks[0]) ticks.unshift(ticks[0] - step);
+  const last = ticks[ticks.length - 1];
+  if (last < hi && last + step > last) ticks.push(last + step);
+  return ticks.length > 1 && ticks[0] < ticks[ticks.length - 1] ? ticks : [lo, hi];
 }
 
 /** A tick number in short form: 1,234 / 12.5 / 3.4M. */

@@ -15,19 +15,22 @@ export function esc(value) {
 const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const DECIMAL = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
+// num, bytes and duration answer "–" for anything that is not a finite
+// number, so their output never needs escaping (and esc() of it is a no-op).
+
 /** A count with thousands separators ("1,234"); "–" when unknown. */
 export function num(n) {
   if (n === null || n === undefined || n === '') return '–';
   const v = Number(n);
-  if (!Number.isFinite(v)) return String(n);
+  if (!Number.isFinite(v)) return '–';
   return Number.isInteger(v) ? INTEGER.format(v) : DECIMAL.format(v);
 }
 
 /** Bytes in binary units ("12.3 MiB"); "–" when unknown. */
 export function bytes(n) {
-  if (n === null || n === undefined) return '–';
+  if (n === null || n === undefined || n === '') return '–';
   let v = Number(n);
-  if (!Number.isFinite(v)) return String(n);
+  if (!Number.isFinite(v)) return '–';
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let u = 0;
   while (Math.abs(v) >= 1024 && u < units.length - 1) { v /= 1024; u += 1; }
@@ -36,9 +39,9 @@ export function bytes(n) {
 
 /** A duration in milliseconds as "850 ms", "12.3 s", "4 min 05 s", "2 h 03 min". */
 export function duration(ms) {
-  if (ms === null || ms === undefined) return '–';
+  if (ms === null || ms === undefined || ms === '') return '–';
   const v = Number(ms);
-  if (!Number.isFinite(v)) return String(ms);
+  if (!Number.isFinite(v)) return '–';
   if (v < 1) return `${v.toFixed(2)} ms`;
   if (v < 10) return `${v.toFixed(1)} ms`;
   if (v < 1000) return `${Math.round(v)} ms`;

@@ -59,9 +59,10 @@ export function renderGrid(table, columns, rows) {
 
 /**
  * The grid with its pager: `#page-size`, `#page-prev`, `#page-next`,
- * `#page-info`. `onPage(columns, rows)` hears of every page shown.
+ * `#page-info`. `onPage(columns, rows)` hears of every page shown,
+ * `onError(err)` of a page the pager buttons could not load.
  */
-export function createResultGrid({ table, pageSize, prev, next, info, onPage }) {
+export function createResultGrid({ table, pageSize, prev, next, info, onPage, onError }) {
   let queryId = null;
   let offset = 0;
   let page = { columns: [], rows: [], total_rows: 0, complete: true };
@@ -81,26 +82,35 @@ export function createResultGrid({ table, pageSize, prev, next, info, onPage }) 
     next.disabled = queryId === null || (page.complete !== false && offset + n >= total);
   };
 
-  const load = async () => {
+  /** Loads the page at `at`; the offset moves only once that page is here. */
+  const load = async (at) => {
     if (queryId === null) return;
     const ticket = ++loading;
     const id = queryId;
-    const got = await api(`/v1/queries/${encodeURIComponent(id)}/results${qs({ offset, limit: limit() })}`);
+    let got;
+    try {
+      got = await api(`/v1/queries/${encodeURIComponent(id)}/results${qs({ offset: at, limit: limit() })}`);
+    } catch (e) {
+      if (ticket !== loading || id !== queryId) return; // a newer page was asked for
+      throw e;
+    }
     if (ticket !== loading || id !== queryId) return; // a newer page was asked for
+    offset = at;
     page = got;
     renderGrid(table, got.columns || [], got.rows || []);
     drawInfo();
     onPage?.(got.columns || [], got.rows || []);
   };
 
-  prev.addEventListener('click', () => { offset = Math.max(0, offset - limit()); load(); });
-  next.addEventListener('click', () => { offset += limit(); load(); });
-  pageSize.addEventListener('change', () => { offset = Math.floor(offset / limit()) * limit(); load(); });
+  const go = (at) => load(at).catch((e) => { if (e.name !== 'AbortError') onError?.(e); });
+  prev.addEventListener('click', () => go(Math.max(0, offset - limit())));
+  next.addEventListener('click', () => go(offset + limit()));
+  pageSize.addEventListener('change', () => go(Math.floor(offset / limit()) * limit()));
 
   drawInfo();
   return {
     /** Shows the first page of a finished query's result. */
-    async show(id) { queryId = id; offset = 0; await load(); },
+    async show(id) { queryId = id; offset = 0; await load(0); },
     /** Empties the grid (a new query started). */
     clear() {
       queryId = null;

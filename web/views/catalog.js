@@ -16,6 +16,7 @@ export function createCatalog(root, { onInsert }) {
   let databases = [];                 // [{name, description}]
   const tables = new Map();           // db → [{name, type, partitioned}]
   const details = new Map();          // "db.t" → table detail, or a Promise while loading
+  const detailErrors = new Map();     // "db.t" → why its detail could not be loaded (not a cache)
   const open = new Set();             // expanded "db" and "db.t" keys
   let failed = null;
 
@@ -37,7 +38,8 @@ export function createCatalog(root, { onInsert }) {
     const isOpen = open.has(key);
     const d = details.get(key);
     let inner = '';
-    if (isOpen && (!d || d instanceof Promise)) inner = '<div class="muted">loading…</div>';
+    if (isOpen && !d && detailErrors.has(key)) inner = `<div class="muted">${esc(detailErrors.get(key))}</div>`;
+    else if (isOpen && (!d || d instanceof Promise)) inner = '<div class="muted">loading…</div>';
     else if (isOpen) {
       inner = (d.columns || []).map((c) =>
         `<div class="column" data-name="${esc(c.name)}" title="${esc(c.comment || '')}">` +
@@ -48,9 +50,9 @@ export function createCatalog(root, { onInsert }) {
       if ((d.partition_keys || []).length) {
         const parts = d.partitions || [];
         const more = (d.partition_count ?? parts.length) - parts.length;
-        inner += `<div class="partitions"><div class="muted">${num(d.partition_count ?? parts.length)} partitions</div>` +
+        inner += `<div class="partitions"><div class="muted">${esc(num(d.partition_count ?? parts.length))} partitions</div>` +
           parts.map((p) => `<div class="partition" title="${esc(p.location || '')}">${esc(p.name)}</div>`).join('') +
-          (more > 0 ? `<div class="muted">… ${num(more)} more</div>` : '') + '</div>';
+          (more > 0 ? `<div class="muted">… ${esc(num(more))} more</div>` : '') + '</div>';
       }
     }
     const kind = String(t.type || '').toLowerCase().includes('view') ? 'view' : t.partitioned ? 'partitioned' : '';
@@ -65,14 +67,22 @@ export function createCatalog(root, { onInsert }) {
     tables.set(db, got.tables || []);
   };
 
-  /** The detail of "db.t", fetched once; null when it cannot be had. */
+  /**
+   * The detail of "db.t", fetched once; null when it cannot be had. A failed
+   * load is not kept (the next ask tries again), nor is an answer that
+   * arrives after refresh() emptied the cache.
+   */
   const loadDetail = (key) => {
     const known = details.get(key);
     if (known) return known instanceof Promise ? known : Promise.resolve(known);
     const [db, ...rest] = key.split('.');
+    detailErrors.delete(key);
     const p = api(`/v1/catalog/databases/${enc(db)}/tables/${enc(rest.join('.'))}`)
-      .then((d) => { details.set(key, d); return d; })
-      .catch(() => { details.set(key, { columns: [], partition_keys: [], partitions: [] }); return null; });
+      .then((d) => { if (details.get(key) === p) details.set(key, d); return d; })
+      .catch((e) => {
+        if (details.get(key) === p) { details.delete(key); detailErrors.set(key, `cannot load: ${e.message}`); }
+        return null;
+      });
     details.set(key, p);
     return p;
   };
@@ -130,11 +140,15 @@ export function createCatalog(root, { onInsert }) {
   return {
     /** Loads the databases and each one's tables (the names completion offers). */
     async refresh() {
+      details.clear(); // columns and partitions may have changed too; open tables reload below
+      detailErrors.clear();
       try {
         const got = await api('/v1/catalog/databases');
         databases = got.databases || [];
         await Promise.all(databases.slice(0, 20).map((d) => loadTables(d.name).catch(() => {})));
         failed = null;
+        draw();
+        await Promise.all([...open].filter((k) => k.includes('.')).map(loadDetail));
       } catch (e) {
         failed = `Catalog unavailable: ${e.message}`;
       }
@@ -147,7 +161,8 @@ export function createCatalog(root, { onInsert }) {
       const waits = [];
       const cols = (key) => {
         const d = details.get(key);
-        if (!d) waits.push(loadDetail(key));
+        // A failed table is retried by opening it or reloading, not per keystroke.
+        if (!d && !detailErrors.has(key)) waits.push(loadDetail(key));
         else if (d instanceof Promise) waits.push(d);
         return columnsOf(key);
       };

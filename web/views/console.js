@@ -3,7 +3,7 @@
 // history sit on the left. The view stays mounted across tab switches so
 // the editor text and the last result survive.
 
-import { api, submit, download } from '../api.js';
+import { api, submit, download, ApiError } from '../api.js';
 import { duration, num, stateClass, progressBar, setProgress } from '../format.js';
 import { createEditor } from '../editor.js';
 import { createResultGrid } from '../grid.js';
@@ -76,6 +76,7 @@ export function mount(root) {
   let pollAgain = false;
   let pollTimer = null;
   let pollDelay = 100;
+  let pollErrorShown = false; // the error box shows a failed poll (cleared by the next good one)
 
   const catalog = createCatalog($('catalog'), { onInsert: (text) => insertText(text) });
   const history = createHistory($('history'), { onPick: (sql) => { editor.text = sql; editor.focus(); } });
@@ -83,11 +84,14 @@ export function mount(root) {
   const grid = createResultGrid({
     table: $('grid'), pageSize: $('page-size'), prev: $('page-prev'), next: $('page-next'), info: $('page-info'),
     onPage: (columns, rows) => chart.setData(columns, rows),
+    onError: (err) => showError(err),
   });
   const textarea = $('editor');
   const editor = createEditor({ textarea, overlay: root.querySelector('.editor-overlay'), list: $('completions'), catalog, onRun: run });
   editor.text = sessionStorage.getItem(EDITOR_KEY) || '';
-  textarea.addEventListener('input', () => sessionStorage.setItem(EDITOR_KEY, textarea.value));
+  textarea.addEventListener('input', () => {
+    try { sessionStorage.setItem(EDITOR_KEY, textarea.value); } catch { /* storage full: the text stays in the editor */ }
+  });
 
   function insertText(text) {
     textarea.focus();
@@ -116,6 +120,7 @@ export function mount(root) {
   }
 
   function clearError() {
+    pollErrorShown = false;
     $('error-box').hidden = true;
     $('error').hidden = true;
     editor.clearError();
@@ -179,28 +184,48 @@ export function mount(root) {
   function schedulePoll() {
     clearTimeout(pollTimer);
     pollTimer = setTimeout(async () => {
-      await poll();
+      await poll(); // never throws: a failure is shown and the next poll tries again
       pollDelay = Math.min(1000, pollDelay * 2);
       if (query && !FINAL.has(query.state)) schedulePoll();
     }, pollDelay);
   }
 
-  /** Fetches the running query's state; at most one fetch in flight. */
+  /** Fetches the running query's state; at most one fetch in flight. Never throws. */
   async function poll() {
     if (!query || !query.id || FINAL.has(query.state)) return;
     if (polling) { pollAgain = true; return; }
     polling = true;
+    const q = query;
     try {
-      const q = query;
       const s = await api(`/v1/queries/${encodeURIComponent(q.id)}`);
       if (q === query) await apply(q, s);
+    } catch (err) {
+      if (q === query) pollFailed(q, err);
     } finally {
       polling = false;
     }
     if (pollAgain) { pollAgain = false; await poll(); }
   }
 
+  /** A poll that failed: the query is gone (404), or the next poll tries again. */
+  function pollFailed(q, err) {
+    if (err?.name === 'AbortError') return;
+    if (err instanceof ApiError && err.status === 404) { // the server no longer knows the query
+      q.state = 'failed';
+      clearTimeout(pollTimer);
+      setRunning(false);
+      setStatus('failed');
+      history.update(q.id, 'failed');
+      showError(err);
+      return;
+    }
+    if (err instanceof ApiError && err.tokenRefused) return; // the token form asks; polling goes on
+    showError({ kind: err?.kind || 'network', message: `cannot get the query's state (retrying): ${err?.message || err}` });
+    pollErrorShown = true;
+  }
+
   async function apply(q, s) {
+    if (pollErrorShown) clearError();
     q.state = s.state;
     setStatus(s.state);
     history.update(q.id, s.state);
@@ -217,21 +242,27 @@ export function mount(root) {
     if (s.state === 'finished') {
       $('download-csv').disabled = false;
       $('download-arrow').disabled = false;
-      await grid.show(q.id);
+      try {
+        await grid.show(q.id);
+      } catch (err) {
+        if (q === query) showError(err);
+      }
     }
   }
 
   $('run').addEventListener('click', run);
   $('cancel').addEventListener('click', async () => {
-    if (!query?.id) return;
+    const q = query;
+    if (!q?.id) return;
     $('cancel').disabled = true;
     try {
-      await api(`/v1/queries/${encodeURIComponent(query.id)}`, { method: 'DELETE' });
+      await api(`/v1/queries/${encodeURIComponent(q.id)}`, { method: 'DELETE' });
     } catch (err) {
-      showError(err);
-      $('cancel').disabled = false;
+      if (q !== query) return;
+      showError({ kind: err.kind, message: `could not cancel: ${err.message}` });
+      if (!FINAL.has(q.state)) $('cancel').disabled = false;
     }
-    poll();
+    poll(); // never throws
   });
   $('download-csv').addEventListener('click', () => query?.id &&
     download(`/v1/queries/${encodeURIComponent(query.id)}/results?format=csv`, `${query.id}.csv`).catch(showError));

@@ -42,11 +42,13 @@ export function mount(root, params, ctx) {
   return {
     wants: (u) => !u.changed || u.changed.includes('jobs'),
     async refresh() {
-      const got = await api(`/api/v1/jobs${qs(pager.params())}`);
+      const p = pager.params();
+      const got = await api(`/api/v1/jobs${qs(p)}`);
+      if (!pager.isCurrent(p)) return; // the pager moved while this loaded; the newer request draws
       const jobs = got.jobs || [];
       tbody.innerHTML = jobs.length ? jobs.map(jobRowHtml).join('')
         : '<tr><td colspan="8" class="empty">No jobs.</td></tr>';
-      pager.show(got.total ?? jobs.length, jobs.length, got.dropped || 0);
+      pager.show(got.total ?? jobs.length, jobs.length, got.dropped || 0, p);
     },
     unmount() {},
   };

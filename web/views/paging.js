@@ -21,30 +21,41 @@ export function pagerHtml(prefix, { sizes = [100], statuses = null, extra = '' }
 /**
  * Wires the controls under `root`; `onChange()` runs after any of them
  * moves. `params()` gives {offset, length, status} for the next fetch;
- * `show(total, shown, dropped)` updates the info text and buttons.
+ * `isCurrent(p)` says whether those params still hold (a page fetched for
+ * older ones is dropped: the newer request draws); `show(total, shown,
+ * dropped, p)` updates the info text and buttons for the page fetched
+ * with `p`, and does nothing when `p` is stale.
  */
 export function createPager(root, prefix, { sizes = [100], onChange }) {
   const $ = (s) => root.querySelector(`#${prefix}-${s}`);
   let offset = 0;
   const length = () => Number($('page-size')?.value) || sizes[0];
+  const params = () => ({ offset, length: length(), status: $('status')?.value || '' });
+  const isCurrent = (p) => {
+    const now = params();
+    return !p || (p.offset === now.offset && p.length === now.length && p.status === now.status);
+  };
   $('prev').addEventListener('click', () => { offset = Math.max(0, offset - length()); onChange(); });
   $('next').addEventListener('click', () => { offset += length(); onChange(); });
   $('page-size')?.addEventListener('change', () => { offset = 0; onChange(); });
   $('status')?.addEventListener('change', () => { offset = 0; onChange(); });
   return {
-    params: () => ({ offset, length: length(), status: $('status')?.value || '' }),
-    show(total, shown, dropped = 0) {
-      if (offset > 0 && shown === 0 && total > 0) { // the list shrank under us
-        offset = Math.max(0, Math.floor((total - 1) / length()) * length());
+    params,
+    isCurrent,
+    show(total, shown, dropped = 0, p = params()) {
+      if (!isCurrent(p)) return;
+      const at = p.offset;
+      if (at > 0 && shown === 0 && total > 0) { // the list shrank under us
+        offset = Math.max(0, Math.floor((total - 1) / p.length) * p.length);
         onChange();
         return;
       }
       const forgotten = dropped ? ` (${num(dropped)} older forgotten)` : '';
       $('info').textContent = shown
-        ? `${num(offset + 1)}–${num(offset + shown)} of ${num(total)}${forgotten}`
+        ? `${num(at + 1)}–${num(at + shown)} of ${num(total)}${forgotten}`
         : `0 of ${num(total)}${forgotten}`;
-      $('prev').disabled = offset === 0;
-      $('next').disabled = offset + shown >= total;
+      $('prev').disabled = at === 0;
+      $('next').disabled = at + shown >= total;
     },
   };
 }

@@ -59,10 +59,11 @@ export function mount(root, params, ctx) {
     async refresh() {
       const p = pager.params();
       const got = await api(`/api/v1/sql${qs(p)}`);
+      if (!pager.isCurrent(p)) return; // the pager moved while this loaded; the newer request draws
       const queries = got.queries || [];
       renderQueries(tbody, queries);
       if (!queries.length) tbody.innerHTML = '<tr><td colspan="7" class="empty">No queries.</td></tr>';
-      pager.show(got.total ?? queries.length, queries.length, got.dropped || 0);
+      pager.show(got.total ?? queries.length, queries.length, got.dropped || 0, p);
     },
     unmount() {},
   };

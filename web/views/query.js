@@ -31,10 +31,29 @@ function jobHtml(j) {
     '</div>';
 }
 
-/** The query's jobs, each with its stage summaries (fetched when the query's answer lacks them). */
-async function jobsWithStages(jobs) {
-  return Promise.all(jobs.map((j, i) => (j.stages || i >= MAX_JOBS_FETCHED ? j
-    : api(`/api/v1/jobs/${encodeURIComponent(j.jobId)}`).catch(() => j))));
+/**
+ * The query's jobs, each with its stage summaries: those in the query's
+ * answer when there, else /api/v1/jobs/{id}, fetched once per finished job
+ * (`done` keeps finished jobs by jobId across refreshes).
+ */
+async function jobsWithStages(jobs, done) {
+  let fetched = 0;
+  return Promise.all(jobs.map(async (j) => {
+    if (j.stages) {
+      if (j.status !== 'RUNNING') done.set(j.jobId, j);
+      return j;
+    }
+    if (done.has(j.jobId)) return done.get(j.jobId);
+    if (fetched >= MAX_JOBS_FETCHED) return j;
+    fetched += 1;
+    try {
+      const full = await api(`/api/v1/jobs/${encodeURIComponent(j.jobId)}`);
+      if (full.status !== 'RUNNING') done.set(j.jobId, full);
+      return full;
+    } catch {
+      return j;
+    }
+  }));
 }
 
 export function mount(root, params, ctx) {
@@ -53,11 +72,25 @@ export function mount(root, params, ctx) {
     <pre id="plan-text" class="plan-text"></pre>`;
   const $ = (x) => root.querySelector(`#${x}`);
   let state = null;
+  let cancelError = ''; // why the last cancel failed, shown until the query ends or a cancel works
+  const doneJobs = new Map(); // jobId → a finished job with its stages (they change no more)
+
+  const showError = (q) => {
+    const e = q?.error;
+    const where = e?.line ? ` at line ${e.line}${e.column ? `, column ${e.column}` : ''}` : '';
+    const text = e ? `${e.kind} error${where}: ${e.message}` : cancelError;
+    $('query-error').hidden = !text;
+    $('query-error').textContent = text;
+  };
 
   $('query-cancel').addEventListener('click', async () => {
     $('query-cancel').disabled = true;
     try {
       await api(`/v1/queries/${encodeURIComponent(id)}`, { method: 'DELETE' });
+      cancelError = '';
+    } catch (e) {
+      cancelError = `Could not cancel: ${e.kind ? `${e.kind}: ` : ''}${e.message}`;
+      showError(null);
     } finally {
       $('query-cancel').disabled = false;
       ctx.refresh();
@@ -81,14 +114,13 @@ export function mount(root, params, ctx) {
         (q.statements > 1 ? fact('Statements', esc(`${num(q.statementsDone)}/${num(q.statements)}`)) : '') +
         fact('Records read', esc(num(p.records_read))) +
         fact('Tasks', progressBar(p.tasks_done, p.tasks_total));
-      $('query-error').hidden = !q.error;
-      $('query-error').textContent = q.error
-        ? `${q.error.kind} error${q.error.line ? ` at line ${q.error.line}, column ${q.error.column}` : ''}: ${q.error.message}` : '';
+      if (FINAL.has(q.state)) cancelError = '';
+      showError(q);
       if ($('query-sql').textContent !== q.sql) $('query-sql').textContent = q.sql || '';
       renderPlan($('plan'), q.plan);
       const text = (q.planText || []).join('\n');
       if ($('plan-text').textContent !== text) $('plan-text').textContent = text || '(no plan)';
-      const jobs = await jobsWithStages(q.jobs || []);
+      const jobs = await jobsWithStages(q.jobs || [], doneJobs);
       $('query-jobs').innerHTML = jobs.length ? jobs.map(jobHtml).join('')
         : '<p class="empty">No jobs (yet).</p>';
     },

@@ -83,7 +83,7 @@ export function mount(root, params, ctx) {
       $('stage-title').textContent = `Stage ${s.stageId}.${s.attemptId}: ${s.name}`;
       $('stage-state').innerHTML = stateBadge(s.status);
       $('stage-attempts').innerHTML = attempts.length > 1 ? `Attempts: ${attempts.map((a) =>
-        `<a href="#/stages/${stageId}/${a.attemptId}" class="${String(a.attemptId) === String(attempt) ? 'active' : ''}">` +
+        `<a href="#/stages/${esc(stageId)}/${esc(encodeURIComponent(a.attemptId))}" class="${String(a.attemptId) === String(attempt) ? 'active' : ''}">` +
         `${esc(`${a.stageId}.${a.attemptId}`)}</a> ${stateBadge(a.status)}`).join(' ')}` : '';
       const fact = (k, v) => `<div><span>${esc(k)}</span><span>${v}</span></div>`;
       const io = (b, r) => esc(`${bytes(b)} / ${num(r)} records`);
@@ -104,15 +104,18 @@ export function mount(root, params, ctx) {
 
       const base = `/api/v1/stages/${stageId}/${encodeURIComponent(attempt)}`;
       const p = pager.params();
+      const sortBy = $('tasks-sort').value;
       const [sum, list] = await Promise.all([
         api(`${base}/taskSummary?quantiles=${QUANTILES}`),
-        api(`${base}/taskList${qs({ offset: p.offset, length: p.length, sortBy: $('tasks-sort').value })}`),
+        api(`${base}/taskList${qs({ offset: p.offset, length: p.length, sortBy })}`),
       ]);
       $('task-summary').innerHTML = summaryHtml(sum);
+      // The pager or sort moved while this loaded: the newer request draws the tasks.
+      if (!pager.isCurrent(p) || sortBy !== $('tasks-sort').value) return;
       const tasks = list.tasks || [];
       $('tasks').tBodies[0].innerHTML = tasks.length ? tasks.map(taskRowHtml).join('')
         : '<tr><td colspan="15" class="empty">No tasks.</td></tr>';
-      pager.show(list.total ?? tasks.length, tasks.length, list.dropped || 0);
+      pager.show(list.total ?? tasks.length, tasks.length, list.dropped || 0, p);
     },
     unmount() {},
   };

@@ -50,10 +50,12 @@ export function mount(root, params, ctx) {
   return {
     wants: (u) => !u.changed || u.changed.includes('stages'),
     async refresh() {
-      const got = await api(`/api/v1/stages${qs(pager.params())}`);
+      const p = pager.params();
+      const got = await api(`/api/v1/stages${qs(p)}`);
+      if (!pager.isCurrent(p)) return; // the pager moved while this loaded; the newer request draws
       const stages = got.stages || [];
       tbody.innerHTML = stageBodyHtml(stages);
-      pager.show(got.total ?? stages.length, stages.length, got.dropped || 0);
+      pager.show(got.total ?? stages.length, stages.length, got.dropped || 0, p);
     },
     unmount() {},
   };

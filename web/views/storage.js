@@ -51,7 +51,7 @@ export function mount(root, params, ctx) {
         `<td class="num">${esc(t.rddId ?? '–')}</td>` +
         `<td class="num">${esc(partitions(t.numCachedPartitions, t.numPartitions))}</td>` +
         `<td class="num">${esc(bytes(t.memoryUsed))}</td><td class="num">${esc(bytes(t.diskUsed))}</td>` +
-        `<td><button class="uncache"${readOnly ? ' hidden' : ''}>Uncache</button></td></tr>`).join('')
+        `<td><button class="uncache write-action"${readOnly ? ' hidden' : ''}>Uncache</button></td></tr>`).join('')
         : '<tr><td colspan="7" class="empty">No cached tables. <code>CACHE TABLE name</code> in the console caches one.</td></tr>';
       $('storage-rdds').tBodies[0].innerHTML = rdds.length ? rdds.map((r) => {
         const frac = r.numPartitions ? `${Math.round((100 * r.numCachedPartitions) / r.numPartitions)}%` : '–';

@@ -43,21 +43,56 @@ fn set_aside(name: &str) -> Option<(&str, u32)> {
     Some((target, pid.parse().ok()?))
 }
 
-/// Sweeps the warehouse at `root`; errors on single entries are skipped
-/// (a sweep never fails the process that opens the warehouse).
+/// Sweeps the warehouse at `root`: `sweep_staging`, then
+/// `sweep_set_aside`.
 pub fn sweep(root: &Path) -> Swept {
+    let mut out = sweep_staging(root);
+    let deep = sweep_set_aside(root);
+    out.old_removed = deep.old_removed;
+    out.restored = deep.restored;
+    out
+}
+
+/// Staging folders of commits whose journal is still there (their
+/// recovery failed): they keep their staged and set-aside folders.
+fn pending(root: &Path) -> (Vec<String>, Vec<u32>) {
+    let names: Vec<String> = crate::commit::pending_staging(root)
+        .iter()
+        .filter_map(|p| Some(p.file_name()?.to_string_lossy().to_string()))
+        .collect();
+    let pids = names.iter().filter_map(|n| leading_pid(n)).collect();
+    (names, pids)
+}
+
+/// Removes dead writers' staging folders (one folder to list: quick
+/// enough to do before a process reads anything). Errors on single
+/// entries are skipped: a sweep never fails the process that opens the
+/// warehouse.
+pub fn sweep_staging(root: &Path) -> Swept {
     let mut out = Swept::default();
+    let (pending, _) = pending(root);
     let staging = root.join(".shark-staging");
     if let Ok(entries) = std::fs::read_dir(&staging) {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().to_string();
             if leading_pid(&name).is_some_and(|pid| !process_alive(pid))
+                && !pending.contains(&name)
                 && std::fs::remove_dir_all(e.path()).is_ok()
             {
                 out.staging_removed += 1;
             }
         }
     }
+    out
+}
+
+/// Walks the warehouse for folders an unjournaled overwrite set aside
+/// (`INSERT OVERWRITE DIRECTORY`, older writers): finished ones removed,
+/// interrupted ones restored. Slow on a large warehouse: run it off the
+/// opening thread.
+pub fn sweep_set_aside(root: &Path) -> Swept {
+    let mut out = Swept::default();
+    let (_, pending_pids) = pending(root);
     let mut dirs: Vec<PathBuf> = vec![root.to_path_buf()];
     while let Some(dir) = dirs.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -69,7 +104,7 @@ pub fn sweep(root: &Path) -> Swept {
             }
             let name = e.file_name().to_string_lossy().to_string();
             match set_aside(&name) {
-                Some((target, pid)) if !process_alive(pid) => {
+                Some((target, pid)) if !process_alive(pid) && !pending_pids.contains(&pid) => {
                     let target = dir.join(target);
                     if target.exists() {
                         if std::fs::remove_dir_all(e.path()).is_ok() {

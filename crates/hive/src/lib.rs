@@ -8,6 +8,7 @@
 
 #![deny(unsafe_code)]
 
+pub mod commit;
 pub mod interval;
 pub mod leftovers;
 pub mod metastore;

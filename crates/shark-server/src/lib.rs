@@ -202,5 +202,24 @@ async fn upkeep(state: Arc<AppState>) {
         state
             .queries
             .prune(state.config.result_ttl(), state.config.max_kept_queries);
+        // A writer on the same warehouse (another process) that died in
+        // its commit: finish it now, not at this server's next start.
+        let s = state.clone();
+        let recovered = tokio::task::spawn_blocking(move || {
+            let ms = s.catalog.metastore();
+            hive::commit::recover(ms.warehouse(), ms)
+        })
+        .await;
+        if let Ok(r) = recovered {
+            if r.finished > 0 {
+                tracing::info!(
+                    commits = r.finished,
+                    "finished commits of writers that died"
+                );
+            }
+            for f in r.failed {
+                tracing::warn!(journal = %f, "cannot finish a dead writer's commit");
+            }
+        }
     }
 }

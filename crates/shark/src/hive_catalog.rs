@@ -26,13 +26,17 @@ impl HiveCatalog {
             ))
         })?;
         let metastore = Metastore::open(warehouse)?;
-        // Undo what writers that died left behind, off this thread: a
-        // large warehouse takes a while to walk.
+        // Finish the commits of writers that died mid-commit before anyone
+        // reads (only renames and one metastore call each).
+        hive::commit::recover(metastore.warehouse(), &metastore);
+        hive::leftovers::sweep_staging(warehouse);
+        // Undo the rest of what writers that died left behind, off this
+        // thread: a large warehouse takes a while to walk.
         let root = warehouse.to_path_buf();
         let _ = std::thread::Builder::new()
             .name("shark-sweep".into())
             .spawn(move || {
-                hive::leftovers::sweep(&root);
+                hive::leftovers::sweep_set_aside(&root);
             });
         Ok(Arc::new(HiveCatalog { metastore }))
     }

@@ -35,11 +35,26 @@ impl Session {
                             ..Partition::default()
                         });
                     }
-                    let added =
+                    // Folders first, registration last (one transaction):
+                    // a kill in between leaves only empty folders, never a
+                    // partition without its folder.
+                    let mut made = Vec::new();
+                    for p in &parts {
+                        let dir = location_path(&p.location);
+                        if !dir.exists() {
+                            std::fs::create_dir_all(&dir)
+                                .map_err(|e| SharkError::exec(format!("{}: {e}", dir.display())))?;
+                            made.push(dir);
+                        }
+                    }
+                    if let Err(e) =
                         hive.metastore()
-                            .add_partitions(&t.db, &t.name, &parts, if_not_exists)?;
-                    for p in added {
-                        let _ = std::fs::create_dir_all(location_path(&p.location));
+                            .add_partitions(&t.db, &t.name, &parts, if_not_exists)
+                    {
+                        for dir in made.iter().rev() {
+                            let _ = std::fs::remove_dir(dir);
+                        }
+                        return Err(e.into());
                     }
                 }
                 ast::AlterTableOperation::DropPartitions {

@@ -6,7 +6,7 @@
 //! is in place.
 
 use super::names::*;
-use super::write::{commit_dir, conform_rdd, staging_dir, visible_entries, write_rdd};
+use super::write::{conform_rdd, replace_dir, staging_dir, visible_entries, write_rdd};
 use super::{Session, StatementResult};
 use crate::error::{Result, SharkError};
 use crate::hive_catalog::{columns_schema, location_path, storage_format};
@@ -483,7 +483,7 @@ impl Session {
                 .metastore()
                 .create_table(&t, false)?
                 .ok_or_else(|| SharkError::analysis("table exists"))?;
-            commit_dir(&staging, &location_path(&created.storage.location), true)
+            replace_dir(&staging, &location_path(&created.storage.location))
         })();
         let _ = std::fs::remove_dir_all(&staging);
         result?;

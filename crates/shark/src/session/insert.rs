@@ -3,12 +3,14 @@
 //! and rename; metadata after the data is in place.
 
 use super::names::*;
-use super::write::{commit_dir, conform_rdd, staging_dir, visible_entries, write_rdd};
+use super::write::{
+    commit_pending, conform_rdd, replace_dir, staging_dir, visible_entries, write_rdd,
+};
 use super::{Session, StatementResult};
 use crate::error::{Result, SharkError};
 use crate::hive_catalog::{columns_schema, location_path, storage_format};
 use crate::hive_table::StorageFormat;
-use hive::metastore::{Column, Partition};
+use hive::metastore::Column;
 use sqlparser::ast;
 use std::path::{Path, PathBuf};
 
@@ -125,12 +127,21 @@ impl Session {
         let table_dir = location_path(&t.storage.location);
         let result = (|| -> Result<()> {
             let written = write_rdd(&rdd, &staging, &format, &dynamic)?;
+            // Every folder the statement changes goes in one journaled
+            // commit: after a kill, readers see all of it or none.
+            let mut commit = hive::commit::Commit::new();
+            commit.staging = Some(staging.clone());
             if !t.is_partitioned() {
                 if !staging.exists() || visible_entries(&staging)?.is_empty() {
                     std::fs::create_dir_all(&staging)
                         .map_err(|e| SharkError::exec(e.to_string()))?;
                 }
-                return commit_dir(&staging, &table_dir, ins.overwrite);
+                commit.moves.push(hive::commit::FolderMove {
+                    staged: staging.clone(),
+                    target: table_dir.clone(),
+                    overwrite: ins.overwrite,
+                });
+                return Ok(commit.run(hive.warehouse(), hive.metastore())?);
             }
             let static_path = hive::warehouse::partition_path(
                 &statics
@@ -138,7 +149,7 @@ impl Session {
                     .map(|(k, v)| (k.clone(), Some(v.clone())))
                     .collect::<Vec<_>>(),
             );
-            let mut targets: Vec<(Vec<String>, PathBuf)> = Vec::new();
+            let mut targets: Vec<(Vec<String>, String)> = Vec::new();
             let rels: Vec<String> = if dynamic.is_empty() {
                 vec![String::new()]
             } else {
@@ -170,22 +181,25 @@ impl Session {
                     std::fs::create_dir_all(&staged)
                         .map_err(|e| SharkError::exec(e.to_string()))?;
                 }
-                commit_dir(&staged, &target, ins.overwrite)?;
-                targets.push((values, target));
+                commit.moves.push(hive::commit::FolderMove {
+                    staged,
+                    target: target.clone(),
+                    overwrite: ins.overwrite,
+                });
+                targets.push((values, target.display().to_string()));
             }
-            let parts: Vec<Partition> = targets
-                .into_iter()
-                .map(|(values, target)| Partition {
-                    values,
-                    location: target.display().to_string(),
-                    ..Partition::default()
-                })
-                .collect();
-            hive.metastore()
-                .add_partitions(&t.db, &t.name, &parts, true)?;
-            Ok(())
+            commit.register = Some(hive::commit::Registration {
+                db: t.db.clone(),
+                table: t.name.clone(),
+                partitions: targets,
+            });
+            Ok(commit.run(hive.warehouse(), hive.metastore())?)
         })();
-        let _ = std::fs::remove_dir_all(&staging);
+        // A commit whose journal was written is decided: its staged files
+        // stay for the roll-forward.
+        if result.is_err() && !commit_pending(hive.warehouse(), &staging) {
+            let _ = std::fs::remove_dir_all(&staging);
+        }
         result?;
         Ok(StatementResult::Done(None))
     }
@@ -217,8 +231,8 @@ impl Session {
             std::process::id()
         ));
         std::fs::create_dir_all(&staging).map_err(|e| SharkError::exec(e.to_string()))?;
-        let result = write_rdd(&rdd, &staging, format, &[])
-            .and_then(|_| commit_dir(&staging, &target, true));
+        let result =
+            write_rdd(&rdd, &staging, format, &[]).and_then(|_| replace_dir(&staging, &target));
         if result.is_err() {
             let _ = std::fs::remove_dir_all(&staging);
         }

@@ -2,11 +2,10 @@
 //! files moved (or copied, LOCAL) into the table's folder through staging.
 
 use super::names::*;
-use super::write::{commit_dir, move_path, staging_dir, visible_entries};
+use super::write::{commit_pending, same_file_system, staging_dir, visible_entries};
 use super::{Session, StatementResult};
 use crate::error::{Result, SharkError};
 use crate::hive_catalog::location_path;
-use hive::metastore::Partition;
 use sqlparser::ast::{Expr as SqlExpr, ObjectName};
 use std::path::PathBuf;
 
@@ -59,29 +58,52 @@ impl Session {
             None => (location_path(&t.storage.location), None),
         };
         let staging = staging_dir(hive.warehouse())?;
+        // One journaled commit: the user's files (moved, without LOCAL) and
+        // the table's folder change together or not at all, even if the
+        // process is killed half-way (the next open finishes the commit).
+        let mut commit = hive::commit::Commit::new();
+        commit.staging = Some(staging.clone());
+        commit.moves.push(hive::commit::FolderMove {
+            staged: staging.clone(),
+            target: target.clone(),
+            overwrite,
+        });
+        if let Some(values) = values {
+            commit.register = Some(hive::commit::Registration {
+                db: t.db.clone(),
+                table: t.name.clone(),
+                partitions: vec![(values, target.display().to_string())],
+            });
+        }
         let result = (|| -> Result<()> {
             for f in &files {
                 let to = staging.join(f.file_name().expect("file name"));
                 if local {
                     std::fs::copy(f, &to)
                         .map_err(|e| SharkError::exec(format!("{}: {e}", f.display())))?;
+                } else if same_file_system(f, &staging) {
+                    commit.sources.push((f.clone(), to));
                 } else {
-                    move_path(f, &to)?;
+                    // Another file system: copied into staging first (the
+                    // originals go only after the commit).
+                    std::fs::copy(f, &to)
+                        .map_err(|e| SharkError::exec(format!("{}: {e}", f.display())))?;
                 }
             }
-            commit_dir(&staging, &target, overwrite)?;
-            if let Some(values) = values {
-                let p = Partition {
-                    values,
-                    location: target.display().to_string(),
-                    ..Partition::default()
-                };
-                hive.metastore()
-                    .add_partitions(&t.db, &t.name, &[p], true)?;
+            commit.run(hive.warehouse(), hive.metastore())?;
+            if !local {
+                for f in &files {
+                    if f.exists() {
+                        std::fs::remove_file(f)
+                            .map_err(|e| SharkError::exec(format!("{}: {e}", f.display())))?;
+                    }
+                }
             }
             Ok(())
         })();
-        let _ = std::fs::remove_dir_all(&staging);
+        if result.is_err() && !commit_pending(hive.warehouse(), &staging) {
+            let _ = std::fs::remove_dir_all(&staging);
+        }
         result?;
         Ok(StatementResult::Done(None))
     }

@@ -179,6 +179,32 @@ impl FileWriter {
     }
 }
 
+/// True when `a` and `b` are on one file system (a rename between them
+/// is atomic).
+pub(crate) fn same_file_system(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
+/// True when a journaled commit still needs `staging` (its writer failed
+/// after deciding it; the next open of the warehouse finishes it).
+pub(crate) fn commit_pending(warehouse: &Path, staging: &Path) -> bool {
+    hive::commit::pending_staging(warehouse)
+        .iter()
+        .any(|p| p.file_name() == staging.file_name())
+}
+
 /// Moves a file or folder, copying when a rename cannot cross file systems.
 pub(crate) fn move_path(from: &Path, to: &Path) -> Result<()> {
     if let Some(parent) = to.parent() {
@@ -194,54 +220,31 @@ pub(crate) fn move_path(from: &Path, to: &Path) -> Result<()> {
     }
 }
 
-/// Puts the files of `staged` into `target`: replacing its contents
-/// (OVERWRITE: the old folder is set aside, the new one renamed in, then
-/// the old removed) or adding to them under names that do not clash.
-pub(crate) fn commit_dir(staged: &Path, target: &Path, overwrite: bool) -> Result<()> {
-    if overwrite {
-        let mut old = None;
-        if target.exists() {
-            let name = target
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            let aside = target.with_file_name(format!(".{name}.shark-old-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&aside);
-            std::fs::rename(target, &aside).map_err(|e| io(target, e))?;
-            old = Some(aside);
-        }
-        if let Err(e) = move_path(staged, target) {
-            if let Some(o) = &old {
-                let _ = std::fs::rename(o, target);
-            }
-            return Err(e);
-        }
-        if let Some(o) = old {
-            let _ = std::fs::remove_dir_all(o);
-        }
-        return Ok(());
-    }
-    std::fs::create_dir_all(target).map_err(|e| io(target, e))?;
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(staged)
-        .map_err(|e| io(staged, e))?
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for from in entries {
-        let name = from
+/// Replaces `target` by the folder `staged` (CTAS, INSERT OVERWRITE
+/// DIRECTORY): the old folder is set aside, the new one renamed in, then
+/// the old removed; a failure puts the old one back. (Table and partition
+/// writes go through `hive::commit`, which also survives a kill.)
+pub(crate) fn replace_dir(staged: &Path, target: &Path) -> Result<()> {
+    let mut old = None;
+    if target.exists() {
+        let name = target
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        let mut to = target.join(&name);
-        let mut n = 1;
-        while to.exists() {
-            to = target.join(format!("{name}_copy_{n}"));
-            n += 1;
-        }
-        move_path(&from, &to)?;
+        let aside = target.with_file_name(format!(".{name}.shark-old-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&aside);
+        std::fs::rename(target, &aside).map_err(|e| io(target, e))?;
+        old = Some(aside);
     }
-    let _ = std::fs::remove_dir_all(staged);
+    if let Err(e) = move_path(staged, target) {
+        if let Some(o) = &old {
+            let _ = std::fs::rename(o, target);
+        }
+        return Err(e);
+    }
+    if let Some(o) = old {
+        let _ = std::fs::remove_dir_all(o);
+    }
     Ok(())
 }
 

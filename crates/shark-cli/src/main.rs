@@ -227,7 +227,19 @@ fn default_warehouse() -> PathBuf {
 
 fn main() {
     let args = Args::parse();
-    std::process::exit(match run(args) {
+    // Statements run on a thread with the stack one at the engine's
+    // complexity bound needs (the main thread's is 8 MiB).
+    let worker = std::thread::Builder::new()
+        .name("shark-cli".into())
+        .stack_size(shark::parse::complexity::STATEMENT_STACK)
+        .spawn(move || run(args));
+    let outcome = match worker {
+        Ok(h) => h
+            .join()
+            .unwrap_or_else(|_| Err("shark-cli stopped on an internal error".into())),
+        Err(e) => Err(format!("cannot start: {e}")),
+    };
+    std::process::exit(match outcome {
         Ok(code) => code,
         Err(msg) => {
             eprintln!("{msg}");

@@ -433,3 +433,26 @@ fn a_named_warehouse_stays_empty_and_the_demo_comes_only_when_asked() {
         "dropping the last table does not bring the demo back"
     );
 }
+
+#[test]
+fn deep_statements_get_an_answer_or_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    let long = (0..5_000).map(|_| "1").collect::<Vec<_>>().join(" + ");
+    let o = run(cli(&wh).args(["-S", "-e", &format!("SELECT {long}")]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), "5000");
+    let file = dir.path().join("deep.sql");
+    let ors = (0..100_000)
+        .map(|i| format!("key = {i}"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    std::fs::write(&file, format!("SELECT count(*) FROM src WHERE {ors}")).unwrap();
+    let o = run(cli(&wh).args(["-S", "-f", file.to_str().unwrap()]));
+    assert_eq!(o.status.code(), Some(64), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("statement too complex"),
+        "{}",
+        stderr(&o)
+    );
+}

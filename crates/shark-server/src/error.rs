@@ -83,6 +83,7 @@ impl ApiError {
                 (StatusCode::UNPROCESSABLE_ENTITY, "execution")
             }
             SharkError::Cancelled => (StatusCode::CONFLICT, "cancelled"),
+            SharkError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
         };
         let location = match e {
             SharkError::Parse { location, .. } => Some(*location),

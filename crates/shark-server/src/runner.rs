@@ -123,22 +123,34 @@ async fn drive(
     }
     query.start();
     let (st, q) = (state.clone(), query.clone());
-    let mut handle = tokio::task::spawn_blocking(move || {
-        run_statements(&st, &q, engine, session.as_deref(), database, &statements)
-    });
-    let joined = match tokio::time::timeout(state.config.query_timeout(), &mut handle).await {
+    // A thread of its own with the stack a statement at the engine's
+    // complexity bound needs (tokio's threads have small stacks).
+    let (tx, mut rx) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new()
+        .name("shark-query".into())
+        .stack_size(shark::parse::complexity::STATEMENT_STACK)
+        .spawn(move || {
+            let r = run_statements(&st, &q, engine, session.as_deref(), database, &statements);
+            let _ = tx.send(r);
+        });
+    if let Err(e) = spawned {
+        return Some(ApiError::internal(format!(
+            "cannot start the query's thread: {e}"
+        )));
+    }
+    let joined = match tokio::time::timeout(state.config.query_timeout(), &mut rx).await {
         Ok(r) => r,
         Err(_) => {
             query.time_out();
-            handle.await
+            rx.await
         }
     };
     drop(permit);
     match joined {
         Ok(r) => r.err(),
-        Err(e) => Some(ApiError::internal(format!(
-            "the query's thread failed: {e}"
-        ))),
+        Err(_) => Some(ApiError::internal(
+            "the query's thread ended without an answer",
+        )),
     }
 }
 
@@ -164,7 +176,8 @@ fn run_statements(
     let engine: &mut Session = match engine.as_mut() {
         Some(g) => g,
         None => {
-            owned = Session::with_warehouse(state.ctx.clone(), state.catalog.warehouse())
+            owned = state
+                .engine_session()
                 .map_err(|e| ApiError::internal(format!("cannot open the warehouse: {e}")))?;
             &mut owned
         }

@@ -89,6 +89,14 @@ impl AppState {
         }
     }
 
+    /// An engine session on the warehouse, with the server's rule for the
+    /// paths statements name.
+    pub fn engine_session(&self) -> Result<shark::Session, shark::SharkError> {
+        let mut s = shark::Session::with_warehouse(self.ctx.clone(), self.catalog.warehouse())?;
+        s.set_path_guard(self.policy.path_guard());
+        Ok(s)
+    }
+
     /// A place for one more query (running or queued), or 429 when the
     /// queue is full, 503 while shutting down.
     pub fn admit(self: &Arc<Self>) -> Result<Admission, ApiError> {

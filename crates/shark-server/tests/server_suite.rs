@@ -533,16 +533,63 @@ async fn concurrent_clients() {
 #[tokio::test]
 async fn forbidden_paths_and_environment() {
     let base = shared();
+    // A file outside that a statement must not delete.
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim");
+    std::fs::write(&victim, "keep me").unwrap();
+    let v = victim.display();
+    let o = outside.path().display();
     for sql in [
-        "LOAD DATA LOCAL INPATH '/etc/passwd' INTO TABLE src",
-        "CREATE EXTERNAL TABLE ext (a STRING) LOCATION '/etc'",
-        "INSERT OVERWRITE LOCAL DIRECTORY '/tmp/shark-out' SELECT * FROM src",
-        "SELECT '${env:HOME}'",
+        "LOAD DATA LOCAL INPATH '/etc/passwd' INTO TABLE src".to_string(),
+        "LOAD DATA LOCAL INPATH `/etc/passwd` INTO TABLE src".to_string(),
+        "LOAD DATA LOCAL INPATH \"/etc/passwd\" INTO TABLE src".to_string(),
+        "SET hivevar:p=/etc/passwd; LOAD DATA LOCAL INPATH '${p}' INTO TABLE src".to_string(),
+        "CREATE EXTERNAL TABLE ext (a STRING) LOCATION '/etc'".to_string(),
+        format!("CREATE EXTERNAL TABLE ext (a STRING) LOCATION `{o}`"),
+        format!("ALTER TABLE src SET LOCATION `{o}`"),
+        format!("INSERT OVERWRITE LOCAL DIRECTORY `{v}` SELECT 1"),
+        "INSERT OVERWRITE LOCAL DIRECTORY '/tmp/shark-out' SELECT * FROM src".to_string(),
+        "SELECT '${env:HOME}'".to_string(),
     ] {
         let (status, e) = run(base, json!({ "sql": sql })).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{sql}: {e}");
-        assert_eq!(e["error"]["kind"], "forbidden");
+        assert_eq!(e["error"]["kind"], "forbidden", "{sql}");
     }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    // The warehouse's own files are never a statement's source or target.
+    let (_, t) = run(base, json!({ "sql": "SELECT count(*) FROM src" })).await;
+    let wh = std::path::PathBuf::from(
+        get(base, "/v1/catalog/databases").await.1["databases"][0]["location"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("file:"),
+    );
+    for sql in [
+        format!(
+            "LOAD DATA INPATH '{}' INTO TABLE src",
+            wh.join("metastore.db").display()
+        ),
+        format!(
+            "LOAD DATA INPATH '{}' INTO TABLE src",
+            wh.join(".shark-staging").display()
+        ),
+        format!(
+            "CREATE EXTERNAL TABLE ext2 (a STRING) LOCATION '{}'",
+            wh.display()
+        ),
+    ] {
+        let (status, e) = run(base, json!({ "sql": sql })).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{sql}: {e}");
+        assert!(
+            e["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("warehouse"),
+            "{e}"
+        );
+    }
+    let (_, after) = run(base, json!({ "sql": "SELECT count(*) FROM src" })).await;
+    assert_eq!(after["rows"], t["rows"], "the catalog is intact");
 }
 
 #[tokio::test]
@@ -739,11 +786,16 @@ async fn run_time_limit_cancels() {
 
 /// Reads the first stdout line of a spawned server: its address.
 fn spawn_binary(warehouse: &Path) -> (std::process::Child, String) {
+    spawn_binary_with(warehouse, &[])
+}
+
+fn spawn_binary_with(warehouse: &Path, extra: &[&str]) -> (std::process::Child, String) {
     use std::io::BufRead;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shark-server"))
         .args(["--warehouse", warehouse.to_str().unwrap()])
         .args(["--bind", "127.0.0.1:0", "--flight-bind", "127.0.0.1:0"])
         .args(["--master", "local[2]"])
+        .args(extra)
         .env("SHARK_SERVER_TOKEN", "tok")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -865,4 +917,120 @@ async fn engine_settings_from_conf_flags_reach_the_engine() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("shark.memory.execution"), "{err}");
+}
+
+/// Statements as deep as a client may send: a clear error or an answer,
+/// and the server lives on (before, ~900 terms overflowed a thread's
+/// stack and aborted the process).
+#[test]
+fn deeply_nested_statements_never_kill_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    // Room for 100,000-term statements (the default cap is 256 KiB).
+    let (mut child, base) = spawn_binary_with(
+        &dir.path().join("wh"),
+        &["--max-sql-bytes", "8000000", "--max-body-bytes", "9000000"],
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let chain = |n: usize, op: &str, term: &dyn Fn(usize) -> String| {
+        (0..n).map(term).collect::<Vec<_>>().join(op)
+    };
+    let cases: Vec<(String, bool)> = vec![
+        (
+            format!("SELECT {}", chain(5_000, " + ", &|_| "1".into())),
+            true,
+        ),
+        (
+            format!("SELECT {}", chain(100_000, " + ", &|_| "1".into())),
+            false,
+        ),
+        (
+            format!(
+                "SELECT 1 WHERE {}",
+                chain(100_000, " OR ", &|i| format!("{i} = 7"))
+            )
+            .replace("SELECT 1 WHERE", "SELECT 1 AS x WHERE"),
+            false,
+        ),
+        (
+            format!(
+                "SELECT 1 WHERE {}",
+                chain(100_000, " AND ", &|i| format!("{i} < 1000000"))
+            ),
+            false,
+        ),
+        (
+            chain(100_000, " UNION ALL ", &|i| format!("SELECT {i} AS x")),
+            false,
+        ),
+        (
+            chain(300, " UNION ALL ", &|i| format!("SELECT {i} AS x")),
+            true,
+        ),
+        (
+            format!(
+                "WITH c0 AS (SELECT 1 AS x), {} SELECT * FROM c{}",
+                chain(100_000, ", ", &|i| format!(
+                    "c{} AS (SELECT x FROM c{i})",
+                    i + 1
+                )),
+                100_000
+            ),
+            false,
+        ),
+        (
+            format!("SELECT {}1{}", "abs(".repeat(100_000), ")".repeat(100_000)),
+            false,
+        ),
+        (
+            format!("SELECT {}1{}", "(".repeat(100_000), ")".repeat(100_000)),
+            false,
+        ),
+        (
+            format!(
+                "SELECT CASE {} END",
+                chain(100_000, " ", &|i| format!("WHEN {i} = 3 THEN {i}"))
+            ),
+            false,
+        ),
+        (
+            format!(
+                "SELECT * FROM {}(SELECT 1 AS x) t{}",
+                "(SELECT * FROM ".repeat(2_000),
+                ") t".repeat(2_000)
+            ),
+            false,
+        ),
+    ];
+    rt.block_on(async {
+        let c = reqwest::Client::new();
+        for (sql, answers) in cases {
+            let r = c
+                .post(format!("{base}/v1/statements"))
+                .bearer_auth("tok")
+                .json(&json!({ "sql": sql, "wait_ms": 120000 }))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{}…: the server went away: {e}", &sql[..60]));
+            let status = r.status();
+            let body: Value = r.json().await.unwrap();
+            if answers {
+                assert_eq!(status, StatusCode::OK, "{}…: {body}", &sql[..60]);
+            } else {
+                assert_eq!(status, StatusCode::BAD_REQUEST, "{}…: {body}", &sql[..60]);
+                let m = body["error"]["message"].as_str().unwrap();
+                assert!(
+                    m.contains("too complex") || m.contains("nested too deeply"),
+                    "{m}"
+                );
+            }
+        }
+        let (status, h) = get(&base, "/health").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(h["status"], "ok");
+    });
+    let _ = child.kill();
+    let _ = child.wait();
 }

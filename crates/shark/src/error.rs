@@ -26,6 +26,10 @@ pub enum SharkError {
         message: String,
         location: Option<Location>,
     },
+    /// The statement names something this front end does not allow it to
+    /// touch (a path outside shark-server's allowed folders).
+    #[error("Permission denied: {0}")]
+    Forbidden(String),
     /// Running the statement failed.
     #[error("Execution Error: {0}")]
     Execution(String),
@@ -101,6 +105,7 @@ impl SharkError {
             SharkError::Execution(_) | SharkError::Io(_) => "execution",
             SharkError::Unsupported(_) => "analysis",
             SharkError::Cancelled => "cancelled",
+            SharkError::Forbidden(_) => "forbidden",
         }
     }
 }

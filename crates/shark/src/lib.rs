@@ -28,6 +28,7 @@ pub mod hive_catalog;
 pub mod hive_table;
 pub mod optimize;
 pub mod parse;
+pub mod paths;
 pub mod physical;
 pub mod plan;
 pub mod prune;

@@ -49,6 +49,8 @@ pub struct Session {
     hive: Option<Arc<crate::hive_catalog::HiveCatalog>>,
     /// The statement being run (for query profiles).
     current_sql: String,
+    /// The front end's rule for paths statements name.
+    path_guard: Option<crate::paths::PathGuard>,
 }
 
 impl Session {
@@ -66,6 +68,7 @@ impl Session {
             cancel: CancelToken::new(),
             hive: None,
             current_sql: String::new(),
+            path_guard: None,
         }
     }
 
@@ -162,6 +165,22 @@ impl Session {
                 .conf()
                 .get_bytes(rdd::conf::MEMORY_EXECUTION, 512 << 20)?,
         })
+    }
+
+    /// Adds a front end's rule for the paths statements name (checked
+    /// after the built-in one that keeps the warehouse's own files out).
+    pub fn set_path_guard(&mut self, guard: crate::paths::PathGuard) {
+        self.path_guard = Some(guard);
+    }
+
+    /// A path a statement names, checked by both rules.
+    pub(crate) fn user_path(
+        &self,
+        raw: &str,
+        purpose: crate::paths::PathUse,
+    ) -> Result<std::path::PathBuf> {
+        let warehouse = self.hive.as_ref().map(|h| h.warehouse().to_path_buf());
+        crate::paths::check(raw, purpose, warehouse.as_deref(), self.path_guard.as_ref())
     }
 
     /// The physical plan of an optimized logical plan (no job runs).

@@ -19,15 +19,26 @@ pub(crate) fn union_of<T: Data>(parents: Vec<Rdd<T>>) -> Rdd<T> {
         }
     }
     let ctx = parents[0].context().clone();
+    let mut starts = Vec::with_capacity(parents.len() + 1);
+    let mut at = 0;
+    for p in &parents {
+        starts.push(at);
+        at += p.num_partitions();
+    }
+    starts.push(at);
     Rdd::from_impl(Arc::new(UnionRdd {
         core: RddCore::new(&ctx, "union"),
         parents,
+        starts,
     }))
 }
 
 struct UnionRdd<T> {
     core: RddCore,
     parents: Vec<Rdd<T>>,
+    /// Where each parent's partitions begin, then the total: counted once
+    /// (a union of thousands of parents is asked for them per task).
+    starts: Vec<usize>,
 }
 
 impl<T: Data> RddBase for UnionRdd<T> {
@@ -35,7 +46,7 @@ impl<T: Data> RddBase for UnionRdd<T> {
         &self.core
     }
     fn num_partitions(&self) -> usize {
-        self.parents.iter().map(|p| p.num_partitions()).sum()
+        self.starts.last().copied().unwrap_or(0)
     }
     fn dependencies(&self) -> Vec<Dependency> {
         self.parents
@@ -47,15 +58,16 @@ impl<T: Data> RddBase for UnionRdd<T> {
 
 impl<T: Data> RddImpl<T> for UnionRdd<T> {
     fn compute(&self, split: usize, tc: &Arc<TaskContext>) -> Result<BoxIter<T>> {
-        let mut index = split;
-        for parent in &self.parents {
-            if index < parent.num_partitions() {
-                return parent.iterator(index, tc);
+        // The last parent starting at or before `split` (empty parents
+        // share their start with the next one).
+        let i = self.starts[..self.parents.len()].partition_point(|&s| s <= split);
+        match i.checked_sub(1) {
+            Some(i) if split < self.num_partitions() => {
+                self.parents[i].iterator(split - self.starts[i], tc)
             }
-            index -= parent.num_partitions();
+            _ => Err(crate::RddError::InvalidArgument(format!(
+                "union has no partition {split}"
+            ))),
         }
-        Err(crate::RddError::InvalidArgument(format!(
-            "union has no partition {split}"
-        )))
     }
 }

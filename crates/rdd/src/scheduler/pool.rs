@@ -9,6 +9,9 @@ use std::thread::JoinHandle;
 
 type Task = Box<dyn FnOnce() + Send + 'static>;
 
+/// Stack of a worker thread: 512 MiB of address space.
+const WORKER_STACK: usize = 512 << 20;
+
 /// How free workers choose among the queued tasks of concurrent jobs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SchedulingMode {
@@ -147,6 +150,10 @@ impl WorkerPool {
             let shared = shared.clone();
             let handle = std::thread::Builder::new()
                 .name(format!("shark-worker-{i}"))
+                // Tasks evaluate expression trees recursively; a deep one
+                // (up to the SQL layer's bound) needs room. Only address
+                // space is reserved; pages are used as deep as tasks go.
+                .stack_size(WORKER_STACK)
                 .spawn(move || work(&shared))?;
             handles.push(handle);
         }

@@ -52,7 +52,8 @@ pub(super) async fn create(
     }
     let st = state.clone();
     let session = tokio::task::spawn_blocking(move || -> ApiResult<ServerSession> {
-        let mut engine = shark::Session::with_warehouse(st.ctx.clone(), st.catalog.warehouse())
+        let mut engine = st
+            .engine_session()
             .map_err(|e| ApiError::internal(format!("cannot open the warehouse: {e}")))?;
         let mut vars = Vars::default();
         for (k, v) in &req.settings {

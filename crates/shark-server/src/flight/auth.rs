@@ -118,12 +118,10 @@ pub async fn open_session(
         return Err(Status::unavailable("the server is shutting down"));
     }
     let st = state.clone();
-    let engine = tokio::task::spawn_blocking(move || {
-        shark::Session::with_warehouse(st.ctx.clone(), st.catalog.warehouse())
-    })
-    .await
-    .map_err(|e| Status::internal(e.to_string()))?
-    .map_err(|e| Status::internal(format!("cannot open the warehouse: {e}")))?;
+    let engine = tokio::task::spawn_blocking(move || st.engine_session())
+        .await
+        .map_err(|e| Status::internal(e.to_string()))?
+        .map_err(|e| Status::internal(format!("cannot open the warehouse: {e}")))?;
     let session = ServerSession::new(state.new_session_id(), engine, Vars::default());
     // Kept only if the client comes back with its bearer.
     let session = Arc::new(session.provisional());

@@ -471,11 +471,13 @@ impl FlightSqlService for SharkFlightSql {
             .map_err(status::status)?;
         let unbound = params::unbound(&sql).map_err(Status::invalid_argument)?;
         let engine = caller.session.engine.clone().lock_owned().await;
-        let dataset = tokio::task::spawn_blocking(move || engine.result_schema(&unbound))
-            .await
-            .map_err(|e| Status::internal(e.to_string()))?
-            .map_err(|e| status::to_status(&crate::error::ApiError::from_shark(&e)))?
-            .unwrap_or_else(|| Arc::new(Schema::empty()));
+        let dataset = tokio::task::spawn_blocking(move || {
+            shark::parse::complexity::with_statement_stack(|| engine.result_schema(&unbound))
+        })
+        .await
+        .map_err(|e| Status::internal(e.to_string()))?
+        .map_err(|e| status::to_status(&crate::error::ApiError::from_shark(&e)))?
+        .unwrap_or_else(|| Arc::new(Schema::empty()));
         let owner = caller.owner().map(str::to_string);
         let p = prepared::Prepared::new(sql, owner)?;
         let result = ActionCreatePreparedStatementResult {

@@ -2,6 +2,7 @@
 //! RESET, ADD JAR, EXPLAIN options, variable substitution), then
 //! sqlparser with `SharkDialect` for the rest. Errors carry line:column.
 
+pub mod complexity;
 pub mod dialect;
 pub mod split;
 
@@ -346,6 +347,9 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
         _ => {}
     }
     let dialect = dialect::SharkDialect::default();
+    if let Ok(tokens) = sqlparser::tokenizer::Tokenizer::new(&dialect, trimmed).tokenize() {
+        complexity::check(&tokens, line)?;
+    }
     let options = ParserOptions::new()
         .with_unescape(false)
         .with_trailing_commas(false);

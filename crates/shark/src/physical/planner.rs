@@ -61,6 +61,45 @@ fn node(op: Operator, inputs: Vec<PhysicalPlan>, schema: SchemaRef, est: Estimat
     }
 }
 
+/// True when `p` passes its input's columns through unchanged (by
+/// position and type; names may differ).
+fn is_identity_project(p: &PhysicalPlan) -> bool {
+    let Operator::Project(pr) = &p.op else {
+        return false;
+    };
+    let Some(input) = p.inputs.first() else {
+        return false;
+    };
+    let fields = input.schema.fields();
+    pr.exprs.len() == fields.len()
+        && pr.exprs.iter().enumerate().all(|(i, e)| {
+            matches!(e, crate::expr::Expr::Column { index, data_type, .. }
+                if *index == i && data_type == fields[i].data_type())
+        })
+}
+
+/// Adds a union's input to `out`, splicing in the inputs of a union it
+/// merely renames: `a UNION ALL b UNION ALL c …` is analyzed as nested
+/// pairs, run as one n-way union (nested ones cost time quadratic, or
+/// worse, in the number of branches).
+fn splice_union(input: PhysicalPlan, out: &mut Vec<PhysicalPlan>) {
+    let mut depth = 0;
+    let mut p = &input;
+    while is_identity_project(p) {
+        p = &p.inputs[0];
+        depth += 1;
+    }
+    if !matches!(p.op, Operator::Union) {
+        out.push(input);
+        return;
+    }
+    let mut node = input;
+    for _ in 0..depth {
+        node = node.inputs.swap_remove(0);
+    }
+    out.extend(node.inputs);
+}
+
 /// An exchange over `input`.
 pub fn exchange(
     input: PhysicalPlan,
@@ -173,11 +212,11 @@ impl Planner<'_> {
                 )
             }
             LogicalPlan::Union(crate::plan::Union { inputs, .. }) => {
-                let inputs = inputs
-                    .iter()
-                    .map(|i| self.plan(i))
-                    .collect::<Result<Vec<_>>>()?;
-                node(Operator::Union, inputs, schema, est)
+                let mut flat = Vec::with_capacity(inputs.len());
+                for i in inputs {
+                    splice_union(self.plan(i)?, &mut flat);
+                }
+                node(Operator::Union, flat, schema, est)
             }
             LogicalPlan::Distribute(crate::plan::Distribute { input, keys }) => exchange(
                 self.plan(input)?,

@@ -26,7 +26,10 @@ impl Session {
                         };
                         let values = full_values(&t, &partition_spec(&spec)?)?;
                         let location = match &at.location {
-                            Some(l) => l.location.value.clone(),
+                            Some(l) => {
+                                self.user_path(&l.location.value, crate::paths::PathUse::Location)?;
+                                l.location.value.clone()
+                            }
                             None => t.default_partition_location(&values),
                         };
                         parts.push(Partition {
@@ -159,6 +162,7 @@ impl Session {
         location: String,
     ) -> Result<StatementResult> {
         let hive = self.hive()?;
+        self.user_path(&location, crate::paths::PathUse::Location)?;
         let t = self.existing_table(&ObjectName::from(vec![ast::Ident::new(table)]))?;
         match partition {
             Some(spec) => {

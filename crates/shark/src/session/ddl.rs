@@ -26,6 +26,9 @@ impl Session {
         properties: Vec<(String, String)>,
     ) -> Result<StatementResult> {
         let hive = self.hive()?;
+        if let Some(l) = &location {
+            self.user_path(l, crate::paths::PathUse::Location)?;
+        }
         let dir = location
             .clone()
             .map(PathBuf::from)
@@ -320,6 +323,9 @@ impl Session {
                 .clone()
                 .or_else(|| ct.hive_formats.as_ref().and_then(|h| h.location.clone()))
                 .unwrap_or_default();
+            if !t.storage.location.is_empty() {
+                self.user_path(&t.storage.location, crate::paths::PathUse::Location)?;
+            }
             t.parameters.clear();
             t.create_time = 0;
             if hive
@@ -387,6 +393,9 @@ impl Session {
                 .map(|c| c.value.to_ascii_lowercase())
                 .collect();
             sd.bucket_count = cb.num_buckets.to_string().parse().ok();
+        }
+        if let Some(l) = &location {
+            self.user_path(l, crate::paths::PathUse::Location)?;
         }
         sd.location = location.unwrap_or_default();
         t.storage = sd;

@@ -215,7 +215,7 @@ impl Session {
     ) -> Result<StatementResult> {
         let plan = self.plan(source)?;
         let (rdd, _) = self.run_plan(&plan)?;
-        let target = PathBuf::from(path);
+        let target = self.user_path(path, crate::paths::PathUse::Overwrite)?;
         let parent = target
             .parent()
             .map(Path::to_path_buf)

@@ -20,7 +20,12 @@ impl Session {
     ) -> Result<StatementResult> {
         let hive = self.hive()?;
         let t = self.existing_table(table)?;
-        let src = location_path(inpath);
+        let purpose = if local {
+            crate::paths::PathUse::Read
+        } else {
+            crate::paths::PathUse::Move
+        };
+        let src = self.user_path(inpath, purpose)?;
         if !src.exists() {
             return Err(SharkError::analysis(format!(
                 "Invalid path '{inpath}': No files matching path {inpath}"

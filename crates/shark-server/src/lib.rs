@@ -24,6 +24,7 @@ pub mod config;
 pub mod error;
 pub mod flight;
 pub mod json;
+pub mod peers;
 pub mod policy;
 pub mod progress;
 pub mod query;
@@ -155,15 +156,18 @@ impl Server {
                 )))
             }
         };
-        let app = self.router();
+        let app = self
+            .router()
+            .into_make_service_with_connect_info::<peers::Peer>();
+        let watched = self.state.peers.clone();
         let result = match &self.tls {
             None => {
-                axum::serve(http, app)
+                axum::serve(peers::WatchedListener::new(http, watched), app)
                     .with_graceful_shutdown(stopped(stop_rx.clone()))
                     .await
             }
             Some(t) => {
-                axum::serve(t.listener(http)?, app)
+                axum::serve(t.listener(http, watched)?, app)
                     .with_graceful_shutdown(stopped(stop_rx.clone()))
                     .await
             }
@@ -195,6 +199,7 @@ async fn upkeep(state: Arc<AppState>) {
         .max(Duration::from_millis(100));
     loop {
         tokio::time::sleep(period).await;
+        state.peers.sweep();
         let n = state.sessions.expire(state.config.session_idle());
         if n > 0 {
             tracing::info!(sessions = n, "expired idle sessions");

@@ -206,9 +206,9 @@ const READ_AHEAD: usize = 4;
 pub fn stream_body(
     spool: Arc<Spool>,
     format: Format,
-    offset: usize,
-    limit: usize,
+    (offset, limit): (usize, usize),
     owner: Option<Arc<Query>>,
+    client: Option<(Arc<crate::peers::Peers>, std::net::SocketAddr)>,
     permit: tokio::sync::OwnedSemaphorePermit,
 ) -> Body {
     let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(READ_AHEAD);
@@ -216,7 +216,8 @@ pub fn stream_body(
         // The stream's place among the server's concurrent streams, held
         // while this (blocking) thread serves it.
         let _permit = permit;
-        let ended = pump(&spool, format, offset, limit, &tx);
+        let left = || client.as_ref().is_some_and(|(peers, at)| peers.gone(*at));
+        let ended = pump(&spool, format, (offset, limit), &tx, &left);
         if !ended {
             if let Some(q) = owner {
                 q.cancel();
@@ -232,9 +233,9 @@ pub fn stream_body(
 fn pump(
     spool: &Arc<Spool>,
     format: Format,
-    offset: usize,
-    limit: usize,
+    (offset, limit): (usize, usize),
     tx: &tokio::sync::mpsc::Sender<Chunk>,
+    client_left: &dyn Fn() -> bool,
 ) -> bool {
     let send = |c: Chunk| tx.blocking_send(c).is_ok();
     let mut reader = match spool.reader(offset, limit) {
@@ -255,6 +256,8 @@ fn pump(
             return false;
         }
         let chunk = match reader.next(Some(FOLLOW_POLL)) {
+            // Waiting for rows: is anyone still waiting for them?
+            Ok(Next::Pending) if client_left() => return false,
             Ok(Next::Pending) => continue,
             Ok(Next::Batch(b)) => encoder.batch(&b),
             Ok(Next::End) => {

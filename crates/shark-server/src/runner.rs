@@ -262,6 +262,11 @@ fn fetch(
                 .map_err(|e| ApiError::internal(format!("cannot spool the result: {e}")))?;
             query.begin_rows(spool);
             for b in rows {
+                // Rows the engine already computed still flow after a
+                // cancel; stop taking them.
+                if query.cancel_requested() {
+                    return Err(ApiError::cancelled());
+                }
                 if !query.push(b.map_err(shark)?)? {
                     break;
                 }

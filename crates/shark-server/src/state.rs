@@ -40,6 +40,8 @@ pub struct AppState {
     pub started_at: chrono::DateTime<chrono::Utc>,
     /// Jobs, stages and tasks for the web UI.
     pub ui: Arc<UiStore>,
+    /// The open client connections (to notice a client that hung up).
+    pub peers: Arc<crate::peers::Peers>,
     /// Open web UI event streams.
     pub event_streams: AtomicUsize,
     slots: Arc<Semaphore>,
@@ -82,6 +84,7 @@ impl AppState {
             started_at: chrono::Utc::now(),
             ui,
             event_streams: AtomicUsize::new(0),
+            peers: Arc::default(),
             pending: AtomicUsize::new(0),
             shutting_down: AtomicBool::new(false),
             counter: AtomicU64::new(0),

@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio_rustls::rustls;
 use tokio_rustls::server::TlsStream;
 use tokio_rustls::TlsAcceptor;
@@ -76,7 +76,11 @@ impl TlsFiles {
     }
 
     /// Accepts TLS connections on `tcp` for the HTTP server.
-    pub fn listener(&self, tcp: TcpListener) -> std::io::Result<TlsListener> {
+    pub fn listener(
+        &self,
+        tcp: TcpListener,
+        peers: Arc<crate::peers::Peers>,
+    ) -> std::io::Result<TlsListener> {
         let addr = tcp.local_addr()?;
         let acceptor = TlsAcceptor::from(self.config.clone());
         let (tx, rx) = tokio::sync::mpsc::channel(BACKLOG);
@@ -90,6 +94,7 @@ impl TlsFiles {
                         continue;
                     }
                 };
+                let stream = peers.watch(peer, stream);
                 let (acceptor, tx) = (acceptor.clone(), tx.clone());
                 tokio::spawn(async move {
                     match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
@@ -108,7 +113,7 @@ impl TlsFiles {
 
 /// HTTP connections after their TLS handshake.
 pub struct TlsListener {
-    rx: tokio::sync::mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
+    rx: tokio::sync::mpsc::Receiver<(TlsStream<crate::peers::WatchedStream>, SocketAddr)>,
     addr: SocketAddr,
     task: tokio::task::JoinHandle<()>,
 }
@@ -120,7 +125,7 @@ impl Drop for TlsListener {
 }
 
 impl axum::serve::Listener for TlsListener {
-    type Io = TlsStream<TcpStream>;
+    type Io = TlsStream<crate::peers::WatchedStream>;
     type Addr = SocketAddr;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {

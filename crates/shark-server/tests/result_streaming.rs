@@ -358,3 +358,60 @@ async fn nested_values_are_json_arrays_and_objects() {
     assert_eq!(r["columns"][1]["type"], "map<string,int>");
     assert_eq!(r["columns"][2]["type"], "struct<x:int,y:string>");
 }
+
+/// Newest query's id and state.
+async fn newest(base: &str) -> (String, String) {
+    let (_, l) = get(base, "/v1/queries?limit=1").await;
+    let q = &l["queries"][0];
+    (
+        q["query_id"].as_str().unwrap_or_default().to_string(),
+        q["state"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+#[tokio::test]
+async fn a_client_hanging_up_before_the_first_row_cancels_its_query() {
+    use std::io::Write;
+    let s = start(|_| {});
+    load_src(&s).await;
+    // An aggregate over 125M rows: no row for a long while.
+    let body = json!({
+        "sql": "SELECT count(*) FROM src a JOIN src b JOIN src c",
+        "format": "csv"
+    })
+    .to_string();
+    let addr = s.base.trim_start_matches("http://").to_string();
+    let mut c = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        c,
+        "POST /v1/statements HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while newest(&s.base).await.1 != "running" {
+        assert!(Instant::now() < deadline, "the query never started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    drop(c);
+    let (id, _) = newest(&s.base).await;
+    let st = wait_end(&s.base, &id).await;
+    assert_eq!(st["state"], "cancelled", "{st}");
+}
+
+#[tokio::test]
+async fn a_client_leaving_while_rows_flow_cancels_its_query() {
+    let s = start(|_| {});
+    load_src(&s).await;
+    let mut resp = post(&s.base, json!({ "sql": ENDLESS, "format": "csv" }), None).await;
+    let id = query_id(&resp);
+    let mut read = 0;
+    while read < 200_000 {
+        read += resp.chunk().await.unwrap().expect("rows").len();
+    }
+    drop(resp);
+    let st = wait_end(&s.base, &id).await;
+    assert_eq!(st["state"], "cancelled", "{st}");
+    assert!(st["row_count"].as_u64().unwrap() < 125_000_000);
+}

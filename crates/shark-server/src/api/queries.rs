@@ -104,14 +104,15 @@ fn page_body(q: &Query, offset: usize, limit: usize) -> ApiResult<Value> {
 /// A response streaming rows `offset..offset+limit` of the query's result
 /// in `format`, following it while it runs; an error response instead when
 /// the query failed before its rows began. With `owner`, a client leaving
-/// early cancels the query.
+/// early cancels the query — noticed even while the query has no new rows
+/// (`peer`: the client's connection, watched in `AppState::peers`).
 pub(super) async fn stream_response(
     state: &AppState,
     q: &Arc<Query>,
     format: Format,
-    offset: usize,
-    limit: usize,
+    (offset, limit): (usize, usize),
     owner: bool,
+    peer: Option<std::net::SocketAddr>,
 ) -> Response {
     // Each stream holds a blocking thread while it is read: they are capped.
     let Ok(permit) = state.streams.clone().try_acquire_owned() else {
@@ -124,7 +125,23 @@ pub(super) async fn stream_response(
         )
         .into_response();
     };
-    let spool = q.result_spool().await;
+    // Before its first row a query may run for long with nothing sent:
+    // a client that hangs up meanwhile is noticed here.
+    let hang_up = async {
+        match peer {
+            Some(p) => state.peers.hang_up(p).await,
+            None => std::future::pending().await,
+        }
+    };
+    let spool = tokio::select! {
+        s = q.result_spool() => s,
+        _ = hang_up => {
+            if owner {
+                q.cancel();
+            }
+            return ApiError::cancelled().into_response();
+        }
+    };
     if let Some(r) = failure(q) {
         return r;
     }
@@ -132,7 +149,8 @@ pub(super) async fn stream_response(
         None => results::empty_body(format).into_response(),
         Some(s) => {
             let owner = owner.then(|| q.clone());
-            results::stream_body(s, format, offset, limit, owner, permit).into_response()
+            let client = peer.map(|p| (state.peers.clone(), p));
+            results::stream_body(s, format, (offset, limit), owner, client, permit).into_response()
         }
     };
     let h = response.headers_mut();
@@ -237,6 +255,14 @@ pub(super) struct ResultParams {
     format: Option<String>,
 }
 
+/// The client's address, when the server was started with connection
+/// info (not when the router is called in-process).
+pub(super) fn peer(extensions: &axum::http::Extensions) -> Option<std::net::SocketAddr> {
+    extensions
+        .get::<axum::extract::ConnectInfo<crate::peers::Peer>>()
+        .map(|c| c.0 .0)
+}
+
 /// Largest JSON page.
 pub(super) const MAX_PAGE: usize = 10_000;
 
@@ -244,6 +270,7 @@ pub(super) async fn results(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     p: Result<Params<ResultParams>, QueryRejection>,
 ) -> ApiResult<Response> {
     let p = params(p)?;
@@ -269,7 +296,15 @@ pub(super) async fn results(
         ));
     }
     let limit = p.limit.unwrap_or(usize::MAX);
-    Ok(stream_response(&state, &q, format, offset, limit, false).await)
+    Ok(stream_response(
+        &state,
+        &q,
+        format,
+        (offset, limit),
+        false,
+        peer(&extensions),
+    )
+    .await)
 }
 
 pub(super) async fn cancel(

@@ -49,6 +49,7 @@ const MAX_WAIT: Duration = Duration::from_secs(300);
 pub(super) async fn submit(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let req: StatementRequest = parse_body(body, false)?;
@@ -82,7 +83,15 @@ pub(super) async fn submit(
     )?;
     if let Some(format) = format {
         let mut guard = CancelUnlessSent(Some(query.clone()));
-        let response = stream_response(&state, &query, format, 0, usize::MAX, true).await;
+        let response = stream_response(
+            &state,
+            &query,
+            format,
+            (0, usize::MAX),
+            true,
+            super::queries::peer(&extensions),
+        )
+        .await;
         guard.0 = None;
         return Ok(response);
     }

@@ -456,3 +456,20 @@ fn deep_statements_get_an_answer_or_a_clear_error() {
         stderr(&o)
     );
 }
+
+#[test]
+fn the_bound_on_one_value_is_a_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    let sql = "SELECT length(repeat('x', 3000000))";
+    let o = run(cli(&wh).args(["-S", "-e", sql]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), "3000000");
+    let o = run(cli(&wh).args(["-S", "--hiveconf", "shark.sql.maxValueBytes=2m", "-e", sql]));
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("repeat") && err.contains("shark.sql.maxValueBytes"),
+        "{err}"
+    );
+}

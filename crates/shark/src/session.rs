@@ -399,6 +399,7 @@ impl Session {
     }
 
     fn analyzer(&self) -> Analyzer<'_> {
+        crate::functions::set_planning_bound(&self.ctx);
         Analyzer::new(self.catalog.as_ref(), &self.database, &self.settings)
     }
 

@@ -325,3 +325,30 @@ fn the_session_time_zone_moves_epoch_conversions_and_the_clock() {
         ["1970-01-01 00:00:00"]
     );
 }
+
+/// `hash()` gives Hive's values: `tests/hive_hash/expected.tsv` holds
+/// them, computed by `tests/hive_hash/Expected.java` with Java's own hash
+/// rules (see there how to regenerate).
+#[test]
+fn hash_gives_hives_values() {
+    let (mut s, _d) = session();
+    s.execute_script(
+        "CREATE TABLE nums (k INT); \
+         INSERT INTO nums SELECT pos FROM (SELECT posexplode(split(space(99), ' ')) AS (pos, x)) t",
+    )
+    .unwrap();
+    assert_eq!(
+        rows(&mut s, "SELECT count(*), sum(k) FROM nums"),
+        ["100\t4950"]
+    );
+    let expected = include_str!("hive_hash/expected.tsv");
+    for line in expected.lines() {
+        let (sql, want) = line.rsplit_once('\t').unwrap();
+        assert_eq!(lines(&mut s, sql), [want], "{sql}");
+    }
+    let e = s
+        .execute("SELECT hash(CAST(1 AS DECIMAL(3,1)))")
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("hash of decimal"), "{e}");
+}

@@ -10,6 +10,7 @@ pub mod docs;
 pub use collection::list_of;
 mod datetime;
 mod digest;
+mod hive_hash;
 pub(crate) mod json;
 mod math;
 mod misc;
@@ -63,6 +64,7 @@ fn registry() -> &'static HashMap<&'static str, &'static ScalarFunction> {
             .chain(json::FUNCTIONS)
             .chain(misc::FUNCTIONS)
             .chain(digest::FUNCTIONS)
+            .chain(hive_hash::FUNCTIONS)
             .chain(url::FUNCTIONS)
             .chain(zone::FUNCTIONS)
             .chain(CONDITIONAL)
@@ -127,17 +129,64 @@ pub fn regex_cache(pattern: &str) -> Result<Arc<regex::Regex>> {
     Ok(re)
 }
 
-/// The most bytes one value a function makes may hold: past it the query
-/// fails with the function's name (never a silent cut, never unbounded
-/// growth).
+/// The engine setting bounding one value a function makes
+/// (`--hiveconf`/`--conf shark.sql.maxValueBytes=128m`): past it the query
+/// fails with the function's name — never a silent cut, never unbounded
+/// growth.
+pub const MAX_VALUE_BYTES_KEY: &str = "shark.sql.maxValueBytes";
+
+/// Its default.
 pub const MAX_VALUE_BYTES: u64 = 64 << 20;
 
-/// Fails `function` when a value of `bytes` would pass `MAX_VALUE_BYTES`.
+/// Values up to this size never look the setting up (it is at least this).
+const ALWAYS_ALLOWED: u64 = 1 << 20;
+
+thread_local! {
+    /// The bound of the engine whose statement this thread is planning
+    /// (constant expressions are evaluated then, outside any task).
+    static PLANNING_BOUND: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
+/// Sets the bound for what this thread evaluates outside tasks (the
+/// session does before planning a statement, from its engine's settings).
+pub fn set_planning_bound(ctx: &rdd::Context) {
+    let bound = ctx
+        .conf()
+        .get_bytes(MAX_VALUE_BYTES_KEY, MAX_VALUE_BYTES)
+        .unwrap_or(MAX_VALUE_BYTES);
+    PLANNING_BOUND.with(|b| b.set(Some(bound)));
+}
+
+/// The bound for the task running on this thread, else for the statement
+/// it plans.
+fn max_value_bytes() -> u64 {
+    rdd::TaskContext::get()
+        .and_then(|tc| {
+            tc.context()
+                .conf()
+                .get_bytes(MAX_VALUE_BYTES_KEY, MAX_VALUE_BYTES)
+                .ok()
+        })
+        .or_else(|| PLANNING_BOUND.with(|b| b.get()))
+        .unwrap_or(MAX_VALUE_BYTES)
+        .max(ALWAYS_ALLOWED)
+}
+
+/// Fails `function` when a value of `bytes` would pass the bound.
 pub(crate) fn check_value_size(function: &str, bytes: u64) -> Result<()> {
-    if bytes > MAX_VALUE_BYTES {
+    if bytes <= ALWAYS_ALLOWED {
+        return Ok(());
+    }
+    let max = max_value_bytes();
+    if bytes > max {
+        let bound = if max % (1 << 20) == 0 {
+            format!("{} MiB", max >> 20)
+        } else {
+            format!("{max} bytes")
+        };
         return Err(SharkError::exec(format!(
-            "{function}: the result would take {bytes} bytes, more than the {} MiB one value may hold",
-            MAX_VALUE_BYTES >> 20
+            "{function}: the result would take {bytes} bytes, more than the {bound} one value may \
+             hold ({MAX_VALUE_BYTES_KEY})"
         )));
     }
     Ok(())

@@ -14,6 +14,11 @@ pub(super) const DOCS: &[FunctionDoc] = &[
         extended: "Takes two or more values of comparable types; strings compare lexicographically.\nIf any argument is NULL the result is NULL.\nExample:\n  > SELECT greatest(3, 9, 4);\n  9\n  > SELECT greatest(1, NULL, 5);\n  NULL",
     },
     FunctionDoc {
+        name: "hash",
+        usage: "hash(a1[, a2, ...]) - Hive's hash code of the arguments, as an int",
+        extended: "Each value hashes by the Java rule Hive uses for its type (an int is itself, a bigint folds its two halves, a double its bits, a string its UTF-8 bytes, true is 1, NULL is 0); several arguments combine as h = 31*h + hash(arg). Hive's tests check whole results with sum(hash(...)).\nExample:\n  > SELECT hash('hello');\n  99162322\n  > SELECT hash(1, 'a');\n  128",
+    },
+    FunctionDoc {
         name: "hex",
         usage: "hex(x) - x in hexadecimal",
         extended: "For an integer, its hex digits (negative values as 64-bit two's complement).\nFor a string or binary, two upper-case hex digits per byte.\nExample:\n  > SELECT hex(255);\n  FF\n  > SELECT hex('Hi');\n  4869",

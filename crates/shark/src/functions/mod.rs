@@ -179,7 +179,7 @@ pub(crate) fn check_value_size(function: &str, bytes: u64) -> Result<()> {
     }
     let max = max_value_bytes();
     if bytes > max {
-        let bound = if max % (1 << 20) == 0 {
+        let bound = if max.is_multiple_of(1 << 20) {
             format!("{} MiB", max >> 20)
         } else {
             format!("{max} bytes")

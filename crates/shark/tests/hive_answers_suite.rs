@@ -352,3 +352,20 @@ fn hash_gives_hives_values() {
         .unwrap();
     assert!(e.to_string().contains("hash of decimal"), "{e}");
 }
+
+/// `trunc(number[, scale])` as Hive computes it:
+/// `BigDecimal.valueOf(x).setScale(scale, RoundingMode.DOWN)`, in the
+/// number's own type; `trunc(date, fmt)` is unchanged.
+#[test]
+fn trunc_cuts_numbers_toward_zero() {
+    let (mut s, _d) = session();
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT trunc(1234.5678, 2), trunc(1234.5678, -2), trunc(-1234.5678), \
+             trunc(0.1 + 0.2, 1), trunc(CAST(1299 AS INT), -2), \
+             trunc(CAST(-1234.5678 AS DECIMAL(10,4)), 1), trunc('2024-05-17', 'MM')"
+        ),
+        ["1234.56\t1200.0\t-1234.0\t0.3\t1200\t-1234.5000\t2024-05-01"]
+    );
+}

@@ -562,9 +562,20 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
     },
     ScalarFunction {
         name: "trunc",
-        coerce: |a| temporal_args(a, 2, 2, DataType::Utf8),
-        return_type: |_| DataType::Date32,
+        coerce: |a| match a.first() {
+            Some(t) if super::trunc_number::is_numeric_form(t) => super::trunc_number::coerce(a),
+            _ => temporal_args(a, 2, 2, DataType::Utf8),
+        },
+        return_type: |a| match a.first() {
+            Some(t) if super::trunc_number::is_numeric_form(t) => {
+                super::trunc_number::return_type(a)
+            }
+            _ => DataType::Date32,
+        },
         eval: |args, n| {
+            if super::trunc_number::is_numeric_form(args[0].data_type()) {
+                return super::trunc_number::eval(args, n);
+            }
             let values = dates(&args[0]);
             let f = str_arg(&args[1]);
             Ok(date_array((0..n).map(|i| {

@@ -15,6 +15,7 @@ pub(crate) mod json;
 mod math;
 mod misc;
 mod string;
+mod trunc_number;
 mod url;
 mod zone;
 

@@ -195,8 +195,8 @@ pub(super) const DOCS: &[FunctionDoc] = &[
     },
     FunctionDoc {
         name: "trunc",
-        usage: "trunc(date, fmt) - date cut back to the first day of its year, quarter or month",
-        extended: "fmt is 'YEAR'/'YYYY'/'YY', 'QUARTER'/'Q' or 'MONTH'/'MON'/'MM' (any case). Other formats give NULL.\nExample:\n  > SELECT trunc('2024-03-15', 'MM');\n  2024-03-01\n  > SELECT trunc('2024-03-15', 'YEAR');\n  2024-01-01",
+        usage: "trunc(date, fmt) - date cut back to the first day of its year, quarter, month or week; trunc(number[, scale]) - number cut toward zero to scale decimals",
+        extended: "For a date, fmt is 'YEAR'/'YYYY'/'YY', 'QUARTER'/'Q', 'MONTH'/'MON'/'MM' or 'WEEK'/'W' (any case); other formats give NULL. For a number, scale (default 0) counts digits after the point, or before it when negative; the result keeps the number's type.\nExample:\n  > SELECT trunc('2024-03-15', 'MM');\n  2024-03-01\n  > SELECT trunc('2024-03-15', 'YEAR');\n  2024-01-01\n  > SELECT trunc(1234.5678, 2);\n  1234.56\n  > SELECT trunc(1234.5678, -2);\n  1200.0",
     },
     FunctionDoc {
         name: "ucase",

@@ -369,3 +369,18 @@ fn trunc_cuts_numbers_toward_zero() {
         ["1234.56\t1200.0\t-1234.0\t0.3\t1200\t-1234.5000\t2024-05-01"]
     );
 }
+
+/// `add_months(start, n, output_format)` (Hive 3): the time of day kept,
+/// formatted with the Java pattern; as in Hive's documentation.
+#[test]
+fn add_months_formats_its_result_when_asked() {
+    let (mut s, _d) = session();
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT add_months('2017-12-31 14:15:16', 2, 'YYYY-MM-dd HH:mm:ss'), \
+             add_months('2017-12-31', 2, 'dd/MM/yyyy'), add_months('2009-08-31', 1)"
+        ),
+        ["2018-02-28 14:15:16\t28/02/2018\t2009-09-30"]
+    );
+}

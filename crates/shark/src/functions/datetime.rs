@@ -178,6 +178,9 @@ pub(crate) fn java_format(pattern: &str) -> String {
         let spec = match (c, run) {
             ('y', 2) => "%y".to_string(),
             ('y', _) => "%Y".to_string(),
+            // Java's week-based year (its ISO form here).
+            ('Y', 2) => "%g".to_string(),
+            ('Y', _) => "%G".to_string(),
             ('M', 1) => "%-m".to_string(),
             ('M', 2) => "%m".to_string(),
             ('M', 3) => "%b".to_string(),
@@ -449,26 +452,42 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
     },
     ScalarFunction {
         name: "add_months",
-        coerce: |a| temporal_args(a, 2, 2, DataType::Int64),
-        return_type: |_| DataType::Date32,
-        eval: |args, _| {
+        coerce: |a| {
+            let mut t = temporal_args(a, 2, 3, DataType::Int64)?;
+            if t.len() == 3 {
+                t[2] = DataType::Utf8;
+            }
+            Ok(t)
+        },
+        // With an output format (Hive 3), a string keeping the time of day.
+        return_type: |a| {
+            if a.len() == 3 {
+                DataType::Utf8
+            } else {
+                DataType::Date32
+            }
+        },
+        eval: |args, n| {
             let k = i64_arg(&args[1]);
-            Ok(date_array(dates(&args[0]).into_iter().zip(k.iter()).map(
-                |(d, k)| {
-                    let (d, k) = (d?, k?);
-                    let total = d.year() as i64 * 12 + d.month0() as i64 + k;
-                    let (y, m) = (total.div_euclid(12) as i32, total.rem_euclid(12) as u32 + 1);
-                    let last = last_day_of(y, m)?;
-                    // Hive: the last day of a month maps to the last day of the target month.
-                    let day =
-                        if d.day() >= last.day() || Some(d) == last_day_of(d.year(), d.month()) {
-                            last.day()
-                        } else {
-                            d.day()
-                        };
-                    NaiveDate::from_ymd_opt(y, m, day)
-                },
-            )))
+            if let Some(fmt) = args.get(2) {
+                let fmt = str_arg(fmt);
+                let starts = datetimes(&args[0]);
+                let out: StringArray = (0..n)
+                    .map(|i| {
+                        let start = starts[i]?;
+                        let d = add_months(start.date(), k.is_valid(i).then(|| k.value(i))?)?;
+                        let pattern = fmt.is_valid(i).then(|| fmt.value(i))?;
+                        format_dt(&d.and_time(start.time()), pattern)
+                    })
+                    .collect();
+                return Ok(Arc::new(out));
+            }
+            Ok(date_array(
+                dates(&args[0])
+                    .into_iter()
+                    .zip(k.iter())
+                    .map(|(d, k)| add_months(d?, k?)),
+            ))
         },
         deterministic: true,
     },
@@ -600,6 +619,20 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
         deterministic: true,
     },
 ];
+
+/// `d` plus `k` months; the last day of a month (or a day past the
+/// target month's end) maps to the target month's last day, as in Hive.
+fn add_months(d: NaiveDate, k: i64) -> Option<NaiveDate> {
+    let total = d.year() as i64 * 12 + d.month0() as i64 + k;
+    let (y, m) = (total.div_euclid(12) as i32, total.rem_euclid(12) as u32 + 1);
+    let last = last_day_of(y, m)?;
+    let day = if d.day() >= last.day() || Some(d) == last_day_of(d.year(), d.month()) {
+        last.day()
+    } else {
+        d.day()
+    };
+    NaiveDate::from_ymd_opt(y, m, day)
+}
 
 /// Hive's months_between: whole months when both days are the same day
 /// of the month or both month ends, else the day difference over 31,

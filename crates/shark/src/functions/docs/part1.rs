@@ -15,8 +15,8 @@ pub(super) const DOCS: &[FunctionDoc] = &[
     },
     FunctionDoc {
         name: "add_months",
-        usage: "add_months(start_date, num_months) - the date num_months months after start_date",
-        extended: "start_date is a date, timestamp or 'yyyy-MM-dd' string (any time part is dropped); num_months may be negative.\nIf the day does not exist in the target month, or start_date is the last day of its month, the last day of the target month is used.\nExample:\n  > SELECT add_months('2024-01-31', 1);\n  2024-02-29\n  > SELECT add_months('2024-03-15', -2);\n  2024-01-15",
+        usage: "add_months(start_date, num_months[, output_format]) - the date num_months months after start_date",
+        extended: "start_date is a date, timestamp or 'yyyy-MM-dd' string; num_months may be negative. Without output_format the result is a date (any time part is dropped); with one (a Java date pattern) it is a string that keeps start_date's time of day.\nIf the day does not exist in the target month, or start_date is the last day of its month, the last day of the target month is used.\nExample:\n  > SELECT add_months('2024-01-31', 1);\n  2024-02-29\n  > SELECT add_months('2024-03-15', -2);\n  2024-01-15\n  > SELECT add_months('2024-01-31 08:30:00', 1, 'dd.MM.yyyy HH:mm');\n  29.02.2024 08:30",
     },
     FunctionDoc {
         name: "array",

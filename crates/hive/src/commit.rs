@@ -10,8 +10,8 @@
 //! PostgreSQL's WAL and Hive's ACID commits follow the same rule: a
 //! committed write survives any kill, an uncommitted one leaves no trace.
 
-use crate::leftovers::process_alive;
 use crate::metastore::{Metastore, Partition};
+use crate::writers::{leading_pid, process_alive};
 use crate::{HiveError, Result};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -225,8 +225,7 @@ fn journal_owner(name: &str) -> Option<u32> {
     if let Some((_, claimer)) = name.rsplit_once(".json.claimed-") {
         return claimer.parse().ok();
     }
-    let stem = name.strip_suffix(".json")?;
-    stem.split('-').next()?.parse().ok()
+    leading_pid(name.strip_suffix(".json")?)
 }
 
 /// Rolls forward the commits whose writers died, from their journals.
@@ -247,11 +246,7 @@ pub fn recover(warehouse: &Path, metastore: &Metastore) -> Recovered {
         let path = dir.join(&name);
         if let Some(rest) = name.strip_prefix('.') {
             // A journal never put in place: its commit never began.
-            let dead = rest
-                .split('-')
-                .next()
-                .and_then(|p| p.parse().ok())
-                .is_some_and(|pid| !process_alive(pid));
+            let dead = leading_pid(rest).is_some_and(|pid| !process_alive(pid));
             if dead {
                 let _ = std::fs::remove_file(&path);
             }
@@ -300,8 +295,8 @@ pub fn pending_staging(warehouse: &Path) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::leftovers::ended_process_id;
     use crate::metastore::{Column, Table};
+    use crate::writers::ended_process_id;
 
     fn write(p: &Path, text: &str) {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();

@@ -6,6 +6,7 @@
 //! moving the new one in is rolled back (the old folder returns), one
 //! killed after is finished (the old folder goes).
 
+use crate::writers::{leading_pid, process_alive};
 use std::path::{Path, PathBuf};
 
 /// What a sweep did.
@@ -17,23 +18,6 @@ pub struct Swept {
     pub old_removed: usize,
     /// Set-aside folders moved back (their overwrite had not finished).
     pub restored: usize,
-}
-
-/// True when process `pid` runs on this machine (Linux's /proc); `true`
-/// when that cannot be told, so nothing of a live writer is touched.
-pub fn process_alive(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return true;
-    }
-    let proc_root = Path::new("/proc");
-    if !proc_root.join("self").exists() {
-        return true;
-    }
-    proc_root.join(pid.to_string()).exists()
-}
-
-fn leading_pid(name: &str) -> Option<u32> {
-    name.split('-').next()?.parse().ok()
 }
 
 /// `.<name>.shark-old-<pid>` → (name, pid).
@@ -123,20 +107,12 @@ pub fn sweep_set_aside(root: &Path) -> Swept {
     out
 }
 
-/// The id of a process that has ended (for tests of the sweep).
-pub fn ended_process_id() -> std::io::Result<u32> {
-    let mut c = std::process::Command::new("true").spawn()?;
-    let pid = c.id();
-    c.wait()?;
-    Ok(pid)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn dead_pid() -> u32 {
-        ended_process_id().unwrap()
+        crate::writers::ended_process_id().unwrap()
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod parquet_file;
 pub mod text;
 pub mod types;
 pub mod warehouse;
+pub mod writers;
 
 use thiserror::Error;
 

@@ -188,12 +188,6 @@ impl Connected<IncomingStream<'_, WatchedListener>> for Peer {
     }
 }
 
-impl Connected<IncomingStream<'_, crate::tls::TlsListener>> for Peer {
-    fn connect_info(stream: IncomingStream<'_, crate::tls::TlsListener>) -> Self {
-        Peer(*stream.remote_addr())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -124,6 +124,14 @@ impl Drop for TlsListener {
     }
 }
 
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, TlsListener>>
+    for crate::peers::Peer
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'_, TlsListener>) -> Self {
+        crate::peers::Peer(*stream.remote_addr())
+    }
+}
+
 impl axum::serve::Listener for TlsListener {
     type Io = TlsStream<crate::peers::WatchedStream>;
     type Addr = SocketAddr;

@@ -127,7 +127,7 @@ fn opening_a_warehouse_undoes_what_dead_writers_left() {
     }
     // A writer killed mid-overwrite: the table folder set aside, not yet
     // replaced; and its staging folder.
-    let dead = hive::leftovers::ended_process_id().unwrap();
+    let dead = hive::writers::ended_process_id().unwrap();
     let table = wh.join("t");
     let aside = wh.join(format!(".t.shark-old-{dead}"));
     std::fs::rename(&table, &aside).unwrap();

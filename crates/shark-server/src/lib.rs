@@ -199,7 +199,6 @@ async fn upkeep(state: Arc<AppState>) {
         .max(Duration::from_millis(100));
     loop {
         tokio::time::sleep(period).await;
-        state.peers.sweep();
         let n = state.sessions.expire(state.config.session_idle());
         if n > 0 {
             tracing::info!(sessions = n, "expired idle sessions");

@@ -376,14 +376,11 @@ impl Registry {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Registers a query, forgetting the oldest ended ones past `keep`.
-    pub fn insert(&self, q: Arc<Query>, keep: usize) {
-        {
-            let mut g = self.lock();
-            g.1.push_back(q.id.clone());
-            g.0.insert(q.id.clone(), q);
-        }
-        self.prune(Duration::MAX, keep);
+    /// Registers a query (the cap on ended ones is kept when one ends).
+    pub fn insert(&self, q: Arc<Query>) {
+        let mut g = self.lock();
+        g.1.push_back(q.id.clone());
+        g.0.insert(q.id.clone(), q);
     }
 
     /// Ended queries forgotten so far (by age or by the cap).

@@ -65,9 +65,7 @@ pub fn submit(state: &Arc<AppState>, sub: Submission) -> Result<Arc<Query>, ApiE
         sub.max_rows,
         statements.len(),
     ));
-    state
-        .queries
-        .insert(query.clone(), state.config.max_kept_queries);
+    state.queries.insert(query.clone());
     let in_use = sub.session.as_ref().map(|s| s.use_it());
     let (st, q) = (state.clone(), query.clone());
     tokio::spawn(async move {

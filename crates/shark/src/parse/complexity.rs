@@ -21,7 +21,7 @@ pub const MAX_COMPLEXITY: usize = 10_000;
 pub const STATEMENT_STACK: usize = 512 << 20;
 
 /// Counts what deepens the statement's tree; an error past the bound.
-pub fn check(tokens: &[Token], line: u64) -> Result<()> {
+pub fn check<'a>(tokens: impl IntoIterator<Item = &'a Token>, line: u64) -> Result<()> {
     let mut n = 0usize;
     for t in tokens {
         let deepens = match t {

@@ -347,16 +347,20 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
         _ => {}
     }
     let dialect = dialect::SharkDialect::default();
-    if let Ok(tokens) = sqlparser::tokenizer::Tokenizer::new(&dialect, trimmed).tokenize() {
-        complexity::check(&tokens, line)?;
-    }
+    // Tokenized once: the complexity bound is checked on the tokens the
+    // parser then reads.
+    let tokens = sqlparser::tokenizer::Tokenizer::new(&dialect, trimmed)
+        .with_unescape(false)
+        .tokenize_with_location()
+        .map_err(|e| parse_error(ParserError::from(e), line))?;
+    complexity::check(tokens.iter().map(|t| &t.token), line)?;
     let options = ParserOptions::new()
         .with_unescape(false)
         .with_trailing_commas(false);
     let mut statements = Parser::new(&dialect)
         .with_options(options)
-        .try_with_sql(trimmed)
-        .and_then(|mut p| p.parse_statements())
+        .with_tokens_with_locations(tokens)
+        .parse_statements()
         .map_err(|e| parse_error(e, line))?;
     match statements.len() {
         1 => Ok(HiveStatement::Sql(Box::new(statements.remove(0)))),

@@ -227,6 +227,10 @@ async function loadInfo() {
     document.body.classList.toggle('read-only', !!info.readOnly);
     document.getElementById('server-info').innerHTML =
       `${info.readOnly ? '<span class="badge st-other">read-only</span> ' : ''}` +
+      (info.auth && info.user
+        ? `<span class="user" title="${info.user.admin ? 'admin: sees every user\'s queries' : 'sees own queries'}">` +
+          `${esc(info.user.name)}${info.user.admin ? ' (admin)' : ''}</span> `
+        : '') +
       `<span title="${esc(info.master || '')}">v${esc(info.version || '?')}</span>`;
   } catch { /* the views say what is wrong */ }
 }

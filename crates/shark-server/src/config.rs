@@ -47,6 +47,15 @@ pub struct Config {
     /// Bearer token required on every endpoint but /health (default: $SHARK_SERVER_TOKEN).
     #[arg(long)]
     pub token: Option<String>,
+    /// A file of users, `name:sha256-of-token[:admin]` a line: each
+    /// client's token names its user, who sees only their own sessions and
+    /// queries (admins see all). With --token, that token is the admin `admin`.
+    #[arg(long, value_name = "FILE")]
+    pub users: Option<PathBuf>,
+    /// Seconds a connection may stay open with no request in flight
+    /// (idle between requests, or still sending a request's headers).
+    #[arg(long, default_value_t = 60)]
+    pub connection_idle_secs: u64,
     /// Reject everything but SELECT, SHOW, DESCRIBE, EXPLAIN, SET and USE.
     #[arg(long)]
     pub read_only: bool,

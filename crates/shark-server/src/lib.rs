@@ -35,6 +35,7 @@ pub mod spool;
 pub mod state;
 pub mod tls;
 pub mod ui;
+pub mod users;
 
 pub use config::Config;
 
@@ -57,9 +58,7 @@ impl Server {
             (None, None) => None,
             _ => return Err("--tls-cert and --tls-key go together".into()),
         };
-        if config.token.as_deref().is_some_and(|t| t.trim().is_empty()) {
-            return Err("--token must not be empty".into());
-        }
+        let users = users::Users::load(config.token.as_deref(), config.users.as_deref())?;
         let master = rdd::Master::parse(&config.master)
             .map_err(|e| format!("cannot start the engine on {}: {e}", config.master))?;
         let cap = config
@@ -93,7 +92,7 @@ impl Server {
         )
         .map_err(|e| format!("cannot create the result spool: {e}"))?;
         Ok(Server {
-            state: Arc::new(AppState::new(config, ctx, catalog, spool, ui)),
+            state: Arc::new(AppState::new(config, users, ctx, catalog, spool, ui)),
             tls,
         })
     }

@@ -6,14 +6,22 @@
 //! here (a duplicate of its descriptor) by its peer address; a streaming
 //! response asks `gone`, which peeks at the socket without taking data: end
 //! of stream or a reset means the client left, and its query is cancelled.
+//!
+//! Each connection also counts its requests in flight ([`Peers::begin`]):
+//! one with none for longer than the idle limit — a client idle between
+//! requests, or one sending its headers a byte at a time — is closed, so
+//! slow or forgotten clients do not hold sockets and threads for ever.
 
 use axum::extract::connect_info::Connected;
 use axum::serve::IncomingStream;
 use std::collections::HashMap;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -22,9 +30,67 @@ use tokio::net::{TcpListener, TcpStream};
 pub struct Peer(pub SocketAddr);
 
 /// The open client connections, by peer address.
-#[derive(Default)]
 pub struct Peers {
-    sockets: Mutex<HashMap<SocketAddr, std::net::TcpStream>>,
+    sockets: Mutex<HashMap<SocketAddr, Watched>>,
+    idle_limit: Duration,
+}
+
+impl Default for Peers {
+    fn default() -> Self {
+        Peers::new(Duration::from_secs(60))
+    }
+}
+
+/// One watched connection.
+struct Watched {
+    socket: Option<std::net::TcpStream>,
+    activity: Arc<Activity>,
+}
+
+/// A connection's requests in flight, and since when it has had none.
+#[derive(Debug)]
+pub struct Activity {
+    in_flight: AtomicUsize,
+    idle_since: Mutex<Instant>,
+    reader: Mutex<Option<Waker>>,
+}
+
+impl Activity {
+    fn new() -> Activity {
+        Activity {
+            in_flight: AtomicUsize::new(0),
+            idle_since: Mutex::new(Instant::now()),
+            reader: Mutex::new(None),
+        }
+    }
+
+    /// When the connection is to be closed unless a request begins.
+    fn deadline(&self, limit: Duration) -> Option<Instant> {
+        (self.in_flight.load(Ordering::SeqCst) == 0)
+            .then(|| *self.idle_since.lock().unwrap_or_else(|e| e.into_inner()) + limit)
+    }
+}
+
+/// A request in flight on a connection; the connection's idle time starts
+/// again when the last one is dropped (with its response's body).
+pub struct InFlight(Arc<Activity>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        *self.0.idle_since.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+        if self.0.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 {
+            // The connection may be parked in a read with no timer set.
+            if let Some(w) = self
+                .0
+                .reader
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take()
+            {
+                w.wake();
+            }
+        }
+    }
 }
 
 /// True when the socket's client has closed it or reset it.
@@ -41,31 +107,61 @@ fn closed(s: &std::net::TcpStream) -> bool {
 }
 
 impl Peers {
+    /// Watches connections, closing those with no request in flight for
+    /// longer than `idle_limit`.
+    pub fn new(idle_limit: Duration) -> Peers {
+        Peers {
+            sockets: Mutex::default(),
+            idle_limit: idle_limit.max(Duration::from_millis(10)),
+        }
+    }
+
     /// Starts watching a just-accepted connection; it is forgotten when
     /// the returned stream (which the server reads and writes) is dropped,
     /// so the watch never keeps a connection open.
     pub fn watch(self: &Arc<Self>, peer: SocketAddr, stream: TcpStream) -> WatchedStream {
         use std::os::fd::AsFd;
-        if let Ok(fd) = stream.as_fd().try_clone_to_owned() {
-            let dup = std::net::TcpStream::from(fd);
-            if dup.set_nonblocking(true).is_ok() {
-                self.lock().insert(peer, dup);
-            }
-        }
+        let socket = stream
+            .as_fd()
+            .try_clone_to_owned()
+            .ok()
+            .map(std::net::TcpStream::from)
+            .filter(|dup| dup.set_nonblocking(true).is_ok());
+        let activity = Arc::new(Activity::new());
+        self.lock().insert(
+            peer,
+            Watched {
+                socket,
+                activity: activity.clone(),
+            },
+        );
         WatchedStream {
             inner: stream,
             peers: self.clone(),
             peer,
+            activity,
+            timer: Box::pin(tokio::time::sleep(self.idle_limit)),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SocketAddr, std::net::TcpStream>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SocketAddr, Watched>> {
         self.sockets.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Marks a request in flight on `peer`'s connection until the guard
+    /// drops (`None` for an unknown peer).
+    pub fn begin(&self, peer: SocketAddr) -> Option<InFlight> {
+        let activity = self.lock().get(&peer)?.activity.clone();
+        activity.in_flight.fetch_add(1, Ordering::SeqCst);
+        Some(InFlight(activity))
     }
 
     /// True when the client at `peer` hung up (false when unknown).
     pub fn gone(&self, peer: SocketAddr) -> bool {
-        self.lock().get(&peer).is_some_and(closed)
+        self.lock()
+            .get(&peer)
+            .and_then(|w| w.socket.as_ref())
+            .is_some_and(closed)
     }
 
     /// Resolves once the client at `peer` hangs up (never for an unknown
@@ -95,6 +191,28 @@ pub struct WatchedStream {
     inner: TcpStream,
     peers: Arc<Peers>,
     peer: SocketAddr,
+    activity: Arc<Activity>,
+    timer: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl WatchedStream {
+    /// True once the connection has been idle past the limit (and arms
+    /// the timer that wakes the reader when it will be).
+    fn idle_too_long(&mut self, cx: &mut Context<'_>) -> bool {
+        *self
+            .activity
+            .reader
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(cx.waker().clone());
+        let Some(deadline) = self.activity.deadline(self.peers.idle_limit) else {
+            return false;
+        };
+        if Instant::now() >= deadline {
+            return true;
+        }
+        self.timer.as_mut().reset(deadline.into());
+        self.timer.as_mut().poll(cx).is_ready()
+    }
 }
 
 impl Drop for WatchedStream {
@@ -109,6 +227,13 @@ impl AsyncRead for WatchedStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
+        // Checked before reading: a client trickling its headers a byte
+        // at a time is as idle as a silent one.
+        if self.idle_too_long(cx) {
+            tracing::debug!(peer = %self.peer, "closing an idle connection");
+            // End of stream: the server closes the connection.
+            return Poll::Ready(Ok(()));
+        }
         Pin::new(&mut self.inner).poll_read(cx, buf)
     }
 }

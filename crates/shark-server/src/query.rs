@@ -100,6 +100,8 @@ pub struct Inner {
 pub struct Query {
     /// Its id, as in URLs.
     pub id: String,
+    /// The user who submitted it: only they (and admins) see it.
+    pub user: String,
     /// The server session it runs in, if any.
     pub session: Option<String>,
     /// The SQL text.
@@ -123,6 +125,7 @@ impl Query {
     /// A new queued query.
     pub fn new(
         id: String,
+        user: String,
         session: Option<String>,
         sql: String,
         max_rows: usize,
@@ -131,6 +134,7 @@ impl Query {
         let progress = Arc::new(Progress::for_query(&id));
         Query {
             id,
+            user,
             session,
             sql,
             max_rows,
@@ -404,6 +408,16 @@ impl Registry {
         g.1.iter()
             .rev()
             .filter_map(|id| g.0.get(id).cloned())
+            .take(limit)
+            .collect()
+    }
+
+    /// The newest `limit` queries `user` may see, newest first.
+    pub fn recent_of(&self, limit: usize, user: &crate::users::Principal) -> Vec<Arc<Query>> {
+        let g = self.lock();
+        g.1.iter()
+            .rev()
+            .filter_map(|id| g.0.get(id).filter(|q| user.may_access(&q.user)).cloned())
             .take(limit)
             .collect()
     }

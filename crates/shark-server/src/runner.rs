@@ -26,6 +26,8 @@ pub struct Submission {
     pub session: Option<Arc<ServerSession>>,
     /// Rows to hold at most.
     pub max_rows: usize,
+    /// Who submitted it (its owner).
+    pub user: String,
 }
 
 /// Checks a submission and starts it; the query runs in the background.
@@ -60,6 +62,7 @@ pub fn submit(state: &Arc<AppState>, sub: Submission) -> Result<Arc<Query>, ApiE
     let admission = state.admit()?;
     let query = Arc::new(Query::new(
         state.new_query_id(),
+        sub.user.clone(),
         sub.session.as_ref().map(|s| s.id.clone()),
         sub.sql,
         sub.max_rows,
@@ -88,6 +91,7 @@ fn log_end(q: &Query, outcome: &str) {
     };
     tracing::info!(
         query_id = %q.id,
+        user = %q.user,
         session = q.session.as_deref().unwrap_or("-"),
         duration_ms = (queued + ran).as_millis() as u64,
         queued_ms = queued.as_millis() as u64,

@@ -3,6 +3,7 @@
 //! time (a FIFO lock: later queries wait, queued); unused sessions expire.
 
 use crate::policy::Vars;
+use crate::users::Principal;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -10,8 +11,13 @@ use std::time::{Duration, Instant};
 
 /// One client session.
 pub struct ServerSession {
-    /// Its id, as clients send it.
+    /// Its id, as clients send it (not a secret: it names the session,
+    /// the owner's token grants the use of it).
     pub id: String,
+    /// The user it belongs to.
+    pub owner: Principal,
+    /// The bearer a Flight client holds for it: a secret, unlike the id.
+    pub secret: String,
     /// When it was created.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// The engine session; held by the query running in it.
@@ -41,9 +47,11 @@ impl Drop for InUse {
 
 impl ServerSession {
     /// A session around an engine session.
-    pub fn new(id: String, engine: shark::Session, vars: Vars) -> ServerSession {
+    pub fn new(id: String, engine: shark::Session, vars: Vars, owner: Principal) -> ServerSession {
         ServerSession {
             id,
+            owner,
+            secret: crate::users::new_secret(),
             created_at: chrono::Utc::now(),
             database: Mutex::new(engine.database().to_string()),
             engine: Arc::new(tokio::sync::Mutex::new(engine)),
@@ -113,10 +121,11 @@ impl ServerSession {
     }
 }
 
-/// Live sessions by id.
+/// Live sessions by id (and by Flight bearer).
 #[derive(Default)]
 pub struct Sessions {
     map: Mutex<HashMap<String, Arc<ServerSession>>>,
+    by_secret: Mutex<HashMap<String, String>>,
 }
 
 impl Sessions {
@@ -124,19 +133,42 @@ impl Sessions {
         self.map.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    fn secrets(&self) -> MutexGuard<'_, HashMap<String, String>> {
+        self.by_secret.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Registers a session.
     pub fn insert(&self, s: Arc<ServerSession>) {
+        self.secrets().insert(s.secret.clone(), s.id.clone());
         self.lock().insert(s.id.clone(), s);
     }
 
-    /// A session by id.
+    /// A session by id, whoever owns it (for the server's own use).
     pub fn get(&self, id: &str) -> Option<Arc<ServerSession>> {
         self.lock().get(id).cloned()
     }
 
+    /// A session by id if `user` may use it: to anyone else it does not
+    /// exist (an id is no credential).
+    pub fn get_for(&self, id: &str, user: &Principal) -> Option<Arc<ServerSession>> {
+        self.get(id).filter(|s| user.may_access(&s.owner.name))
+    }
+
+    /// The session a Flight bearer names.
+    pub fn by_secret(&self, secret: &str) -> Option<Arc<ServerSession>> {
+        let id = self.secrets().get(secret).cloned()?;
+        self.get(&id)
+    }
+
     /// Ends a session; `false` if there was none.
     pub fn remove(&self, id: &str) -> bool {
-        self.lock().remove(id).is_some()
+        match self.lock().remove(id) {
+            Some(s) => {
+                self.secrets().remove(&s.secret);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Sessions open now.
@@ -153,14 +185,25 @@ impl Sessions {
     pub fn expire(&self, idle: Duration) -> usize {
         let mut m = self.lock();
         let before = m.len();
+        let mut ended = Vec::new();
         m.retain(|_, s| {
             let limit = if s.provisional.load(Ordering::SeqCst) {
                 idle.min(PROVISIONAL_IDLE)
             } else {
                 idle
             };
-            s.idle() <= limit
+            let keep = s.idle() <= limit;
+            if !keep {
+                ended.push(s.secret.clone());
+            }
+            keep
         });
-        before - m.len()
+        let n = before - m.len();
+        drop(m);
+        let mut secrets = self.secrets();
+        for s in ended {
+            secrets.remove(&s);
+        }
+        n
     }
 }

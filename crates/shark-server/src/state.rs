@@ -26,6 +26,8 @@ pub struct AppState {
     pub catalog: Arc<HiveCatalog>,
     /// What statements may do.
     pub policy: Policy,
+    /// Who may call, by token.
+    pub users: crate::users::Users,
     /// Recent queries.
     pub queries: Registry,
     /// Open sessions.
@@ -64,12 +66,14 @@ impl AppState {
     /// State for a server with `config` on `ctx` and `catalog`.
     pub fn new(
         config: Config,
+        users: crate::users::Users,
         ctx: rdd::Context,
         catalog: Arc<HiveCatalog>,
         spool: SpoolDir,
         ui: Arc<UiStore>,
     ) -> AppState {
         let policy = Policy::new(config.read_only, catalog.warehouse(), &config.allow_paths);
+        let idle = std::time::Duration::from_secs(config.connection_idle_secs);
         AppState {
             spool: Arc::new(spool),
             streams: Arc::new(Semaphore::new(config.max_streams.max(1))),
@@ -78,13 +82,14 @@ impl AppState {
             ctx,
             catalog,
             policy,
+            users,
             queries: Registry::default(),
             sessions: Sessions::default(),
             started: Instant::now(),
             started_at: chrono::Utc::now(),
             ui,
             event_streams: AtomicUsize::new(0),
-            peers: Arc::default(),
+            peers: Arc::new(crate::peers::Peers::new(idle)),
             pending: AtomicUsize::new(0),
             shutting_down: AtomicBool::new(false),
             counter: AtomicU64::new(0),

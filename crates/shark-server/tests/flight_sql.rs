@@ -162,9 +162,10 @@ async fn a_session_keeps_its_database_and_settings() {
         .unwrap_err();
     let (code, msg) = code(e);
     assert_eq!(code, Code::InvalidArgument, "{msg}");
-    // The HTTP API sees the same sessions: the bearer is a session id.
-    let (_, body) = get(&s.base, &format!("/v1/sessions/{}", c.token().unwrap())).await;
-    assert_eq!(body["database"], "flight_db");
+    // The bearer is a secret of its own, not the session's id (which
+    // the HTTP API shows): it names no session there.
+    let (status, _) = get(&s.base, &format!("/v1/sessions/{}", c.token().unwrap())).await;
+    assert_eq!(status, reqwest::StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -394,6 +395,38 @@ async fn authentication_holds() {
     let mut c = connect(&s).await;
     c.set_token("s3cret".into());
     assert_eq!(ints(&query(&mut c, "SELECT 40 + 2").await, 0), [42]);
+}
+
+#[tokio::test]
+async fn users_see_only_their_own_queries() {
+    let dir = tempfile::tempdir().unwrap();
+    let users = users_file(dir.path());
+    let s = start(move |c| c.users = Some(users));
+    let mut alice = connect(&s).await;
+    // The name must be the token's user.
+    assert!(alice.handshake("bob", "a-token").await.is_err());
+    alice.handshake("alice", "a-token").await.unwrap();
+    let info = alice.execute("SELECT 7".into(), None).await.unwrap();
+    // Bob, with his own token as the bearer (a new session), cannot fetch
+    // or cancel it; the admin can fetch it.
+    let mut bob = connect(&s).await;
+    bob.set_token("b-token".into());
+    let ticket = info.endpoint[0].ticket.clone().unwrap();
+    let (code_, _) = code(
+        bob.do_get(ticket.clone())
+            .await
+            .expect_err("bob read alice's rows"),
+    );
+    assert_eq!(code_, Code::NotFound);
+    assert_eq!(cancel(&mut bob, &info).await, CancelStatus::NotCancellable);
+    let mut ops = connect(&s).await;
+    ops.set_token("o-token".into());
+    assert_eq!(ints(&fetch(&mut ops, info).await.unwrap(), 0), [7]);
+    // Alice's token alone (no session) reaches her own queries.
+    let info = alice.execute("SELECT 8".into(), None).await.unwrap();
+    let mut alice2 = connect(&s).await;
+    alice2.set_token("a-token".into());
+    assert_eq!(ints(&fetch(&mut alice2, info).await.unwrap(), 0), [8]);
 }
 
 #[tokio::test]

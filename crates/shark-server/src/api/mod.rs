@@ -2,6 +2,7 @@
 //! with its size limit, `/health` and `/openapi.json`.
 
 mod catalog;
+mod in_flight;
 mod queries;
 mod sessions;
 mod statements;
@@ -13,6 +14,7 @@ mod ui_system;
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::users::Principal;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -83,17 +85,27 @@ pub fn router(state: Arc<AppState>) -> Router {
             )
         })
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            in_flight::track,
+        ))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .with_state(state)
 }
 
-/// Requires `Authorization: Bearer <token>` when the server has a token:
-/// 401 without one, 403 with a wrong one. `/health` and the web UI's own
-/// files (`/`, `/static/…`: no data in them) stay open.
-async fn authenticate(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
-    let Some(token) = &state.config.token else {
+/// Requires `Authorization: Bearer <token>` when the server has users:
+/// 401 without one, 403 with one that names no user; the request then
+/// runs as that user (a [`Principal`] in its extensions). `/health` and
+/// the web UI's own files (`/`, `/static/…`: no data in them) stay open.
+async fn authenticate(
+    State(state): State<Arc<AppState>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    if state.users.is_open() {
+        req.extensions_mut().insert(Principal::anonymous());
         return next.run(req).await;
-    };
+    }
     let path = req.uri().path();
     if path == "/health" || path == "/" || path.starts_with("/static/") {
         return next.run(req).await;
@@ -103,27 +115,24 @@ async fn authenticate(State(state): State<Arc<AppState>>, req: Request, next: Ne
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    match given {
-        None => {
-            let mut r = ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "auth",
-                "missing bearer token (Authorization: Bearer <token>)",
-            )
-            .into_response();
-            r.headers_mut()
-                .insert(header::WWW_AUTHENTICATE, "Bearer".parse().expect("valid"));
-            r
+    let Some(given) = given else {
+        let mut r = ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "auth",
+            "missing bearer token (Authorization: Bearer <token>)",
+        )
+        .into_response();
+        r.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, "Bearer".parse().expect("valid"));
+        return r;
+    };
+    match state.users.identify(given) {
+        Some(user) => {
+            req.extensions_mut().insert(user);
+            next.run(req).await
         }
-        Some(g) if constant_time_eq(g.trim().as_bytes(), token.as_bytes()) => next.run(req).await,
-        Some(_) => ApiError::bad_credential("invalid bearer token").into_response(),
+        None => ApiError::bad_credential("invalid bearer token").into_response(),
     }
-}
-
-/// Compares without stopping at the first difference, so response times
-/// say nothing about how much of a guess was right.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A JSON request body, with 413 past the size limit and 400 for bad JSON;

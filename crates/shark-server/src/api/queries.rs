@@ -5,20 +5,23 @@ use crate::error::{ApiError, ApiResult};
 use crate::query::{Query, State as QState};
 use crate::results::{self, Format};
 use crate::state::AppState;
+use crate::users::Principal;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query as Params, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
 
-fn find(state: &AppState, id: &str) -> ApiResult<Arc<Query>> {
+/// A query `user` may see; to anyone else it does not exist.
+pub(super) fn find(state: &AppState, id: &str, user: &Principal) -> ApiResult<Arc<Query>> {
     state
         .queries
         .get(id)
+        .filter(|q| user.may_access(&q.user))
         .ok_or_else(|| ApiError::not_found(format!("no query '{id}'")))
 }
 
@@ -178,6 +181,7 @@ fn summary(q: &Query) -> Value {
     json!({
         "query_id": q.id,
         "state": i.state,
+        "user": q.user,
         "session": q.session,
         "sql": sql,
         "submitted_at": q.submitted_at.to_rfc3339(),
@@ -193,12 +197,13 @@ pub(super) struct ListParams {
 
 pub(super) async fn list(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
     p: Result<Params<ListParams>, QueryRejection>,
 ) -> ApiResult<Json<Value>> {
     let limit = params(p)?.limit.unwrap_or(100).min(1000);
     let queries: Vec<Value> = state
         .queries
-        .recent(limit)
+        .recent_of(limit, &user)
         .iter()
         .map(|q| summary(q))
         .collect();
@@ -207,15 +212,17 @@ pub(super) async fn list(
 
 pub(super) async fn status(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let q = find(&state, &id)?;
+    let q = find(&state, &id, &user)?;
     let (queued, ran) = q.timings();
     let progress = q.progress.snapshot();
     let i = q.inner();
     let url = format!("/v1/queries/{}", q.id);
     let mut body = json!({
         "query_id": q.id,
+        "user": q.user,
         "session": q.session,
         "state": i.state,
         "sql": q.sql,
@@ -268,13 +275,14 @@ pub(super) const MAX_PAGE: usize = 10_000;
 
 pub(super) async fn results(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
     Path(id): Path<String>,
     headers: HeaderMap,
     extensions: axum::http::Extensions,
     p: Result<Params<ResultParams>, QueryRejection>,
 ) -> ApiResult<Response> {
     let p = params(p)?;
-    let q = find(&state, &id)?;
+    let q = find(&state, &id, &user)?;
     if let Some(r) = failure(&q) {
         return Ok(r);
     }
@@ -309,9 +317,10 @@ pub(super) async fn results(
 
 pub(super) async fn cancel(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let q = find(&state, &id)?;
+    let q = find(&state, &id, &user)?;
     q.cancel();
     // Answer with the final state when the engine stops quickly.
     let s = q.wait(Duration::from_secs(2)).await;

@@ -6,12 +6,13 @@ use crate::error::{ApiError, ApiResult};
 use crate::policy::Vars;
 use crate::sessions::ServerSession;
 use crate::state::AppState;
+use crate::users::Principal;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -31,6 +32,7 @@ struct NewSession {
 fn describe(state: &AppState, s: &ServerSession) -> Value {
     json!({
         "session_id": s.id,
+        "user": s.owner.name,
         "database": s.database(),
         "created_at": s.created_at.to_rfc3339(),
         "idle_ms": s.idle().as_millis() as u64,
@@ -41,6 +43,7 @@ fn describe(state: &AppState, s: &ServerSession) -> Value {
 
 pub(super) async fn create(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let req: NewSession = parse_body(body, true)?;
@@ -72,7 +75,7 @@ pub(super) async fn create(
                 .execute(&format!("USE `{db}`"))
                 .map_err(|e| ApiError::from_shark(&e))?;
         }
-        Ok(ServerSession::new(st.new_session_id(), engine, vars))
+        Ok(ServerSession::new(st.new_session_id(), engine, vars, user))
     })
     .await
     .map_err(|e| ApiError::internal(e.to_string()))??;
@@ -84,20 +87,22 @@ pub(super) async fn create(
 
 pub(super) async fn get(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let s = state
         .sessions
-        .get(&id)
+        .get_for(&id, &user)
         .ok_or_else(|| ApiError::not_found(format!("no session '{id}'")))?;
     Ok(Json(describe(&state, &s)))
 }
 
 pub(super) async fn delete(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    if !state.sessions.remove(&id) {
+    if state.sessions.get_for(&id, &user).is_none() || !state.sessions.remove(&id) {
         return Err(ApiError::not_found(format!("no session '{id}'")));
     }
     tracing::info!(session = %id, "session closed");

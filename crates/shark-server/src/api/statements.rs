@@ -9,12 +9,13 @@ use crate::query::Query;
 use crate::results::Format;
 use crate::runner::{submit as start, Submission};
 use crate::state::AppState;
+use crate::users::Principal;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -48,6 +49,7 @@ const MAX_WAIT: Duration = Duration::from_secs(300);
 
 pub(super) async fn submit(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
     headers: HeaderMap,
     extensions: axum::http::Extensions,
     body: Result<Bytes, BytesRejection>,
@@ -57,7 +59,7 @@ pub(super) async fn submit(
         Some(id) => Some(
             state
                 .sessions
-                .get(id)
+                .get_for(id, &user)
                 .ok_or_else(|| ApiError::not_found(format!("no session '{id}'")))?,
         ),
         None => None,
@@ -79,6 +81,7 @@ pub(super) async fn submit(
             database: req.database,
             session,
             max_rows,
+            user: user.name.clone(),
         },
     )?;
     if let Some(format) = format {

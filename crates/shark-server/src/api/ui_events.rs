@@ -7,10 +7,12 @@
 
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::users::Principal;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use futures_util::stream::{self, Stream};
 use serde_json::json;
 use std::convert::Infallible;
@@ -39,12 +41,18 @@ fn hash(v: impl Hash) -> u64 {
     h.finish()
 }
 
-fn marks(state: &AppState) -> (Marks, Vec<String>) {
-    let newest = state.queries.recent(1).first().map(|q| q.id.clone());
+/// What changed, as `user` may see it (their own queries; an admin's all).
+fn marks(state: &AppState, user: &Principal) -> (Marks, Vec<String>) {
+    let newest = state
+        .queries
+        .recent_of(1, user)
+        .first()
+        .map(|q| q.id.clone());
     let mut running: Vec<(String, &'static str)> = state
         .queries
         .active()
         .iter()
+        .filter(|q| user.may_access(&q.user))
         .map(|q| (q.id.clone(), q.state().name()))
         .collect();
     running.sort();
@@ -73,12 +81,12 @@ impl Drop for Slot {
     }
 }
 
-fn updates(state: Arc<AppState>) -> impl Stream<Item = Result<Event, Infallible>> {
+fn updates(state: Arc<AppState>, user: Principal) -> impl Stream<Item = Result<Event, Infallible>> {
     let slot = Slot(state);
     // The first tick always sends: the client learns what runs now.
     stream::unfold(
-        (slot, None::<Marks>, 0u64),
-        |(slot, last, seq)| async move {
+        (slot, None::<Marks>, 0u64, user),
+        |(slot, last, seq, user)| async move {
             loop {
                 if last.is_some() {
                     tokio::time::sleep(TICK).await;
@@ -86,7 +94,7 @@ fn updates(state: Arc<AppState>) -> impl Stream<Item = Result<Event, Infallible>
                 if slot.0.is_shutting_down() {
                     return None;
                 }
-                let (now, running) = marks(&slot.0);
+                let (now, running) = marks(&slot.0, &user);
                 let changed: Vec<&str> = match last {
                     None => vec!["sql", "jobs", "stages", "storage", "executors"],
                     Some(l) if l == now => continue,
@@ -106,14 +114,17 @@ fn updates(state: Arc<AppState>) -> impl Stream<Item = Result<Event, Infallible>
                 };
                 let data = json!({ "seq": seq + 1, "running": running, "changed": changed });
                 let event = Event::default().event("update").data(data.to_string());
-                return Some((Ok(event), (slot, Some(now), seq + 1)));
+                return Some((Ok(event), (slot, Some(now), seq + 1, user)));
             }
         },
     )
 }
 
 /// `GET /api/v1/events`
-pub(super) async fn events(State(state): State<Arc<AppState>>) -> Response {
+pub(super) async fn events(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
+) -> Response {
     if state.event_streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
         state.event_streams.fetch_sub(1, Ordering::SeqCst);
         return ApiError::limit(
@@ -122,7 +133,7 @@ pub(super) async fn events(State(state): State<Arc<AppState>>) -> Response {
         )
         .into_response();
     }
-    let mut response = Sse::new(updates(state))
+    let mut response = Sse::new(updates(state, user))
         .keep_alive(
             KeepAlive::new()
                 .interval(Duration::from_secs(15))

@@ -8,9 +8,10 @@ use crate::state::AppState;
 use crate::ui::store::{
     JobRecord, JobStatus, Records, StageRecord, StageStatus, TaskRecord, TaskStatus,
 };
+use crate::users::Principal;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query as Params, State};
-use axum::Json;
+use axum::{Extension, Json};
 use rdd::TaskMetricsSnapshot;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -155,9 +156,28 @@ fn params<T>(p: Result<Params<T>, QueryRejection>) -> ApiResult<T> {
         .map_err(|e| ApiError::request(e.body_text()))
 }
 
+/// True when `user` may see a job: an admin sees all, anyone else only
+/// the jobs of their own queries.
+fn job_visible(state: &AppState, user: &Principal, j: &JobRecord) -> bool {
+    user.admin
+        || j.query
+            .as_deref()
+            .and_then(|q| state.queries.get(q))
+            .is_some_and(|q| q.user == user.name)
+}
+
+/// True when `user` may see a stage (that of a job they may see).
+fn stage_visible(state: &AppState, user: &Principal, r: &Records, s: &StageRecord) -> bool {
+    user.admin
+        || r.jobs
+            .get(&s.job_id)
+            .is_some_and(|j| job_visible(state, user, j))
+}
+
 /// `GET /api/v1/jobs`
 pub(super) async fn jobs(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
     p: Result<Params<ListParams>, QueryRejection>,
 ) -> ApiResult<Json<Value>> {
     let p = params(p)?;
@@ -166,7 +186,7 @@ pub(super) async fn jobs(
         .jobs
         .values()
         .rev()
-        .filter(|j| wanted(&p.status, job_status(j.status)))
+        .filter(|j| wanted(&p.status, job_status(j.status)) && job_visible(&state, &user, j))
         .collect();
     let Page { offset, items } = page(&matching, p.offset, p.length)?;
     Ok(Json(json!({
@@ -180,12 +200,17 @@ pub(super) async fn jobs(
 /// `GET /api/v1/jobs/{id}`
 pub(super) async fn job(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
     Path(id): Path<usize>,
 ) -> ApiResult<Json<Value>> {
     let r = state.ui.read();
-    let j = r.jobs.get(&id).ok_or_else(|| {
-        ApiError::not_found(format!("no job {id} (never run, or no longer retained)"))
-    })?;
+    let j = r
+        .jobs
+        .get(&id)
+        .filter(|j| job_visible(&state, &user, j))
+        .ok_or_else(|| {
+            ApiError::not_found(format!("no job {id} (never run, or no longer retained)"))
+        })?;
     let mut v = job_json(j, &r);
     v["stages"] = j
         .stages
@@ -199,6 +224,7 @@ pub(super) async fn job(
 /// `GET /api/v1/stages`
 pub(super) async fn stages(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
     p: Result<Params<ListParams>, QueryRejection>,
 ) -> ApiResult<Json<Value>> {
     let p = params(p)?;
@@ -207,7 +233,9 @@ pub(super) async fn stages(
         .stages
         .values()
         .rev()
-        .filter(|s| wanted(&p.status, stage_status(s.status)))
+        .filter(|s| {
+            wanted(&p.status, stage_status(s.status)) && stage_visible(&state, &user, &r, s)
+        })
         .collect();
     let Page { offset, items } = page(&matching, p.offset, p.length)?;
     Ok(Json(json!({
@@ -221,12 +249,14 @@ pub(super) async fn stages(
 /// `GET /api/v1/stages/{id}`: every retained attempt of a stage.
 pub(super) async fn stage_attempts(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
     Path(id): Path<usize>,
 ) -> ApiResult<Json<Value>> {
     let r = state.ui.read();
     let attempts: Vec<Value> = r
         .stages
         .range((id, 0)..=(id, usize::MAX))
+        .filter(|(_, s)| stage_visible(&state, &user, &r, s))
         .map(|(_, s)| stage_json(s))
         .collect();
     if attempts.is_empty() {
@@ -248,12 +278,14 @@ fn no_stage(id: usize, attempt: Option<usize>) -> ApiError {
 /// `GET /api/v1/stages/{id}/{attempt}`
 pub(super) async fn stage(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
     Path((id, attempt)): Path<(usize, usize)>,
 ) -> ApiResult<Json<Value>> {
     let r = state.ui.read();
     let s = r
         .stages
         .get(&(id, attempt))
+        .filter(|s| stage_visible(&state, &user, &r, s))
         .ok_or_else(|| no_stage(id, Some(attempt)))?;
     Ok(Json(stage_json(s)))
 }
@@ -269,6 +301,7 @@ pub(super) struct TaskParams {
 /// `GET /api/v1/stages/{id}/{attempt}/taskList`: 100 tasks a page.
 pub(super) async fn task_list(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
     Path((id, attempt)): Path<(usize, usize)>,
     p: Result<Params<TaskParams>, QueryRejection>,
 ) -> ApiResult<Json<Value>> {
@@ -277,6 +310,7 @@ pub(super) async fn task_list(
     let s = r
         .stages
         .get(&(id, attempt))
+        .filter(|s| stage_visible(&state, &user, &r, s))
         .ok_or_else(|| no_stage(id, Some(attempt)))?;
     let mut tasks: Vec<&TaskRecord> = s.tasks.values().collect();
     let by_duration = |t: &&TaskRecord| t.duration.unwrap_or_default();
@@ -316,6 +350,7 @@ fn quantile(v: &[u64], q: f64) -> u64 {
 /// stage's ended, retained tasks.
 pub(super) async fn task_summary(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
     Path((id, attempt)): Path<(usize, usize)>,
     p: Result<Params<SummaryParams>, QueryRejection>,
 ) -> ApiResult<Json<Value>> {
@@ -336,6 +371,7 @@ pub(super) async fn task_summary(
     let s = r
         .stages
         .get(&(id, attempt))
+        .filter(|s| stage_visible(&state, &user, &r, s))
         .ok_or_else(|| no_stage(id, Some(attempt)))?;
     let done: Vec<&TaskRecord> = s.tasks.values().filter(|t| t.duration.is_some()).collect();
     let column = |f: &dyn Fn(&TaskRecord) -> u64| -> Value {

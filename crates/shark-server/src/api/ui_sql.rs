@@ -8,9 +8,10 @@ use super::ui_params::{page, Page};
 use crate::error::{ApiError, ApiResult};
 use crate::query::Query;
 use crate::state::AppState;
+use crate::users::Principal;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query as Params, State};
-use axum::Json;
+use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -66,12 +67,13 @@ pub(super) struct ListParams {
 /// `GET /api/v1/sql`: newest first.
 pub(super) async fn list(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
     p: Result<Params<ListParams>, QueryRejection>,
 ) -> ApiResult<Json<Value>> {
     let p = p
         .map(|Params(t)| t)
         .map_err(|e| ApiError::request(e.body_text()))?;
-    let all = state.queries.all();
+    let all = state.queries.recent_of(usize::MAX, &user);
     let retained = all.len();
     let matching: Vec<Arc<Query>> = all
         .into_iter()
@@ -130,12 +132,10 @@ fn nodes_and_edges(tree: &Value) -> Value {
 /// `GET /api/v1/sql/{id}`
 pub(super) async fn detail(
     State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let q = state
-        .queries
-        .get(&id)
-        .ok_or_else(|| ApiError::not_found(format!("no query '{id}'")))?;
+    let q = super::queries::find(&state, &id, &user)?;
     let jobs = jobs_by_query(&state).remove(&q.id).unwrap_or_default();
     let mut v = summary(&q, &jobs, true);
     let (profile, done) = {

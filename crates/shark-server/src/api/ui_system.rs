@@ -5,8 +5,9 @@
 //! `/api/v1/environment` (settings, versions, paths; secrets redacted).
 
 use crate::state::AppState;
+use crate::users::Principal;
 use axum::extract::State;
-use axum::Json;
+use axum::{Extension, Json};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,13 +16,17 @@ use std::sync::Arc;
 const REDACTED: &str = "*********(redacted)";
 
 /// `GET /api/v1/info`
-pub(super) async fn info(State(state): State<Arc<AppState>>) -> Json<Value> {
+pub(super) async fn info(
+    State(state): State<Arc<AppState>>,
+    Extension(user): Extension<Principal>,
+) -> Json<Value> {
     Json(json!({
         "version": env!("CARGO_PKG_VERSION"),
         "master": state.ctx.master(),
         "workers": state.ctx.workers(),
         "readOnly": state.config.read_only,
-        "auth": state.config.token.is_some(),
+        "auth": !state.users.is_open(),
+        "user": { "name": user.name, "admin": user.admin },
         "startTime": state.started_at.to_rfc3339(),
         "uptimeMs": state.started.elapsed().as_millis() as u64,
     }))
@@ -181,6 +186,8 @@ pub(super) async fn environment(State(state): State<Arc<AppState>>) -> Json<Valu
                 "(none)"
             }
         ]),
+        pair("--users", opt(&c.users)),
+        pair("--connection-idle-secs", c.connection_idle_secs),
         pair("--read-only", c.read_only),
         pair(
             "--allow-path",

@@ -1,18 +1,21 @@
-//! Who is calling: Flight SQL's authentication mapped onto server sessions.
+//! Who is calling: Flight SQL's authentication mapped onto the server's
+//! users and sessions.
 //!
-//! A client shakes hands with HTTP basic credentials (the password is the
-//! server's token when it has one; any credentials when it has none) and
-//! gets back `authorization: Bearer <session>`: every call carrying that
-//! bearer runs in that server session, so `USE db` and `SET k=v` persist
-//! for the connection, as for HTTP sessions (which they are: the same
-//! registry, expiring when idle). A call that carries the server's own
-//! token (or, on a server without one, nothing) gets a new session, and
-//! the bearer of it in its response headers, which Flight clients (ADBC,
-//! JDBC) adopt for their next calls.
+//! A client shakes hands with HTTP basic credentials — its user name and
+//! its token as the password (with `--users`, the name must be the
+//! token's user; with only `--token`, any name; on an open server,
+//! anything) — and gets back `authorization: Bearer <secret>`: a random
+//! secret naming a new server session of that user, so `USE db` and `SET
+//! k=v` persist for the connection, as for HTTP sessions (the same
+//! registry, expiring when idle). A call that carries a user's own token
+//! as its bearer (or, on an open server, nothing) gets a new session, and
+//! its bearer in the response headers, which Flight clients (ADBC, JDBC)
+//! adopt for their next calls. The session's id is never a credential.
 
 use crate::policy::Vars;
 use crate::sessions::ServerSession;
 use crate::state::AppState;
+use crate::users::Principal;
 use base64::Engine;
 use std::sync::Arc;
 use tonic::metadata::{MetadataMap, MetadataValue};
@@ -22,25 +25,35 @@ use tonic::{Response, Status};
 pub struct Caller {
     /// The server session.
     pub session: Arc<ServerSession>,
+    /// The user the call runs as (the session's owner).
+    pub user: Principal,
     /// Set when the session was opened by this call: the bearer the client
     /// should use from now on (sent back in the response headers).
     pub issued: Option<String>,
     /// True when the client named the session (its bearer): what it
-    /// creates is its own, and what other sessions created is not.
+    /// creates is that session's, and what other sessions created is not.
     pub named: bool,
 }
 
 impl Caller {
-    /// The session id that owns what this call creates (`None` when the
+    /// The session that owns what this call creates (`None` when the
     /// client did not name a session).
     pub fn owner(&self) -> Option<&str> {
         self.named.then_some(self.session.id.as_str())
     }
 
+    /// What this call may see.
+    pub fn scope(&self) -> Scope {
+        Scope {
+            user: self.user.clone(),
+            session: self.owner().map(str::to_string),
+        }
+    }
+
     /// Adds the new session's bearer to a response, if this call opened one.
     pub fn stamp<T>(&self, mut response: Response<T>) -> Response<T> {
-        if let Some(id) = &self.issued {
-            if let Ok(v) = MetadataValue::try_from(format!("Bearer {id}")) {
+        if let Some(secret) = &self.issued {
+            if let Ok(v) = MetadataValue::try_from(format!("Bearer {secret}")) {
                 response.metadata_mut().insert("authorization", v);
             }
         }
@@ -48,11 +61,50 @@ impl Caller {
     }
 }
 
+/// What a call may see: its user's queries and prepared statements (an
+/// admin's: everyone's) and, when it names a session, only that
+/// session's among them.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// The calling user.
+    pub user: Principal,
+    /// The session the call named, if any.
+    pub session: Option<String>,
+}
+
+impl Scope {
+    /// True when the call may see a thing `user` made in `session`.
+    pub fn sees(&self, user: &str, session: Option<&str>) -> bool {
+        self.user.may_access(user)
+            && match (self.session.as_deref(), session) {
+                (Some(mine), Some(theirs)) => mine == theirs,
+                _ => true,
+            }
+    }
+}
+
+/// The scope of a call, or why it may not be made.
+pub fn scope(state: &AppState, md: &MetadataMap) -> Result<Scope, Status> {
+    Ok(match identify(state, md)? {
+        Identity::Session(s) => {
+            s.adopt();
+            Scope {
+                user: s.owner.clone(),
+                session: Some(s.id.clone()),
+            }
+        }
+        Identity::User(user) => Scope {
+            user,
+            session: None,
+        },
+    })
+}
+
 /// What the `authorization` header says.
 enum Credentials {
     None,
     Bearer(String),
-    Basic { password: String },
+    Basic { user: String, password: String },
     Malformed,
 }
 
@@ -79,7 +131,8 @@ fn credentials(md: &MetadataMap) -> Credentials {
             .ok()
             .and_then(|b| String::from_utf8(b).ok());
         return match decoded.as_deref().and_then(|s| s.split_once(':')) {
-            Some((_, password)) => Credentials::Basic {
+            Some((user, password)) => Credentials::Basic {
+                user: user.to_string(),
                 password: password.to_string(),
             },
             None => Credentials::Malformed,
@@ -88,30 +141,43 @@ fn credentials(md: &MetadataMap) -> Credentials {
     Credentials::Malformed
 }
 
-fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    (s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix))
-        .then(|| &s[prefix.len()..])
+/// Who a call's credentials name: a live session (by its bearer) or a user.
+enum Identity {
+    Session(Arc<ServerSession>),
+    User(Principal),
 }
 
-/// Compares without stopping at the first difference.
-fn same_secret(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+fn identify(state: &AppState, md: &MetadataMap) -> Result<Identity, Status> {
+    match credentials(md) {
+        Credentials::Bearer(t) => {
+            if let Some(s) = state.sessions.by_secret(&t) {
+                return Ok(Identity::Session(s));
+            }
+            match state.users.identify(&t) {
+                Some(p) if !state.users.is_open() => Ok(Identity::User(p)),
+                _ => Err(unknown_bearer()),
+            }
+        }
+        Credentials::Basic { user, password } => match state.users.identify(&password) {
+            // With a users file the name must be the token's user; with
+            // only --token (or none) clients send whatever name they like.
+            Some(p) if state.config.users.is_none() || user.trim() == p.name => {
+                Ok(Identity::User(p))
+            }
+            _ => Err(Status::unauthenticated("wrong user name or password")),
+        },
+        Credentials::None if state.users.is_open() => Ok(Identity::User(Principal::anonymous())),
+        Credentials::None => Err(missing()),
+        Credentials::Malformed => Err(malformed()),
+    }
 }
 
-fn is_server_token(state: &AppState, given: &str) -> bool {
-    state
-        .config
-        .token
-        .as_deref()
-        .is_some_and(|t| same_secret(given, t))
-}
-
-/// Opens a new server session (on a blocking thread: it opens the
-/// warehouse's metastore); `register`ed ones outlive the call (until idle
-/// for `--session-idle-secs`).
+/// Opens a new server session for `user` (on a blocking thread: it opens
+/// the warehouse's metastore); `register`ed ones outlive the call (until
+/// idle for `--session-idle-secs`).
 pub async fn open_session(
     state: &Arc<AppState>,
+    user: Principal,
     register: bool,
 ) -> Result<Arc<ServerSession>, Status> {
     if state.is_shutting_down() {
@@ -122,60 +188,36 @@ pub async fn open_session(
         .await
         .map_err(|e| Status::internal(e.to_string()))?
         .map_err(|e| Status::internal(format!("cannot open the warehouse: {e}")))?;
-    let session = ServerSession::new(state.new_session_id(), engine, Vars::default());
+    let session = ServerSession::new(state.new_session_id(), engine, Vars::default(), user);
     // Kept only if the client comes back with its bearer.
     let session = Arc::new(session.provisional());
     if register {
         state.sessions.insert(session.clone());
-        tracing::info!(session = %session.id, "flight session opened");
+        tracing::info!(session = %session.id, user = %session.owner.name, "flight session opened");
     }
     Ok(session)
 }
 
-/// The live session a call's bearer names (kept alive by the call).
-pub fn named_session(state: &AppState, md: &MetadataMap) -> Option<Arc<ServerSession>> {
-    match credentials(md) {
-        Credentials::Bearer(t) => {
-            let s = state.sessions.get(&t)?;
+/// The user a call runs as, or why it may not be made.
+pub fn check(state: &AppState, md: &MetadataMap) -> Result<Principal, Status> {
+    Ok(match identify(state, md)? {
+        Identity::Session(s) => {
             s.adopt();
-            Some(s)
+            s.owner.clone()
         }
-        _ => None,
-    }
-}
-
-/// Why a call may not be made, if it may not: a bearer of a live session
-/// or the server's token, or basic credentials with the server's token
-/// as the password; anything (or nothing) on a server without a token.
-pub fn check(state: &AppState, md: &MetadataMap) -> Result<(), Status> {
-    match credentials(md) {
-        Credentials::Bearer(t)
-            if state.sessions.get(&t).is_some() || is_server_token(state, &t) =>
-        {
-            Ok(())
-        }
-        Credentials::Basic { password }
-            if state.config.token.is_none() || is_server_token(state, &password) =>
-        {
-            Ok(())
-        }
-        Credentials::None if state.config.token.is_none() => Ok(()),
-        Credentials::None => Err(missing()),
-        Credentials::Bearer(_) => Err(unknown_bearer()),
-        Credentials::Basic { .. } => Err(Status::unauthenticated("wrong password")),
-        Credentials::Malformed => Err(malformed()),
-    }
+        Identity::User(p) => p,
+    })
 }
 
 fn missing() -> Status {
     Status::unauthenticated(
-        "missing credentials: shake hands with a user and password, or send authorization: Bearer <token>",
+        "missing credentials: shake hands with a user and password (your token), or send authorization: Bearer <token>",
     )
 }
 
 fn unknown_bearer() -> Status {
     Status::unauthenticated(
-        "unknown or expired bearer token: shake hands again (user and password, the password being the server's token)",
+        "unknown or expired bearer token: shake hands again (user and password, the password being your token)",
     )
 }
 
@@ -194,39 +236,25 @@ pub async fn caller(
     md: &MetadataMap,
     issue: bool,
 ) -> Result<Caller, Status> {
-    let open = |state| async move {
-        let session = open_session(state, issue).await?;
-        Ok(Caller {
-            issued: issue.then(|| session.id.clone()),
-            session,
-            named: false,
-        })
-    };
-    match credentials(md) {
-        Credentials::Bearer(token) => {
-            if let Some(session) = state.sessions.get(&token) {
-                session.adopt();
-                return Ok(Caller {
-                    session,
-                    issued: None,
-                    named: true,
-                });
-            }
-            if is_server_token(state, &token) {
-                return open(state).await;
-            }
-            Err(unknown_bearer())
+    match identify(state, md)? {
+        Identity::Session(session) => {
+            session.adopt();
+            Ok(Caller {
+                user: session.owner.clone(),
+                session,
+                issued: None,
+                named: true,
+            })
         }
-        Credentials::Basic { password } => {
-            if state.config.token.is_none() || is_server_token(state, &password) {
-                open(state).await
-            } else {
-                Err(Status::unauthenticated("wrong password"))
-            }
+        Identity::User(user) => {
+            let session = open_session(state, user.clone(), issue).await?;
+            Ok(Caller {
+                issued: issue.then(|| session.secret.clone()),
+                session,
+                user,
+                named: false,
+            })
         }
-        Credentials::None if state.config.token.is_none() => open(state).await,
-        Credentials::None => Err(missing()),
-        Credentials::Malformed => Err(malformed()),
     }
 }
 
@@ -241,10 +269,16 @@ pub async fn handshake(state: &Arc<AppState>, md: &MetadataMap) -> Result<Caller
     }
     // A bearer of an existing session shook hands again: keep it.
     Ok(Caller {
-        issued: Some(caller.session.id.clone()),
+        issued: Some(caller.session.secret.clone()),
         session: caller.session,
+        user: caller.user,
         named: true,
     })
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    (s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix))
+        .then(|| &s[prefix.len()..])
 }
 
 #[cfg(test)]
@@ -268,11 +302,11 @@ mod tests {
         // "shark:s3cret:x" — only the first colon splits; padding optional.
         assert!(matches!(
             credentials(&md("Basic bWU6d3Jvbmc")),
-            Credentials::Basic { password } if password == "wrong"
+            Credentials::Basic { user, password } if user == "me" && password == "wrong"
         ));
         assert!(matches!(
             credentials(&md("Basic c2hhcms6czNjcmV0Ong=")),
-            Credentials::Basic { password } if password == "s3cret:x"
+            Credentials::Basic { password, .. } if password == "s3cret:x"
         ));
         assert!(matches!(
             credentials(&md("Basic !!!")),
@@ -282,12 +316,5 @@ mod tests {
             credentials(&md("Token x")),
             Credentials::Malformed
         ));
-    }
-
-    #[test]
-    fn secrets_compare_whole() {
-        assert!(same_secret("abc", "abc"));
-        assert!(!same_secret("abc", "abd"));
-        assert!(!same_secret("abc", "abcd"));
     }
 }

@@ -168,7 +168,12 @@ impl FlightSqlService for SharkFlightSql {
         Status,
     > {
         let caller = auth::handshake(&self.state, request.metadata()).await?;
-        let payload = caller.session.id.clone().into_bytes().into();
+        let payload = caller
+            .issued
+            .clone()
+            .unwrap_or_default()
+            .into_bytes()
+            .into();
         let reply = HandshakeResponse {
             protocol_version: 0,
             payload,
@@ -202,7 +207,7 @@ impl FlightSqlService for SharkFlightSql {
         let caller = auth::caller(&self.state, request.metadata(), true).await?;
         let p = self
             .prepared
-            .get(&cmd.prepared_statement_handle, caller.owner())?;
+            .get(&cmd.prepared_statement_handle, &caller.scope())?;
         let mut sql = p.statements(None)?;
         if sql.len() != 1 {
             return Err(Status::invalid_argument(format!(
@@ -225,10 +230,8 @@ impl FlightSqlService for SharkFlightSql {
         ticket: TicketStatementQuery,
         request: Request<Ticket>,
     ) -> Result<Response<DoGetStream>, Status> {
-        auth::check(&self.state, request.metadata())?;
-        let named = auth::named_session(&self.state, request.metadata());
-        let session = named.as_ref().map(|s| s.id.as_str());
-        let s = statements::stream(&self.state, &ticket.statement_handle, session).await?;
+        let scope = auth::scope(&self.state, request.metadata())?;
+        let s = statements::stream(&self.state, &ticket.statement_handle, &scope).await?;
         Ok(Response::new(s))
     }
 
@@ -421,12 +424,10 @@ impl FlightSqlService for SharkFlightSql {
         cmd: CommandPreparedStatementQuery,
         request: Request<PeekableFlightDataStream>,
     ) -> Result<DoPutPreparedStatementResult, Status> {
-        auth::check(&self.state, request.metadata())?;
-        let named = auth::named_session(&self.state, request.metadata());
-        let session = named.as_ref().map(|s| s.id.clone());
+        let scope = auth::scope(&self.state, request.metadata())?;
         let handle = cmd.prepared_statement_handle;
         if let Some(values) = put_batches(request.into_inner()).await? {
-            self.prepared.bind(&handle, session.as_deref(), values)?;
+            self.prepared.bind(&handle, &scope, values)?;
         }
         Ok(DoPutPreparedStatementResult {
             prepared_statement_handle: Some(handle),
@@ -441,7 +442,7 @@ impl FlightSqlService for SharkFlightSql {
         let caller = auth::caller(&self.state, request.metadata(), false).await?;
         let p = self
             .prepared
-            .get(&cmd.prepared_statement_handle, caller.owner())?;
+            .get(&cmd.prepared_statement_handle, &caller.scope())?;
         let values = put_batches(request.into_inner()).await?;
         let mut total = 0i64;
         for sql in p.statements(values.as_ref())? {
@@ -479,7 +480,7 @@ impl FlightSqlService for SharkFlightSql {
         .map_err(|e| status::to_status(&crate::error::ApiError::from_shark(&e)))?
         .unwrap_or_else(|| Arc::new(Schema::empty()));
         let owner = caller.owner().map(str::to_string);
-        let p = prepared::Prepared::new(sql, owner)?;
+        let p = prepared::Prepared::new(sql, owner, caller.user.name.clone())?;
         let result = ActionCreatePreparedStatementResult {
             prepared_statement_handle: format!("ps_{}", self.state.new_session_id())
                 .into_bytes()
@@ -498,11 +499,9 @@ impl FlightSqlService for SharkFlightSql {
         query: ActionClosePreparedStatementRequest,
         request: Request<Action>,
     ) -> Result<(), Status> {
-        auth::check(&self.state, request.metadata())?;
-        let named = auth::named_session(&self.state, request.metadata());
-        let session = named.as_ref().map(|s| s.id.as_str());
+        let scope = auth::scope(&self.state, request.metadata())?;
         self.prepared
-            .close(&query.prepared_statement_handle, session)
+            .close(&query.prepared_statement_handle, &scope)
     }
 
     async fn do_action_cancel_query(
@@ -510,14 +509,12 @@ impl FlightSqlService for SharkFlightSql {
         query: ActionCancelQueryRequest,
         request: Request<Action>,
     ) -> Result<ActionCancelQueryResult, Status> {
-        auth::check(&self.state, request.metadata())?;
+        let scope = auth::scope(&self.state, request.metadata())?;
         let info = decode_info(&query.info)?;
-        let named = auth::named_session(&self.state, request.metadata());
-        let session = named.as_ref().map(|s| s.id.as_str());
         // ActionCancelQueryResult.CancelResult (not exported by the crate).
         const CANCELLED: i32 = 1;
         const NOT_CANCELLABLE: i32 = 3;
-        let result = match statements::cancel(&self.state, &info, session) {
+        let result = match statements::cancel(&self.state, &info, &scope) {
             CancelStatus::Cancelled => CANCELLED,
             _ => NOT_CANCELLABLE,
         };
@@ -528,8 +525,7 @@ impl FlightSqlService for SharkFlightSql {
         &self,
         request: Request<Action>,
     ) -> Result<Response<<Self as FlightService>::DoActionStream>, Status> {
-        auth::check(&self.state, request.metadata())?;
-        let named = auth::named_session(&self.state, request.metadata());
+        let scope = auth::scope(&self.state, request.metadata())?;
         let action = request.into_inner();
         if action.r#type != CANCEL_FLIGHT_INFO {
             return Err(Status::unimplemented(format!(
@@ -542,8 +538,7 @@ impl FlightSqlService for SharkFlightSql {
         let info = req
             .info
             .ok_or_else(|| Status::invalid_argument("CancelFlightInfoRequest without info"))?;
-        let session = named.as_ref().map(|s| s.id.as_str());
-        let status = statements::cancel(&self.state, &info, session);
+        let status = statements::cancel(&self.state, &info, &scope);
         let result = CancelFlightInfoResult {
             status: status as i32,
         };

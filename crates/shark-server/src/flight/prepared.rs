@@ -4,6 +4,7 @@
 //! columns, from its plan, no job run) and executing binds the values as
 //! literals and runs it as any other statement.
 
+use super::auth::Scope;
 use super::params;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
@@ -32,12 +33,14 @@ pub struct Prepared {
     /// The session that prepared it, when the client named its session:
     /// only that session may use it.
     pub owner: Option<String>,
+    /// The user who prepared it: only they (and admins) may use it.
+    pub user: String,
     last_used: Instant,
 }
 
 impl Prepared {
-    /// A statement to keep, owned by `owner` (a session id) if given.
-    pub fn new(sql: String, owner: Option<String>) -> Result<Prepared, Status> {
+    /// A statement `user` keeps, owned by the session `owner` if given.
+    pub fn new(sql: String, owner: Option<String>, user: String) -> Result<Prepared, Status> {
         let markers = params::markers(&sql).map_err(Status::invalid_argument)?;
         // Hive infers no parameter types: each is described as a string, and
         // values of any type are taken as bound.
@@ -49,6 +52,7 @@ impl Prepared {
             parameters: std::sync::Arc::new(Schema::new(fields)),
             bound: None,
             owner,
+            user,
             last_used: Instant::now(),
         })
     }
@@ -106,16 +110,15 @@ impl PreparedStatements {
         m.insert(handle, p);
     }
 
-    /// The statement under `handle` if `session` (the caller's named
-    /// session, if any) may use it.
+    /// The statement under `handle` if a call of `scope` may use it.
     fn entry<'a>(
         m: &'a mut HashMap<String, Prepared>,
         handle: &[u8],
-        session: Option<&str>,
+        scope: &Scope,
     ) -> Result<&'a mut Prepared, Status> {
         let key = std::str::from_utf8(handle).unwrap_or_default();
         match m.get_mut(key) {
-            Some(p) if p.owner.is_none() || session.is_none() || p.owner.as_deref() == session => {
+            Some(p) if scope.sees(&p.user, p.owner.as_deref()) => {
                 p.last_used = Instant::now();
                 Ok(p)
             }
@@ -126,19 +129,14 @@ impl PreparedStatements {
     }
 
     /// The statement under `handle`, marked used.
-    pub fn get(&self, handle: &[u8], session: Option<&str>) -> Result<Prepared, Status> {
-        Self::entry(&mut self.lock(), handle, session).map(|p| p.clone())
+    pub fn get(&self, handle: &[u8], scope: &Scope) -> Result<Prepared, Status> {
+        Self::entry(&mut self.lock(), handle, scope).map(|p| p.clone())
     }
 
     /// Binds values to the statement under `handle`.
-    pub fn bind(
-        &self,
-        handle: &[u8],
-        session: Option<&str>,
-        values: RecordBatch,
-    ) -> Result<(), Status> {
+    pub fn bind(&self, handle: &[u8], scope: &Scope, values: RecordBatch) -> Result<(), Status> {
         let mut m = self.lock();
-        let p = Self::entry(&mut m, handle, session)?;
+        let p = Self::entry(&mut m, handle, scope)?;
         if values.num_columns() != p.parameters.fields().len() {
             return Err(Status::invalid_argument(format!(
                 "the statement has {} parameter(s) but {} were bound",
@@ -151,9 +149,9 @@ impl PreparedStatements {
     }
 
     /// Forgets the statement under `handle`.
-    pub fn close(&self, handle: &[u8], session: Option<&str>) -> Result<(), Status> {
+    pub fn close(&self, handle: &[u8], scope: &Scope) -> Result<(), Status> {
         let mut m = self.lock();
-        Self::entry(&mut m, handle, session)?;
+        Self::entry(&mut m, handle, scope)?;
         m.remove(std::str::from_utf8(handle).unwrap_or_default());
         Ok(())
     }
@@ -167,7 +165,7 @@ mod tests {
 
     #[test]
     fn binds_run_once_per_row_and_unbound_markers_are_refused() {
-        let p = Prepared::new("SELECT ? + 1".into(), None).unwrap();
+        let p = Prepared::new("SELECT ? + 1".into(), None, "u".into()).unwrap();
         assert_eq!(p.parameters.fields().len(), 1);
         assert!(p.statements(None).is_err());
         let v = RecordBatch::try_from_iter([("a", Arc::new(Int32Array::from(vec![1, 2])) as _)])
@@ -176,34 +174,55 @@ mod tests {
             p.statements(Some(&v)).unwrap(),
             ["SELECT (1) + 1", "SELECT (2) + 1"]
         );
-        let plain = Prepared::new("SELECT 1".into(), None).unwrap();
+        let plain = Prepared::new("SELECT 1".into(), None, "u".into()).unwrap();
         assert_eq!(plain.statements(None).unwrap(), ["SELECT 1"]);
     }
 
     #[test]
     fn closed_and_unknown_handles_are_not_found() {
         let s = PreparedStatements::default();
-        let p = Prepared::new("SELECT ?".into(), Some("s1".into())).unwrap();
+        let p = Prepared::new("SELECT ?".into(), Some("s1".into()), "alice".into()).unwrap();
         s.insert("h1".into(), p, Duration::from_secs(60));
-        assert!(s.get(b"h1", Some("s1")).is_ok());
-        assert!(s.get(b"h1", None).is_ok(), "the server's token may use any");
-        assert_eq!(
-            s.get(b"h1", Some("s2")).unwrap_err().code(),
-            tonic::Code::NotFound
+        let scope = |name: &str, admin, session: Option<&str>| Scope {
+            user: crate::users::Principal {
+                name: name.into(),
+                admin,
+            },
+            session: session.map(str::to_string),
+        };
+        assert!(s.get(b"h1", &scope("alice", false, Some("s1"))).is_ok());
+        assert!(
+            s.get(b"h1", &scope("alice", false, None)).is_ok(),
+            "its user's own token may use it"
         );
+        assert!(
+            s.get(b"h1", &scope("root", true, None)).is_ok(),
+            "an admin may"
+        );
+        for (who, admin, session) in [("alice", false, Some("s2")), ("bob", false, None)] {
+            assert_eq!(
+                s.get(b"h1", &scope(who, admin, session))
+                    .unwrap_err()
+                    .code(),
+                tonic::Code::NotFound,
+                "{who} {session:?}"
+            );
+        }
         let bad = RecordBatch::try_from_iter([
             ("a", Arc::new(Int32Array::from(vec![1])) as _),
             ("b", Arc::new(Int32Array::from(vec![1])) as _),
         ])
         .unwrap();
         assert_eq!(
-            s.bind(b"h1", Some("s1"), bad).unwrap_err().code(),
+            s.bind(b"h1", &scope("alice", false, Some("s1")), bad)
+                .unwrap_err()
+                .code(),
             tonic::Code::InvalidArgument
         );
-        assert!(s.close(b"h1", Some("s2")).is_err());
-        s.close(b"h1", Some("s1")).unwrap();
+        assert!(s.close(b"h1", &scope("alice", false, Some("s2"))).is_err());
+        s.close(b"h1", &scope("alice", false, Some("s1"))).unwrap();
         assert_eq!(
-            s.get(b"h1", None).unwrap_err().code(),
+            s.get(b"h1", &scope("root", true, None)).unwrap_err().code(),
             tonic::Code::NotFound
         );
     }

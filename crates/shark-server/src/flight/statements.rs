@@ -4,6 +4,7 @@
 //! result's columns are known, and its ticket names the query, whose
 //! spooled rows `DoGet` streams batch by batch while the query still runs.
 
+use super::auth::Scope;
 use super::status::status;
 use crate::query::Query;
 use crate::runner::{submit, Submission};
@@ -55,8 +56,9 @@ fn start(
         Submission {
             sql,
             database: None,
-            session: Some(session),
             max_rows: state.config.row_cap(None),
+            user: session.owner.name.clone(),
+            session: Some(session),
         },
     )
     .map_err(status)
@@ -137,10 +139,8 @@ pub async fn execute_update(
     }
 }
 
-/// The query a ticket names, if `session` (the caller's named session, if
-/// any) may see it: a session sees only its own queries; the server's
-/// token (or an open server) sees all.
-fn query_of(state: &AppState, handle: &[u8], session: Option<&str>) -> Result<Arc<Query>, Status> {
+/// The query a ticket names, if the call's `scope` may see it.
+fn query_of(state: &AppState, handle: &[u8], scope: &Scope) -> Result<Arc<Query>, Status> {
     let id = std::str::from_utf8(handle)
         .map_err(|_| Status::invalid_argument("the ticket is not one of this server's"))?;
     let gone = || {
@@ -150,9 +150,10 @@ fn query_of(state: &AppState, handle: &[u8], session: Option<&str>) -> Result<Ar
         ))
     };
     let q = state.queries.get(id).ok_or_else(gone)?;
-    match (session, q.session.as_deref()) {
-        (Some(mine), Some(owner)) if mine != owner => Err(gone()),
-        _ => Ok(q),
+    if scope.sees(&q.user, q.session.as_deref()) {
+        Ok(q)
+    } else {
+        Err(gone())
     }
 }
 
@@ -164,9 +165,9 @@ fn query_of(state: &AppState, handle: &[u8], session: Option<&str>) -> Result<Ar
 pub async fn stream(
     state: &Arc<AppState>,
     handle: &[u8],
-    session: Option<&str>,
+    scope: &Scope,
 ) -> Result<FlightDataStream, Status> {
-    let query = query_of(state, handle, session)?;
+    let query = query_of(state, handle, scope)?;
     let permit = state.streams.clone().try_acquire_owned().map_err(|_| {
         Status::unavailable(format!(
             "{} result streams are open; retry later",
@@ -238,7 +239,7 @@ pub async fn stream(
 
 /// Cancels the queries a FlightInfo's tickets name (those `session` may
 /// see).
-pub fn cancel(state: &AppState, info: &FlightInfo, session: Option<&str>) -> CancelStatus {
+pub fn cancel(state: &AppState, info: &FlightInfo, scope: &Scope) -> CancelStatus {
     let mut outcome = CancelStatus::NotCancellable;
     for endpoint in &info.endpoint {
         let Some(t) = &endpoint.ticket else { continue };
@@ -248,7 +249,7 @@ pub fn cancel(state: &AppState, info: &FlightInfo, session: Option<&str>) -> Can
         let Ok(Command::TicketStatementQuery(t)) = Command::try_from(any) else {
             continue;
         };
-        let Ok(query) = query_of(state, &t.statement_handle, session) else {
+        let Ok(query) = query_of(state, &t.statement_handle, scope) else {
             continue;
         };
         if query.state().is_terminal() {

@@ -176,3 +176,21 @@ pub async fn wait_state(base: &str, id: &str, want: &str) {
 }
 
 pub const LONG: &str = "SELECT count(*) FROM src a JOIN src b JOIN src c JOIN src d";
+
+/// A users file of `alice` (token `a-token`), `bob` (`b-token`) and the
+/// admin `ops` (`o-token`).
+pub fn users_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let line = |name: &str, token: &str, role: &str| {
+        let hex: String = shark_server::users::hash_token(token)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("{name}:{hex}{role}\n")
+    };
+    let path = dir.join("users");
+    let text = line("alice", "a-token", "")
+        + &line("bob", "b-token", "")
+        + &line("ops", "o-token", ":admin");
+    std::fs::write(&path, text).unwrap();
+    path
+}

@@ -26,6 +26,68 @@ pub const MAX_RUNNING_TASKS_PER_JOB: &str = "shark.scheduler.maxRunningTasksPerJ
 /// Times a stage is resubmitted after lost shuffle output before its job fails.
 pub const STAGE_MAX_ATTEMPTS: &str = "shark.stage.maxConsecutiveAttempts";
 
+/// The settings a context reads once, when it starts: changing them later
+/// would do nothing, so front ends refuse `SET` on them at run time.
+pub const STATIC_KEYS: [&str; 9] = [
+    DEFAULT_PARALLELISM,
+    MEMORY_STORAGE,
+    MEMORY_EXECUTION,
+    SHUFFLE_MEMORY,
+    LOCAL_DIR,
+    TASK_MAX_FAILURES,
+    SCHEDULER_MODE,
+    MAX_RUNNING_TASKS_PER_JOB,
+    STAGE_MAX_ATTEMPTS,
+];
+
+/// True for a setting the context reads only when it starts.
+pub fn is_static(key: &str) -> bool {
+    STATIC_KEYS.contains(&key)
+}
+
+/// The settings of a properties file (`shark-defaults.conf`, as Spark's
+/// `spark-defaults.conf`): one `key value` or `key=value` a line, `#` and
+/// `!` comment lines; an error names the line.
+pub fn parse_properties(text: &str) -> std::result::Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with('!') {
+            continue;
+        }
+        let split = line
+            .find(|c: char| c == '=' || c.is_whitespace())
+            .unwrap_or(line.len());
+        let key = line[..split].trim();
+        let value = line[split..]
+            .trim_start()
+            .strip_prefix('=')
+            .unwrap_or(line[split..].trim_start())
+            .trim();
+        if key.is_empty() {
+            return Err(format!("line {}: a setting needs a key", n + 1));
+        }
+        out.push((key.to_string(), value.to_string()));
+    }
+    Ok(out)
+}
+
+/// The properties file a front end reads when none is given: `$SHARK_CONF_DIR/shark-defaults.conf`, if it exists.
+pub fn default_properties_file() -> Option<std::path::PathBuf> {
+    let dir = std::env::var_os("SHARK_CONF_DIR")?;
+    let path = std::path::Path::new(&dir).join("shark-defaults.conf");
+    path.is_file().then_some(path)
+}
+
+/// Reads a properties file's settings.
+pub fn read_properties(
+    path: &std::path::Path,
+) -> std::result::Result<Vec<(String, String)>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    parse_properties(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// A context's settings: string keys and values, as Spark's `SparkConf`, with
 /// typed getters that report bad values as errors instead of ignoring them.
 #[derive(Debug, Clone, Default)]
@@ -109,6 +171,24 @@ pub fn parse_bytes(text: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn properties_files_read_as_spark_writes_them() {
+        let text = "# engine\nshark.memory.execution   64m\n! old style\nshark.memory.storage=32m\n\nhive.cli.print.header = true\nempty\n";
+        assert_eq!(
+            parse_properties(text).unwrap(),
+            [
+                ("shark.memory.execution".to_string(), "64m".to_string()),
+                ("shark.memory.storage".into(), "32m".into()),
+                ("hive.cli.print.header".into(), "true".into()),
+            ]
+            .into_iter()
+            .chain(std::iter::once(("empty".to_string(), String::new())))
+            .collect::<Vec<_>>()
+        );
+        assert!(parse_properties("=x").unwrap_err().contains("line 1"));
+        assert!(is_static(MEMORY_EXECUTION) && !is_static("shark.shuffle.partitions"));
+    }
 
     #[test]
     fn sizes_parse_with_suffixes() {

@@ -65,5 +65,5 @@ pub use listener::{Event, EventLog, Listener, StageInfo, TaskMetricsSnapshot, Ta
 pub use partitioner::{HashPartitioner, Partitioner, PartitionerId, RangePartitioner};
 pub use rdd::shuffled::{MapStageStatistics, ReadSpec, Shuffle};
 pub use rdd::{BoxIter, Data, Rdd};
-pub use scheduler::task::TaskContext;
+pub use scheduler::task::{MemoryHolder, TaskContext};
 pub use storage::{RddStorageInfo, StorageLevel};

@@ -34,9 +34,14 @@ pub struct Args {
     /// The database to start in.
     #[arg(long)]
     pub database: Option<String>,
-    /// A configuration setting, `k=v` (repeatable).
+    /// A configuration setting, `k=v` (repeatable); engine settings
+    /// (`shark.memory.execution=2g`, ...) configure the engine itself.
     #[arg(long = "hiveconf", value_name = "K=V")]
     pub hiveconf: Vec<String>,
+    /// A file of settings, `key value` or `key=value` a line, applied
+    /// before --hiveconf (default: $SHARK_CONF_DIR/shark-defaults.conf).
+    #[arg(long = "properties-file", value_name = "FILE")]
+    pub properties_file: Option<PathBuf>,
     /// A variable for `${hivevar:k}` / `${k}`, `k=v` (repeatable).
     #[arg(
         long = "hivevar",
@@ -248,6 +253,22 @@ fn main() {
     });
 }
 
+/// The settings a run starts with: the properties file's, then --hiveconf's.
+fn settings(args: &Args) -> Result<Vec<(String, String)>, String> {
+    let file = args
+        .properties_file
+        .clone()
+        .or_else(rdd::conf::default_properties_file);
+    let mut out = match file {
+        Some(f) => rdd::conf::read_properties(&f)?,
+        None => Vec::new(),
+    };
+    for kv in &args.hiveconf {
+        out.push(parse_kv(kv, "--hiveconf")?);
+    }
+    Ok(out)
+}
+
 fn run(args: Args) -> Result<i32, String> {
     if args.execute.is_some() && args.file.is_some() {
         return Err("use -e or -f, not both".into());
@@ -263,9 +284,9 @@ fn run(args: Args) -> Result<i32, String> {
     let want_demo = args.demo || (!chosen && first_use);
     // Engine settings (`shark.memory.*`, `shark.shuffle.*`, ...) given
     // with --hiveconf configure the engine itself, as Hive's do.
+    let settings = settings(&args)?;
     let mut conf = rdd::Conf::new();
-    for kv in &args.hiveconf {
-        let (k, v) = parse_kv(kv, "--hiveconf")?;
+    for (k, v) in &settings {
         if k.starts_with("shark.") || k.starts_with("spark.") {
             conf = conf.set(k, v);
         }
@@ -274,9 +295,8 @@ fn run(args: Args) -> Result<i32, String> {
         rdd::Context::with_conf(&args.master, "shark-cli", conf).map_err(|e| e.to_string())?;
     let mut session = Session::with_warehouse(ctx.clone(), &warehouse)
         .map_err(|e| format!("cannot open warehouse {}: {e}", warehouse.display()))?;
-    for kv in &args.hiveconf {
-        let (k, v) = parse_kv(kv, "--hiveconf")?;
-        session.set(&k, &v);
+    for (k, v) in &settings {
+        session.set(k, v);
     }
     for kv in &args.hivevar {
         let (k, v) = parse_kv(kv, "--hivevar")?;

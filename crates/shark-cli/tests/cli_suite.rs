@@ -396,6 +396,62 @@ fn engine_settings_from_hiveconf_reach_the_engine() {
 }
 
 #[test]
+fn engine_settings_come_from_a_properties_file_and_are_fixed_at_run_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    let conf_dir = dir.path().join("conf");
+    std::fs::create_dir_all(&conf_dir).unwrap();
+    std::fs::write(
+        conf_dir.join("shark-defaults.conf"),
+        "# as Spark writes spark-defaults.conf\nshark.memory.execution   16k\nhive.cli.print.header=true\n",
+    )
+    .unwrap();
+    // Found through SHARK_CONF_DIR: the budget reaches the engine (the join
+    // is re-planned) and the Hive setting the session (a header line).
+    let q = "SELECT count(*) AS n FROM src a JOIN src b ON a.value = b.value";
+    let o = run(cli(&wh).env("SHARK_CONF_DIR", &conf_dir).args([
+        "-S",
+        "-e",
+        &format!("EXPLAIN ANALYZE {q}; {q}; SET shark.memory.execution"),
+    ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("adaptive: broadcast -> partitioned"), "{out}");
+    assert!(out.lines().any(|l| l.trim() == "n"), "{out}");
+    assert!(out.contains("shark.memory.execution=16k"), "{out}");
+    // --hiveconf wins over the file; a named file works too.
+    let named = dir.path().join("mine.conf");
+    std::fs::write(&named, "shark.memory.execution=1g\n").unwrap();
+    let o = run(cli(&wh).args([
+        "-S",
+        "--properties-file",
+        named.to_str().unwrap(),
+        "--hiveconf",
+        "shark.memory.execution=2g",
+        "-e",
+        "SET shark.memory.execution",
+    ]));
+    assert_eq!(stdout(&o).trim(), "shark.memory.execution=2g");
+    // At run time an engine setting cannot change: an error, not a no-op.
+    let o = run(cli(&wh).args(["-S", "-e", "SET shark.memory.execution=64m"]));
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("cannot change at run time"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(cli(&wh).args([
+        "-S",
+        "--properties-file",
+        "/nonexistent/x.conf",
+        "-e",
+        "SELECT 1",
+    ]));
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("/nonexistent/x.conf"), "{}", stderr(&o));
+}
+
+#[test]
 fn a_named_warehouse_stays_empty_and_the_demo_comes_only_when_asked() {
     let dir = tempfile::tempdir().unwrap();
     let wh = dir.path().join("wh");

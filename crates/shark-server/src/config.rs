@@ -35,6 +35,12 @@ pub struct Config {
     /// scheduler settings, as `--hiveconf` gives them to shark-cli.
     #[arg(long = "conf", value_name = "KEY=VALUE")]
     pub conf: Vec<String>,
+    /// A file of settings, `key value` or `key=value` a line, read before
+    /// --conf (default: $SHARK_CONF_DIR/shark-defaults.conf): engine
+    /// settings configure the engine, the others (`hive.*`, ...) are every
+    /// session's defaults.
+    #[arg(long = "properties-file", value_name = "FILE")]
+    pub properties_file: Option<PathBuf>,
     /// Where tasks run: local, local[K] or local[*].
     #[arg(long, default_value = "local[*]")]
     pub master: String,

@@ -65,6 +65,17 @@ impl Server {
             .job_worker_cap
             .unwrap_or_else(|| master.workers.saturating_sub(1).max(1));
         let mut conf = rdd::Conf::new();
+        let file = config
+            .properties_file
+            .clone()
+            .or_else(rdd::conf::default_properties_file);
+        let defaults = match file {
+            Some(f) => rdd::conf::read_properties(&f)?,
+            None => Vec::new(),
+        };
+        for (k, v) in &defaults {
+            conf = conf.set(k, v);
+        }
         for kv in &config.conf {
             let (k, v) = kv
                 .split_once('=')
@@ -92,7 +103,10 @@ impl Server {
         )
         .map_err(|e| format!("cannot create the result spool: {e}"))?;
         Ok(Server {
-            state: Arc::new(AppState::new(config, users, ctx, catalog, spool, ui)),
+            state: Arc::new(
+                AppState::new(config, users, ctx, catalog, spool, ui)
+                    .with_session_defaults(defaults),
+            ),
             tls,
         })
     }

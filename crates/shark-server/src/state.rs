@@ -46,6 +46,8 @@ pub struct AppState {
     pub peers: Arc<crate::peers::Peers>,
     /// Open web UI event streams.
     pub event_streams: AtomicUsize,
+    /// Settings every new session starts with (the properties file's).
+    session_defaults: Vec<(String, String)>,
     slots: Arc<Semaphore>,
     pending: AtomicUsize,
     shutting_down: AtomicBool,
@@ -89,6 +91,7 @@ impl AppState {
             started_at: chrono::Utc::now(),
             ui,
             event_streams: AtomicUsize::new(0),
+            session_defaults: Vec::new(),
             peers: Arc::new(crate::peers::Peers::new(idle)),
             pending: AtomicUsize::new(0),
             shutting_down: AtomicBool::new(false),
@@ -97,11 +100,20 @@ impl AppState {
         }
     }
 
+    /// Gives every new session these settings first.
+    pub fn with_session_defaults(mut self, defaults: Vec<(String, String)>) -> AppState {
+        self.session_defaults = defaults;
+        self
+    }
+
     /// An engine session on the warehouse, with the server's rule for the
-    /// paths statements name.
+    /// paths statements name and the configured session defaults.
     pub fn engine_session(&self) -> Result<shark::Session, shark::SharkError> {
         let mut s = shark::Session::with_warehouse(self.ctx.clone(), self.catalog.warehouse())?;
         s.set_path_guard(self.policy.path_guard());
+        for (k, v) in &self.session_defaults {
+            s.set(k, v);
+        }
         Ok(s)
     }
 

@@ -917,6 +917,30 @@ async fn engine_settings_from_conf_flags_reach_the_engine() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("shark.memory.execution"), "{err}");
+    // A properties file: engine settings (--conf wins) and sessions' defaults.
+    let file = dir.path().join("shark-defaults.conf");
+    std::fs::write(
+        &file,
+        "shark.memory.execution 16m\nshark.memory.storage=48m\nmy.setting = from-file\n",
+    )
+    .unwrap();
+    let f = file.clone();
+    let s = start(move |c| {
+        c.properties_file = Some(f);
+        c.conf = vec!["shark.memory.execution=32m".into()];
+    });
+    let bytes = |k| s.ctx.conf().get_bytes(k, 0).unwrap();
+    assert_eq!(bytes(rdd::conf::MEMORY_EXECUTION), 32 << 20);
+    assert_eq!(bytes(rdd::conf::MEMORY_STORAGE), 48 << 20);
+    let (_, body) = run(&s.base, json!({ "sql": "SET my.setting" })).await;
+    assert_eq!(body["rows"][0][0], "my.setting=from-file", "{body}");
+    // At run time an engine setting is fixed: an error that says so.
+    let (status, body) = run(&s.base, json!({ "sql": "SET shark.memory.execution=1g" })).await;
+    assert_ne!(status, StatusCode::OK);
+    assert!(
+        body.to_string().contains("cannot change at run time"),
+        "{body}"
+    );
 }
 
 /// Statements as deep as a client may send: a clear error or an answer,

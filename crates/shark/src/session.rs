@@ -96,6 +96,25 @@ impl Session {
         self.settings.insert(key.to_string(), value.to_string());
     }
 
+    /// Refuses `SET` of a setting the engine read when it started (a
+    /// memory budget, the scratch folder, ...) to a new value: it would
+    /// silently do nothing. The same value is accepted.
+    fn check_runtime_setting(&self, key: &str, value: &str) -> Result<()> {
+        if !rdd::conf::is_static(key) {
+            return Ok(());
+        }
+        let now = self.ctx.conf().get(key);
+        if now == Some(value) {
+            return Ok(());
+        }
+        Err(SharkError::unsupported(format!(
+            "{key} cannot change at run time: the engine reads it when it starts (now {}); \
+             give it to shark-cli with --hiveconf {key}={value}, to shark-server with --conf, \
+             or in shark-defaults.conf",
+            now.unwrap_or("its default")
+        )))
+    }
+
     /// A configuration value.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.settings.get(key).map(|s| s.as_str())
@@ -320,7 +339,10 @@ impl Session {
                 key: Some(k),
                 value: None,
             } => {
-                let line = match self.settings.get(&k) {
+                let engine = rdd::conf::is_static(&k)
+                    .then(|| self.ctx.conf().get(&k).map(str::to_string))
+                    .flatten();
+                let line = match self.settings.get(&k).or(engine.as_ref()) {
                     Some(v) => format!("{k}={v}"),
                     None => format!("{k} is undefined"),
                 };
@@ -334,6 +356,7 @@ impl Session {
                     self.hivevars.insert(var.to_string(), v);
                 } else {
                     let k = k.strip_prefix("hiveconf:").unwrap_or(&k).to_string();
+                    self.check_runtime_setting(&k, &v)?;
                     self.settings.insert(k, v);
                 }
                 Ok(StatementResult::Done(None))

@@ -349,6 +349,73 @@ fn aggregates_spill_partial_results_under_a_small_budget() {
     let _ = b[0].column(0).is_null(0);
 }
 
+/// A session over table `t` (the batches) on an engine with an execution
+/// budget of `budget`, and the engine's event log.
+fn budget_session(budget: &str, batches: Vec<RecordBatch>) -> (Session, Arc<rdd::EventLog>) {
+    let conf = rdd::Conf::new().set(rdd::conf::MEMORY_EXECUTION, budget);
+    let ctx = rdd::Context::with_conf("local[2]", "budget", conf).unwrap();
+    let log = Arc::new(rdd::EventLog::default());
+    ctx.add_listener(log.clone());
+    let catalog = Arc::new(MemoryCatalog::new());
+    let schema = batches[0].schema();
+    catalog.register(
+        "default",
+        "t",
+        Arc::new(MemTable::try_new(schema, batches).unwrap()),
+    );
+    (Session::new(ctx, catalog), log)
+}
+
+#[test]
+fn wide_groupings_and_distinct_counts_spill_and_stream_their_buckets() {
+    // 64 KiB a task: the final aggregation spills, and its buckets (each
+    // still over the budget) spill again a level down.
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("k", DataType::Utf8, true),
+        Field::new("g", DataType::Int32, true),
+    ]));
+    let batches: Vec<RecordBatch> = (0..20)
+        .map(|part| {
+            let ids: Vec<i32> = (0..10_000).map(|i| part * 10_000 + i).collect();
+            let keys: Vec<String> = ids
+                .iter()
+                .map(|i| format!("a-rather-wide-grouping-key-{:08}", i % 150_000))
+                .collect();
+            let g: Vec<Option<i32>> = ids.iter().map(|i| (i % 7 != 0).then_some(i % 3)).collect();
+            RecordBatch::try_new(
+                schema.clone(),
+                vec![
+                    Arc::new(StringArray::from(keys)),
+                    Arc::new(Int32Array::from(g)),
+                ],
+            )
+            .unwrap()
+        })
+        .collect();
+    let (mut s, log) = budget_session("128k", batches);
+    s.set("shark.shuffle.partitions", "2");
+    // 150,000 keys: the first 50,000 twice, the rest once.
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT count(*), sum(c), max(c) FROM (SELECT k, count(*) AS c FROM t GROUP BY k) x"
+        ),
+        vec!["150000\t200000\t2"]
+    );
+    assert_eq!(
+        rows(&mut s, "SELECT count(DISTINCT k), count(DISTINCT g) FROM t"),
+        vec!["150000\t3"]
+    );
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT g, count(DISTINCT k) FROM t GROUP BY g ORDER BY g"
+        ),
+        vec!["NULL\t28572", "0\t45238", "1\t45238", "2\t45238"]
+    );
+    assert!(log.total_task_metrics().disk_bytes_spilled > 0);
+}
+
 #[test]
 fn collect_list_and_collect_set() {
     let (mut s, _) = session();
@@ -405,6 +472,45 @@ fn order_by_larger_than_the_budget_spills_and_stays_sorted() {
         .collect();
     assert_eq!(got.len(), 100_000);
     assert!(got.windows(2).all(|w| w[0] > w[1]));
+    assert!(log.total_task_metrics().disk_bytes_spilled > 0);
+}
+
+#[test]
+fn a_top_n_larger_than_the_budget_spills_and_keeps_the_first_n() {
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("k", DataType::Int32, true),
+        Field::new("s", DataType::Utf8, true),
+    ]));
+    // Many batches, so the top n is cut back and spilled as they arrive.
+    let batches: Vec<RecordBatch> = (0..40)
+        .map(|part| {
+            let keys: Vec<i32> = (0..2_500)
+                .map(|i| ((part * 2_500 + i) * 7919) % 100_000)
+                .collect();
+            let strs: Vec<String> = keys.iter().map(|k| format!("row-{k:08}")).collect();
+            RecordBatch::try_new(
+                schema.clone(),
+                vec![
+                    Arc::new(Int32Array::from(keys)),
+                    Arc::new(StringArray::from(strs)),
+                ],
+            )
+            .unwrap()
+        })
+        .collect();
+    let (mut s, log) = budget_session("256k", batches);
+    for n in [90_000usize, 10] {
+        let got: Vec<i64> = rows(
+            &mut s,
+            &format!("SELECT k FROM t ORDER BY s DESC LIMIT {n}"),
+        )
+        .iter()
+        .map(|r| r.parse().unwrap())
+        .collect();
+        // The keys are 0..100000 each once: the top n descending.
+        let want: Vec<i64> = (0..n as i64).map(|i| 99_999 - i).collect();
+        assert_eq!(got, want, "LIMIT {n}");
+    }
     assert!(log.total_task_metrics().disk_bytes_spilled > 0);
 }
 

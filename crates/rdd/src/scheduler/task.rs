@@ -6,7 +6,7 @@ use crate::error::RddError;
 use crate::listener::TaskMetrics;
 use std::any::Any;
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// The context of one task attempt, shared by the iterators of its pipeline.
@@ -25,6 +25,55 @@ pub struct TaskContext {
     /// Set by a task of an auxiliary job (sampling a range exchange's
     /// bounds) so that operators' own counters skip what it reads twice.
     auxiliary: AtomicBool,
+    /// Bytes of the execution budget the pipeline's operators hold now
+    /// (the sum over its [`MemoryHolder`]s).
+    held: AtomicUsize,
+}
+
+/// One operator's share of its task's execution budget. The operators of
+/// a pipeline (an aggregation feeding a shuffle writer, a sort feeding a
+/// join) run in one task at once: what each holds counts against the
+/// budget the others see, so together they stay within the task's budget
+/// (Spark's `TaskMemoryManager`). Released when dropped.
+pub struct MemoryHolder {
+    tc: Arc<TaskContext>,
+    held: usize,
+}
+
+impl MemoryHolder {
+    /// Records that the operator now holds `bytes`.
+    pub fn set(&mut self, bytes: usize) {
+        if bytes >= self.held {
+            self.tc.held.fetch_add(bytes - self.held, Ordering::Relaxed);
+        } else {
+            self.tc.held.fetch_sub(self.held - bytes, Ordering::Relaxed);
+        }
+        self.held = bytes;
+    }
+
+    /// What the operator holds, as last set.
+    pub fn held(&self) -> usize {
+        self.held
+    }
+
+    /// The bytes this operator may hold: the task's budget less what the
+    /// pipeline's other operators hold now — never below an eighth of the
+    /// budget, so every operator makes progress (spilling more often).
+    pub fn budget(&self) -> usize {
+        let total = self.tc.execution_budget();
+        let others = self
+            .tc
+            .held
+            .load(Ordering::Relaxed)
+            .saturating_sub(self.held);
+        total.saturating_sub(others).max(total / 8)
+    }
+}
+
+impl Drop for MemoryHolder {
+    fn drop(&mut self) {
+        self.set(0);
+    }
 }
 
 /// Accumulator updates a task made, applied on the driver only if the task
@@ -56,6 +105,7 @@ impl TaskContext {
             cancelled,
             error: Mutex::new(None),
             metrics: TaskMetrics::default(),
+            held: AtomicUsize::new(0),
             accumulators: Mutex::new(Vec::new()),
             auxiliary: AtomicBool::new(false),
         }
@@ -134,6 +184,20 @@ impl TaskContext {
     pub fn execution_budget(&self) -> usize {
         self.ctx.execution_budget_per_task()
     }
+
+    /// A share of the task's execution budget for one operator (see
+    /// [`MemoryHolder`]).
+    pub fn memory_holder(self: &Arc<Self>) -> MemoryHolder {
+        MemoryHolder {
+            tc: self.clone(),
+            held: 0,
+        }
+    }
+
+    /// Bytes the pipeline's operators hold now.
+    pub fn execution_held(&self) -> usize {
+        self.held.load(Ordering::Relaxed)
+    }
 }
 
 /// Wraps a task's input so that it stops soon after cancellation.
@@ -165,5 +229,40 @@ impl<I: Iterator> Iterator for Cancellable<I> {
         }
         self.countdown -= 1;
         self.inner.next()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operators_of_a_task_share_its_budget() {
+        let conf = crate::Conf::new().set(crate::conf::MEMORY_EXECUTION, "800k");
+        let ctx = Context::with_conf("local[1]", "holders", conf).unwrap();
+        let tc = Arc::new(TaskContext::new(ctx, 0, 0, 0, 0, Arc::default()));
+        let budget = tc.execution_budget();
+        let mut sort = tc.memory_holder();
+        let mut writer = tc.memory_holder();
+        assert_eq!(writer.budget(), budget);
+        sort.set(budget / 2);
+        assert_eq!(
+            writer.budget(),
+            budget - budget / 2,
+            "the sort's share is gone"
+        );
+        assert_eq!(
+            sort.budget(),
+            budget,
+            "its own holding is not counted against it"
+        );
+        sort.set(budget);
+        assert_eq!(writer.budget(), budget / 8, "never below an eighth");
+        writer.set(100);
+        assert_eq!(tc.execution_held(), budget + 100);
+        drop(sort);
+        assert_eq!(tc.execution_held(), 100);
+        writer.set(0);
+        assert_eq!(tc.execution_held(), 0);
     }
 }

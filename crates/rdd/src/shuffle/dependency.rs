@@ -88,7 +88,9 @@ impl<K: Spill, V: Spill> ShuffleDep for ShuffleDependency<K, V> {
     fn run_map_task(&self, map_id: usize, tc: &Arc<TaskContext>) -> Result<MapOutput> {
         let manager = tc.ctx.shuffle_manager();
         let reducers = self.partitioner.num_partitions();
-        let budget = tc.execution_budget();
+        // The writer's share of the task's budget: what the operators
+        // feeding it hold counts against it.
+        let mut memory = tc.memory_holder();
         let mut writers: Vec<ChunkWriter> = (0..reducers).map(|_| ChunkWriter::new()).collect();
         let mut segments: Vec<Vec<Segment>> = (0..reducers).map(|_| Vec::new()).collect();
         let mut sizes = vec![0u64; reducers];
@@ -149,7 +151,10 @@ impl<K: Spill, V: Spill> ShuffleDep for ShuffleDependency<K, V> {
                 object_bytes[r] += size(&record) as u64;
                 held[r].push(record);
                 records += 1;
-                if object_bytes.iter().sum::<u64>() as usize > budget {
+                let total = object_bytes.iter().sum::<u64>() as usize;
+                memory.set(total);
+                if total > memory.budget() / 2 {
+                    // Encoding copies what is held: only half the share.
                     // Past the budget: encode what is held, go on encoding.
                     for (r, list) in objects.take().unwrap().into_iter().enumerate() {
                         for rec in list {
@@ -157,6 +162,7 @@ impl<K: Spill, V: Spill> ShuffleDep for ShuffleDependency<K, V> {
                         }
                     }
                     buffered = writers.iter().map(|w| w.buffered_bytes()).sum();
+                    memory.set(buffered);
                 }
                 continue;
             }
@@ -165,11 +171,15 @@ impl<K: Spill, V: Spill> ShuffleDep for ShuffleDependency<K, V> {
             w.push(&(k, v))?;
             buffered = buffered + w.buffered_bytes() - before;
             records += 1;
-            if buffered > budget {
+            if records.is_multiple_of(256) {
+                memory.set(buffered);
+            }
+            if buffered > memory.budget() {
                 let n = flush(&mut writers, &mut segments, &mut file, false)?;
                 TaskMetrics::add(&tc.metrics.disk_bytes_spilled, n);
                 TaskMetrics::add(&tc.metrics.memory_bytes_spilled, buffered as u64);
                 buffered = 0;
+                memory.set(0);
             }
         }
         if let Some(e) = tc.take_error() {

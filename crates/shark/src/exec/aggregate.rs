@@ -270,8 +270,13 @@ impl Aggregator {
         state_schema(&self.key_types, &self.accs)
     }
 
+    /// Bytes the aggregation holds: the keys' buffers and the hash index
+    /// as allocated (capacity, not just use: they grow by doubling), and
+    /// the accumulators' per-group state.
     fn memory(&self) -> usize {
-        self.table.key_bytes + self.table.groups * 16 * self.accs.len().max(1)
+        let keys = self.table.keys.as_ref().map_or(0, |k| k.size());
+        let index = self.table.map.capacity() * (std::mem::size_of::<u32>() + 1);
+        keys.max(self.table.key_bytes) + index + self.table.groups * 16 * self.accs.len().max(1)
     }
 
     /// Emits every group and resets (a partial aggregator can flush early).
@@ -322,12 +327,16 @@ struct Spill {
     schema: SchemaRef,
     keys: usize,
     bytes: u64,
+    level: u32,
 }
 
 const BUCKETS: usize = 16;
+/// Spill levels at most: a bucket still over the budget is split again
+/// by other bits of the key's hash, up to here (16^4 buckets).
+const MAX_SPILL_LEVEL: u32 = 4;
 
 impl Spill {
-    fn new(tc: &TaskContext, schema: SchemaRef, keys: usize) -> Result<Spill> {
+    fn new(tc: &TaskContext, schema: SchemaRef, keys: usize, level: u32) -> Result<Spill> {
         static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let dir = tc
@@ -342,6 +351,7 @@ impl Spill {
             schema,
             keys,
             bytes: 0,
+            level,
         })
     }
 
@@ -362,7 +372,7 @@ impl Spill {
         let rows = super::exchange::key_rows(&keys, &batch)?;
         let mut idx: Vec<Vec<u32>> = vec![Vec::new(); BUCKETS];
         for i in 0..rows.num_rows() {
-            let h = rdd::hash::hash_key(rows.row(i).as_ref());
+            let h = rdd::hash::hash_key(rows.row(i).as_ref()).rotate_left(16 * self.level);
             idx[((h >> 40) % BUCKETS as u64) as usize].push(i as u32);
         }
         for (b, rows) in idx.into_iter().enumerate() {
@@ -406,11 +416,19 @@ impl Drop for Spill {
     }
 }
 
-fn read_bucket(path: &std::path::Path) -> Result<Vec<RecordBatch>> {
+/// A spilled bucket's batches, read as they are consumed.
+fn read_bucket(tc: &Arc<TaskContext>, path: &std::path::Path) -> Result<rdd::BoxIter<Batch>> {
     let f = std::fs::File::open(path)
         .map_err(|e| SharkError::exec(format!("cannot read {}: {e}", path.display())))?;
     let reader = arrow::ipc::reader::StreamReader::try_new(std::io::BufReader::new(f), None)?;
-    Ok(reader.collect::<std::result::Result<Vec<_>, _>>()?)
+    let tc = tc.clone();
+    Ok(Box::new(reader.map_while(move |b| match b {
+        Ok(b) => Some(Batch(b)),
+        Err(e) => {
+            tc.fail(SharkError::from(e).into());
+            None
+        }
+    })))
 }
 
 fn state_schema(key_types: &[DataType], accs: &[Box<dyn Accumulator>]) -> SchemaRef {
@@ -434,7 +452,9 @@ const SKIP_PARTIAL_PROBE_ROWS: usize = 100_000;
 /// Groups per input row from which partial aggregation is not worth it.
 const SKIP_PARTIAL_RATIO: f64 = 0.8;
 
+#[allow(clippy::too_many_arguments)]
 fn run(
+    level: u32,
     mode: Mode,
     group: Vec<Expr>,
     aggs: Vec<AggExpr>,
@@ -447,11 +467,16 @@ fn run(
         Ok(a) => a,
         Err(e) => return fail(&tc, e),
     };
-    let budget = tc.execution_budget();
+    // This aggregation's share of the task's budget (a shuffle writer or
+    // a join fed by it holds the rest).
+    let mut memory = tc.memory_holder();
     let mut input = input;
     let mut done = false;
     let mut ready: std::collections::VecDeque<RecordBatch> = Default::default();
     let mut spill: Option<Spill> = None;
+    // After a spill: the buckets' results, aggregated one bucket at a time
+    // as the consumer reads them.
+    let mut buckets: Option<rdd::BoxIter<Batch>> = None;
     // Partial aggregation that barely reduces its input (nearly a group per
     // row) stops hashing and passes rows on as states (DataFusion's and
     // DuckDB's skip of partial aggregation; same thresholds as DataFusion).
@@ -459,6 +484,9 @@ fn run(
     Box::new(std::iter::from_fn(move || loop {
         if let Some(b) = ready.pop_front() {
             return Some(Batch(b));
+        }
+        if let Some(it) = buckets.as_mut() {
+            return it.next();
         }
         if done {
             return None;
@@ -509,7 +537,11 @@ fn run(
                 }
                 let used = agg.memory();
                 tc.metrics.note_memory(used as u64);
-                if used > budget {
+                memory.set(used);
+                let budget = memory.budget();
+                // Emitting the groups builds their columns (a copy as large
+                // again), so the table itself may fill half the budget.
+                if used > budget / 2 && (mode != Mode::Final || level < MAX_SPILL_LEVEL) {
                     if mode == Mode::Partial {
                         match agg.finish() {
                             Ok(bs) => ready.extend(bs),
@@ -523,8 +555,12 @@ fn run(
                         // input to the spill files too.
                         let result = (|| -> Result<()> {
                             if spill.is_none() {
-                                spill =
-                                    Some(Spill::new(&tc, agg.state_schema(), agg.key_types.len())?);
+                                spill = Some(Spill::new(
+                                    &tc,
+                                    agg.state_schema(),
+                                    agg.key_types.len(),
+                                    level,
+                                )?);
                             }
                             let states = agg.finish_as_state()?;
                             let sp = spill.as_mut().expect("spill");
@@ -551,40 +587,62 @@ fn run(
                         );
                         done = true;
                     }
+                    memory.set(agg.memory());
                 }
             }
             None => {
                 done = true;
+                memory.set(0);
                 if tc.has_failed() {
                     return None;
                 }
                 if let Some(mut sp) = spill.take() {
-                    // Aggregate each spilled bucket on its own.
-                    let result = (|| -> Result<Vec<RecordBatch>> {
+                    // Aggregate each spilled bucket on its own, lazily: only
+                    // one bucket's groups are in memory at a time (a bucket
+                    // still too large spills again, one level down).
+                    let paths = (|| -> Result<Vec<std::path::PathBuf>> {
                         for s in agg.finish_as_state()? {
                             sp.write(&s)?;
                         }
-                        let mut out = Vec::new();
-                        for path in sp.finish()? {
-                            let mut bucket = Aggregator::new(
-                                Mode::Final,
-                                &agg.group,
-                                &agg.aggs,
-                                agg.key_types.clone(),
-                                agg.out_schema.clone(),
-                            )?;
-                            for b in read_bucket(&path)? {
-                                bucket.consume(&b)?;
-                            }
-                            out.extend(bucket.finish()?);
-                            let _ = std::fs::remove_file(&path);
-                        }
-                        Ok(out)
+                        sp.finish()
                     })();
-                    match result {
-                        Ok(bs) => ready.extend(bs),
-                        Err(e) => tc.fail(e.into()),
-                    }
+                    let mut paths = match paths {
+                        Ok(p) => p.into_iter(),
+                        Err(e) => {
+                            tc.fail(e.into());
+                            continue;
+                        }
+                    };
+                    let (group, aggs) = (agg.group.clone(), agg.aggs.clone());
+                    let (key_types, out_schema) = (agg.key_types.clone(), agg.out_schema.clone());
+                    let tc = tc.clone();
+                    let mut current: Option<rdd::BoxIter<Batch>> = None;
+                    buckets = Some(Box::new(std::iter::from_fn(move || {
+                        let _files = &sp;
+                        loop {
+                            if let Some(b) = current.as_mut().and_then(|it| it.next()) {
+                                return Some(b);
+                            }
+                            let path = paths.next()?;
+                            let input = match read_bucket(&tc, &path) {
+                                Ok(it) => it,
+                                Err(e) => {
+                                    tc.fail(e.into());
+                                    return None;
+                                }
+                            };
+                            current = Some(run(
+                                level + 1,
+                                Mode::Final,
+                                group.clone(),
+                                aggs.clone(),
+                                key_types.clone(),
+                                out_schema.clone(),
+                                tc.clone(),
+                                input,
+                            ));
+                        }
+                    })));
                     continue;
                 }
                 match agg.finish() {
@@ -616,6 +674,7 @@ pub(crate) fn hash_aggregate(
     };
     input.map_partitions_with_context(false, move |_, tc, it| {
         run(
+            0,
             mode,
             group.clone(),
             aggs.clone(),

@@ -612,7 +612,8 @@ pub(crate) fn partitioned_join(
     }
     let emit_unmatched = matches!(spec.kind, JoinKind::Full);
     Ok(p.zip_partitions(b, move |tc, probe_it, build_it| {
-        let budget = tc.execution_budget();
+        // The build side's share of the task's budget.
+        let mut memory = tc.memory_holder();
         let mut batches: Vec<RecordBatch> = Vec::new();
         let mut held = 0usize;
         let mut build_it = build_it;
@@ -620,7 +621,8 @@ pub(crate) fn partitioned_join(
             // Rows plus the hash index the table will add (~64 bytes a row).
             held += b.get_array_memory_size() + b.num_rows() * 64;
             batches.push(b);
-            if held > budget {
+            memory.set(held);
+            if held > memory.budget() {
                 // Grace hash join: both sides to bucket files, joined bucket by bucket.
                 return match grace_join(tc, &spec, batches, build_it, probe_it, emit_unmatched) {
                     Ok(it) => it,
@@ -628,14 +630,20 @@ pub(crate) fn partitioned_join(
                 };
             }
         }
-        match JoinTable::build(batches, &spec).and_then(|t| t.check_budget(budget)) {
-            Ok(t) => probe_stream(
-                Arc::new(t),
-                spec.clone(),
-                probe_it,
-                tc.clone(),
-                emit_unmatched,
-            ),
+        match JoinTable::build(batches, &spec).and_then(|t| t.check_budget(memory.budget())) {
+            Ok(t) => {
+                let it = probe_stream(
+                    Arc::new(t),
+                    spec.clone(),
+                    probe_it,
+                    tc.clone(),
+                    emit_unmatched,
+                );
+                // The table is held until the probe side is done.
+                Box::new(it.inspect(move |_| {
+                    let _ = &memory;
+                }))
+            }
             Err(e) => fail(tc, e),
         }
     })?)

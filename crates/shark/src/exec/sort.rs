@@ -9,8 +9,8 @@ use crate::error::Result;
 use crate::expr::evaluate;
 use crate::plan::SortKey;
 use crate::table::BATCH_ROWS;
-use arrow::array::{ArrayRef, UInt32Array};
-use arrow::compute::{concat_batches, take_record_batch, SortOptions};
+use arrow::array::ArrayRef;
+use arrow::compute::SortOptions;
 use arrow::record_batch::RecordBatch;
 use arrow_row::{RowConverter, Rows, SortField};
 use rdd::{Rdd, TaskContext};
@@ -22,9 +22,13 @@ pub(crate) fn sort_rows(keys: &[SortKey], batch: &RecordBatch) -> Result<Rows> {
         .iter()
         .map(|k| evaluate(&k.expr, batch))
         .collect::<Result<_>>()?;
-    let fields: Vec<SortField> = keys
-        .iter()
-        .zip(&cols)
+    Ok(RowConverter::new(sort_fields(keys, &cols))?.convert_columns(&cols)?)
+}
+
+/// The row format's fields for sort keys evaluated to `cols`.
+fn sort_fields(keys: &[SortKey], cols: &[ArrayRef]) -> Vec<SortField> {
+    keys.iter()
+        .zip(cols)
         .map(|(k, c)| {
             SortField::new_with_options(
                 c.data_type().clone(),
@@ -34,95 +38,199 @@ pub(crate) fn sort_rows(keys: &[SortKey], batch: &RecordBatch) -> Result<Rows> {
                 },
             )
         })
-        .collect();
-    Ok(RowConverter::new(fields)?.convert_columns(&cols)?)
+        .collect()
 }
 
-/// Sorts all batches of a partition into one ordered stream of batches,
-/// keeping the first `fetch` rows when given.
+/// The sort keys of every batch in row format, from one converter (so
+/// rows of different batches compare).
+fn key_rows(keys: &[SortKey], batches: &[RecordBatch]) -> Result<Vec<Rows>> {
+    let mut converter: Option<RowConverter> = None;
+    let mut out = Vec::with_capacity(batches.len());
+    for b in batches {
+        let cols: Vec<ArrayRef> = keys
+            .iter()
+            .map(|k| evaluate(&k.expr, b))
+            .collect::<Result<_>>()?;
+        if converter.is_none() {
+            converter = Some(RowConverter::new(sort_fields(keys, &cols))?);
+        }
+        out.push(
+            converter
+                .as_ref()
+                .expect("set above")
+                .convert_columns(&cols)?,
+        );
+    }
+    Ok(out)
+}
+
+/// Sorts a partition's batches, keeping the first `fetch` rows when
+/// given: the output comes in batches of `BATCH_ROWS` rows gathered from
+/// the inputs as they are read, so a sort holds its input and its keys,
+/// never a second copy of the rows (no concatenation, no full `take`).
+pub(crate) fn sorted_chunks(
+    batches: Vec<RecordBatch>,
+    keys: &[SortKey],
+    fetch: Option<usize>,
+) -> Result<Box<dyn Iterator<Item = Result<RecordBatch>> + Send>> {
+    let batches: Vec<RecordBatch> = batches.into_iter().filter(|b| b.num_rows() > 0).collect();
+    let Some(first) = batches.first() else {
+        return Ok(Box::new(std::iter::empty()));
+    };
+    let schema = first.schema();
+    let batches: Vec<RecordBatch> = batches
+        .into_iter()
+        .map(|b| RecordBatch::try_new(schema.clone(), b.columns().to_vec()))
+        .collect::<std::result::Result<_, _>>()?;
+    let rows = key_rows(keys, &batches)?;
+    let mut order: Vec<(u32, u32)> = rows
+        .iter()
+        .enumerate()
+        .flat_map(|(b, r)| (0..r.num_rows() as u32).map(move |i| (b as u32, i)))
+        .collect();
+    let cmp = |a: &(u32, u32), b: &(u32, u32)| {
+        rows[a.0 as usize]
+            .row(a.1 as usize)
+            .cmp(&rows[b.0 as usize].row(b.1 as usize))
+    };
+    match fetch {
+        Some(n) if n < order.len() => {
+            // Top-n: partition around the n-th, then sort only the first n.
+            if n == 0 {
+                order.clear();
+            } else {
+                order.select_nth_unstable_by(n - 1, cmp);
+                order.truncate(n);
+            }
+            order.sort_by(cmp);
+        }
+        _ => order.sort_by(cmp),
+    }
+    drop(rows);
+    let mut at = 0;
+    Ok(Box::new(std::iter::from_fn(move || {
+        if at >= order.len() {
+            return None;
+        }
+        let end = (at + BATCH_ROWS).min(order.len());
+        let picks: Vec<(usize, usize)> = order[at..end]
+            .iter()
+            .map(|&(b, r)| (b as usize, r as usize))
+            .collect();
+        at = end;
+        let sources: Vec<&RecordBatch> = batches.iter().collect();
+        Some(
+            arrow::compute::interleave_record_batch(&sources, &picks)
+                .map_err(crate::error::SharkError::from),
+        )
+    })))
+}
+
+/// Sorts all batches of a partition into ordered batches, keeping the
+/// first `fetch` rows when given.
 pub(crate) fn sort_partition(
     batches: Vec<RecordBatch>,
     keys: &[SortKey],
     fetch: Option<usize>,
 ) -> Result<Vec<RecordBatch>> {
-    let batches: Vec<RecordBatch> = batches.into_iter().filter(|b| b.num_rows() > 0).collect();
-    if batches.is_empty() {
-        return Ok(vec![]);
-    }
-    let schema = batches[0].schema();
-    let batches: Vec<RecordBatch> = batches
-        .into_iter()
-        .map(|b| RecordBatch::try_new(schema.clone(), b.columns().to_vec()))
-        .collect::<std::result::Result<_, _>>()?;
-    let all = concat_batches(&schema, &batches)?;
-    let rows = sort_rows(keys, &all)?;
-    let mut order: Vec<u32> = (0..all.num_rows() as u32).collect();
-    order.sort_by(|&a, &b| rows.row(a as usize).cmp(&rows.row(b as usize)));
-    if let Some(n) = fetch {
-        order.truncate(n);
-    }
-    let sorted = take_record_batch(&all, &UInt32Array::from(order))?;
-    let mut out = Vec::new();
-    let mut offset = 0;
-    while offset < sorted.num_rows() {
-        let len = BATCH_ROWS.min(sorted.num_rows() - offset);
-        out.push(sorted.slice(offset, len));
-        offset += len;
-    }
-    Ok(out)
+    sorted_chunks(batches, keys, fetch)?.collect()
+}
+
+fn bytes_of(batches: &[RecordBatch]) -> usize {
+    batches.iter().map(|b| b.get_array_memory_size()).sum()
 }
 
 fn sorted_partitions(input: &Rdd<Batch>, keys: Vec<SortKey>, fetch: Option<usize>) -> Rdd<Batch> {
     input.map_partitions_with_context(false, move |_, tc, it| {
-        let budget = tc.execution_budget();
+        // A sort holds its input and then its keys in row format (about
+        // as large again): input past half its share of the task's budget
+        // is sorted and spilled.
+        let mut memory = tc.memory_holder();
         let mut held = 0usize;
+        // What the kept top n took after the last time it was cut back.
+        let mut kept = 0usize;
         let mut batches: Vec<RecordBatch> = Vec::new();
         let mut runs: Vec<SortedRun> = Vec::new();
         for Batch(b) in it {
             held += b.get_array_memory_size();
             batches.push(b);
-            if let Some(n) = fetch {
-                // Top-n: keep only the best n rows seen so far.
-                if held > budget / 2 && batches.len() > 1 {
-                    match sort_partition(std::mem::take(&mut batches), &keys, Some(n)) {
-                        Ok(top) => {
-                            held = top.iter().map(|b| b.get_array_memory_size()).sum();
-                            batches = top;
-                        }
-                        Err(e) => return fail(tc, e),
-                    }
-                }
-            } else if held > budget {
-                // Past the budget: sort what is held and spill it as a run.
-                match sort_partition(std::mem::take(&mut batches), &keys, None)
-                    .and_then(|sorted| write_run(tc, &sorted))
-                {
-                    Ok(run) => {
-                        rdd::listener::TaskMetrics::add(
-                            &tc.metrics.memory_bytes_spilled,
-                            held as u64,
-                        );
-                        runs.push(run);
-                        held = 0;
+            memory.set(held);
+            let limit = memory.budget() / 2;
+            if held <= limit.max(2 * kept) || (fetch.is_some() && batches.len() < 2) {
+                continue;
+            }
+            if let (Some(n), true) = (fetch, 2 * kept <= limit) {
+                // Top-n: keep only the best n rows seen so far. Cut back
+                // only once the input doubled since the last cut, so the
+                // work stays linear however large n is.
+                match sort_partition(std::mem::take(&mut batches), &keys, Some(n)) {
+                    Ok(top) => {
+                        held = bytes_of(&top);
+                        kept = held;
+                        batches = top;
                     }
                     Err(e) => return fail(tc, e),
                 }
+                if held <= limit {
+                    continue;
+                }
             }
-        }
-        if !runs.is_empty() && !tc.has_failed() {
-            return match merge_runs(tc, runs, batches, &keys) {
-                Ok(it) => it,
-                Err(e) => fail(tc, e),
-            };
+            // Past the budget (a top n too large for it included): sort
+            // what is held and spill it as a run (its first n rows: no
+            // later row of a run can be in the top n).
+            match sorted_chunks(std::mem::take(&mut batches), &keys, fetch)
+                .and_then(|sorted| write_run(tc, sorted))
+            {
+                Ok(run) => {
+                    rdd::listener::TaskMetrics::add(&tc.metrics.memory_bytes_spilled, held as u64);
+                    runs.push(run);
+                    held = 0;
+                    kept = 0;
+                    memory.set(0);
+                }
+                Err(e) => return fail(tc, e),
+            }
         }
         if tc.has_failed() {
             return Box::new(std::iter::empty());
         }
-        match sort_partition(batches, &keys, fetch) {
-            Ok(bs) => Box::new(bs.into_iter().map(Batch)),
-            Err(e) => fail(tc, e),
-        }
+        let sorted = if runs.is_empty() {
+            sorted_chunks(batches, &keys, fetch).map(|it| {
+                let tc = tc.clone();
+                Box::new(it.map_while(move |b| match b {
+                    Ok(b) => Some(Batch(b)),
+                    Err(e) => {
+                        tc.fail(e.into());
+                        None
+                    }
+                })) as rdd::BoxIter<Batch>
+            })
+        } else {
+            merge_runs(tc, runs, batches, &keys)
+        };
+        let it = match (sorted, fetch) {
+            (Ok(it), None) => it,
+            (Ok(it), Some(n)) => first_rows(it, n),
+            (Err(e), _) => return fail(tc, e),
+        };
+        // The held rows stay until the output has been read.
+        Box::new(it.inspect(move |_| {
+            let _ = &memory;
+        }))
     })
+}
+
+/// The first `n` rows of a stream of batches.
+fn first_rows(it: rdd::BoxIter<Batch>, n: usize) -> rdd::BoxIter<Batch> {
+    let mut left = n;
+    Box::new(it.map_while(move |Batch(b)| {
+        if left == 0 {
+            return None;
+        }
+        let take = left.min(b.num_rows());
+        left -= take;
+        Some(Batch(b.slice(0, take)))
+    }))
 }
 
 /// A sorted run spilled to a scratch file (removed on drop).
@@ -136,7 +244,10 @@ impl Drop for SortedRun {
     }
 }
 
-fn write_run(tc: &Arc<TaskContext>, sorted: &[RecordBatch]) -> Result<SortedRun> {
+fn write_run(
+    tc: &Arc<TaskContext>,
+    sorted: impl Iterator<Item = Result<RecordBatch>>,
+) -> Result<SortedRun> {
     static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let path = tc
@@ -144,17 +255,20 @@ fn write_run(tc: &Arc<TaskContext>, sorted: &[RecordBatch]) -> Result<SortedRun>
         .scratch_dir()
         .join(format!("sort-run-{}-{n}", tc.partition_id()));
     let run = SortedRun { path };
-    let Some(first) = sorted.first() else {
-        return Ok(run);
+    let mut sorted = sorted.peekable();
+    let schema = match sorted.peek() {
+        None => return Ok(run),
+        Some(Ok(first)) => first.schema(),
+        Some(Err(_)) => return Err(sorted.next().expect("peeked").expect_err("an error")),
     };
     let f = std::fs::File::create(&run.path)
         .map_err(|e| crate::error::SharkError::exec(format!("{}: {e}", run.path.display())))?;
-    let mut w =
-        arrow::ipc::writer::StreamWriter::try_new(std::io::BufWriter::new(f), &first.schema())?;
+    let mut w = arrow::ipc::writer::StreamWriter::try_new(std::io::BufWriter::new(f), &schema)?;
     let mut bytes = 0u64;
     for b in sorted {
+        let b = b?;
         bytes += b.get_array_memory_size() as u64;
-        w.write(b)?;
+        w.write(&b)?;
     }
     w.finish()?;
     rdd::listener::TaskMetrics::add(&tc.metrics.disk_bytes_spilled, bytes);
@@ -177,7 +291,9 @@ fn merge_runs(
     rest: Vec<RecordBatch>,
     keys: &[SortKey],
 ) -> Result<rdd::BoxIter<Batch>> {
-    let rest = sort_partition(rest, keys, None)?;
+    // The in-memory rest is read in order as the merge goes, not copied
+    // sorted first.
+    let rest = sorted_chunks(rest, keys, None)?;
     let mut cursors: Vec<Cursor> = Vec::new();
     for run in &runs {
         if !run.path.exists() {
@@ -193,7 +309,7 @@ fn merge_runs(
         });
     }
     cursors.push(Cursor {
-        batches: Box::new(rest.into_iter().map(Ok)),
+        batches: rest,
         batch: None,
         row: 0,
     });

@@ -322,6 +322,9 @@ impl Planner<'_> {
             }
         };
         if aggs.iter().any(|a| a.distinct) {
+            if let Some(two) = self.distinct_in_two_steps(&input, group, aggs, &schema, est) {
+                return Ok(two);
+            }
             let (p, n) = by_keys(group.to_vec());
             let moved = exchange(input, p, n);
             return Ok(node(agg(AggMode::Single), vec![moved], schema, est));
@@ -336,6 +339,113 @@ impl Planner<'_> {
         let (p, n) = by_keys(keys);
         let moved = exchange(partial, p, n);
         Ok(node(agg(AggMode::Final), vec![moved], schema, est))
+    }
+
+    /// `agg(DISTINCT x)` as two hash aggregations: one that groups by the
+    /// keys and `x` (deduplicating, in bounded memory: it spills like any
+    /// grouping), then the aggregate over those rows without DISTINCT.
+    /// Only when every aggregate is DISTINCT over the same arguments (one
+    /// set of values to deduplicate); other mixes run in one phase.
+    fn distinct_in_two_steps(
+        &self,
+        input: &PhysicalPlan,
+        group: &[Expr],
+        aggs: &[AggExpr],
+        schema: &SchemaRef,
+        est: Estimate,
+    ) -> Option<PhysicalPlan> {
+        let args = &aggs.first()?.args;
+        if args.is_empty() || !aggs.iter().all(|a| a.distinct && &a.args == args) {
+            return None;
+        }
+        let k = group.len();
+        let inner_group: Vec<Expr> = group.iter().chain(args).cloned().collect();
+        let refs: Vec<Expr> = inner_group
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Expr::column(i, format!("_g{i}"), e.data_type()))
+            .collect();
+        let inner_schema: SchemaRef = Arc::new(arrow::datatypes::Schema::new(
+            refs.iter()
+                .map(|e| {
+                    let Expr::Column {
+                        name, data_type, ..
+                    } = e
+                    else {
+                        unreachable!("column references")
+                    };
+                    arrow::datatypes::Field::new(name, data_type.clone(), true)
+                })
+                .collect::<Vec<_>>(),
+        ));
+        let hash = |mode, group: Vec<Expr>, aggs: Vec<AggExpr>, output: SchemaRef| {
+            Operator::HashAggregate(HashAggregate {
+                mode,
+                group,
+                aggs,
+                output,
+            })
+        };
+        let spread = |keys: Vec<Expr>| {
+            if keys.is_empty() {
+                (Partitioning::Single, 1)
+            } else {
+                (Partitioning::Hash(keys), self.s.partitions)
+            }
+        };
+        // Step 1: the distinct (keys, args) rows.
+        let inner_est = input.estimate;
+        let partial = node(
+            hash(
+                AggMode::Partial,
+                inner_group.clone(),
+                vec![],
+                inner_schema.clone(),
+            ),
+            vec![input.clone()],
+            inner_schema.clone(),
+            inner_est,
+        );
+        let (p, n) = spread(refs.clone());
+        let deduped = node(
+            hash(AggMode::Final, refs.clone(), vec![], inner_schema.clone()),
+            vec![exchange(partial, p, n)],
+            inner_schema,
+            inner_est,
+        );
+        // Step 2: the aggregates over them, plainly.
+        let keys = refs[..k].to_vec();
+        let plain: Vec<AggExpr> = aggs
+            .iter()
+            .map(|a| AggExpr {
+                args: refs[k..].to_vec(),
+                distinct: false,
+                ..a.clone()
+            })
+            .collect();
+        let partial = node(
+            hash(
+                AggMode::Partial,
+                keys.clone(),
+                plain.clone(),
+                schema.clone(),
+            ),
+            vec![deduped],
+            schema.clone(),
+            est,
+        );
+        let final_keys: Vec<Expr> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, g)| Expr::column(i, format!("_g{i}"), g.data_type()))
+            .collect();
+        let (p, n) = spread(final_keys);
+        Some(node(
+            hash(AggMode::Final, keys, plain, schema.clone()),
+            vec![exchange(partial, p, n)],
+            schema.clone(),
+            est,
+        ))
     }
 
     fn join(

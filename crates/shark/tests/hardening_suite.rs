@@ -157,3 +157,28 @@ fn levenshtein_of_two_long_strings_fails_at_once() {
         ["3"]
     );
 }
+
+/// What `benches/fuzz_sql.rs` found (each had aborted or panicked).
+#[test]
+fn fuzzer_findings_are_values() {
+    let (mut s, _dir) = session();
+    // A row count past the values would have built 2^31 expressions.
+    let e = error(&mut s, "SELECT stack(2147483647, 1, 'a', 2, 'b')");
+    assert!(e.to_string().contains("more rows than its 4 values"), "{e}");
+    // Days past the calendar (or past i64 when negated): NULL.
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT date_add('2024-01-01', 9223372036854775807), date_sub('2008-04-08', -9223372036854775808), date_add('2024-01-01', 1)"
+        ),
+        vec!["NULL\tNULL\t2024-01-02"]
+    );
+    // A length that overflows the end position.
+    assert_eq!(
+        rows(&mut s, "SELECT substr('Facebook', 5, 9223372036854775807), substring('Facebook', -5, 9223372036854775807)"),
+        vec!["book\tebook"]
+    );
+    // A DISTINCT over no columns read past its (empty) key rows.
+    let e = error(&mut s, "SELECT count(DISTINCT *) FROM src");
+    assert!(e.to_string().contains("count(DISTINCT *)"), "{e}");
+}

@@ -900,6 +900,11 @@ pub(crate) fn agg_call(
         });
     }
     let (func, bound) = match (func, star, bound.len()) {
+        (AggFunc::Count, true, 0) if distinct => {
+            return Err(SharkError::analysis(
+                "count(DISTINCT *) names no columns: count(DISTINCT col, ...)",
+            ))
+        }
         (AggFunc::Count, true, 0) => (AggFunc::Count, vec![]),
         (AggFunc::Count, false, n) if n >= 1 => (AggFunc::Count, bound),
         (AggFunc::Count, _, _) => {

@@ -55,6 +55,14 @@ fn stack_rows(args: Vec<Expr>) -> Result<Expr> {
             "stack needs values after the row count",
         ));
     }
+    // More rows than values would only add rows of NULLs (and a huge
+    // count, one expression a row, would exhaust memory).
+    if n > values.len() {
+        return Err(SharkError::analysis(format!(
+            "stack({n}, ...) asks for more rows than its {} values",
+            values.len()
+        )));
+    }
     let cols = values.len().div_ceil(n);
     let at = |r: usize, c: usize| {
         values

@@ -661,7 +661,8 @@ fn last_day_of(y: i32, m: u32) -> Option<NaiveDate> {
 fn shift_days(args: &[ArrayRef], sign: i64) -> Result<ArrayRef> {
     let k = i64_arg(&args[1]);
     Ok(date_array(dates(&args[0]).into_iter().zip(k.iter()).map(
-        |(d, k)| d?.checked_add_signed(chrono::Duration::days(sign * k?)),
+        // Past the calendar's range (or i64's): NULL, not a panic.
+        |(d, k)| d?.checked_add_signed(chrono::Duration::try_days(k?.checked_mul(sign)?)?),
     )))
 }
 
@@ -677,5 +678,19 @@ mod tests {
         let dt = parse_datetime("2024-03-05 07:08:09").unwrap();
         assert_eq!(format_dt(&dt, "dd/MM/yy H:mm").unwrap(), "05/03/24 7:08");
         assert_eq!(last_day_of(2024, 2).unwrap().to_string(), "2024-02-29");
+    }
+
+    #[test]
+    fn days_past_the_calendar_are_null() {
+        let d: ArrayRef = Arc::new(StringArray::from(vec!["2024-01-01"; 4]));
+        let k: ArrayRef = Arc::new(Int64Array::from(vec![1, i64::MAX, i64::MIN, 3_000_000_000]));
+        for sign in [1, -1] {
+            let out = shift_days(&[d.clone(), k.clone()], sign).unwrap();
+            assert!(out.is_valid(0));
+            assert!(
+                out.is_null(1) && out.is_null(2) && out.is_null(3),
+                "{out:?}"
+            );
+        }
     }
 }

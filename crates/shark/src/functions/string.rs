@@ -52,7 +52,7 @@ fn substr(s: &str, pos: i64, len: Option<i64>) -> String {
     }
     let end = match len {
         Some(l) if l <= 0 => return String::new(),
-        Some(l) => (start + l).min(n),
+        Some(l) => start.saturating_add(l).min(n),
         None => n,
     };
     chars[start as usize..end as usize].iter().collect()

@@ -1,5 +1,9 @@
-//! All-or-nothing commits of writes that touch several folders: INSERT
-//! with dynamic partitions, LOAD DATA that moves the user's files. What the
+//! All-or-nothing commits of writes that touch several folders or both
+//! folders and the metastore: INSERT (dynamic partitions included), LOAD
+//! DATA that moves the user's files, CREATE TABLE AS SELECT (files in
+//! place, then the table), DROP TABLE and ALTER TABLE DROP PARTITION (the
+//! metastore forgets, then the folders go), TRUNCATE (each folder swapped
+//! for an empty one). What the
 //! commit will do is first written to a journal in the warehouse
 //! (`.shark-commits/<pid>-<n>.json`, made durable and put in place by
 //! rename); only then do files move. Every step can be run again and
@@ -10,7 +14,7 @@
 //! PostgreSQL's WAL and Hive's ACID commits follow the same rule: a
 //! committed write survives any kill, an uncommitted one leaves no trace.
 
-use crate::metastore::{Metastore, Partition};
+use crate::metastore::{Metastore, Partition, Table};
 use crate::writers::{leading_pid, process_alive};
 use crate::{HiveError, Result};
 use serde::{Deserialize, Serialize};
@@ -44,6 +48,25 @@ pub struct Registration {
     pub partitions: Vec<(Vec<String>, String)>,
 }
 
+/// A table or some of its partitions leaving: the metastore forgets them,
+/// then their (managed) folders go. Once journaled, a drop completes: a
+/// kill leaves neither a registered table without its files nor files a
+/// later table of the same name would pick up.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Removal {
+    /// Database.
+    pub db: String,
+    /// Table.
+    pub table: String,
+    /// The table's `create_time`: a table of the same name made since
+    /// (after the writer died) is another table, and is left alone.
+    pub created: i64,
+    /// The partitions dropped; `None` drops the table.
+    pub partitions: Option<Vec<Vec<String>>>,
+    /// The folders removed after the metastore forgot them.
+    pub folders: Vec<PathBuf>,
+}
+
 /// Everything one statement's commit does, in order.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct Commit {
@@ -58,6 +81,13 @@ pub struct Commit {
     pub register: Option<Registration>,
     /// The staging folder, removed at the end.
     pub staging: Option<PathBuf>,
+    /// A table registered once its files are in place (CREATE TABLE AS
+    /// SELECT): until then no reader sees it.
+    #[serde(default)]
+    pub create: Option<Table>,
+    /// A table or partitions dropped (before any other step).
+    #[serde(default)]
+    pub drop: Option<Removal>,
 }
 
 fn io(path: &Path, e: std::io::Error) -> HiveError {
@@ -175,6 +205,27 @@ impl Commit {
 
     /// Every step, each one skipping what is already done.
     fn apply(&self, metastore: &Metastore) -> Result<()> {
+        if let Some(d) = &self.drop {
+            let current = metastore.get_table(&d.db, &d.table)?;
+            let same = current.as_ref().is_some_and(|t| t.create_time == d.created);
+            // Recreated since: another table, with its own files.
+            if current.is_none() || same {
+                match (&d.partitions, same) {
+                    (None, true) => {
+                        metastore.drop_table(&d.db, &d.table, true)?;
+                    }
+                    (Some(values), true) => {
+                        metastore.drop_partitions(&d.db, &d.table, values, true)?;
+                    }
+                    _ => {}
+                }
+                for f in &d.folders {
+                    if f.exists() {
+                        std::fs::remove_dir_all(f).map_err(|e| io(f, e))?;
+                    }
+                }
+            }
+        }
         for (from, staged) in &self.sources {
             if from.exists() && !staged.exists() {
                 rename(from, staged)?;
@@ -182,6 +233,10 @@ impl Commit {
         }
         for m in &self.moves {
             m.apply(self.pid)?;
+        }
+        if let Some(t) = &self.create {
+            // Already there when a recovery runs this again.
+            metastore.create_table(t, true)?;
         }
         if let Some(r) = &self.register {
             let parts: Vec<Partition> = r
@@ -358,6 +413,8 @@ mod tests {
                     .collect(),
             }),
             staging: Some(staging),
+            create: None,
+            drop: None,
         };
         (dir, ms, commit)
     }
@@ -504,5 +561,100 @@ mod tests {
         c.pid = std::process::id();
         c.run(root, &ms).unwrap();
         assert_new(root, &ms);
+    }
+
+    #[test]
+    fn a_journaled_drop_is_finished_from_any_point_and_spares_a_new_table() {
+        // Killed right after the journal; after the metastore forgot the
+        // table; after one of its folders went.
+        for cut in 0..3 {
+            let (dir, ms, _) = setup();
+            let root = dir.path();
+            write(&root.join("t/p=2/f"), "x");
+            let created = ms.get_table("default", "t").unwrap().unwrap().create_time;
+            let c = Commit {
+                pid: ended_process_id().unwrap(),
+                drop: Some(Removal {
+                    db: "default".into(),
+                    table: "t".into(),
+                    created,
+                    partitions: None,
+                    folders: vec![root.join("t/p=1"), root.join("t")],
+                }),
+                ..Commit::default()
+            };
+            journal(root, &c);
+            if cut >= 1 {
+                ms.drop_table("default", "t", false).unwrap();
+            }
+            if cut >= 2 {
+                std::fs::remove_dir_all(root.join("t/p=1")).unwrap();
+            }
+            assert_eq!(recover(root, &ms).finished, 1, "cut {cut}");
+            assert!(ms.get_table("default", "t").unwrap().is_none(), "cut {cut}");
+            assert!(
+                !root.join("t").exists(),
+                "cut {cut}: no files for a new t to inherit"
+            );
+            assert!(files(&root.join(JOURNAL_DIR)).is_empty());
+        }
+        // Dropped, then made again (another process) before the recovery:
+        // the new table and its files stay.
+        let (dir, ms, _) = setup();
+        let root = dir.path();
+        let c = Commit {
+            pid: ended_process_id().unwrap(),
+            drop: Some(Removal {
+                db: "default".into(),
+                table: "t".into(),
+                created: 1,
+                partitions: None,
+                folders: vec![root.join("t")],
+            }),
+            ..Commit::default()
+        };
+        journal(root, &c);
+        write(&root.join("t/new"), "kept");
+        assert_eq!(recover(root, &ms).finished, 1);
+        assert!(ms.get_table("default", "t").unwrap().is_some());
+        assert!(root.join("t/new").exists());
+    }
+
+    #[test]
+    fn a_journaled_ctas_registers_its_table_only_with_its_files() {
+        for cut in 0..2 {
+            let dir = tempfile::tempdir().unwrap();
+            let root = dir.path();
+            let ms = Metastore::open(root).unwrap();
+            let pid = ended_process_id().unwrap();
+            let staging = root.join(format!(".shark-staging/{pid}-2-0"));
+            write(&staging.join("data/part-0"), "rows");
+            let mut t = Table::new("default", "c", vec![Column::new("a", "int")]);
+            t.storage.location = ms.default_table_location("default", "c").unwrap();
+            let c = Commit {
+                pid,
+                moves: vec![FolderMove {
+                    staged: staging.join("data"),
+                    target: root.join("c"),
+                    overwrite: true,
+                }],
+                create: Some(t),
+                staging: Some(staging.clone()),
+                ..Commit::default()
+            };
+            journal(root, &c);
+            if cut >= 1 {
+                std::fs::rename(staging.join("data"), root.join("c")).unwrap();
+            }
+            assert_eq!(recover(root, &ms).finished, 1, "cut {cut}");
+            let stored = ms.get_table("default", "c").unwrap().expect("registered");
+            assert!(
+                stored.storage.location.ends_with("/c"),
+                "{}",
+                stored.storage.location
+            );
+            assert_eq!(files(&root.join("c")), vec!["part-0"]);
+            assert!(files(&root.join(".shark-staging")).is_empty());
+        }
     }
 }

@@ -288,3 +288,103 @@ fn a_killed_add_partition_never_registers_a_partition_without_its_folder() {
         check_warehouse(&wh, &what);
     }
 }
+
+/// Whether table `t` is listed, and its rows as `count\tsum(k)`.
+fn table_state(wh: &Path, t: &str) -> (bool, String) {
+    let listed = sql(wh, "SHOW TABLES").lines().any(|l| l.trim() == t);
+    let rows = if listed {
+        sql(wh, &format!("SELECT count(*), sum(k) FROM {t}"))
+    } else {
+        String::new()
+    };
+    (listed, rows)
+}
+
+#[test]
+fn killed_ctas_drop_truncate_and_drop_partition_leave_before_or_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = fixture(dir.path());
+    let all = format!("{ROWS}\t{}", ROWS * (ROWS - 1) / 2);
+    let seed = seed() ^ 0xc7a5;
+    let mut rng = Lcg(seed);
+    let refill = "SET hive.exec.dynamic.partition.mode=nonstrict; \
+         DROP TABLE IF EXISTS t2; CREATE TABLE t2 (k INT, v STRING) PARTITIONED BY (p STRING); \
+         INSERT OVERWRITE TABLE t2 PARTITION (p) SELECT k, 'x', p FROM src";
+    // (statement, set-up before it, what "before" and "after" look like)
+    type Check = Box<dyn Fn(&Path) -> Option<&'static str>>;
+    let gone_or_whole = |t: &'static str, all: String| -> Check {
+        Box::new(move |wh: &Path| match table_state(wh, t) {
+            (true, rows) if rows == all => Some("whole"),
+            (false, _) if !wh.join(t).exists() => Some("gone"),
+            _ => None,
+        })
+    };
+    let cases: Vec<(&str, &str, String, Check)> = vec![
+        (
+            "CTAS",
+            "DROP TABLE IF EXISTS c",
+            "CREATE TABLE c AS SELECT k, p FROM src".to_string(),
+            gone_or_whole("c", all.clone()),
+        ),
+        (
+            "DROP TABLE",
+            refill,
+            "DROP TABLE t2".to_string(),
+            gone_or_whole("t2", all.clone()),
+        ),
+        (
+            "TRUNCATE",
+            refill,
+            "TRUNCATE TABLE t2".to_string(),
+            Box::new({
+                let all = all.clone();
+                move |wh: &Path| {
+                    let (_, rows) = table_state(wh, "t2");
+                    let parts = sql(wh, "SHOW PARTITIONS t2").lines().count() as u64;
+                    match (rows.as_str(), parts == PARTS) {
+                        (r, true) if r == all => Some("whole"),
+                        ("0\tNULL", true) => Some("empty"),
+                        _ => None,
+                    }
+                }
+            }),
+        ),
+        (
+            "DROP PARTITION",
+            refill,
+            "ALTER TABLE t2 DROP PARTITION (p='p7')".to_string(),
+            Box::new(|wh: &Path| {
+                let listed = sql(wh, "SHOW PARTITIONS t2").lines().any(|l| l == "p=p7");
+                let rows = sql(wh, "SELECT count(*) FROM t2 WHERE p = 'p7'");
+                let folder = wh.join("t2").join("p=p7").exists();
+                match (listed, rows.as_str(), folder) {
+                    (true, "200", true) => Some("there"),
+                    (false, "0", false) => Some("gone"),
+                    _ => None,
+                }
+            }),
+        ),
+    ];
+    for (kind, setup, stmt, check) in &cases {
+        sql(&wh, setup);
+        let t = Instant::now();
+        sql(&wh, stmt);
+        let full = t.elapsed();
+        assert!(check(&wh).is_some(), "{kind} uninterrupted");
+        for trial in 0..trials() {
+            sql(&wh, setup);
+            let ran = kill_after(&wh, stmt, rng.delay(full));
+            let what =
+                format!("{kind} killed after {ran:?} of {full:?} (seed {seed}, trial {trial})");
+            // The next open recovers; then a reader sees before or after.
+            let seen = check(&wh);
+            eprintln!("{what}: {seen:?}");
+            assert!(
+                seen.is_some(),
+                "{what}: neither before nor after: {:?}",
+                table_state(&wh, "t2")
+            );
+            check_warehouse(&wh, &what);
+        }
+    }
+}

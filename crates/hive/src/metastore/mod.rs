@@ -266,6 +266,16 @@ impl Metastore {
 
     // ----- tables --------------------------------------------------------
 
+    /// Where a managed table `name` of `db` keeps its files when created
+    /// without a LOCATION (`<database location>/<name>`), known before it
+    /// exists (CREATE TABLE AS SELECT puts its files there first).
+    pub fn default_table_location(&self, db: &str, name: &str) -> Result<String> {
+        let d = self
+            .get_database(db)?
+            .ok_or_else(|| db_not_found(&db.to_lowercase()))?;
+        Ok(join_location(&d.location, &name.to_lowercase()))
+    }
+
     /// `CREATE TABLE|VIEW [IF NOT EXISTS]`. Names are lower-cased and
     /// checked; an empty location of a table (not a view) becomes
     /// `<database location>/<table>`; `create_time` 0 becomes now and

@@ -10,7 +10,9 @@ use crate::warehouse;
 use std::collections::BTreeMap;
 
 /// What kind of table a [`Table`] is, with Hive's names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum TableType {
     /// `MANAGED_TABLE`: Hive owns the data; DROP deletes it.
     #[default]
@@ -75,7 +77,7 @@ impl Database {
 }
 
 /// A column or partition key: name, Hive type string and comment.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Column {
     /// The name, lower-case once stored.
     pub name: String,
@@ -98,7 +100,7 @@ impl Column {
 }
 
 /// One `SORTED BY` column of a bucketed table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SortColumn {
     /// The column name, lower-case once stored.
     pub name: String,
@@ -107,7 +109,7 @@ pub struct SortColumn {
 }
 
 /// Where and how a table's data is stored (Hive's `StorageDescriptor`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StorageDescriptor {
     /// The data folder. Empty on create means the default,
     /// `<database location>/<table>`; always empty for views.
@@ -180,7 +182,7 @@ impl Default for StorageDescriptor {
 }
 
 /// A table or view, as Hive's metastore describes it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     /// The database name, lower-case once stored.
     pub db: String,

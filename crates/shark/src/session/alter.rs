@@ -65,12 +65,32 @@ impl Session {
                     if_exists,
                 } => {
                     let values = full_values(&t, &partition_spec(&partitions)?)?;
-                    let dropped =
-                        hive.metastore()
-                            .drop_partitions(&t.db, &t.name, &[values], if_exists)?;
-                    if t.table_type == TableType::Managed {
-                        for p in dropped {
-                            let _ = std::fs::remove_dir_all(location_path(&p.location));
+                    match hive.metastore().get_partition(&t.db, &t.name, &values)? {
+                        // Not there: an error unless IF EXISTS, as Hive.
+                        None => {
+                            hive.metastore().drop_partitions(
+                                &t.db,
+                                &t.name,
+                                &[values],
+                                if_exists,
+                            )?;
+                        }
+                        // Journaled: after a kill the partition is gone
+                        // with its folder, or still there with it.
+                        Some(p) => {
+                            let mut commit = hive::commit::Commit::new();
+                            commit.drop = Some(hive::commit::Removal {
+                                db: t.db.clone(),
+                                table: t.name.clone(),
+                                created: t.create_time,
+                                partitions: Some(vec![values]),
+                                folders: if t.table_type == TableType::Managed {
+                                    vec![location_path(&p.location)]
+                                } else {
+                                    vec![]
+                                },
+                            });
+                            commit.run(hive.warehouse(), hive.metastore())?;
                         }
                     }
                 }

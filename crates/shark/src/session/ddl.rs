@@ -6,7 +6,7 @@
 //! is in place.
 
 use super::names::*;
-use super::write::{conform_rdd, replace_dir, staging_dir, visible_entries, write_rdd};
+use super::write::{conform_rdd, staging_dir, write_rdd};
 use super::{Session, StatementResult};
 use crate::error::{Result, SharkError};
 use crate::hive_catalog::{columns_schema, location_path, storage_format};
@@ -161,13 +161,26 @@ impl Session {
         } else {
             vec![]
         };
-        hive.metastore().drop_table(&db, &name, true)?;
-        if t.table_type == TableType::Managed {
-            for p in partitions {
-                let _ = std::fs::remove_dir_all(location_path(&p.location));
-            }
-            let _ = std::fs::remove_dir_all(location_path(&t.storage.location));
-        }
+        // Journaled: after a kill the table is gone with its files, or
+        // still there with them (never files a new table would inherit).
+        let folders = if t.table_type == TableType::Managed && !t.is_view() {
+            partitions
+                .iter()
+                .map(|p| location_path(&p.location))
+                .chain(std::iter::once(location_path(&t.storage.location)))
+                .collect()
+        } else {
+            vec![]
+        };
+        let mut commit = hive::commit::Commit::new();
+        commit.drop = Some(hive::commit::Removal {
+            db: db.clone(),
+            table: name.clone(),
+            created: t.create_time,
+            partitions: None,
+            folders,
+        });
+        commit.run(hive.warehouse(), hive.metastore())?;
         Ok(())
     }
 
@@ -200,16 +213,28 @@ impl Session {
                     t.name
                 )));
             }
-            for d in dirs {
-                for f in visible_entries(&d)? {
-                    let r = if f.is_dir() {
-                        std::fs::remove_dir_all(&f)
-                    } else {
-                        std::fs::remove_file(&f)
-                    };
-                    r.map_err(|e| SharkError::exec(format!("{}: {e}", f.display())))?;
+            // Each folder is swapped for an empty one in one journaled
+            // commit: after a kill the table is whole or empty.
+            let hive = self.hive()?;
+            let staging = staging_dir(hive.warehouse())?;
+            let mut commit = hive::commit::Commit::new();
+            commit.staging = Some(staging.clone());
+            for (i, d) in dirs.into_iter().enumerate() {
+                if !d.exists() {
+                    continue;
                 }
+                let empty = staging.join(format!("empty-{i}"));
+                std::fs::create_dir_all(&empty)
+                    .map_err(|e| SharkError::exec(format!("{}: {e}", empty.display())))?;
+                commit.moves.push(hive::commit::FolderMove {
+                    staged: empty,
+                    target: d,
+                    overwrite: true,
+                });
             }
+            let result = commit.run(hive.warehouse(), hive.metastore());
+            let _ = std::fs::remove_dir_all(&staging);
+            result?;
         }
         Ok(StatementResult::Done(None))
     }
@@ -487,12 +512,29 @@ impl Session {
         let staging = staging_dir(hive.warehouse())?;
         let format = storage_format(&t);
         let result = (|| -> Result<()> {
-            write_rdd(&rdd, &staging, &format, &[])?;
-            let created = hive
-                .metastore()
-                .create_table(&t, false)?
-                .ok_or_else(|| SharkError::analysis("table exists"))?;
-            replace_dir(&staging, &location_path(&created.storage.location))
+            let data = staging.join("data");
+            write_rdd(&rdd, &data, &format, &[])?;
+            std::fs::create_dir_all(&data).map_err(|e| SharkError::exec(e.to_string()))?;
+            if hive.metastore().get_table(&t.db, &t.name)?.is_some() {
+                return Err(SharkError::analysis(format!(
+                    "Table {} already exists",
+                    t.name
+                )));
+            }
+            if t.storage.location.is_empty() {
+                t.storage.location = hive.metastore().default_table_location(&t.db, &t.name)?;
+            }
+            // One journaled commit: the files go into place, then the table
+            // is registered; after a kill it exists whole or not at all.
+            let mut commit = hive::commit::Commit::new();
+            commit.staging = Some(staging.clone());
+            commit.moves.push(hive::commit::FolderMove {
+                staged: data,
+                target: location_path(&t.storage.location),
+                overwrite: true,
+            });
+            commit.create = Some(t.clone());
+            Ok(commit.run(hive.warehouse(), hive.metastore())?)
         })();
         let _ = std::fs::remove_dir_all(&staging);
         result?;

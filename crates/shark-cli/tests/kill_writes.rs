@@ -301,7 +301,7 @@ fn table_state(wh: &Path, t: &str) -> (bool, String) {
 }
 
 #[test]
-fn killed_ctas_drop_truncate_and_drop_partition_leave_before_or_after() {
+fn killed_ctas_drops_truncates_inserts_and_loads_leave_before_or_after() {
     let dir = tempfile::tempdir().unwrap();
     let wh = fixture(dir.path());
     let all = format!("{ROWS}\t{}", ROWS * (ROWS - 1) / 2);
@@ -365,6 +365,53 @@ fn killed_ctas_drop_truncate_and_drop_partition_leave_before_or_after() {
             }),
         ),
     ];
+    // Plain and static-partition inserts and LOAD DATA LOCAL: a reader
+    // sees the rows tagged 'old', or exactly what the statement makes.
+    let tagged = |t: &'static str, before: String, after: String| -> Check {
+        Box::new(move |wh: &Path| {
+            let seen = sql(
+                wh,
+                &format!("SELECT v, count(*), sum(k) FROM {t} GROUP BY v ORDER BY v"),
+            );
+            if seen == before {
+                Some("before")
+            } else if seen == after {
+                Some("after")
+            } else {
+                None
+            }
+        })
+    };
+    let old = format!("old\t{all}");
+    let new = format!("new\t{all}");
+    let local = dir.path().join("new.txt");
+    std::fs::write(
+        &local,
+        (0..ROWS)
+            .map(|k| format!("{k}\x01new\n"))
+            .collect::<String>(),
+    )
+    .unwrap();
+    let mut cases = cases;
+    cases.push((
+        "INSERT OVERWRITE",
+        "DROP TABLE IF EXISTS pl; CREATE TABLE pl (k INT, v STRING); INSERT INTO pl SELECT k, 'old' FROM src",
+        "INSERT OVERWRITE TABLE pl SELECT k, 'new' FROM src".to_string(),
+        tagged("pl", old.clone(), new.clone()),
+    ));
+    cases.push((
+        "INSERT INTO a static partition",
+        "DROP TABLE IF EXISTS sp; CREATE TABLE sp (k INT, v STRING) PARTITIONED BY (p STRING); \
+         INSERT INTO sp PARTITION (p='a') SELECT k, 'old' FROM src",
+        "INSERT INTO TABLE sp PARTITION (p='a') SELECT k, 'new' FROM src".to_string(),
+        tagged("sp", old.clone(), format!("{new}\n{old}")),
+    ));
+    cases.push((
+        "LOAD DATA LOCAL OVERWRITE",
+        "DROP TABLE IF EXISTS ll; CREATE TABLE ll (k INT, v STRING); INSERT INTO ll SELECT k, 'old' FROM src",
+        format!("LOAD DATA LOCAL INPATH '{}' OVERWRITE INTO TABLE ll", local.display()),
+        tagged("ll", old.clone(), new.clone()),
+    ));
     for (kind, setup, stmt, check) in &cases {
         sql(&wh, setup);
         let t = Instant::now();

@@ -206,7 +206,7 @@ fn sorted_partitions(input: &Rdd<Batch>, keys: Vec<SortKey>, fetch: Option<usize
                 })) as rdd::BoxIter<Batch>
             })
         } else {
-            merge_runs(tc, runs, batches, &keys)
+            narrow_runs(tc, runs, &keys, fetch).and_then(|runs| merge_runs(tc, runs, batches, &keys))
         };
         let it = match (sorted, fetch) {
             (Ok(it), None) => it,
@@ -218,6 +218,33 @@ fn sorted_partitions(input: &Rdd<Batch>, keys: Vec<SortKey>, fetch: Option<usize
             let _ = &memory;
         }))
     })
+}
+
+/// Runs merged at once at most: the merge holds a batch of each.
+const MAX_FAN_IN: usize = 16;
+
+/// Merges runs in groups of [`MAX_FAN_IN`] into longer runs until few
+/// enough are left for one final merge (its memory is a batch per run).
+fn narrow_runs(
+    tc: &Arc<TaskContext>,
+    mut runs: Vec<SortedRun>,
+    keys: &[SortKey],
+    fetch: Option<usize>,
+) -> Result<Vec<SortedRun>> {
+    while runs.len() > MAX_FAN_IN {
+        let group: Vec<SortedRun> = runs.drain(..MAX_FAN_IN).collect();
+        let merged = merge_runs(tc, group, vec![], keys)?;
+        let merged = match fetch {
+            Some(n) => first_rows(merged, n),
+            None => merged,
+        };
+        runs.push(write_run(tc, merged.map(|Batch(b)| Ok(b)))?);
+        if tc.has_failed() {
+            // The task fails with the error the merge recorded first.
+            return Err(crate::error::SharkError::exec("merging sorted runs failed"));
+        }
+    }
+    Ok(runs)
 }
 
 /// The first `n` rows of a stream of batches.

@@ -570,7 +570,11 @@ pub fn server(
 ) -> Result<tonic::transport::server::Router, String> {
     let mut builder = tonic::transport::Server::builder()
         .concurrency_limit_per_connection(MAX_CALLS_PER_CONNECTION)
-        .max_concurrent_streams(MAX_CALLS_PER_CONNECTION as u32);
+        .max_concurrent_streams(MAX_CALLS_PER_CONNECTION as u32)
+        // A client that stops answering HTTP/2 pings (gone without a FIN)
+        // loses its connection; idle but live clients (JDBC pools) keep it.
+        .http2_keepalive_interval(Some(std::time::Duration::from_secs(30)))
+        .http2_keepalive_timeout(Some(std::time::Duration::from_secs(20)));
     if let Some(identity) = tls {
         let config = tonic::transport::ServerTlsConfig::new()
             .identity(identity)

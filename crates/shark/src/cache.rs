@@ -332,6 +332,9 @@ impl Catalog for CachingCatalog {
     fn view(&self, db: &str, name: &str) -> Result<Option<String>> {
         self.inner.view(db, name)
     }
+    fn bucket_columns(&self, db: &str, name: &str) -> Result<Vec<String>> {
+        self.inner.bucket_columns(db, name)
+    }
     fn table_names(&self, db: &str) -> Result<Vec<String>> {
         self.inner.table_names(db)
     }

@@ -14,6 +14,10 @@ pub trait Catalog: Send + Sync {
     fn view(&self, _db: &str, _name: &str) -> Result<Option<String>> {
         Ok(None)
     }
+    /// The `CLUSTERED BY` columns of a bucketed table (empty if it is not
+    /// bucketed): what `TABLESAMPLE (BUCKET x OUT OF y)` samples on.
+    /// Required, so that a catalog wrapping another passes it on.
+    fn bucket_columns(&self, db: &str, name: &str) -> Result<Vec<String>>;
     /// Tables of a database, sorted.
     fn table_names(&self, db: &str) -> Result<Vec<String>>;
     /// Databases, sorted.
@@ -56,6 +60,10 @@ impl MemoryCatalog {
 }
 
 impl Catalog for MemoryCatalog {
+    fn bucket_columns(&self, _db: &str, _name: &str) -> Result<Vec<String>> {
+        // In-memory tables are not bucketed.
+        Ok(vec![])
+    }
     fn table(&self, db: &str, name: &str) -> Result<Option<Arc<dyn TableSource>>> {
         Ok(self
             .tables

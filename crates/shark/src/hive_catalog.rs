@@ -171,6 +171,13 @@ impl Catalog for HiveCatalog {
             .filter(|t| t.is_view())
             .and_then(|t| t.view_text))
     }
+    fn bucket_columns(&self, db: &str, name: &str) -> Result<Vec<String>> {
+        Ok(self
+            .metastore
+            .get_table(db, name)?
+            .map(|t| t.storage.bucket_columns)
+            .unwrap_or_default())
+    }
     fn table_names(&self, db: &str) -> Result<Vec<String>> {
         Ok(self.metastore.list_tables(db, None)?)
     }

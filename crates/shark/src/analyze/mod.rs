@@ -12,6 +12,7 @@ mod grouping;
 mod lateral;
 mod literal;
 mod operators;
+mod sample;
 pub mod scope;
 mod select;
 mod subquery;
@@ -541,23 +542,28 @@ impl<'a> Analyzer<'a> {
                 if args.is_some() {
                     return Err(SharkError::unsupported(format!("table function {name}")));
                 }
-                // Never ignored: a sample read as the whole table is a wrong answer.
-                if let Some(s) = sample {
-                    let s = match s {
-                        ast::TableSampleKind::BeforeTableAlias(s)
-                        | ast::TableSampleKind::AfterTableAlias(s) => s.to_string(),
-                    };
-                    return Err(SharkError::unsupported(format!(
-                        "{} on {name}: table sampling is not supported yet",
-                        s.trim()
-                    )));
-                }
                 let parts: Vec<String> = name
                     .0
                     .iter()
                     .map(|p| p.to_string().trim_matches('`').to_ascii_lowercase())
                     .collect();
                 let (plan, scope) = self.resolve_table(&parts, name)?;
+                // Never ignored: a sample read as the whole table is a wrong
+                // answer (what is not supported is an error).
+                let (plan, scope) = match sample {
+                    Some(
+                        ast::TableSampleKind::BeforeTableAlias(s)
+                        | ast::TableSampleKind::AfterTableAlias(s),
+                    ) => {
+                        let table = parts.last().cloned().unwrap_or_default();
+                        let db = match parts.as_slice() {
+                            [d, _] => d.clone(),
+                            _ => self.database.clone(),
+                        };
+                        self.plan_sample(s, (&db, &table), plan, scope)?
+                    }
+                    None => (plan, scope),
+                };
                 let qualifier = alias
                     .as_ref()
                     .map(|a| a.name.value.to_ascii_lowercase())

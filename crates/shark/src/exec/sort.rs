@@ -206,7 +206,8 @@ fn sorted_partitions(input: &Rdd<Batch>, keys: Vec<SortKey>, fetch: Option<usize
                 })) as rdd::BoxIter<Batch>
             })
         } else {
-            narrow_runs(tc, runs, &keys, fetch).and_then(|runs| merge_runs(tc, runs, batches, &keys))
+            narrow_runs(tc, runs, &keys, fetch)
+                .and_then(|runs| merge_runs(tc, runs, batches, &keys))
         };
         let it = match (sorted, fetch) {
             (Ok(it), None) => it,

@@ -1,0 +1,118 @@
+//! `TABLESAMPLE` on a table in FROM, as Hive reads it:
+//! - `(BUCKET x OUT OF y [ON expr | ON rand()])`: the rows whose bucket,
+//!   Hive's `(hash(expr) & Integer.MAX_VALUE) % y`, is `x - 1` (without
+//!   ON, the table's `CLUSTERED BY` columns; `rand()` buckets rows at
+//!   random);
+//! - `(n ROWS)`: `n` rows of the table (Hive takes `n` from each input
+//!   split; Shark, like Spark, `n` in all — the same for a one-file table).
+//!
+//! Block sampling (`n PERCENT`, `nB/K/M/G`) is refused with an error: a
+//! sample read as the whole table would be a wrong answer.
+
+use super::expr::{bind, BindCtx};
+use super::scope::Scope;
+use super::Analyzer;
+use crate::error::{Result, SharkError};
+use crate::plan::{Filter, Limit, LogicalPlan};
+use arrow::datatypes::DataType;
+use sqlparser::ast::{self as ast, Expr as SqlExpr};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+type Planned = (Arc<LogicalPlan>, Scope);
+
+/// A positive whole number written in the clause.
+fn count(text: &str, what: &str) -> Result<u64> {
+    text.trim().parse::<u64>().ok().ok_or_else(|| {
+        SharkError::analysis(format!(
+            "TABLESAMPLE: {what} must be a whole number, not {text}"
+        ))
+    })
+}
+
+fn is_rand(e: &SqlExpr) -> bool {
+    matches!(e, SqlExpr::Function(f) if f.name.to_string().eq_ignore_ascii_case("rand"))
+}
+
+impl Analyzer<'_> {
+    /// The table's rows as the sample clause selects them.
+    pub(super) fn plan_sample(
+        &mut self,
+        sample: &ast::TableSample,
+        table: (&str, &str),
+        plan: Arc<LogicalPlan>,
+        scope: Scope,
+    ) -> Result<Planned> {
+        let name = table.1;
+        if let Some(b) = &sample.bucket {
+            let x = count(&b.bucket.to_string(), "the bucket")?;
+            let y = count(&b.total.to_string(), "the bucket count")?;
+            if x == 0 || y == 0 {
+                return Err(SharkError::analysis(format!(
+                    "TABLESAMPLE on {name}: buckets are numbered from 1"
+                )));
+            }
+            if x > y {
+                return Err(SharkError::analysis(format!(
+                    "Numerator should not be bigger than denominator in sample clause for table {name}"
+                )));
+            }
+            let on = match &b.on {
+                Some(e) if is_rand(e) => "rand()".to_string(),
+                Some(e) => e.to_string(),
+                None => {
+                    let cols = self.catalog.bucket_columns(table.0, name)?;
+                    if cols.is_empty() {
+                        return Err(SharkError::analysis(format!(
+                            "Sampling expression needed for non-bucketed table {name}: \
+                             TABLESAMPLE (BUCKET {x} OUT OF {y} ON col) or ON rand()"
+                        )));
+                    }
+                    cols.iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            };
+            // Hive's sampling predicate, written as Hive would evaluate it.
+            let text = format!("((hash({on}) & 2147483647) % {y}) = {}", x - 1);
+            let dialect = crate::parse::dialect::SharkDialect::default();
+            let parsed = sqlparser::parser::Parser::new(&dialect)
+                .try_with_sql(&text)
+                .and_then(|mut p| p.parse_expr())
+                .map_err(|e| SharkError::analysis(format!("TABLESAMPLE ON {on}: {e}")))?;
+            let none = HashMap::new();
+            let mut cx = BindCtx {
+                scope: &scope,
+                aggs: None,
+                subqueries: &none,
+                windows: None,
+                grouping: None,
+            };
+            let predicate = bind(&parsed, &mut cx)?.cast_to(&DataType::Boolean);
+            let plan = Arc::new(LogicalPlan::Filter(Filter {
+                input: plan,
+                predicate,
+            }));
+            return Ok((plan, scope));
+        }
+        let quantity = sample.quantity.as_ref().ok_or_else(|| {
+            SharkError::unsupported(format!("{sample} on {name}: no sample size"))
+        })?;
+        match quantity.unit {
+            Some(ast::TableSampleUnit::Rows) => {
+                let n = count(&quantity.value.to_string(), "the row count")?;
+                let plan = Arc::new(LogicalPlan::Limit(Limit {
+                    input: plan,
+                    fetch: usize::try_from(n).unwrap_or(usize::MAX),
+                }));
+                Ok((plan, scope))
+            }
+            _ => Err(SharkError::unsupported(format!(
+                "{} on {name}: block sampling (PERCENT or a size) is not supported yet; \
+                 use TABLESAMPLE (BUCKET x OUT OF y ON rand()) for a random fraction",
+                sample.to_string().trim()
+            ))),
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! TABLESAMPLE beyond the golden tests: bucketed tables sampled on their
+//! CLUSTERED BY columns, `ON rand()`, and the forms that are errors.
+
+mod common;
+use common::{rows, session_with_src};
+
+#[test]
+fn bucketed_tables_sample_on_their_clustering_columns() {
+    let (mut s, _dir) = session_with_src("sample-bucketed");
+    s.execute_script(
+        "CREATE TABLE b (k INT, v STRING) CLUSTERED BY (k) INTO 4 BUCKETS; \
+         INSERT INTO b SELECT key * 10 + key, value FROM src; \
+         INSERT INTO b VALUES (-7, 'neg')",
+    )
+    .unwrap();
+    // An INT hashes to itself: bucket = (k & 0x7fffffff) % 4; -7 & MAX = 2147483641, % 4 = 1.
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT k, v FROM b TABLESAMPLE(BUCKET 2 OUT OF 4) x ORDER BY k"
+        ),
+        vec!["-7\tneg", "33\tc"]
+    );
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT k FROM b TABLESAMPLE(BUCKET 3 OUT OF 4) ORDER BY k"
+        ),
+        vec!["22"]
+    );
+}
+
+#[test]
+fn rand_samples_some_rows_and_bad_clauses_are_errors() {
+    let (mut s, _dir) = session_with_src("sample-rand");
+    s.execute("INSERT INTO src SELECT key + 4, value FROM src")
+        .unwrap();
+    s.execute("INSERT INTO src SELECT key + 8, value FROM src")
+        .unwrap();
+    let n: usize = rows(
+        &mut s,
+        "SELECT count(*) FROM src TABLESAMPLE(BUCKET 1 OUT OF 2 ON rand()) s",
+    )[0]
+    .parse()
+    .unwrap();
+    assert!(n <= 16, "{n}");
+    for (sql, says) in [
+        (
+            "SELECT * FROM src TABLESAMPLE(BUCKET 3 OUT OF 2 ON key)",
+            "Numerator should not be bigger",
+        ),
+        (
+            "SELECT * FROM src TABLESAMPLE(BUCKET 0 OUT OF 2 ON key)",
+            "numbered from 1",
+        ),
+        (
+            "SELECT * FROM src TABLESAMPLE(BUCKET 1 OUT OF 2)",
+            "Sampling expression needed for non-bucketed table src",
+        ),
+        (
+            "SELECT * FROM src TABLESAMPLE(10 PERCENT)",
+            "block sampling",
+        ),
+        ("SELECT * FROM src TABLESAMPLE(100M)", "block sampling"),
+    ] {
+        let e = s.query(sql).expect_err(sql).to_string();
+        assert!(e.contains(says), "{sql}: {e}");
+    }
+}

@@ -57,3 +57,9 @@ SELECT id FROM emp e WHERE e.salary > 80000 OR EXISTS (SELECT 1 FROM dept d WHER
 SELECT id FROM emp e WHERE e.id < 3 OR NOT EXISTS (SELECT 1 FROM dept d WHERE d.id = e.dept_id) ORDER BY id;
 SELECT id, EXISTS (SELECT 1 FROM dept d WHERE d.id = e.dept_id) FROM emp e ORDER BY id;
 SELECT count(*) FROM emp WHERE id < 3 OR EXISTS (SELECT 1 FROM dept WHERE id > 1000);
+-- IN / EXISTS in HAVING: planned over the groups; the outer side names GROUP BY columns.
+SELECT dept_id, count(*) FROM emp GROUP BY dept_id HAVING dept_id IN (SELECT id FROM dept WHERE region = 'west') ORDER BY dept_id;
+SELECT dept_id, sum(salary) FROM emp GROUP BY dept_id HAVING dept_id NOT IN (SELECT id FROM dept WHERE id IS NOT NULL) ORDER BY dept_id;
+SELECT e.dept_id, count(*) AS n FROM emp e GROUP BY e.dept_id HAVING count(*) > 1 AND EXISTS (SELECT 1 FROM dept d WHERE d.id = e.dept_id) ORDER BY e.dept_id;
+SELECT dept_id FROM emp GROUP BY dept_id HAVING NOT EXISTS (SELECT 1 FROM dept d WHERE d.id = emp.dept_id) ORDER BY dept_id;
+SELECT dept_id FROM emp GROUP BY dept_id HAVING dept_id IN (SELECT id FROM dept WHERE region = 'east') OR dept_id IS NULL ORDER BY dept_id;

@@ -391,3 +391,19 @@ fn add_months_formats_its_result_when_asked() {
         ["2018-02-28 14:15:16\t28/02/2018\t2009-09-30"]
     );
 }
+
+#[test]
+fn having_in_subqueries_over_group_keys_answer_and_beside_aggregates_say_so() {
+    let (mut s, _d) = session();
+    assert_eq!(
+        lines(
+            &mut s,
+            "SELECT key FROM src GROUP BY key HAVING key IN (SELECT key FROM src WHERE key < 10) ORDER BY key"
+        ),
+        lines(&mut s, "SELECT DISTINCT key FROM src WHERE key < 10 ORDER BY key")
+    );
+    match s.query("SELECT key FROM src GROUP BY key HAVING count(*) IN (SELECT 2)") {
+        Err(SharkError::Unsupported(m)) => assert!(m.contains("aggregate beside"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+}

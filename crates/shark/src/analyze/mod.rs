@@ -9,6 +9,7 @@
 mod call;
 pub mod expr;
 mod grouping;
+mod having;
 mod lateral;
 mod literal;
 mod operators;

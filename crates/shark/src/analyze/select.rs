@@ -43,6 +43,9 @@ impl Analyzer<'_> {
         select: &Select,
         order_by: &[ast::OrderByExpr],
     ) -> Result<Planned> {
+        // HAVING's IN / EXISTS subqueries are planned over the groups.
+        let (select, having_subqueries) = super::having::split_having(select);
+        let select = &select;
         let from = self.plan_from(&select.from)?;
         let (plan, scope) = self.plan_lateral_views(&select.lateral_views, from)?;
         let (plan, scope) = self.plan_where(select, plan, scope)?;
@@ -55,8 +58,9 @@ impl Analyzer<'_> {
             || select.having.as_ref().is_some_and(contains_aggregate)
             || order_by.iter().any(|o| contains_aggregate(&o.expr));
         let mut windows = window::WindowCalls::new(&select.named_window)?;
+        let aggregating = aggregating || !having_subqueries.is_empty();
         let mut list = if aggregating {
-            self.bind_grouped_list(
+            let mut list = self.bind_grouped_list(
                 select,
                 order_by,
                 group_by,
@@ -64,7 +68,21 @@ impl Analyzer<'_> {
                 &scope,
                 &subqueries,
                 &mut windows,
-            )?
+            )?;
+            if !having_subqueries.is_empty() {
+                let Some((group, _, None)) = &list.grouped else {
+                    return Err(SharkError::unsupported(
+                        "HAVING with IN or EXISTS subqueries over grouping sets",
+                    ));
+                };
+                list.plan = self.plan_having_subqueries(
+                    &having_subqueries,
+                    list.plan.clone(),
+                    &scope,
+                    group,
+                )?;
+            }
+            list
         } else {
             if select.having.is_some() {
                 return Err(SharkError::analysis(

@@ -407,3 +407,43 @@ fn having_in_subqueries_over_group_keys_answer_and_beside_aggregates_say_so() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Hive's documented CHAR and VARCHAR: the declared length is kept, values
+/// longer are cut to it as they are written (INSERT, text and Parquet) and
+/// cast; CHAR's trailing spaces do not count, so CHAR values that differ
+/// only by them are equal (a join matches them).
+#[test]
+fn char_and_varchar_keep_their_lengths() {
+    let (mut s, _d) = session();
+    s.execute_script(
+        "CREATE TABLE cv (c CHAR(3), v VARCHAR(2), k INT); \
+         INSERT INTO cv VALUES ('abcd', 'xyz', 1), ('a  ', 'x ', 2), ('a', 'x', 3); \
+         CREATE TABLE cvp (c CHAR(3), v VARCHAR(2)) STORED AS PARQUET; \
+         INSERT INTO cvp SELECT c, v FROM cv",
+    )
+    .unwrap();
+    assert_eq!(
+        lines(&mut s, "DESCRIBE cv"),
+        ["c\tchar(3)\t", "v\tvarchar(2)\t", "k\tint\t"]
+    );
+    assert_eq!(
+        lines(
+            &mut s,
+            "SELECT concat('[', c, ']'), concat('[', v, ']') FROM cv ORDER BY k"
+        ),
+        ["[abc]\t[xy]", "[a]\t[x ]", "[a]\t[x]"]
+    );
+    assert_eq!(
+        lines(&mut s, "SELECT length(c), v FROM cvp ORDER BY v"),
+        ["1\tx", "1\tx ", "3\txy"]
+    );
+    // 'a  ' and 'a' are one CHAR(3) value: 2 x 2 matches, plus 'abc' with itself.
+    assert_eq!(
+        lines(&mut s, "SELECT count(*) FROM cv a JOIN cv b ON a.c = b.c"),
+        ["5"]
+    );
+    assert_eq!(
+        lines(&mut s, "SELECT cast('abcd' AS CHAR(3)), concat('[', cast('a  ' AS CHAR(3)), ']'), cast('val_0' AS VARCHAR(3))"),
+        ["abc\t[a]\tval"]
+    );
+}

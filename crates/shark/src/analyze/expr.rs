@@ -416,21 +416,20 @@ pub fn bind(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
                 expr: Box::new(v),
                 to,
             };
-            // VARCHAR(n) keeps the first n characters, as Hive's cast does.
+            // VARCHAR(n) keeps the first n characters, as Hive's cast does;
+            // CHAR(n) too, and its trailing spaces do not count.
             match data_type {
                 ast::DataType::Varchar(Some(ast::CharacterLength::IntegerLength {
                     length,
                     ..
-                })) => call(
-                    "substr",
-                    vec![
-                        cast,
-                        Expr::Literal(ScalarValue::Int32(1)),
-                        Expr::Literal(ScalarValue::Int32(
-                            i32::try_from(*length).unwrap_or(i32::MAX),
-                        )),
-                    ],
-                ),
+                })) => first_chars(cast, *length),
+                ast::DataType::Char(Some(ast::CharacterLength::IntegerLength {
+                    length, ..
+                }))
+                | ast::DataType::Character(Some(ast::CharacterLength::IntegerLength {
+                    length,
+                    ..
+                })) => call("rtrim", vec![first_chars(cast, *length)?]),
                 _ => Ok(cast),
             }
         }
@@ -864,6 +863,18 @@ fn percentile_call(name: &str, bound: Vec<Expr>, distinct: bool, star: bool) -> 
         distinct,
         data_type,
     })
+}
+
+/// The first `n` characters of a string expression.
+fn first_chars(e: Expr, n: u64) -> Result<Expr> {
+    call(
+        "substr",
+        vec![
+            e,
+            Expr::Literal(ScalarValue::Int32(1)),
+            Expr::Literal(ScalarValue::Int32(i32::try_from(n).unwrap_or(i32::MAX))),
+        ],
+    )
 }
 
 /// An aggregate call with Hive's argument conversions and result type.

@@ -99,7 +99,7 @@ impl Session {
                 }
             }
         }
-        let plan = self.plan(source)?;
+        let plan = fit_char_columns(self.plan(source)?, &t.columns)?;
         let schema = plan.schema();
         let data = columns_schema(&t.columns)?;
         let dyn_cols: Vec<hive::metastore::Column> = t
@@ -257,5 +257,79 @@ impl Session {
             }
         };
         self.write_directory(path, source, &format)
+    }
+}
+
+/// The length of a `varchar(n)` or `char(n)` Hive type, and whether it is
+/// CHAR.
+fn char_length(type_name: &str) -> Option<(i32, bool)> {
+    let t = type_name.trim().to_ascii_lowercase();
+    let (inner, is_char) = match (t.strip_prefix("varchar("), t.strip_prefix("char(")) {
+        (Some(rest), _) => (rest, false),
+        (None, Some(rest)) => (rest, true),
+        _ => return None,
+    };
+    inner
+        .strip_suffix(')')?
+        .trim()
+        .parse()
+        .ok()
+        .map(|n| (n, is_char))
+}
+
+/// The rows an INSERT writes, with values of VARCHAR(n) and CHAR(n)
+/// columns cut to `n` characters (CHAR also without trailing spaces, which
+/// Hive's CHAR does not count), as Hive converts them to the column's type.
+fn fit_char_columns(
+    plan: std::sync::Arc<crate::plan::LogicalPlan>,
+    columns: &[Column],
+) -> Result<std::sync::Arc<crate::plan::LogicalPlan>> {
+    use crate::expr::Expr;
+    use crate::scalar::ScalarValue;
+    if !columns.iter().any(|c| char_length(&c.type_name).is_some()) {
+        return Ok(plan);
+    }
+    let schema = plan.schema();
+    let mut exprs = Vec::with_capacity(schema.fields().len());
+    for (i, f) in schema.fields().iter().enumerate() {
+        let col = Expr::column(i, f.name().clone(), f.data_type().clone());
+        let fitted = match columns.get(i).and_then(|c| char_length(&c.type_name)) {
+            Some((n, is_char)) => {
+                let text = col.cast_to(&arrow::datatypes::DataType::Utf8);
+                let cut = crate::analyze::call::call(
+                    "substr",
+                    vec![
+                        text,
+                        Expr::Literal(ScalarValue::Int32(1)),
+                        Expr::Literal(ScalarValue::Int32(n)),
+                    ],
+                )?;
+                if is_char {
+                    crate::analyze::call::call("rtrim", vec![cut])?
+                } else {
+                    cut
+                }
+            }
+            None => col,
+        };
+        exprs.push(fitted);
+    }
+    Ok(std::sync::Arc::new(crate::plan::LogicalPlan::Project(
+        crate::plan::Project {
+            input: plan,
+            exprs,
+            schema,
+        },
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn char_lengths_read_from_hive_types() {
+        assert_eq!(super::char_length("varchar(2)"), Some((2, false)));
+        assert_eq!(super::char_length("CHAR( 10 )"), Some((10, true)));
+        assert_eq!(super::char_length("string"), None);
+        assert_eq!(super::char_length("varchar"), None);
     }
 }

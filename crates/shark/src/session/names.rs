@@ -97,7 +97,23 @@ pub(super) fn column_defs(cols: &[ast::ColumnDef]) -> Result<Vec<Column>> {
         .map(|c| {
             let t = crate::types::sql_type(&c.data_type)?;
             let name = crate::parse::ident_value(&c.name).to_ascii_lowercase();
-            let mut col = Column::new(&name, &type_name(&t));
+            // VARCHAR(n) and CHAR(n) keep their lengths in the metastore
+            // (read as STRING, cut to n as values are written).
+            let length = |l: &Option<ast::CharacterLength>| match l {
+                Some(ast::CharacterLength::IntegerLength { length, .. }) => Some(*length),
+                _ => None,
+            };
+            let hive_type = match &c.data_type {
+                ast::DataType::Varchar(l) | ast::DataType::CharacterVarying(l) => {
+                    length(l).map(|n| format!("varchar({n})"))
+                }
+                ast::DataType::Char(l) | ast::DataType::Character(l) => {
+                    length(l).map(|n| format!("char({n})"))
+                }
+                _ => None,
+            }
+            .unwrap_or_else(|| type_name(&t));
+            let mut col = Column::new(&name, &hive_type);
             for o in &c.options {
                 if let ast::ColumnOption::Comment(text) = &o.option {
                     col.comment = Some(text.clone());

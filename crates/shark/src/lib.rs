@@ -32,6 +32,7 @@ pub mod paths;
 pub mod physical;
 pub mod plan;
 pub mod prune;
+pub mod sampled_table;
 pub mod scalar;
 pub mod session;
 pub mod table;

@@ -90,12 +90,30 @@ pub enum SourceDescriptor {
         /// The cache key.
         key: String,
     },
+    /// A table read through a block sample (`TABLESAMPLE (n PERCENT)`).
+    Sampled {
+        /// The table.
+        inner: Box<SourceDescriptor>,
+        /// How much of it.
+        size: SampleSize,
+        /// Which block comes first.
+        seed: u64,
+    },
     /// A source that lives only in the process that made it (the rows of
     /// a query being cached); it cannot be opened elsewhere.
     Local {
         /// What it is, for the error.
         kind: String,
     },
+}
+
+/// How much of the table a block sample asks for.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum SampleSize {
+    /// A percentage of the table's bytes (0-100).
+    Percent(f64),
+    /// A number of bytes.
+    Bytes(u64),
 }
 
 /// How a table's files are encoded.

@@ -58,12 +58,35 @@ fn rand_samples_some_rows_and_bad_clauses_are_errors() {
             "Sampling expression needed for non-bucketed table src",
         ),
         (
-            "SELECT * FROM src TABLESAMPLE(10 PERCENT)",
-            "block sampling",
+            "SELECT * FROM src TABLESAMPLE(101 PERCENT)",
+            "between 0 and 100",
         ),
-        ("SELECT * FROM src TABLESAMPLE(100M)", "block sampling"),
+        ("SELECT * FROM src TABLESAMPLE(100X)", "expected n ROWS"),
     ] {
         let e = s.query(sql).expect_err(sql).to_string();
         assert!(e.contains(says), "{sql}: {e}");
     }
+}
+
+#[test]
+fn block_samples_read_whole_blocks_so_a_small_table_is_read_whole() {
+    let (mut s, _dir) = session_with_src("sample-blocks");
+    for sql in [
+        "SELECT count(*) FROM src TABLESAMPLE(1 PERCENT) s",
+        "SELECT count(*) FROM src TABLESAMPLE(0.1 PERCENT)",
+        "SELECT count(*) FROM src TABLESAMPLE(1K) s",
+        "SELECT count(*) FROM src TABLESAMPLE(100M) s",
+    ] {
+        assert_eq!(rows(&mut s, sql), vec!["4"], "{sql}");
+    }
+    s.execute("SET hive.sample.seednumber=3").unwrap();
+    assert_eq!(
+        rows(&mut s, "SELECT count(*) FROM src TABLESAMPLE(5 PERCENT)"),
+        vec!["4"]
+    );
+    let e = s
+        .query("WITH q AS (SELECT * FROM src) SELECT * FROM q TABLESAMPLE(5 PERCENT)")
+        .expect_err("a CTE has no blocks")
+        .to_string();
+    assert!(e.contains("not a stored table"), "{e}");
 }

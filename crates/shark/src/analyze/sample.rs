@@ -4,16 +4,16 @@
 //!   ON, the table's `CLUSTERED BY` columns; `rand()` buckets rows at
 //!   random);
 //! - `(n ROWS)`: `n` rows of the table (Hive takes `n` from each input
-//!   split; Shark, like Spark, `n` in all — the same for a one-file table).
-//!
-//! Block sampling (`n PERCENT`, `nB/K/M/G`) is refused with an error: a
-//! sample read as the whole table would be a wrong answer.
+//!   split; Shark, like Spark, `n` in all — the same for a one-file table);
+//! - `(n PERCENT)`, `(nB|K|M|G)`: block sampling, whole 128 MiB blocks of
+//!   the input until the share or size is covered (`sampled_table`).
 
 use super::expr::{bind, BindCtx};
 use super::scope::Scope;
 use super::Analyzer;
 use crate::error::{Result, SharkError};
 use crate::plan::{Filter, Limit, LogicalPlan};
+use crate::sampled_table::{SampleSize, SampledTable};
 use arrow::datatypes::DataType;
 use sqlparser::ast::{self as ast, Expr as SqlExpr};
 use std::collections::HashMap;
@@ -108,11 +108,81 @@ impl Analyzer<'_> {
                 }));
                 Ok((plan, scope))
             }
-            _ => Err(SharkError::unsupported(format!(
-                "{} on {name}: block sampling (PERCENT or a size) is not supported yet; \
-                 use TABLESAMPLE (BUCKET x OUT OF y ON rand()) for a random fraction",
-                sample.to_string().trim()
-            ))),
+            Some(ast::TableSampleUnit::Percent) => {
+                let text = quantity.value.to_string();
+                let p: f64 = text.trim().parse().map_err(|_| {
+                    SharkError::analysis(format!(
+                        "TABLESAMPLE: a percentage is a number, not {text}"
+                    ))
+                })?;
+                if !(0.0..=100.0).contains(&p) {
+                    return Err(SharkError::analysis(format!(
+                        "TABLESAMPLE on {name}: a percentage is between 0 and 100, not {p}"
+                    )));
+                }
+                self.block_sample(plan, scope, SampleSize::Percent(p), name)
+            }
+            None => {
+                let text = quantity.value.to_string();
+                let bytes = byte_length(&text).ok_or_else(|| {
+                    SharkError::analysis(format!(
+                        "TABLESAMPLE ({text}) on {name}: expected n ROWS, n PERCENT, a size such as 100M, or BUCKET x OUT OF y"
+                    ))
+                })?;
+                self.block_sample(plan, scope, SampleSize::Bytes(bytes), name)
+            }
+        }
+    }
+
+    /// The table's scan reading only the sampled blocks.
+    fn block_sample(
+        &self,
+        plan: Arc<LogicalPlan>,
+        scope: Scope,
+        size: SampleSize,
+        name: &str,
+    ) -> Result<Planned> {
+        let LogicalPlan::Scan(scan) = plan.as_ref() else {
+            return Err(SharkError::unsupported(format!(
+                "block sampling of {name}, which is not a stored table"
+            )));
+        };
+        let seed = self
+            .settings
+            .get("hive.sample.seednumber")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or(0);
+        let mut scan = scan.clone();
+        scan.source = Arc::new(SampledTable::new(scan.source.clone(), size, seed));
+        Ok((Arc::new(LogicalPlan::Scan(scan)), scope))
+    }
+}
+
+/// Hive's byte-length literal: digits and a unit, `B`, `K`, `M` or `G`.
+fn byte_length(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let unit = t.chars().last()?;
+    let n: u64 = t[..t.len() - unit.len_utf8()].trim().parse().ok()?;
+    let scale: u64 = match unit.to_ascii_uppercase() {
+        'B' => 1,
+        'K' => 1 << 10,
+        'M' => 1 << 20,
+        'G' => 1 << 30,
+        _ => return None,
+    };
+    n.checked_mul(scale)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn byte_lengths_read_as_hive_writes_them() {
+        assert_eq!(super::byte_length("100M"), Some(100 << 20));
+        assert_eq!(super::byte_length("1k"), Some(1024));
+        assert_eq!(super::byte_length("7B"), Some(7));
+        assert_eq!(super::byte_length("2G"), Some(2 << 30));
+        for bad in ["M", "10", "10é", "1.5M", "99999999999999999999G"] {
+            assert_eq!(super::byte_length(bad), None, "{bad}");
         }
     }
 }

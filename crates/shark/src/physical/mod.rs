@@ -150,6 +150,9 @@ pub fn open_source(d: &SourceDescriptor, ctx: &rdd::Context) -> Result<Arc<dyn T
                 SharkError::exec(format!("cached table {key} is no longer in the cache"))
             })?
         }
+        SourceDescriptor::Sampled { inner, size, seed } => Arc::new(
+            crate::sampled_table::SampledTable::new(open_source(inner, ctx)?, *size, *seed),
+        ),
         SourceDescriptor::Local { kind } => {
             return Err(SharkError::exec(format!(
                 "a {kind} source cannot be opened outside the process that made it"

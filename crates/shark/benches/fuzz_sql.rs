@@ -261,6 +261,13 @@ const SEEDS: &[&str] = &[
     "EXPLAIN SELECT key FROM src WHERE key = 1",
     "SELECT date_add('2008-04-08', 1), datediff('2009-01-01', '2008-12-25')",
     "SELECT concat_ws('-', split('a,b', ',')), size(map('a', 1))",
+    "SELECT key FROM src TABLESAMPLE(BUCKET 1 OUT OF 2 ON key) s",
+    "SELECT count(*) FROM src TABLESAMPLE(10 PERCENT) s",
+    "SELECT * FROM src TABLESAMPLE(3 ROWS)",
+    "SELECT key, count(*) FROM src GROUP BY key HAVING key IN (SELECT key FROM srcpart)",
+    "SELECT key FROM src GROUP BY key HAVING NOT EXISTS (SELECT 1 FROM srcpart p WHERE p.key = src.key)",
+    "CREATE TABLE fc (c CHAR(3), v VARCHAR(2))",
+    "INSERT INTO fc SELECT value, value FROM src",
 ];
 
 /// A tiny deterministic generator (SplitMix64).

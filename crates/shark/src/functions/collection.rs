@@ -105,6 +105,83 @@ fn split(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
     Ok(Arc::new(b.finish()))
 }
 
+/// Hive's `sentences(str)`: the text cut into sentences (after `.`, `!`
+/// or `?` and a space, or at a line break), each an array of its words
+/// (runs of letters and digits, an apostrophe or a period inside a word
+/// kept: "don't", "3.14"); punctuation is dropped.
+fn sentences(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
+    let s = str_arg(&args[0]);
+    let mut b = ListBuilder::new(ListBuilder::new(StringBuilder::new()));
+    for i in 0..n {
+        if s.is_null(i) {
+            b.append(false);
+            continue;
+        }
+        for sentence in split_sentences(s.value(i)) {
+            let words = sentence_words(sentence);
+            if words.is_empty() {
+                continue;
+            }
+            for w in words {
+                b.values().values().append_value(w);
+            }
+            b.values().append(true);
+        }
+        b.append(true);
+    }
+    Ok(Arc::new(b.finish()))
+}
+
+fn split_sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(at, c)) in chars.iter().enumerate() {
+        let next = chars.get(k + 1).map(|&(_, c)| c);
+        let ends = match c {
+            '\n' | '\r' => true,
+            '.' | '!' | '?' => next.is_none_or(char::is_whitespace),
+            _ => false,
+        };
+        if ends {
+            out.push(&text[start..at + c.len_utf8()]);
+            start = at + c.len_utf8();
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
+fn sentence_words(sentence: &str) -> Vec<&str> {
+    let chars: Vec<(usize, char)> = sentence.char_indices().collect();
+    let mut words = Vec::new();
+    let mut k = 0;
+    while k < chars.len() {
+        if !chars[k].1.is_alphanumeric() {
+            k += 1;
+            continue;
+        }
+        let start = chars[k].0;
+        let mut end = k + 1;
+        while end < chars.len() {
+            let c = chars[end].1;
+            let joins = (c == '\'' || c == '.' || c == '\u{2019}')
+                && chars
+                    .get(end + 1)
+                    .is_some_and(|&(_, d)| d.is_alphanumeric());
+            if c.is_alphanumeric() || joins {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        let stop = chars.get(end).map_or(sentence.len(), |&(at, _)| at);
+        words.push(&sentence[start..stop]);
+        k = end;
+    }
+    words
+}
+
 fn size(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
     if args[0].data_type() == &DataType::Null {
         return Ok(Arc::new(Int32Array::from(vec![-1; n])));
@@ -555,6 +632,13 @@ pub(super) static FUNCTIONS: &[ScalarFunction] = &[
         deterministic: true,
     },
     ScalarFunction {
+        name: "sentences",
+        coerce: |a| strings(a, 1, 3),
+        return_type: |_| list_of(list_of(DataType::Utf8)),
+        eval: sentences,
+        deterministic: true,
+    },
+    ScalarFunction {
         name: "size",
         coerce: |a| {
             if one_map(a).is_err() {
@@ -655,5 +739,31 @@ mod tests {
                 .to_vec(),
             vec![3, 3]
         );
+    }
+
+    #[test]
+    fn sentences_cut_text_into_words() {
+        let a: ArrayRef = Arc::new(StringArray::from(vec![
+            Some("Hello there! How are you? I don't know 3.14 things.\nNew line"),
+            None,
+            Some(""),
+        ]));
+        let out = sentences(&[a], 3).unwrap();
+        let l = out.as_list::<i32>();
+        let first = l.value(0);
+        let got: Vec<Vec<Option<String>>> = texts(&first).into_iter().map(|s| s.unwrap()).collect();
+        let want: Vec<Vec<&str>> = vec![
+            vec!["Hello", "there"],
+            vec!["How", "are", "you"],
+            vec!["I", "don't", "know", "3.14", "things"],
+            vec!["New", "line"],
+        ];
+        let got: Vec<Vec<String>> = got
+            .into_iter()
+            .map(|s| s.into_iter().map(Option::unwrap).collect())
+            .collect();
+        assert_eq!(got, want);
+        assert!(l.is_null(1));
+        assert_eq!(l.value(2).len(), 0);
     }
 }

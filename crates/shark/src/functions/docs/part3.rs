@@ -54,6 +54,11 @@ pub(super) const DOCS: &[FunctionDoc] = &[
         extended: "Synonym: sha. The result is a lower-case hex string; NULL input gives NULL.\nExample:\n  > SELECT sha1('abc');\n  a9993e364706816aba3e25717850c26c9cd0d89d",
     },
     FunctionDoc {
+        name: "sentences",
+        usage: "sentences(str[, lang, country]) - str cut into sentences, each an array of its words",
+        extended: "A sentence ends at '.', '!' or '?' followed by a space, or at a line break; its words are the runs of letters and digits (an apostrophe or a period between two of them stays in the word), punctuation dropped. The language and country arguments are accepted and ignored. NULL gives NULL.\nExample:\n  > SELECT sentences('Hello there! How are you?');\n  [[\"Hello\",\"there\"],[\"How\",\"are\",\"you\"]]",
+    },
+    FunctionDoc {
         name: "sha2",
         usage: "sha2(str_or_bin, bits) - the SHA-2 digest of the argument as a hex string",
         extended: "bits picks the variant: 224, 256, 384 or 512 (0 also means 256). Any other length gives NULL, as does NULL input.\nExample:\n  > SELECT sha2('abc', 256);\n  ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n  > SELECT sha2('abc', 100);\n  NULL",

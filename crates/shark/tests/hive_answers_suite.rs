@@ -447,3 +447,62 @@ fn char_and_varchar_keep_their_lengths() {
         ["abc\t[a]\tval"]
     );
 }
+
+/// ngrams over sentences(): counts exact, most frequent first, ties in the
+/// order of their words; partial counts of several tasks add up.
+#[test]
+fn ngrams_count_runs_of_words() {
+    let (mut s, _d) = session();
+    assert_eq!(
+        lines(
+            &mut s,
+            "SELECT ngrams(sentences('the cat and the cat and a dog'), 2, 2)"
+        ),
+        [
+            r#"[{"ngram":["cat","and"],"estfrequency":2.0},{"ngram":["the","cat"],"estfrequency":2.0}]"#
+        ]
+    );
+    s.execute("SET shark.shuffle.partitions=3").unwrap();
+    // src holds a, b, c, d: each row says "x y", with x its value.
+    assert_eq!(
+        lines(
+            &mut s,
+            "SELECT key % 2, ngrams(sentences(concat(value, ' y. ', value, ' y')), 2, 3) FROM src GROUP BY key % 2 ORDER BY 1"
+        ),
+        [
+            r#"0	[{"ngram":["b","y"],"estfrequency":2.0},{"ngram":["d","y"],"estfrequency":2.0}]"#,
+            r#"1	[{"ngram":["a","y"],"estfrequency":2.0},{"ngram":["c","y"],"estfrequency":2.0}]"#,
+        ]
+    );
+    let e = s
+        .query("SELECT ngrams('a b', 2, 2)")
+        .expect_err("not sentences");
+    assert!(e.to_string().contains("ngrams takes sentences"), "{e}");
+}
+
+/// DISTINCT aggregates run as two aggregations (dedupe, then aggregate),
+/// except those with constant arguments, which stay in one phase.
+#[test]
+fn distinct_aggregates_with_and_without_constant_arguments() {
+    let (mut s, _d) = session();
+    s.execute("INSERT INTO src SELECT key, value FROM src")
+        .unwrap();
+    assert_eq!(
+        lines(
+            &mut s,
+            "SELECT count(DISTINCT key), sum(DISTINCT key), percentile(DISTINCT key, 0.5), count(DISTINCT key, value) FROM src"
+        ),
+        ["4\t10\t2.5\t4"]
+    );
+    assert_eq!(
+        lines(&mut s, "SELECT percentile(DISTINCT key, 0.5) FROM src"),
+        ["2.5"]
+    );
+    assert_eq!(
+        lines(
+            &mut s,
+            "SELECT key % 2, count(DISTINCT value) FROM src GROUP BY key % 2 ORDER BY 1"
+        ),
+        ["0\t2", "1\t2"]
+    );
+}

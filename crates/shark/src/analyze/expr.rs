@@ -865,6 +865,46 @@ fn percentile_call(name: &str, bound: Vec<Expr>, distinct: bool, star: bool) -> 
     })
 }
 
+/// `ngrams(sentences, n, k[, pf])`: sentences as ARRAY<ARRAY<STRING>> (or
+/// one ARRAY<STRING>), `n` and `k` constant numbers (`pf` accepted).
+fn ngrams_call(bound: Vec<Expr>, distinct: bool, star: bool) -> Result<AggExpr> {
+    let usage = || {
+        SharkError::analysis(
+            "ngrams takes sentences (ARRAY<ARRAY<STRING>>, as sentences() makes), n, k and optionally a precision",
+        )
+    };
+    if star || !(3..=4).contains(&bound.len()) {
+        return Err(usage());
+    }
+    let mut it = bound.into_iter();
+    let x = it.next().expect("checked");
+    let words = crate::functions::list_of(DataType::Utf8);
+    let x = match x.data_type() {
+        DataType::List(f) if matches!(f.data_type(), DataType::List(_)) => {
+            x.cast_to(&crate::functions::list_of(words))
+        }
+        DataType::List(_) => x.cast_to(&words),
+        _ => return Err(usage()),
+    };
+    let mut args = vec![x];
+    for c in it.take(2) {
+        let mut cols = Vec::new();
+        c.columns(&mut cols);
+        if !cols.is_empty() || !is_numeric(&c.data_type()) {
+            return Err(SharkError::analysis(
+                "ngrams' n and k must be constant numbers",
+            ));
+        }
+        args.push(c.cast_to(&DataType::Int64));
+    }
+    Ok(AggExpr {
+        func: AggFunc::NGrams,
+        args,
+        distinct,
+        data_type: crate::functions::aggregate::ngrams::result_type(),
+    })
+}
+
 /// The first `n` characters of a string expression.
 fn first_chars(e: Expr, n: u64) -> Result<Expr> {
     call(
@@ -887,6 +927,9 @@ pub(crate) fn agg_call(
 ) -> Result<AggExpr> {
     if func == AggFunc::Percentile {
         return percentile_call(name, bound, distinct, star);
+    }
+    if func == AggFunc::NGrams {
+        return ngrams_call(bound, distinct, star);
     }
     if matches!(func, AggFunc::CovarPop | AggFunc::CovarSamp | AggFunc::Corr) {
         if star || bound.len() != 2 {

@@ -107,8 +107,8 @@ fn split(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
 
 /// Hive's `sentences(str)`: the text cut into sentences (after `.`, `!`
 /// or `?` and a space, or at a line break), each an array of its words
-/// (runs of letters and digits, an apostrophe or a period inside a word
-/// kept: "don't", "3.14"); punctuation is dropped.
+/// (runs of letters, digits and `_`, an apostrophe or a period inside a
+/// word kept: "don't", "3.14"); punctuation is dropped.
 fn sentences(args: &[ArrayRef], n: usize) -> Result<ArrayRef> {
     let s = str_arg(&args[0]);
     let mut b = ListBuilder::new(ListBuilder::new(StringBuilder::new()));
@@ -169,7 +169,9 @@ fn sentence_words(sentence: &str) -> Vec<&str> {
                 && chars
                     .get(end + 1)
                     .is_some_and(|&(_, d)| d.is_alphanumeric());
-            if c.is_alphanumeric() || joins {
+            // '_' joins letters and digits ("val_149"), as Unicode's word
+            // rules (and Java's BreakIterator) do.
+            if c.is_alphanumeric() || c == '_' || joins {
                 end += 1;
             } else {
                 break;
@@ -744,7 +746,7 @@ mod tests {
     #[test]
     fn sentences_cut_text_into_words() {
         let a: ArrayRef = Arc::new(StringArray::from(vec![
-            Some("Hello there! How are you? I don't know 3.14 things.\nNew line"),
+            Some("Hello there! How are you? I don't know 3.14 things.\nNew line_2"),
             None,
             Some(""),
         ]));
@@ -756,7 +758,7 @@ mod tests {
             vec!["Hello", "there"],
             vec!["How", "are", "you"],
             vec!["I", "don't", "know", "3.14", "things"],
-            vec!["New", "line"],
+            vec!["New", "line_2"],
         ];
         let got: Vec<Vec<String>> = got
             .into_iter()

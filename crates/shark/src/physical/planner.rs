@@ -355,7 +355,13 @@ impl Planner<'_> {
         est: Estimate,
     ) -> Option<PhysicalPlan> {
         let args = &aggs.first()?.args;
-        if args.is_empty() || !aggs.iter().all(|a| a.distinct && &a.args == args) {
+        // Constant arguments (percentile's fraction) are evaluated once,
+        // not read from rows: such calls stay in one phase.
+        if args.is_empty()
+            || !aggs
+                .iter()
+                .all(|a| a.distinct && &a.args == args && a.func.constant_args().is_empty())
+        {
             return None;
         }
         let k = group.len();

@@ -18,6 +18,7 @@ mod count;
 mod covariance;
 mod distinct;
 mod min_max;
+pub(crate) mod ngrams;
 mod percentile;
 mod sum;
 mod variance;
@@ -73,6 +74,9 @@ pub enum AggFunc {
     /// `corr(x, y)`: Pearson's correlation over the pairs where both are
     /// non-NULL.
     Corr,
+    /// `ngrams(sentences, n, k[, pf])`: the `k` most frequent runs of `n`
+    /// words, with their counts.
+    NGrams,
 }
 
 impl AggFunc {
@@ -97,6 +101,7 @@ impl AggFunc {
     pub fn constant_args(&self) -> &'static [usize] {
         match self {
             AggFunc::Percentile => percentile::CONSTANT_ARGS,
+            AggFunc::NGrams => ngrams::CONSTANT_ARGS,
             _ => &[],
         }
     }
@@ -131,6 +136,7 @@ fn entries() -> impl Iterator<Item = &'static AggregateFunction> {
         .chain(collect::FUNCTIONS)
         .chain(percentile::FUNCTIONS)
         .chain(covariance::FUNCTIONS)
+        .chain(ngrams::FUNCTIONS)
 }
 
 fn registry() -> &'static HashMap<&'static str, &'static AggregateFunction> {
@@ -222,6 +228,7 @@ pub(crate) fn create(call: &AggregateCall) -> Result<Box<dyn Accumulator>> {
         }
         AggFunc::CollectList | AggFunc::CollectSet => collect::create(call)?,
         AggFunc::Percentile => percentile::create(call)?,
+        AggFunc::NGrams => ngrams::create(call)?,
         AggFunc::CovarPop | AggFunc::CovarSamp | AggFunc::Corr => covariance::create(call)?,
     };
     if call.distinct {
@@ -275,6 +282,7 @@ mod tests {
             ("covar_pop", AggFunc::CovarPop),
             ("covar_samp", AggFunc::CovarSamp),
             ("corr", AggFunc::Corr),
+            ("ngrams", AggFunc::NGrams),
         ];
         for (name, func) in expected {
             assert_eq!(AggFunc::from_name(name), Some(func), "{name}");
@@ -305,6 +313,7 @@ mod tests {
             AggFunc::CovarPop,
             AggFunc::CovarSamp,
             AggFunc::Corr,
+            AggFunc::NGrams,
         ] {
             assert_eq!(definition(func).func, func);
         }

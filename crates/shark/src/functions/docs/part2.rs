@@ -189,6 +189,11 @@ pub(super) const DOCS: &[FunctionDoc] = &[
         extended: "day_of_week is a day name or its 2- or 3-letter abbreviation, case-insensitive.\nAlways strictly later than start_date; NULL for an unknown day name.\nExample:\n  > SELECT next_day('2024-03-15', 'MO');\n  2024-03-18\n  > SELECT next_day('2024-03-15', 'friday');\n  2024-03-22",
     },
     FunctionDoc {
+        name: "ngrams",
+        usage: "ngrams(sentences, n, k[, pf]) - the k most frequent runs of n consecutive words, with their counts (an aggregate)",
+        extended: "sentences is an array of sentences, each an array of words, as sentences() makes (a plain array of words is one sentence). The answer is an array of structs {ngram: array of n words, estfrequency: its count}, most frequent first; ties go in the order of their words. Shark counts exactly; the precision factor pf is accepted and ignored.\nExample:\n  > SELECT ngrams(sentences('the cat and the cat and a dog'), 2, 2);\n  [{\"ngram\":[\"cat\",\"and\"],\"estfrequency\":2.0},{\"ngram\":[\"the\",\"cat\"],\"estfrequency\":2.0}]",
+    },
+    FunctionDoc {
         name: "nullif",
         usage: "nullif(a, b) - NULL if a equals b, otherwise a",
         extended: "Shorthand for CASE WHEN a = b THEN NULL ELSE a END.\nExample:\n  > SELECT nullif(5, 5);\n  NULL\n  > SELECT nullif(5, 3);\n  5",

@@ -175,7 +175,7 @@ impl Commit {
     /// the next `recover` (the commit is then decided; it will finish).
     pub fn run(&self, warehouse: &Path, metastore: &Metastore) -> Result<()> {
         let journal = self.write_journal(warehouse)?;
-        self.apply(metastore)?;
+        self.apply(metastore, true)?;
         std::fs::remove_file(&journal).map_err(|e| io(&journal, e))
     }
 
@@ -203,8 +203,32 @@ impl Commit {
         Ok(path)
     }
 
-    /// Every step, each one skipping what is already done.
-    fn apply(&self, metastore: &Metastore) -> Result<()> {
+    /// Every step, each one skipping what is already done. `by_writer`:
+    /// run by the statement itself (else by a recovery).
+    fn apply(&self, metastore: &Metastore, by_writer: bool) -> Result<()> {
+        if let Some(t) = &self.create {
+            match metastore.get_table(&t.db, &t.name)? {
+                // Registered by an earlier run of this commit: its files
+                // went into place before.
+                Some(e) if e.create_time == t.create_time => {}
+                // Another table took the name first: this one loses, and
+                // nothing of it is moved over the other's files.
+                Some(_) => {
+                    if let Some(s) = &self.staging {
+                        let _ = std::fs::remove_dir_all(s);
+                    }
+                    return if by_writer {
+                        Err(HiveError::AlreadyExists(format!(
+                            "Table {}.{} already exists",
+                            t.db, t.name
+                        )))
+                    } else {
+                        Ok(())
+                    };
+                }
+                None => {}
+            }
+        }
         if let Some(d) = &self.drop {
             let current = metastore.get_table(&d.db, &d.table)?;
             let same = current.as_ref().is_some_and(|t| t.create_time == d.created);
@@ -322,7 +346,7 @@ pub fn recover(warehouse: &Path, metastore: &Metastore) -> Recovered {
                 serde_json::from_slice::<Commit>(&bytes)
                     .map_err(|e| HiveError::Invalid(format!("{}: {e}", claimed.display())))
             })
-            .and_then(|c| c.apply(metastore));
+            .and_then(|c| c.apply(metastore, false));
         match result {
             Ok(()) => {
                 let _ = std::fs::remove_file(&claimed);
@@ -656,5 +680,44 @@ mod tests {
             assert_eq!(files(&root.join("c")), vec!["part-0"]);
             assert!(files(&root.join(".shark-staging")).is_empty());
         }
+    }
+
+    #[test]
+    fn a_ctas_that_lost_its_name_moves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let ms = Metastore::open(root).unwrap();
+        // Another table took the name (and its folder) first.
+        ms.create_table(
+            &Table::new("default", "c", vec![Column::new("a", "int")]),
+            false,
+        )
+        .unwrap();
+        write(&root.join("c/theirs"), "kept");
+        let pid = ended_process_id().unwrap();
+        let staging = root.join(format!(".shark-staging/{pid}-3-0"));
+        write(&staging.join("data/part-0"), "mine");
+        let mut t = Table::new("default", "c", vec![Column::new("b", "string")]);
+        t.create_time = 12345;
+        let c = Commit {
+            pid,
+            moves: vec![FolderMove {
+                staged: staging.join("data"),
+                target: root.join("c"),
+                overwrite: true,
+            }],
+            create: Some(t.clone()),
+            staging: Some(staging.clone()),
+            ..Commit::default()
+        };
+        // The writer gets an error; a recovery rolls it back.
+        assert!(c.apply(&ms, true).is_err());
+        write(&staging.join("data/part-0"), "mine");
+        journal(root, &c);
+        assert_eq!(recover(root, &ms).finished, 1);
+        assert_eq!(files(&root.join("c")), vec!["theirs"]);
+        let stored = ms.get_table("default", "c").unwrap().unwrap();
+        assert_eq!(stored.columns[0].name, "a", "the other table stays");
+        assert!(!staging.exists());
     }
 }

@@ -64,10 +64,16 @@ impl Activity {
         }
     }
 
-    /// When the connection is to be closed unless a request begins.
+    /// When the connection is to be closed unless a request begins (never,
+    /// past the clock's range).
     fn deadline(&self, limit: Duration) -> Option<Instant> {
-        (self.in_flight.load(Ordering::SeqCst) == 0)
-            .then(|| *self.idle_since.lock().unwrap_or_else(|e| e.into_inner()) + limit)
+        if self.in_flight.load(Ordering::SeqCst) > 0 {
+            return None;
+        }
+        self.idle_since
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .checked_add(limit)
     }
 }
 
@@ -217,7 +223,14 @@ impl WatchedStream {
 
 impl Drop for WatchedStream {
     fn drop(&mut self) {
-        self.peers.lock().remove(&self.peer);
+        // Only this connection's entry: a newer one from the same address
+        // (a reused port) keeps its own.
+        let mut m = self.peers.lock();
+        if m.get(&self.peer)
+            .is_some_and(|w| Arc::ptr_eq(&w.activity, &self.activity))
+        {
+            m.remove(&self.peer);
+        }
     }
 }
 

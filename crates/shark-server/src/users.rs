@@ -109,7 +109,19 @@ impl Users {
             });
         }
         if let Some((path, text)) = file {
-            users.extend(parse_file(path, text)?);
+            let listed = parse_file(path, text)?;
+            if let Some(token_user) = users.first() {
+                if let Some(u) = listed.iter().find(|u| {
+                    u.principal.name == token_user.principal.name || u.hash == token_user.hash
+                }) {
+                    return Err(format!(
+                        "{}: user '{}' clashes with --token's admin user 'admin' (same name or token)",
+                        path.display(),
+                        u.principal.name
+                    ));
+                }
+            }
+            users.extend(listed);
             if users.is_empty() {
                 return Err(format!("{}: no users in the file", path.display()));
             }
@@ -256,6 +268,12 @@ mod tests {
         let u = Users::new(Some("t0k"), None).unwrap();
         assert_eq!(u.identify("t0k").unwrap().name, "admin");
         assert!(u.identify("other").is_none());
+        // A file user cannot be --token's admin under another role.
+        let clash = format!("admin:{}\n", hex("other"));
+        let e = Users::new(Some("t0k"), Some((Path::new("u"), &clash))).unwrap_err();
+        assert!(e.contains("clashes"), "{e}");
+        let same_token = format!("bob:{}\n", hex("t0k"));
+        assert!(Users::new(Some("t0k"), Some((Path::new("u"), &same_token))).is_err());
         let open = Users::new(None, None).unwrap();
         assert!(open.is_open());
         assert_eq!(open.identify("anything"), Some(Principal::anonymous()));

@@ -402,6 +402,10 @@ fn having_in_subqueries_over_group_keys_answer_and_beside_aggregates_say_so() {
         ),
         lines(&mut s, "SELECT DISTINCT key FROM src WHERE key < 10 ORDER BY key")
     );
+    let e = s
+        .query("SELECT 1 FROM src HAVING EXISTS (SELECT 1 FROM src)")
+        .expect_err("no groups");
+    assert!(e.to_string().contains("HAVING without GROUP BY"), "{e}");
     match s.query("SELECT key FROM src GROUP BY key HAVING count(*) IN (SELECT 2)") {
         Err(SharkError::Unsupported(m)) => assert!(m.contains("aggregate beside"), "{m}"),
         other => panic!("{other:?}"),

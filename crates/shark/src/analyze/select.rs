@@ -58,7 +58,11 @@ impl Analyzer<'_> {
             || select.having.as_ref().is_some_and(contains_aggregate)
             || order_by.iter().any(|o| contains_aggregate(&o.expr));
         let mut windows = window::WindowCalls::new(&select.named_window)?;
-        let aggregating = aggregating || !having_subqueries.is_empty();
+        if !aggregating && !having_subqueries.is_empty() {
+            return Err(SharkError::analysis(
+                "HAVING without GROUP BY or aggregates",
+            ));
+        }
         let mut list = if aggregating {
             let mut list = self.bind_grouped_list(
                 select,

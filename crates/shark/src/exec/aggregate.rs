@@ -541,7 +541,13 @@ fn run(
                 let budget = memory.budget();
                 // Emitting the groups builds their columns (a copy as large
                 // again), so the table itself may fill half the budget.
-                if used > budget / 2 && (mode != Mode::Final || level < MAX_SPILL_LEVEL) {
+                // (One phase never emits early: its whole share is its limit.)
+                let limit = if mode == Mode::Single {
+                    budget
+                } else {
+                    budget / 2
+                };
+                if used > limit && (mode != Mode::Final || level < MAX_SPILL_LEVEL) {
                     if mode == Mode::Partial {
                         match agg.finish() {
                             Ok(bs) => ready.extend(bs),
@@ -581,7 +587,7 @@ fn run(
                         tc.fail(
                             SharkError::exec(format!(
                                 "DISTINCT aggregation needs more than its memory budget of {} KB per task; raise shark.memory.execution",
-                                budget >> 10
+                                limit >> 10
                             ))
                             .into(),
                         );
@@ -622,6 +628,9 @@ fn run(
                         loop {
                             if let Some(b) = current.as_mut().and_then(|it| it.next()) {
                                 return Some(b);
+                            }
+                            if tc.has_failed() || tc.is_cancelled() {
+                                return None;
                             }
                             let path = paths.next()?;
                             let input = match read_bucket(&tc, &path) {

@@ -6,7 +6,7 @@
 //! is in place.
 
 use super::names::*;
-use super::write::{conform_rdd, staging_dir, write_rdd};
+use super::write::{commit_pending, conform_rdd, staging_dir, write_rdd};
 use super::{Session, StatementResult};
 use crate::error::{Result, SharkError};
 use crate::hive_catalog::{columns_schema, location_path, storage_format};
@@ -233,7 +233,11 @@ impl Session {
                 });
             }
             let result = commit.run(hive.warehouse(), hive.metastore());
-            let _ = std::fs::remove_dir_all(&staging);
+            // A commit whose journal was written is decided: its staging
+            // stays for the roll-forward.
+            if result.is_ok() || !commit_pending(hive.warehouse(), &staging) {
+                let _ = std::fs::remove_dir_all(&staging);
+            }
             result?;
         }
         Ok(StatementResult::Done(None))
@@ -524,6 +528,14 @@ impl Session {
             if t.storage.location.is_empty() {
                 t.storage.location = hive.metastore().default_table_location(&t.db, &t.name)?;
             }
+            // Fixed before the journal: a recovery tells this table (already
+            // registered) from another one of the same name by it.
+            if t.create_time == 0 {
+                t.create_time = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs() as i64)
+                    .unwrap_or(1);
+            }
             // One journaled commit: the files go into place, then the table
             // is registered; after a kill it exists whole or not at all.
             let mut commit = hive::commit::Commit::new();
@@ -536,7 +548,9 @@ impl Session {
             commit.create = Some(t.clone());
             Ok(commit.run(hive.warehouse(), hive.metastore())?)
         })();
-        let _ = std::fs::remove_dir_all(&staging);
+        if result.is_ok() || !commit_pending(hive.warehouse(), &staging) {
+            let _ = std::fs::remove_dir_all(&staging);
+        }
         result?;
         Ok(StatementResult::Done(None))
     }

@@ -422,14 +422,14 @@ pub fn bind(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
                 ast::DataType::Varchar(Some(ast::CharacterLength::IntegerLength {
                     length,
                     ..
-                })) => first_chars(cast, *length),
+                })) => fit_to_length(cast, *length, false),
                 ast::DataType::Char(Some(ast::CharacterLength::IntegerLength {
                     length, ..
                 }))
                 | ast::DataType::Character(Some(ast::CharacterLength::IntegerLength {
                     length,
                     ..
-                })) => call("rtrim", vec![first_chars(cast, *length)?]),
+                })) => fit_to_length(cast, *length, true),
                 _ => Ok(cast),
             }
         }
@@ -905,16 +905,23 @@ fn ngrams_call(bound: Vec<Expr>, distinct: bool, star: bool) -> Result<AggExpr> 
     })
 }
 
-/// The first `n` characters of a string expression.
-fn first_chars(e: Expr, n: u64) -> Result<Expr> {
-    call(
+/// A string value as Hive's VARCHAR(n) (`is_char` false) or CHAR(n) holds
+/// it: its first `n` characters, and for CHAR without trailing spaces,
+/// which CHAR does not count. Casts and INSERT both fit values this way.
+pub(crate) fn fit_to_length(e: Expr, n: u64, is_char: bool) -> Result<Expr> {
+    let cut = call(
         "substr",
         vec![
             e,
             Expr::Literal(ScalarValue::Int32(1)),
             Expr::Literal(ScalarValue::Int32(i32::try_from(n).unwrap_or(i32::MAX))),
         ],
-    )
+    )?;
+    if is_char {
+        call("rtrim", vec![cut])
+    } else {
+        Ok(cut)
+    }
 }
 
 /// An aggregate call with Hive's argument conversions and result type.

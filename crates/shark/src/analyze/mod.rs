@@ -6,7 +6,7 @@
 //! HAVING → SELECT list → DISTINCT → ORDER BY / SORT BY / DISTRIBUTE BY →
 //! LIMIT.
 
-pub(crate) mod call;
+mod call;
 pub mod expr;
 mod grouping;
 mod having;

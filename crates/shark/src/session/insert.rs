@@ -262,7 +262,7 @@ impl Session {
 
 /// The length of a `varchar(n)` or `char(n)` Hive type, and whether it is
 /// CHAR.
-fn char_length(type_name: &str) -> Option<(i32, bool)> {
+fn char_length(type_name: &str) -> Option<(u64, bool)> {
     let t = type_name.trim().to_ascii_lowercase();
     let (inner, is_char) = match (t.strip_prefix("varchar("), t.strip_prefix("char(")) {
         (Some(rest), _) => (rest, false),
@@ -285,7 +285,6 @@ fn fit_char_columns(
     columns: &[Column],
 ) -> Result<std::sync::Arc<crate::plan::LogicalPlan>> {
     use crate::expr::Expr;
-    use crate::scalar::ScalarValue;
     if !columns.iter().any(|c| char_length(&c.type_name).is_some()) {
         return Ok(plan);
     }
@@ -294,22 +293,11 @@ fn fit_char_columns(
     for (i, f) in schema.fields().iter().enumerate() {
         let col = Expr::column(i, f.name().clone(), f.data_type().clone());
         let fitted = match columns.get(i).and_then(|c| char_length(&c.type_name)) {
-            Some((n, is_char)) => {
-                let text = col.cast_to(&arrow::datatypes::DataType::Utf8);
-                let cut = crate::analyze::call::call(
-                    "substr",
-                    vec![
-                        text,
-                        Expr::Literal(ScalarValue::Int32(1)),
-                        Expr::Literal(ScalarValue::Int32(n)),
-                    ],
-                )?;
-                if is_char {
-                    crate::analyze::call::call("rtrim", vec![cut])?
-                } else {
-                    cut
-                }
-            }
+            Some((n, is_char)) => crate::analyze::expr::fit_to_length(
+                col.cast_to(&arrow::datatypes::DataType::Utf8),
+                n,
+                is_char,
+            )?,
             None => col,
         };
         exprs.push(fitted);

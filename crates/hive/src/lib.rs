@@ -8,6 +8,7 @@
 
 #![deny(unsafe_code)]
 
+pub mod avro_file;
 pub mod commit;
 pub mod interval;
 pub mod leftovers;

@@ -80,6 +80,12 @@ pub fn storage_format(t: &Table) -> StorageFormat {
     if lower.contains("parquet") {
         return StorageFormat::Parquet;
     }
+    if lower.contains(".orc.") {
+        return StorageFormat::Orc;
+    }
+    if lower.contains("avro") {
+        return StorageFormat::Avro;
+    }
     let mut f = TextFormat::default();
     if let Some(d) = sd.serde_params.get("field.delim") {
         f.field_delim = d.clone();

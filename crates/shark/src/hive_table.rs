@@ -121,6 +121,17 @@ impl HiveTable {
                 cols.push(arrow::array::new_null_array(f.data_type(), 1));
             } else {
                 let v = p.values.get(i - self.data_width()).cloned().flatten();
+                if f.data_type() == &arrow::datatypes::DataType::Boolean {
+                    // The folder name's text, not a cast (any non-empty
+                    // string casts to true).
+                    let b = v.and_then(|v| match v.to_ascii_lowercase().as_str() {
+                        "true" => Some(true),
+                        "false" => Some(false),
+                        _ => None,
+                    });
+                    cols.push(Arc::new(arrow::array::BooleanArray::from(vec![b])));
+                    continue;
+                }
                 let text: ArrayRef = Arc::new(arrow::array::StringArray::from(vec![v]));
                 cols.push(crate::cast::hive_cast(&text, f.data_type())?);
             }
@@ -170,17 +181,21 @@ impl HiveTable {
         match &self.format {
             StorageFormat::Text(f) => TextTable::new(self.data_schema.clone(), dir, f.clone())
                 .scan(ctx, Some(projection), &[], partitions),
-            StorageFormat::Parquet => {
-                if crate::table::data_files(dir)?.is_empty() {
-                    return Ok(ctx.parallelize(Vec::new(), Some(1)));
-                }
-                ParquetTable::try_new(dir, Some(self.data_schema.clone()))?.scan(
-                    ctx,
-                    Some(projection),
-                    &[],
-                    partitions,
-                )
+            _ if crate::table::data_files(dir)?.is_empty() => {
+                Ok(ctx.parallelize(Vec::new(), Some(1)))
             }
+            StorageFormat::Parquet => ParquetTable::try_new(dir, Some(self.data_schema.clone()))?
+                .scan(ctx, Some(projection), &[], partitions),
+            StorageFormat::Orc => crate::orc_table::OrcTable::try_new(
+                dir,
+                Some(self.data_schema.clone()),
+            )?
+            .scan(ctx, Some(projection), &[], partitions),
+            StorageFormat::Avro => crate::avro_table::AvroTable::try_new(
+                dir,
+                Some(self.data_schema.clone()),
+            )?
+            .scan(ctx, Some(projection), &[], partitions),
         }
     }
 }
@@ -287,7 +302,7 @@ impl TableSource for HiveTable {
         if let Some(r) = self.analyzed_rows {
             return Some(r);
         }
-        if self.format != StorageFormat::Parquet {
+        if !matches!(self.format, StorageFormat::Parquet | StorageFormat::Orc) {
             return None;
         }
         *self.footer_rows.get_or_init(|| {
@@ -297,7 +312,13 @@ impl TableSource for HiveTable {
                     files.extend(crate::table::data_files(&d).ok()?.into_iter().map(|f| f.0));
                 }
             }
-            crate::table::parquet_rows(&files)
+            match self.format {
+                StorageFormat::Orc => files
+                    .iter()
+                    .map(|f| orc_file::inspect(f).ok().map(|i| i.rows))
+                    .sum(),
+                _ => crate::table::parquet_rows(&files),
+            }
         })
     }
 
@@ -312,11 +333,9 @@ impl TableSource for HiveTable {
     }
 
     fn kind(&self) -> String {
-        match (&self.format, &self.partitions) {
-            (StorageFormat::Text(_), None) => "text".into(),
-            (StorageFormat::Parquet, None) => "parquet".into(),
-            (StorageFormat::Text(_), Some(p)) => format!("text, {} partitions", p.len()),
-            (StorageFormat::Parquet, Some(p)) => format!("parquet, {} partitions", p.len()),
+        match &self.partitions {
+            None => self.format.name().into(),
+            Some(p) => format!("{}, {} partitions", self.format.name(), p.len()),
         }
     }
 }

@@ -16,6 +16,7 @@
 #![allow(clippy::type_complexity, clippy::too_many_arguments)]
 
 pub mod analyze;
+pub mod avro_table;
 pub mod batch;
 pub mod cache;
 pub mod cast;
@@ -27,6 +28,7 @@ pub mod functions;
 pub mod hive_catalog;
 pub mod hive_table;
 pub mod optimize;
+pub mod orc_table;
 pub mod parse;
 pub mod paths;
 pub mod physical;

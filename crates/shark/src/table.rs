@@ -83,6 +83,22 @@ pub enum SourceDescriptor {
         /// Its files.
         files: Vec<PathBuf>,
     },
+    /// ORC files.
+    Orc {
+        /// The table's columns.
+        #[serde(with = "crate::types::schema_ref")]
+        schema: SchemaRef,
+        /// Its files.
+        files: Vec<PathBuf>,
+    },
+    /// Avro container files.
+    Avro {
+        /// The table's columns.
+        #[serde(with = "crate::types::schema_ref")]
+        schema: SchemaRef,
+        /// Its files.
+        files: Vec<PathBuf>,
+    },
     /// A warehouse table (possibly partitioned).
     Hive(HiveTableDescriptor),
     /// A table in this engine's table cache, by cache key.
@@ -123,6 +139,22 @@ pub enum StorageFormat {
     Text(TextFormat),
     /// Parquet.
     Parquet,
+    /// ORC (Hive's OrcSerde).
+    Orc,
+    /// Avro container files (Hive's AvroSerDe).
+    Avro,
+}
+
+impl StorageFormat {
+    /// The format's name as `STORED AS` writes it, lower case.
+    pub fn name(&self) -> &'static str {
+        match self {
+            StorageFormat::Text(_) => "text",
+            StorageFormat::Parquet => "parquet",
+            StorageFormat::Orc => "orc",
+            StorageFormat::Avro => "avro",
+        }
+    }
 }
 
 /// One partition: its values (None for Hive's default partition) and folder.
@@ -493,29 +525,7 @@ impl TableSource for ParquetTable {
         partitions: usize,
     ) -> Result<Rdd<Batch>> {
         // Simple `column op literal` predicates prune row groups by their statistics.
-        let mut checks: Vec<(String, BinaryOp, ScalarValue, bool)> = Vec::new();
-        for f in filters {
-            if let Expr::Binary {
-                op, left, right, ..
-            } = f
-            {
-                match (left.as_ref(), right.as_ref()) {
-                    (Expr::Column { index, .. }, Expr::Literal(v)) => checks.push((
-                        self.schema.field(*index).name().clone(),
-                        *op,
-                        v.clone(),
-                        false,
-                    )),
-                    (Expr::Literal(v), Expr::Column { index, .. }) => checks.push((
-                        self.schema.field(*index).name().clone(),
-                        *op,
-                        v.clone(),
-                        true,
-                    )),
-                    _ => {}
-                }
-            }
-        }
+        let checks = column_comparisons(&self.schema, filters);
         let keep = |rg: &parquet::file::metadata::RowGroupMetaData| {
             checks.iter().all(
                 |(name, op, v, flipped)| match parquet_file::column_range(rg, name) {
@@ -539,23 +549,8 @@ impl TableSource for ParquetTable {
                 let wanted: Vec<String> =
                     target.fields().iter().map(|f| f.name().clone()).collect();
                 Box::new(it.flat_map(move |split| {
-                    let tc = tc.clone();
                     let read = parquet_file::read_split_by_name(&split, &wanted, BATCH_ROWS);
-                    let (reader, positions) = match read {
-                        Ok((r, p)) => (Some(r), p),
-                        Err(e) => {
-                            tc.fail(SharkError::from(e).into());
-                            (None, vec![])
-                        }
-                    };
-                    let target = target.clone();
-                    reader.into_iter().flatten().filter_map(move |b| match b {
-                        Ok(b) => Some(Batch(by_name(&b, &target, &positions))),
-                        Err(e) => {
-                            tc.fail(SharkError::from(e).into());
-                            None
-                        }
-                    })
+                    piece_batches(&tc, &target, read)
                 }))
             }))
     }
@@ -579,12 +574,109 @@ impl TableSource for ParquetTable {
     }
 }
 
-/// Gives a batch read from a file the table's (projected) field names and
-/// nullability, casting types that differ.
+/// The `column op literal` filters among `filters` (conjuncts over the
+/// columns of `schema`), as (column name, operator, literal, whether the
+/// literal was on the left): what file statistics can rule out.
+pub(crate) fn column_comparisons(
+    schema: &SchemaRef,
+    filters: &[Expr],
+) -> Vec<(String, BinaryOp, ScalarValue, bool)> {
+    let mut checks = Vec::new();
+    for f in filters {
+        if let Expr::Binary {
+            op, left, right, ..
+        } = f
+        {
+            match (left.as_ref(), right.as_ref()) {
+                (Expr::Column { index, .. }, Expr::Literal(v)) => {
+                    checks.push((schema.field(*index).name().clone(), *op, v.clone(), false))
+                }
+                (Expr::Literal(v), Expr::Column { index, .. }) => {
+                    checks.push((schema.field(*index).name().clone(), *op, v.clone(), true))
+                }
+                _ => {}
+            }
+        }
+    }
+    checks
+}
+
+/// Where each `wanted` column is in a file's `fields`: the file columns to
+/// read (sorted, as readers return them) and, per wanted column, its
+/// position among those (None when the file lacks it: read as NULL).
+/// Names match case-insensitively; files whose columns are all named
+/// `_col0`, `_col1`… (older Hive ORC writers) match by position.
+pub(crate) fn file_positions(
+    fields: &arrow::datatypes::Fields,
+    table: &SchemaRef,
+    wanted: &[String],
+) -> (Vec<usize>, Vec<Option<usize>>) {
+    let positional = !fields.is_empty()
+        && fields
+            .iter()
+            .enumerate()
+            .all(|(i, f)| f.name() == &format!("_col{i}"));
+    let in_file: Vec<Option<usize>> = wanted
+        .iter()
+        .map(|w| {
+            if positional {
+                table
+                    .fields()
+                    .iter()
+                    .position(|f| f.name().eq_ignore_ascii_case(w))
+                    .filter(|&i| i < fields.len())
+            } else {
+                fields.iter().position(|f| f.name().eq_ignore_ascii_case(w))
+            }
+        })
+        .collect();
+    let mut roots: Vec<usize> = in_file.iter().flatten().copied().collect();
+    roots.sort_unstable();
+    roots.dedup();
+    let positions = in_file
+        .iter()
+        .map(|f| f.map(|i| roots.binary_search(&i).expect("collected above")))
+        .collect();
+    (roots, positions)
+}
+
+/// The batches of one opened piece of a file (its reader and where each
+/// target column sits in what it returns) as the table's projected columns.
+/// A failure to open or to read fails the task and ends the piece.
+pub(crate) fn piece_batches<I, E, F>(
+    tc: &Arc<rdd::TaskContext>,
+    target: &SchemaRef,
+    opened: std::result::Result<(I, Vec<Option<usize>>), E>,
+) -> impl Iterator<Item = Batch>
+where
+    I: Iterator<Item = std::result::Result<RecordBatch, F>>,
+    SharkError: From<E> + From<F>,
+{
+    let (batches, positions) = match opened {
+        Ok((b, p)) => (Some(b), p),
+        Err(e) => {
+            tc.fail(SharkError::from(e).into());
+            (None, vec![])
+        }
+    };
+    let (target, tc) = (target.clone(), tc.clone());
+    batches.into_iter().flatten().filter_map(move |b| match b {
+        Ok(b) => Some(Batch(by_name(&b, &target, &positions))),
+        Err(e) => {
+            tc.fail(SharkError::from(e).into());
+            None
+        }
+    })
+}
+
 /// A batch read from a file as the table's columns: each from its
 /// position in the batch (cast to the table's type; NULL where the value
 /// does not convert), or NULL where the file lacks the column.
-fn by_name(batch: &RecordBatch, target: &SchemaRef, positions: &[Option<usize>]) -> RecordBatch {
+pub(crate) fn by_name(
+    batch: &RecordBatch,
+    target: &SchemaRef,
+    positions: &[Option<usize>],
+) -> RecordBatch {
     let n = batch.num_rows();
     let columns = target
         .fields()

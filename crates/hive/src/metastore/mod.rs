@@ -59,6 +59,19 @@ pub const PARQUET_OUTPUT_FORMAT: &str =
 /// Hive's SerDe class for Parquet tables.
 pub const PARQUET_SERDE: &str = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe";
 
+/// Hive's input format class for ORC tables.
+pub const ORC_INPUT_FORMAT: &str = "org.apache.hadoop.hive.ql.io.orc.OrcInputFormat";
+/// Hive's output format class for ORC tables.
+pub const ORC_OUTPUT_FORMAT: &str = "org.apache.hadoop.hive.ql.io.orc.OrcOutputFormat";
+/// Hive's SerDe class for ORC tables.
+pub const ORC_SERDE: &str = "org.apache.hadoop.hive.ql.io.orc.OrcSerde";
+/// Hive's input format class for Avro tables.
+pub const AVRO_INPUT_FORMAT: &str = "org.apache.hadoop.hive.ql.io.avro.AvroContainerInputFormat";
+/// Hive's output format class for Avro tables.
+pub const AVRO_OUTPUT_FORMAT: &str = "org.apache.hadoop.hive.ql.io.avro.AvroContainerOutputFormat";
+/// Hive's SerDe class for Avro tables.
+pub const AVRO_SERDE: &str = "org.apache.hadoop.hive.serde2.avro.AvroSerDe";
+
 /// How long a call waits for another process's write transaction.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 /// Extra attempts when SQLite reports busy despite the timeout (WAL recovery,

@@ -3,7 +3,8 @@
 
 use super::rows::join_location;
 use super::{
-    LAZY_SIMPLE_SERDE, PARQUET_INPUT_FORMAT, PARQUET_OUTPUT_FORMAT, PARQUET_SERDE,
+    AVRO_INPUT_FORMAT, AVRO_OUTPUT_FORMAT, AVRO_SERDE, LAZY_SIMPLE_SERDE, ORC_INPUT_FORMAT,
+    ORC_OUTPUT_FORMAT, ORC_SERDE, PARQUET_INPUT_FORMAT, PARQUET_OUTPUT_FORMAT, PARQUET_SERDE,
     TEXT_INPUT_FORMAT, TEXT_OUTPUT_FORMAT,
 };
 use crate::warehouse;
@@ -157,6 +158,28 @@ impl StorageDescriptor {
             input_format: PARQUET_INPUT_FORMAT.to_string(),
             output_format: PARQUET_OUTPUT_FORMAT.to_string(),
             serde: PARQUET_SERDE.to_string(),
+            serde_params: BTreeMap::from([("serialization.format".into(), "1".into())]),
+            ..StorageDescriptor::text()
+        }
+    }
+
+    /// `STORED AS ORC`, location to be defaulted.
+    pub fn orc() -> StorageDescriptor {
+        StorageDescriptor {
+            input_format: ORC_INPUT_FORMAT.to_string(),
+            output_format: ORC_OUTPUT_FORMAT.to_string(),
+            serde: ORC_SERDE.to_string(),
+            serde_params: BTreeMap::from([("serialization.format".into(), "1".into())]),
+            ..StorageDescriptor::text()
+        }
+    }
+
+    /// `STORED AS AVRO`, location to be defaulted.
+    pub fn avro() -> StorageDescriptor {
+        StorageDescriptor {
+            input_format: AVRO_INPUT_FORMAT.to_string(),
+            output_format: AVRO_OUTPUT_FORMAT.to_string(),
+            serde: AVRO_SERDE.to_string(),
             serde_params: BTreeMap::from([("serialization.format".into(), "1".into())]),
             ..StorageDescriptor::text()
         }

@@ -160,7 +160,7 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
     let first_word = trimmed.split_whitespace().next().unwrap_or("");
     let quoted;
     let trimmed = if ["create", "alter"].contains(&first_word.to_ascii_lowercase().as_str()) {
-        quoted = quote_complex_types(trimmed);
+        quoted = orcfile_as_orc(&quote_complex_types(trimmed));
         quoted.as_str()
     } else {
         trimmed
@@ -564,6 +564,19 @@ fn top_level_positions(text: &str, keyword: &str) -> Vec<usize> {
             },
         }
         i += 1;
+    }
+    out
+}
+
+/// `STORED AS ORCFILE` (Hive's older spelling) as `STORED AS ORC`, which
+/// sqlparser knows.
+fn orcfile_as_orc(text: &str) -> String {
+    let mut out = text.to_string();
+    for p in top_level_positions(text, "orcfile").into_iter().rev() {
+        let before = text[..p].trim_end().to_ascii_lowercase();
+        if before.ends_with(" as") {
+            out.replace_range(p..p + "orcfile".len(), "ORC");
+        }
     }
     out
 }

@@ -144,6 +144,12 @@ pub fn open_source(d: &SourceDescriptor, ctx: &rdd::Context) -> Result<Arc<dyn T
         SourceDescriptor::Parquet { schema, files } => {
             Arc::new(ParquetTable::from_files(schema.clone(), files.clone()))
         }
+        SourceDescriptor::Orc { schema, files } => Arc::new(
+            crate::orc_table::OrcTable::from_files(schema.clone(), files.clone()),
+        ),
+        SourceDescriptor::Avro { schema, files } => Arc::new(
+            crate::avro_table::AvroTable::from_files(schema.clone(), files.clone()),
+        ),
         SourceDescriptor::Hive(h) => Arc::new(crate::hive_table::HiveTable::from_descriptor(h)),
         SourceDescriptor::Cached { key } => {
             crate::cache::TableCache::of(ctx).get(key).ok_or_else(|| {

@@ -383,17 +383,7 @@ impl Session {
         let mut sd = StorageDescriptor::text();
         let mut location = ct.location.clone();
         if let Some(h) = &ct.hive_formats {
-            if let Some(ast::HiveIOFormat::FileFormat { format }) = &h.storage {
-                match format {
-                    ast::FileFormat::PARQUET => sd = StorageDescriptor::parquet(),
-                    ast::FileFormat::TEXTFILE => {}
-                    other => {
-                        return Err(SharkError::unsupported(format!(
-                            "STORED AS {other} (Shark stores TEXTFILE and PARQUET)"
-                        )))
-                    }
-                }
-            }
+            sd = storage_descriptor(h)?;
             if let Some(ast::HiveRowFormat::DELIMITED { delimiters }) = &h.row_format {
                 for d in delimiters {
                     let key = match d.delimiter {
@@ -450,23 +440,7 @@ impl Session {
         }
         let Some(query) = &ct.query else {
             if t.columns.is_empty() {
-                // A Parquet table over existing files: the schema comes from them.
-                let loc = location_path(&t.storage.location);
-                if storage_format(&t) != StorageFormat::Parquet || t.storage.location.is_empty() {
-                    return Err(SharkError::analysis("a table without columns needs STORED AS PARQUET and a LOCATION holding Parquet files"));
-                }
-                let files = crate::table::data_files(&loc)?;
-                let first = files.first().ok_or_else(|| {
-                    SharkError::analysis(format!("no Parquet files under {}", loc.display()))
-                })?;
-                let schema = hive::parquet_file::read_schema(&first.0)?;
-                let keys: Vec<String> = t.partition_keys.iter().map(|k| k.name.clone()).collect();
-                t.columns = schema
-                    .fields()
-                    .iter()
-                    .filter(|f| !keys.contains(&f.name().to_ascii_lowercase()))
-                    .map(|f| Column::new(&f.name().to_ascii_lowercase(), &type_name(f.data_type())))
-                    .collect();
+                t.columns = columns_from_files(&t)?;
             }
             if hive
                 .metastore()
@@ -554,4 +528,119 @@ impl Session {
         result?;
         Ok(StatementResult::Done(None))
     }
+}
+
+/// The storage a table's `ROW FORMAT SERDE`, `STORED AS` and `WITH
+/// SERDEPROPERTIES` clauses ask for. Formats Shark cannot read are refused
+/// by name rather than read as text.
+fn storage_descriptor(h: &ast::HiveFormat) -> Result<StorageDescriptor> {
+    let unsupported = |what: String| {
+        SharkError::unsupported(format!(
+            "{what}: Shark reads and writes TEXTFILE, PARQUET, ORC and AVRO tables"
+        ))
+    };
+    let by_class = |class: &str| -> Result<Option<StorageDescriptor>> {
+        let lower = class.to_ascii_lowercase();
+        Ok(Some(if lower.contains("parquet") {
+            StorageDescriptor::parquet()
+        } else if lower.contains(".orc.") {
+            StorageDescriptor::orc()
+        } else if lower.contains("avro") {
+            StorageDescriptor::avro()
+        } else if lower.contains("lazysimpleserde") || lower.contains("textinputformat") {
+            return Ok(None);
+        } else {
+            return Err(unsupported(format!("the storage class '{class}'")));
+        }))
+    };
+    let mut sd = StorageDescriptor::text();
+    if let Some(ast::HiveRowFormat::SERDE { class }) = &h.row_format {
+        if let Some(s) = by_class(class)? {
+            sd = s;
+        }
+    }
+    match &h.storage {
+        Some(ast::HiveIOFormat::FileFormat { format }) => match format {
+            ast::FileFormat::PARQUET => sd = StorageDescriptor::parquet(),
+            ast::FileFormat::ORC => sd = StorageDescriptor::orc(),
+            ast::FileFormat::AVRO => sd = StorageDescriptor::avro(),
+            ast::FileFormat::TEXTFILE => {}
+            other => {
+                return Err(unsupported(format!(
+                    "STORED AS {other} is not supported yet"
+                )))
+            }
+        },
+        Some(ast::HiveIOFormat::IOF { input_format, .. }) => {
+            let class = input_format.to_string();
+            if let Some(s) = by_class(class.trim_matches('\''))? {
+                sd = s;
+            }
+        }
+        _ => {}
+    }
+    for p in h.serde_properties.iter().flatten() {
+        if let ast::SqlOption::KeyValue { key, value } = p {
+            let k = key.to_string().trim_matches('\'').to_string();
+            let v = match value {
+                SqlExpr::Value(v) => match &v.value {
+                    ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => {
+                        s.clone()
+                    }
+                    other => other.to_string(),
+                },
+                other => other.to_string(),
+            };
+            sd.serde_params.insert(k, v);
+        }
+    }
+    Ok(sd)
+}
+
+/// The columns of a table declared without any: from an Avro table's
+/// `avro.schema.literal` (as Hive's AvroSerDe derives them), else from the
+/// first data file under its LOCATION (Parquet, ORC or Avro), leaving out
+/// the partition columns.
+fn columns_from_files(t: &Table) -> Result<Vec<Column>> {
+    let format = storage_format(t);
+    let literal = t
+        .parameters
+        .get("avro.schema.literal")
+        .or_else(|| t.storage.serde_params.get("avro.schema.literal"));
+    if let (StorageFormat::Avro, Some(json)) = (&format, literal) {
+        return Ok(hive::avro_file::hive_columns(json)?
+            .into_iter()
+            .map(|(n, ty)| Column::new(&n, &ty))
+            .collect());
+    }
+    if matches!(format, StorageFormat::Text(_)) || t.storage.location.is_empty() {
+        return Err(SharkError::analysis(
+            "a table without columns needs STORED AS PARQUET, ORC or AVRO and a LOCATION \
+             holding such files (or, for AVRO, TBLPROPERTIES ('avro.schema.literal'=...))",
+        ));
+    }
+    let loc = location_path(&t.storage.location);
+    let files = crate::table::data_files(&loc)?;
+    let first = &files
+        .first()
+        .ok_or_else(|| {
+            SharkError::analysis(format!(
+                "no {} files under {}",
+                format.name(),
+                loc.display()
+            ))
+        })?
+        .0;
+    let schema = match format {
+        StorageFormat::Orc => orc_file::inspect(first)?.schema,
+        StorageFormat::Avro => hive::avro_file::read_schema(first)?,
+        _ => hive::parquet_file::read_schema(first)?,
+    };
+    let keys: Vec<String> = t.partition_keys.iter().map(|k| k.name.clone()).collect();
+    Ok(schema
+        .fields()
+        .iter()
+        .filter(|f| !keys.contains(&f.name().to_ascii_lowercase()))
+        .map(|f| Column::new(&f.name().to_ascii_lowercase(), &type_name(f.data_type())))
+        .collect())
 }

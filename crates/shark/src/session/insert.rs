@@ -249,10 +249,12 @@ impl Session {
     ) -> Result<StatementResult> {
         let format = match file_format {
             Some(ast::FileFormat::PARQUET) => StorageFormat::Parquet,
+            Some(ast::FileFormat::ORC) => StorageFormat::Orc,
+            Some(ast::FileFormat::AVRO) => StorageFormat::Avro,
             None | Some(ast::FileFormat::TEXTFILE) => StorageFormat::Text(Default::default()),
             Some(other) => {
                 return Err(SharkError::unsupported(format!(
-                    "STORED AS {other} (Shark writes TEXTFILE and PARQUET)"
+                    "STORED AS {other} is not supported yet: Shark writes TEXTFILE, PARQUET, ORC and AVRO"
                 )))
             }
         };

@@ -133,10 +133,26 @@ fn split_dynamic(b: &RecordBatch, keys: &[String]) -> Result<Vec<(String, Record
 enum FileWriter {
     Text(std::io::BufWriter<std::fs::File>, hive::text::TextFormat),
     Parquet(Box<ArrowWriter<std::fs::File>>),
+    Orc(Box<orc_file::OrcWriter>),
+    Avro(Box<hive::avro_file::AvroFileWriter>),
 }
 
 impl FileWriter {
     fn create(path: &Path, format: &StorageFormat, sample: &RecordBatch) -> Result<FileWriter> {
+        match format {
+            StorageFormat::Orc => {
+                return Ok(FileWriter::Orc(Box::new(orc_file::OrcWriter::create(
+                    path,
+                    &sample.schema(),
+                )?)))
+            }
+            StorageFormat::Avro => {
+                return Ok(FileWriter::Avro(Box::new(
+                    hive::avro_file::AvroFileWriter::create(path, &sample.schema())?,
+                )))
+            }
+            _ => {}
+        }
         let f = std::fs::File::create(path).map_err(|e| io(path, e))?;
         Ok(match format {
             StorageFormat::Text(t) => {
@@ -151,6 +167,7 @@ impl FileWriter {
                         .map_err(|e| SharkError::exec(e.to_string()))?,
                 ))
             }
+            StorageFormat::Orc | StorageFormat::Avro => unreachable!("created above"),
         })
     }
 
@@ -165,6 +182,8 @@ impl FileWriter {
                 Ok(())
             }
             FileWriter::Parquet(w) => w.write(b).map_err(|e| SharkError::exec(e.to_string())),
+            FileWriter::Orc(w) => Ok(w.write(b)?),
+            FileWriter::Avro(w) => Ok(w.write(b)?),
         }
     }
 
@@ -175,6 +194,8 @@ impl FileWriter {
                 .close()
                 .map(|_| ())
                 .map_err(|e| SharkError::exec(e.to_string())),
+            FileWriter::Orc(w) => Ok(w.close()?),
+            FileWriter::Avro(w) => Ok(w.finish()?),
         }
     }
 }

@@ -65,6 +65,10 @@ pub struct Config {
     /// Reject everything but SELECT, SHOW, DESCRIBE, EXPLAIN, SET and USE.
     #[arg(long)]
     pub read_only: bool,
+    /// Let `SELECT TRANSFORM (…) USING 'command'` run programs on the
+    /// server's machine as the server's user (off: such queries are refused).
+    #[arg(long)]
+    pub allow_scripts: bool,
     /// A folder LOAD DATA, LOCATION and DIRECTORY may name besides the warehouse (repeatable).
     #[arg(long = "allow-path", value_name = "DIR")]
     pub allow_paths: Vec<PathBuf>,

@@ -111,6 +111,7 @@ impl AppState {
     pub fn engine_session(&self) -> Result<shark::Session, shark::SharkError> {
         let mut s = shark::Session::with_warehouse(self.ctx.clone(), self.catalog.warehouse())?;
         s.set_path_guard(self.policy.path_guard());
+        s.set_scripts_allowed(self.config.allow_scripts);
         for (k, v) in &self.session_defaults {
             s.set(k, v);
         }

@@ -1058,3 +1058,23 @@ fn deeply_nested_statements_never_kill_the_server() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[tokio::test]
+async fn scripts_run_only_when_allowed() {
+    let sql =
+        "SELECT TRANSFORM(key, value) USING 'cat' AS (k INT, v STRING) FROM src WHERE key = 86";
+    let (status, e) = run(shared(), json!({ "sql": sql })).await;
+    assert_ne!(status, StatusCode::OK, "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--allow-scripts"),
+        "{e}"
+    );
+    let s = start(|c| c.allow_scripts = true);
+    load_src(&s).await;
+    let (status, r) = run(&s.base, json!({ "sql": sql })).await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["rows"], json!([[86, "val_86"]]));
+}

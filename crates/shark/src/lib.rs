@@ -36,6 +36,7 @@ pub mod plan;
 pub mod prune;
 pub mod sampled_table;
 pub mod scalar;
+pub mod script;
 pub mod session;
 pub mod table;
 pub mod types;

@@ -141,6 +141,13 @@ pub fn map_inputs(
                 keys: keys.clone(),
             }))
         }
+        LogicalPlan::ScriptTransform(t) => {
+            Arc::new(LogicalPlan::ScriptTransform(crate::plan::ScriptTransform {
+                input: f(t.input.clone())?,
+                spec: t.spec.clone(),
+                schema: t.schema.clone(),
+            }))
+        }
         LogicalPlan::Replicate(Replicate { input, times }) => {
             Arc::new(LogicalPlan::Replicate(Replicate {
                 input: f(input.clone())?,

@@ -432,6 +432,16 @@ pub struct Generate {
     pub schema: SchemaRef,
 }
 
+/// Hive's TRANSFORM: each partition's rows written as text to a script's
+/// stdin, its stdout lines read back as the output columns (`schema`).
+#[derive(Clone)]
+#[allow(missing_docs)]
+pub struct ScriptTransform {
+    pub input: Arc<LogicalPlan>,
+    pub spec: crate::script::ScriptSpec,
+    pub schema: SchemaRef,
+}
+
 /// Window functions sharing one PARTITION BY / ORDER BY. Output: the
 /// input columns, then one column per function.
 #[derive(Clone)]
@@ -489,6 +499,8 @@ pub enum LogicalPlan {
     /// Window functions sharing one PARTITION BY / ORDER BY. Output: the
     /// input columns, then one column per function.
     Window(Window),
+    /// TRANSFORM … USING 'script': rows through an external program.
+    ScriptTransform(ScriptTransform),
 }
 
 fn empty_schema() -> SchemaRef {
@@ -507,6 +519,7 @@ impl LogicalPlan {
             | LogicalPlan::Join(Join { schema, .. })
             | LogicalPlan::Window(Window { schema, .. })
             | LogicalPlan::Generate(Generate { schema, .. })
+            | LogicalPlan::ScriptTransform(ScriptTransform { schema, .. })
             | LogicalPlan::Union(Union { schema, .. }) => schema.clone(),
             LogicalPlan::OneRow => empty_schema(),
             LogicalPlan::Filter(Filter { input, .. })
@@ -535,6 +548,7 @@ impl LogicalPlan {
             | LogicalPlan::LocalSort(LocalSort { input, .. })
             | LogicalPlan::Window(Window { input, .. })
             | LogicalPlan::Generate(Generate { input, .. })
+            | LogicalPlan::ScriptTransform(ScriptTransform { input, .. })
             | LogicalPlan::Replicate(Replicate { input, .. }) => vec![input],
             LogicalPlan::Join(Join { left, right, .. }) => vec![left, right],
             LogicalPlan::Union(Union { inputs, .. }) => inputs.iter().collect(),
@@ -622,6 +636,9 @@ impl LogicalPlan {
             }
             LogicalPlan::LocalSort(LocalSort { keys: k, .. }) => format!("SortBy {}", keys(k)),
             LogicalPlan::Replicate(Replicate { times, .. }) => format!("Replicate {times} times"),
+            LogicalPlan::ScriptTransform(ScriptTransform { spec, .. }) => {
+                format!("ScriptTransform USING '{}'", spec.command)
+            }
             LogicalPlan::Generate(Generate {
                 generator,
                 arg,

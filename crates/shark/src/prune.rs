@@ -146,6 +146,19 @@ pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalP
             )
         }
         LogicalPlan::Union(node) => prune_union(node, &required, width)?,
+        // The script reads every input column and writes every output one.
+        LogicalPlan::ScriptTransform(t) => {
+            let all: Vec<usize> = (0..t.input.schema().fields().len()).collect();
+            let (input, _) = prune(t.input.clone(), &all)?;
+            (
+                Arc::new(LogicalPlan::ScriptTransform(crate::plan::ScriptTransform {
+                    input,
+                    spec: t.spec.clone(),
+                    schema: t.schema.clone(),
+                })),
+                (0..width).map(Some).collect(),
+            )
+        }
     })
 }
 

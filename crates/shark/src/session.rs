@@ -51,6 +51,8 @@ pub struct Session {
     current_sql: String,
     /// The front end's rule for paths statements name.
     path_guard: Option<crate::paths::PathGuard>,
+    /// Whether TRANSFORM may run programs.
+    scripts_allowed: bool,
 }
 
 impl Session {
@@ -69,6 +71,7 @@ impl Session {
             hive: None,
             current_sql: String::new(),
             path_guard: None,
+            scripts_allowed: true,
         }
     }
 
@@ -424,6 +427,13 @@ impl Session {
     fn analyzer(&self) -> Analyzer<'_> {
         crate::functions::set_planning_bound(&self.ctx);
         Analyzer::new(self.catalog.as_ref(), &self.database, &self.settings)
+            .with_scripts(self.scripts_allowed)
+    }
+
+    /// Whether TRANSFORM … USING may run programs in this session (yes
+    /// unless the front end says no: shark-server without --allow-scripts).
+    pub fn set_scripts_allowed(&mut self, allowed: bool) {
+        self.scripts_allowed = allowed;
     }
 
     /// The optimized plan of a query.

@@ -510,3 +510,32 @@ fn distinct_aggregates_with_and_without_constant_arguments() {
         ["0\t2", "1\t2"]
     );
 }
+
+/// FROM-first queries nested in FROM (Hive's `from (from src select …) a …`).
+#[test]
+fn from_first_queries_nest_inside_from() {
+    let (mut s, _dir) = common::session_with_src("nested-from-first");
+    assert_eq!(
+        common::rows(
+            &mut s,
+            "from (from src select key, value where key > 1) a select a.key order by a.key"
+        ),
+        vec!["2", "3", "4"]
+    );
+    assert_eq!(
+        common::rows(
+            &mut s,
+            "select x.key, y.k2 from (from src select key) x \
+             join ( FROM src SELECT key AS k2 ) y on x.key = y.k2 where x.key < 3 order by x.key"
+        ),
+        vec!["1\t1", "2\t2"]
+    );
+    // Text in quotes is never taken for a nested query.
+    assert_eq!(
+        common::rows(
+            &mut s,
+            "select '(from src select 1)' from src where key = 1"
+        ),
+        vec!["(from src select 1)"]
+    );
+}

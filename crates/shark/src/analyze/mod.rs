@@ -18,6 +18,7 @@ pub mod scope;
 mod select;
 mod subquery;
 mod subquery_mark;
+mod transform;
 mod window;
 
 pub(crate) use select::sort_key;
@@ -46,6 +47,8 @@ pub struct Analyzer<'a> {
     settings: &'a BTreeMap<String, String>,
     ctes: Vec<(String, Planned)>,
     broadcast: Vec<String>,
+    /// Whether TRANSFORM may run programs (shark-server's --allow-scripts).
+    scripts_allowed: bool,
 }
 
 impl<'a> Analyzer<'a> {
@@ -69,7 +72,14 @@ impl<'a> Analyzer<'a> {
             settings,
             ctes: Vec::new(),
             broadcast: Vec::new(),
+            scripts_allowed: true,
         }
+    }
+
+    /// Whether TRANSFORM scripts may run (they do unless a front end says no).
+    pub fn with_scripts(mut self, allowed: bool) -> Self {
+        self.scripts_allowed = allowed;
+        self
     }
 
     fn setting_true(&self, key: &str, default: bool) -> bool {

@@ -29,6 +29,9 @@ impl Analyzer<'_> {
         if let Some(rewritten) = lateral::select_generator(select)? {
             return self.plan_select(&rewritten, order_by);
         }
+        if let Some(planned) = self.plan_script_select(select, order_by)? {
+            return Ok(planned);
+        }
         let previous_hints = std::mem::take(&mut self.broadcast);
         for hint in &select.optimizer_hints {
             self.broadcast.extend(parse_mapjoin_hint(&hint.text));

@@ -11,6 +11,7 @@ mod generate;
 mod join;
 mod join_index;
 mod metered;
+mod script;
 mod sort;
 mod window;
 
@@ -194,6 +195,10 @@ fn build(plan: &mut PhysicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
                 g.outer,
                 schema,
             ))
+        }
+        Operator::ScriptTransform(t) => {
+            let rdd = execute(&mut plan.inputs[0], ex)?;
+            Ok(script::transform(&rdd, t.spec, schema))
         }
         Operator::Window(w) => {
             let rdd = execute(&mut plan.inputs[0], ex)?;

@@ -75,6 +75,9 @@ impl Dialect for SharkDialect {
     fn is_table_factor(&self, kw: &Keyword, parser: &mut Parser) -> bool {
         self.hive.is_table_factor(kw, parser)
     }
+    fn parse_prefix(&self, parser: &mut Parser) -> Option<Result<Expr, ParserError>> {
+        super::transform::at_transform(parser).then(|| super::transform::parse_transform(parser))
+    }
     fn parse_infix(
         &self,
         parser: &mut Parser,

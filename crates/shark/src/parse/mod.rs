@@ -5,6 +5,7 @@
 pub mod complexity;
 pub mod dialect;
 pub mod split;
+mod transform;
 
 use crate::error::{Location, Result, SharkError};
 use sqlparser::parser::{Parser, ParserError, ParserOptions};
@@ -165,6 +166,13 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
     } else {
         trimmed
     };
+    let unnested;
+    let trimmed = if trimmed.contains('(') {
+        unnested = nested_from_first(trimmed);
+        unnested.as_str()
+    } else {
+        trimmed
+    };
     let lower = trimmed.to_ascii_lowercase();
     let first = lower.split_whitespace().next().unwrap_or("");
     match first {
@@ -256,7 +264,7 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
             }
         }
         "from" => {
-            let parts = rewrite_from_first(trimmed);
+            let parts = rewrite_from_first(&transform::map_reduce_as_transform(trimmed));
             if !parts.is_empty() {
                 return parse_rewritten(&parts, line);
             }
@@ -533,8 +541,34 @@ fn top_level_positions(text: &str, keyword: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let kw = keyword.as_bytes();
     let mut out = Vec::new();
-    let (mut depth, mut quote) = (0i32, None::<u8>);
-    let mut i = 0;
+    let mut depth = 0i32;
+    outside_quotes(text, 0, |i, c| {
+        match c {
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            _ if depth == 0
+                && i + kw.len() <= bytes.len()
+                && bytes[i..i + kw.len()].eq_ignore_ascii_case(kw)
+                && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric() && bytes[i - 1] != b'_')
+                && (i + kw.len() == bytes.len()
+                    || !bytes[i + kw.len()].is_ascii_alphanumeric()
+                        && bytes[i + kw.len()] != b'_') =>
+            {
+                out.push(i);
+            }
+            _ => {}
+        }
+        true
+    });
+    out
+}
+
+/// Calls `visit` with each byte of `text` from `start` that is outside
+/// quotes ('…', "…", `…`, with backslash escapes), until it returns false.
+fn outside_quotes(text: &str, start: usize, mut visit: impl FnMut(usize, u8) -> bool) {
+    let bytes = text.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut i = start;
     while i < bytes.len() {
         let c = bytes[i];
         match quote {
@@ -545,27 +579,69 @@ fn top_level_positions(text: &str, keyword: &str) -> Vec<usize> {
                     quote = None;
                 }
             }
-            None => match c {
-                b'\'' | b'"' | b'`' => quote = Some(c),
-                b'(' => depth += 1,
-                b')' => depth -= 1,
-                _ if depth == 0
-                    && i + kw.len() <= bytes.len()
-                    && bytes[i..i + kw.len()].eq_ignore_ascii_case(kw)
-                    && (i == 0
-                        || !bytes[i - 1].is_ascii_alphanumeric() && bytes[i - 1] != b'_')
-                    && (i + kw.len() == bytes.len()
-                        || !bytes[i + kw.len()].is_ascii_alphanumeric()
-                            && bytes[i + kw.len()] != b'_') =>
-                {
-                    out.push(i);
+            None if matches!(c, b'\'' | b'"' | b'`') => quote = Some(c),
+            None => {
+                if !visit(i, c) {
+                    return;
                 }
-                _ => {}
-            },
+            }
         }
         i += 1;
     }
-    out
+}
+
+/// Parenthesized FROM-first queries (`FROM (FROM src SELECT …) a …`,
+/// `… JOIN (FROM t MAP … USING …) m …`) rewritten, innermost first, into
+/// ordinary SELECTs; the statement around them is left as it is.
+fn nested_from_first(text: &str) -> String {
+    let mut found: Option<(usize, usize)> = None;
+    outside_quotes(text, 0, |i, c| {
+        if c != b'(' {
+            return true;
+        }
+        let rest = text[i + 1..].trim_start();
+        let starts_from = rest.len() > 5
+            && rest[..4].eq_ignore_ascii_case("from")
+            && rest.as_bytes()[4].is_ascii_whitespace();
+        if starts_from {
+            found = matching_paren(text, i).map(|close| (i, close));
+        }
+        found.is_none()
+    });
+    let Some((open, close)) = found else {
+        return text.to_string();
+    };
+    let inner = nested_from_first(&text[open + 1..close]);
+    let parts = rewrite_from_first(&transform::map_reduce_as_transform(strip_leading_comments(
+        &inner,
+    )));
+    let inner = match parts.as_slice() {
+        [one] => one.clone(),
+        _ => inner,
+    };
+    format!(
+        "{}({}){}",
+        &text[..open],
+        inner,
+        nested_from_first(&text[close + 1..])
+    )
+}
+
+/// The position of the `)` closing the `(` at `open`, outside quotes.
+fn matching_paren(text: &str, open: usize) -> Option<usize> {
+    let (mut depth, mut close) = (0i32, None);
+    outside_quotes(text, open, |i, c| {
+        match c {
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 {
+            close = Some(i);
+        }
+        close.is_none()
+    });
+    close
 }
 
 /// `STORED AS ORCFILE` (Hive's older spelling) as `STORED AS ORC`, which

@@ -86,6 +86,7 @@ pub fn details(plan: &PhysicalPlan) -> String {
             if g.outer { " OUTER" } else { "" }
         ),
         Operator::Window(w) => list(&w.exprs),
+        Operator::ScriptTransform(t) => format!("USING '{}'", t.spec.command),
         Operator::Replicate(r) => format!("times {}", r.times),
         Operator::OneRow | Operator::Empty | Operator::Union => String::new(),
     }

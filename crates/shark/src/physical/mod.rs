@@ -76,6 +76,7 @@ pub enum Operator {
     Generate(Generate),
     Window(Window),
     Replicate(Replicate),
+    ScriptTransform(ScriptTransform),
 }
 
 /// Reads a table: only `projection` columns, skipping what `filters` rule
@@ -310,6 +311,13 @@ pub struct Generate {
     pub outer: bool,
 }
 
+/// TRANSFORM: each partition's rows through an external program.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct ScriptTransform {
+    /// The command and how rows are written to it and read from it.
+    pub spec: crate::script::ScriptSpec,
+}
+
 /// Window functions over input already partitioned and sorted by the spec.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct Window {
@@ -385,6 +393,7 @@ impl PhysicalPlan {
             Operator::Offset(_) => "Offset".into(),
             Operator::Union => "Union".into(),
             Operator::Generate(_) => "Generate".into(),
+            Operator::ScriptTransform(_) => "ScriptTransform".into(),
             Operator::Window(_) => "Window".into(),
             Operator::Replicate(_) => "Replicate".into(),
         }

@@ -236,6 +236,12 @@ impl Planner<'_> {
                 }),
                 input,
             )?,
+            LogicalPlan::ScriptTransform(t) => unary(
+                Operator::ScriptTransform(ScriptTransform {
+                    spec: t.spec.clone(),
+                }),
+                &t.input,
+            )?,
             LogicalPlan::Generate(crate::plan::Generate {
                 input,
                 generator,

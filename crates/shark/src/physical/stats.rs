@@ -109,6 +109,8 @@ pub fn estimate(plan: &LogicalPlan) -> Estimate {
         | LogicalPlan::Offset(Offset { input, .. }) => estimate(input),
         LogicalPlan::Replicate(Replicate { input, .. }) => estimate(input).scaled(2, 1),
         LogicalPlan::Generate(Generate { input, .. }) => estimate(input).scaled(4, 1),
+        // A script may write any number of lines per row; as many as it reads.
+        LogicalPlan::ScriptTransform(t) => estimate(&t.input),
         LogicalPlan::Sort(Sort { fetch: Some(n), .. })
         | LogicalPlan::Limit(Limit { fetch: n, .. }) => Estimate::exact(*n as u64, *n as u64 * 64),
         LogicalPlan::Aggregate(Aggregate { input, group, .. }) => {

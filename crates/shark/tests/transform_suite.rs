@@ -1,0 +1,168 @@
+//! TRANSFORM / MAP / REDUCE … USING 'script', with Hive's streaming
+//! protocol: input rows as TAB-separated text (NULL as `\N`), output lines
+//! split into the AS columns (or `key` and the rest as `value`), ROW
+//! FORMAT for either side, the script's failure failing the query with its
+//! stderr. Expected answers follow Hive's documented behaviour.
+
+mod common;
+use common::{rows, session_with_src};
+
+#[test]
+fn shell_scripts_see_tab_separated_rows_and_their_lines_become_columns() {
+    let (mut s, _dir) = session_with_src("transform-shell");
+    s.execute("INSERT INTO src VALUES (NULL, 'e f')").unwrap();
+    // Typed AS columns; NULL travels as \N both ways.
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT TRANSFORM(key, value) USING 'cat' AS (k INT, v STRING) FROM src ORDER BY k"
+        ),
+        vec!["NULL\te f", "1\ta", "2\tb", "3\tc", "4\td"]
+    );
+    // What the script reads, byte for byte.
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT TRANSFORM(key, value) USING 'od -An -c | tr -s \" \" | tr -d \"\\n\"' AS (x) \
+             FROM src WHERE key IS NULL"
+        ),
+        vec![" \\ N \\t e f \\n"]
+    );
+    // Without AS: `key` up to the first TAB, `value` the rest of the line.
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT TRANSFORM(key, value, key * 10) USING 'cat' FROM src WHERE key = 2"
+        ),
+        vec!["2\tb\t20"]
+    );
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT key, value FROM (SELECT TRANSFORM(value) USING 'cat' FROM src WHERE key = 1) t"
+        ),
+        vec!["a\tNULL"]
+    );
+    // Fewer fields than columns give NULLs; more are dropped; bad numbers are NULL.
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT TRANSFORM(key) USING 'sed \"s/$/\\tx\\ty/\"' AS (a INT, b STRING) FROM src \
+             WHERE key = 3"
+        ),
+        vec!["3\tx"]
+    );
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT TRANSFORM(value) USING 'cat' AS (a INT, b STRING) FROM src WHERE key = 4"
+        ),
+        vec!["NULL\tNULL"]
+    );
+    // ORDER BY / CLUSTER BY / LIMIT apply to the script's output columns.
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT TRANSFORM(value) USING 'tr a-z A-Z' AS (up) FROM src WHERE key IS NOT NULL \
+             ORDER BY up DESC LIMIT 2"
+        ),
+        vec!["D", "C"]
+    );
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT TRANSFORM(key) USING 'cat' AS (k INT) FROM src WHERE key > 0 CLUSTER BY k"
+        )
+        .len(),
+        4
+    );
+    // ROW FORMAT on both sides.
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT TRANSFORM(key, value) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' \
+             USING 'sed s/,/:/' AS (kv STRING, rest STRING) \
+             ROW FORMAT DELIMITED FIELDS TERMINATED BY '|' FROM src WHERE key = 1"
+        ),
+        vec!["1:a\tNULL"]
+    );
+}
+
+#[test]
+fn python_scripts_and_hive_map_reduce_queries() {
+    let (mut s, dir) = session_with_src("transform-python");
+    let script = dir.path().join("split_words.py");
+    std::fs::write(
+        &script,
+        "import sys\n\
+         for line in sys.stdin:\n\
+         \x20   key, value = line.rstrip('\\n').split('\\t')\n\
+         \x20   for ch in value * int(key):\n\
+         \x20       print(ch + '\\t1')\n",
+    )
+    .unwrap();
+    let py = format!("python3 {}", script.display());
+    // Hive's word-count shape: MAP in a FROM-first subquery, CLUSTER BY,
+    // REDUCE over each reducer's sorted rows (here an awk sum per key).
+    s.execute_script(&format!(
+        "CREATE TABLE counts (ch STRING, n INT); \
+         FROM (FROM src MAP src.key, src.value USING '{py}' AS ch, one CLUSTER BY ch) m \
+         INSERT OVERWRITE TABLE counts \
+         REDUCE m.ch, m.one USING 'awk -F \"\\t\" \"{{s[\\$1]+=\\$2}} END {{for (k in s) print k \\\"\\t\\\" s[k]}}\"' \
+         AS (ch STRING, n INT)"
+    ))
+    .unwrap();
+    assert_eq!(
+        rows(&mut s, "SELECT ch, n FROM counts ORDER BY ch"),
+        vec!["a\t1", "b\t2", "c\t3", "d\t4"]
+    );
+    // A script that reads only part of its input is not an error.
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT count(*) FROM (SELECT TRANSFORM(key) USING 'head -1' AS (k) FROM src) t"
+        )
+        .len(),
+        1
+    );
+    // A partition without rows starts no script.
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT TRANSFORM(key) USING 'echo started' AS (x) FROM src WHERE key > 100"
+        ),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn failing_scripts_fail_the_query_with_their_message() {
+    let (mut s, _dir) = session_with_src("transform-fail");
+    let e = s
+        .query("SELECT TRANSFORM(key) USING 'echo broken input >&2; exit 7' FROM src")
+        .expect_err("a failing script")
+        .to_string();
+    assert!(
+        e.contains("exited with status 7") && e.contains("broken input"),
+        "{e}"
+    );
+    let e = s
+        .query("SELECT TRANSFORM(key) USING 'no-such-program-xyz' FROM src")
+        .expect_err("a missing program")
+        .to_string();
+    assert!(e.contains("status 127"), "{e}");
+    for bad in [
+        "SELECT TRANSFORM(key) USING 'cat' AS (a, a) FROM src",
+        "SELECT TRANSFORM(key) USING 'cat' AS (a widget) FROM src",
+        "SELECT TRANSFORM(key) USING 'cat' RECORDREADER 'x' FROM src",
+    ] {
+        assert!(s.query(bad).is_err(), "{bad}");
+    }
+    // A front end may refuse scripts (shark-server without --allow-scripts).
+    s.set_scripts_allowed(false);
+    let e = s
+        .query("SELECT TRANSFORM(key) USING 'cat' FROM src")
+        .expect_err("scripts refused")
+        .to_string();
+    assert!(e.contains("--allow-scripts"), "{e}");
+}

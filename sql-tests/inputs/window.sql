@@ -101,3 +101,11 @@ SELECT id, dept_id, sum(id) OVER (PARTITION BY dept_id ORDER BY id ROWS BETWEEN 
 -- 6. Named windows (WINDOW clause after HAVING), less common.
 SELECT id, dept_id, sum(salary) OVER w, row_number() OVER w FROM emp WINDOW w AS (PARTITION BY dept_id ORDER BY id);
 SELECT id, count(*) OVER w1, max(salary) OVER w2 FROM emp WINDOW w1 AS (PARTITION BY active), w2 AS (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING);
+--
+-- 7. Windows written Hive's way: DISTRIBUTE BY / SORT BY / CLUSTER BY inside OVER and WINDOW.
+-- reference: SELECT id, dept_id, sum(salary) OVER (PARTITION BY dept_id ORDER BY id) FROM emp ORDER BY id
+SELECT id, dept_id, sum(salary) OVER (DISTRIBUTE BY dept_id SORT BY id) FROM emp ORDER BY id;
+-- reference: SELECT id, rank() OVER (PARTITION BY active ORDER BY id DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM emp ORDER BY id
+SELECT id, rank() OVER (PARTITION BY active SORT BY id DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM emp ORDER BY id;
+-- reference: SELECT id, count(*) OVER w, max(id) OVER w2 FROM emp WINDOW w AS (PARTITION BY dept_id ORDER BY id), w2 AS (PARTITION BY active ORDER BY active) ORDER BY id
+SELECT id, count(*) OVER w, max(id) OVER w2 FROM emp WINDOW w AS (DISTRIBUTE BY dept_id SORT BY id), w2 AS (CLUSTER BY active) ORDER BY id;

@@ -168,7 +168,7 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
     };
     let unnested;
     let trimmed = if trimmed.contains('(') {
-        unnested = nested_from_first(trimmed);
+        unnested = hive_window_specs(&nested_from_first(trimmed));
         unnested.as_str()
     } else {
         trimmed
@@ -642,6 +642,77 @@ fn matching_paren(text: &str, open: usize) -> Option<usize> {
         close.is_none()
     });
     close
+}
+
+/// Window specifications written Hive's way, `(DISTRIBUTE BY p SORT BY o)`
+/// and `(CLUSTER BY c)`, after OVER or in a WINDOW clause, as the standard
+/// `(PARTITION BY p ORDER BY o)` and `(PARTITION BY c ORDER BY c)`.
+fn hive_window_specs(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    if !lower.contains("over") && !lower.contains("window") {
+        return text.to_string();
+    }
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    outside_quotes(text, 0, |i, c| {
+        if c != b'(' {
+            return true;
+        }
+        let before = lower[..i].trim_end();
+        let opens_spec = before.ends_with("over")
+            || (before.ends_with(" as") && {
+                let b = before[..before.len() - 3].trim_end();
+                let name_start = b
+                    .rfind(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+                    .map_or(0, |p| p + 1);
+                let head = b[..name_start].trim_end();
+                head.ends_with("window")
+                    || (head.ends_with(',')
+                        && head.rfind("window").is_some_and(|w| {
+                            !head[w..].contains("select") && !head[w..].contains("with")
+                        }))
+            });
+        if !opens_spec {
+            return true;
+        }
+        let Some(close) = matching_paren(text, i) else {
+            return true;
+        };
+        let spec = &text[i + 1..close];
+        let by = |kw: &str| top_level_positions(spec, kw).first().copied();
+        let rewritten = match (by("distribute"), by("sort"), by("cluster")) {
+            (None, None, None) => return true,
+            (_, _, Some(c)) => {
+                let keys = spec[c..].trim_start()[7..].trim_start();
+                let keys = keys
+                    .strip_prefix("by")
+                    .or_else(|| keys.strip_prefix("BY"))
+                    .unwrap_or(keys);
+                format!("{} PARTITION BY {keys} ORDER BY {keys}", &spec[..c])
+            }
+            (d, s, None) => {
+                let mut out = spec.to_string();
+                let mut spots: Vec<(usize, usize, &str)> = Vec::new();
+                if let Some(d) = d {
+                    spots.push((d, "distribute".len(), "PARTITION"));
+                }
+                if let Some(s) = s {
+                    spots.push((s, "sort".len(), "ORDER"));
+                }
+                spots.sort_unstable();
+                for (p, len, word) in spots.into_iter().rev() {
+                    out.replace_range(p..p + len, word);
+                }
+                out
+            }
+        };
+        edits.push((i + 1..close, rewritten));
+        true
+    });
+    let mut out = text.to_string();
+    for (range, with) in edits.into_iter().rev() {
+        out.replace_range(range, &with);
+    }
+    out
 }
 
 /// `STORED AS ORCFILE` (Hive's older spelling) as `STORED AS ORC`, which

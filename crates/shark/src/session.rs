@@ -410,6 +410,22 @@ impl Session {
                 Ok(last)
             }
             HiveStatement::ClearCache => self.clear_cache(),
+            HiveStatement::ShowPartitions { table, partition } => {
+                self.show_partitions_matching(&table, &partition)
+            }
+            HiveStatement::DescribePartition {
+                table,
+                partition,
+                format,
+            } => self.describe_partition(&table, &partition, format),
+            HiveStatement::AlterPartitionColumn { table, column } => {
+                self.alter_partition_column(&table, column)
+            }
+            HiveStatement::AlterStorage {
+                table,
+                format,
+                serde_properties,
+            } => self.alter_storage(&table, format, serde_properties),
             HiveStatement::DirectoryRowFormat {
                 statement,
                 delimiters,

@@ -524,3 +524,86 @@ fn analyze_table_records_basic_statistics() {
     );
     assert!(props.contains("numRows\t4"), "{props}");
 }
+
+/// Hive's partition statements: SHOW PARTITIONS with a partial spec,
+/// DESCRIBE … PARTITION, a partition key's type changed, the storage
+/// clauses of ALTER TABLE; NULL and empty dynamic values in the default
+/// partition.
+#[test]
+fn partition_statements_as_hive_has_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(&dir.path().join("wh"));
+    run(
+        &mut s,
+        "SET hive.exec.dynamic.partition.mode=nonstrict; \
+         CREATE TABLE p (a INT) PARTITIONED BY (ds STRING, hr INT); \
+         INSERT INTO p PARTITION (ds, hr) VALUES (1, 'd1', 1), (2, 'd1', 2), (3, 'd2', 1), \
+           (4, NULL, 1), (5, '', 2)",
+    );
+    assert_eq!(
+        rows(&mut s, "SHOW PARTITIONS p"),
+        vec![
+            "ds=__HIVE_DEFAULT_PARTITION__/hr=1",
+            "ds=__HIVE_DEFAULT_PARTITION__/hr=2",
+            "ds=d1/hr=1",
+            "ds=d1/hr=2",
+            "ds=d2/hr=1"
+        ]
+    );
+    assert_eq!(
+        rows(&mut s, "SHOW PARTITIONS p PARTITION (ds='d1')"),
+        vec!["ds=d1/hr=1", "ds=d1/hr=2"]
+    );
+    assert_eq!(
+        rows(&mut s, "SHOW PARTITIONS p PARTITION (hr=1)"),
+        vec![
+            "ds=__HIVE_DEFAULT_PARTITION__/hr=1",
+            "ds=d1/hr=1",
+            "ds=d2/hr=1"
+        ]
+    );
+    assert_eq!(
+        rows(&mut s, "SELECT a, ds FROM p WHERE ds IS NULL ORDER BY a"),
+        vec!["4\tNULL", "5\tNULL"]
+    );
+    // Plain DESCRIBE lists the partition columns with the others.
+    assert_eq!(
+        rows(&mut s, "DESCRIBE p")[..3],
+        ["a\tint\t", "ds\tstring\t", "hr\tint\t"]
+    );
+    let d = rows(&mut s, "DESCRIBE FORMATTED p PARTITION (ds='d1', hr=2)").join("\n");
+    assert!(d.contains("Partition Value:\t[d1, 2]"), "{d}");
+    assert!(d.contains("ds=d1/hr=2"), "{d}");
+    let e = rows(&mut s, "DESCRIBE EXTENDED p PARTITION (ds='d2', hr=1)").join("\n");
+    assert!(e.contains("Partition(values:[d2, 1]"), "{e}");
+    let missing = s
+        .execute("DESCRIBE p PARTITION (ds='nope', hr=1)")
+        .err()
+        .expect("no such partition")
+        .to_string();
+    assert!(missing.contains("Partition not found"), "{missing}");
+    // A key's type changes; its folders are read as the new type.
+    run(&mut s, "ALTER TABLE p PARTITION COLUMN (hr STRING)");
+    assert_eq!(
+        rows(&mut s, "SELECT concat(hr, 'h') FROM p WHERE a = 1"),
+        vec!["1h"]
+    );
+    assert!(s
+        .execute("ALTER TABLE p PARTITION COLUMN (nope INT)")
+        .is_err());
+    // Storage clauses change the metadata.
+    run(
+        &mut s,
+        "CREATE TABLE t (a INT, b STRING); \
+         ALTER TABLE t SET SERDEPROPERTIES ('field.delim'=',', 'note'='x'); \
+         INSERT INTO t VALUES (1, 'one')",
+    );
+    let files = std::fs::read_dir(dir.path().join("wh/t")).unwrap();
+    let text: String = files
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(text, "1,one\n");
+    run(&mut s, "ALTER TABLE t SET FILEFORMAT ORC");
+    let f = rows(&mut s, "DESCRIBE FORMATTED t").join("\n");
+    assert!(f.contains("OrcInputFormat") && f.contains("note\tx"), "{f}");
+}

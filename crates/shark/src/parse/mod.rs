@@ -56,6 +56,32 @@ pub enum HiveStatement {
         partition: Option<Vec<sqlparser::ast::Expr>>,
         location: String,
     },
+    /// `SHOW PARTITIONS t PARTITION (k='v', …)`: the partitions matching a
+    /// partial spec.
+    ShowPartitions {
+        table: sqlparser::ast::ObjectName,
+        partition: Vec<sqlparser::ast::Expr>,
+    },
+    /// `DESCRIBE [EXTENDED | FORMATTED] t PARTITION (…)`.
+    DescribePartition {
+        table: sqlparser::ast::ObjectName,
+        partition: Vec<sqlparser::ast::Expr>,
+        format: Option<sqlparser::ast::HiveDescribeFormat>,
+    },
+    /// `ALTER TABLE t PARTITION COLUMN (k type)`: a partition key's type.
+    AlterPartitionColumn {
+        table: sqlparser::ast::ObjectName,
+        column: sqlparser::ast::ColumnDef,
+    },
+    /// `ALTER TABLE t SET FILEFORMAT f`, `SET SERDE 'class' [WITH
+    /// SERDEPROPERTIES (…)]`, `SET SERDEPROPERTIES (…)`: the table's storage
+    /// as a CREATE TABLE with these clauses would have it (`format`), and
+    /// properties to add.
+    AlterStorage {
+        table: sqlparser::ast::ObjectName,
+        format: Option<Box<sqlparser::ast::HiveFormat>>,
+        serde_properties: Vec<(String, String)>,
+    },
     /// `CREATE EXTERNAL TABLE ...`, parsed as the CREATE TABLE it is.
     CreateExternal(Box<sqlparser::ast::Statement>),
     /// `CLEAR CACHE`: forget every cached table.
@@ -243,6 +269,20 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
             if let Some(db) = parse_create_database(trimmed) {
                 return Ok(db);
             }
+        }
+        "show" | "describe" | "desc" | "alter"
+            if !top_level_positions(trimmed, "partition").is_empty() =>
+        {
+            if let Some(stmt) = parse_partition_statement(trimmed, line)? {
+                return Ok(stmt);
+            }
+        }
+        "alter"
+            if lower.contains(" set fileformat")
+                || lower.contains(" set serde")
+                || lower.contains(" set serdeproperties") =>
+        {
+            return parse_alter_storage(trimmed, line);
         }
         "alter" if lower.contains(" columns") || lower.contains(" set location") => {
             if let Some(stmt) = parse_alter_hive(trimmed, line)? {
@@ -480,6 +520,173 @@ fn parse_create_database(text: &str) -> Option<HiveStatement> {
         location,
         properties,
     })
+}
+
+/// A table name as written (`t`, `db.t`, backquoted parts).
+fn object_name(text: &str) -> sqlparser::ast::ObjectName {
+    sqlparser::ast::ObjectName::from(
+        text.split('.')
+            .map(|p| sqlparser::ast::Ident::new(p.trim_matches('`')))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// The expressions of a partition spec `(k='v', …)`.
+fn partition_exprs(spec: &str, line: u64) -> Result<Vec<sqlparser::ast::Expr>> {
+    let fake = format!("INSERT INTO x PARTITION {spec} SELECT 1");
+    match parse_statement(&fake, line)? {
+        HiveStatement::Sql(stmt) => match *stmt {
+            sqlparser::ast::Statement::Insert(ins) => Ok(ins.partitioned.unwrap_or_default()),
+            _ => Ok(vec![]),
+        },
+        _ => Ok(vec![]),
+    }
+}
+
+/// `SHOW PARTITIONS t PARTITION (…)`, `DESCRIBE [EXTENDED|FORMATTED] t
+/// PARTITION (…)` and `ALTER TABLE t PARTITION COLUMN (k type)`; None for
+/// other statements with a PARTITION clause.
+fn parse_partition_statement(text: &str, line: u64) -> Result<Option<HiveStatement>> {
+    let w = words(text);
+    let lw: Vec<String> = w.iter().map(|x| x.to_ascii_lowercase()).collect();
+    let at = top_level_positions(text, "partition")[0];
+    let spec = text[at + "partition".len()..].trim();
+    let bad = |m: &str| SharkError::Parse {
+        message: m.to_string(),
+        location: Location { line, column: 1 },
+    };
+    match lw[0].as_str() {
+        "show" if lw.get(1).map(String::as_str) == Some("partitions") && w.len() >= 4 => {
+            Ok(Some(HiveStatement::ShowPartitions {
+                table: object_name(&w[2]),
+                partition: partition_exprs(spec, line)?,
+            }))
+        }
+        "describe" | "desc" => {
+            let (format, name) = match lw.get(1).map(String::as_str) {
+                Some("extended") => (Some(sqlparser::ast::HiveDescribeFormat::Extended), 2),
+                Some("formatted") => (Some(sqlparser::ast::HiveDescribeFormat::Formatted), 2),
+                _ => (None, 1),
+            };
+            if lw.get(name + 1).map(String::as_str) != Some("partition") {
+                return Ok(None);
+            }
+            Ok(Some(HiveStatement::DescribePartition {
+                table: object_name(&w[name]),
+                partition: partition_exprs(spec, line)?,
+                format,
+            }))
+        }
+        "alter"
+            if lw.get(1).map(String::as_str) == Some("table")
+                && lw.get(3).map(String::as_str) == Some("partition")
+                && lw.get(4).is_some_and(|x| x.starts_with("column")) =>
+        {
+            let open = text[at..]
+                .find('(')
+                .map(|p| at + p)
+                .ok_or_else(|| bad("expected ("))?;
+            let fake = format!("CREATE TABLE x {}", &text[open..]);
+            let HiveStatement::Sql(stmt) = parse_statement(&fake, line)? else {
+                return Err(bad("ALTER TABLE t PARTITION COLUMN (name type)"));
+            };
+            let sqlparser::ast::Statement::CreateTable(ct) = *stmt else {
+                return Err(bad("ALTER TABLE t PARTITION COLUMN (name type)"));
+            };
+            let [column] = <[_; 1]>::try_from(ct.columns)
+                .map_err(|_| bad("ALTER TABLE t PARTITION COLUMN takes one column"))?;
+            Ok(Some(HiveStatement::AlterPartitionColumn {
+                table: object_name(&w[2]),
+                column,
+            }))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// `ALTER TABLE t SET FILEFORMAT f | SET SERDE 'c' [WITH SERDEPROPERTIES
+/// (…)] | SET SERDEPROPERTIES (…)`, read through the clauses CREATE TABLE
+/// takes.
+fn parse_alter_storage(text: &str, line: u64) -> Result<HiveStatement> {
+    let w = words(text);
+    let bad = || SharkError::Parse {
+        message: "ALTER TABLE t SET FILEFORMAT f | SET SERDE 'class' | SET SERDEPROPERTIES (...)"
+            .into(),
+        location: Location { line, column: 1 },
+    };
+    if w.len() < 5 || !w[1].eq_ignore_ascii_case("table") || !w[3].eq_ignore_ascii_case("set") {
+        return Err(bad());
+    }
+    let table = object_name(&w[2]);
+    let set = top_level_positions(text, "set")[0];
+    let rest = text[set + 3..].trim();
+    let lower = rest.to_ascii_lowercase();
+    let (clause, props_text) = if lower.starts_with("fileformat") {
+        (format!("STORED AS {}", rest[10..].trim()), None)
+    } else if lower.starts_with("serdeproperties") {
+        (String::new(), Some(rest[15..].trim().to_string()))
+    } else {
+        let with = top_level_positions(rest, "with").first().copied();
+        let serde = &rest[5..with.unwrap_or(rest.len())];
+        let props = with.map(|p| {
+            let r = rest[p + 4..].trim_start();
+            r.get(15..).unwrap_or("").trim().to_string()
+        });
+        (format!("ROW FORMAT SERDE {}", serde.trim()), props)
+    };
+    let format = if clause.is_empty() {
+        None
+    } else {
+        let fake = format!("CREATE TABLE x (c INT) {clause}");
+        match parse_statement(&fake, line)? {
+            HiveStatement::Sql(stmt) => match *stmt {
+                sqlparser::ast::Statement::CreateTable(ct) => ct.hive_formats.map(Box::new),
+                _ => return Err(bad()),
+            },
+            _ => return Err(bad()),
+        }
+    };
+    let serde_properties = match props_text {
+        None => vec![],
+        Some(p) => key_values(&p).ok_or_else(bad)?,
+    };
+    Ok(HiveStatement::AlterStorage {
+        table,
+        format,
+        serde_properties,
+    })
+}
+
+/// `('k'='v', …)` as pairs.
+fn key_values(text: &str) -> Option<Vec<(String, String)>> {
+    let inner = text.trim().strip_prefix('(')?.strip_suffix(')')?;
+    let mut cuts = Vec::new();
+    outside_quotes(inner, 0, |i, c| {
+        if c == b',' {
+            cuts.push(i);
+        }
+        true
+    });
+    cuts.push(inner.len());
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for cut in cuts {
+        let pair = inner[pos..cut].trim();
+        pos = cut + 1;
+        if pair.is_empty() {
+            continue;
+        }
+        let mut eq = None;
+        outside_quotes(pair, 0, |i, c| {
+            if c == b'=' {
+                eq = Some(i);
+            }
+            eq.is_none()
+        });
+        let eq = eq?;
+        out.push((unquote(pair[..eq].trim()), unquote(pair[eq + 1..].trim())));
+    }
+    Some(out)
 }
 
 /// `ALTER TABLE t ADD|REPLACE COLUMNS (...)` and `... SET LOCATION 'p'`.

@@ -203,3 +203,58 @@ impl Session {
         Ok(StatementResult::Done(None))
     }
 }
+
+impl Session {
+    /// `ALTER TABLE t PARTITION COLUMN (k type)`: the key's new type; the
+    /// folders keep their names, their values are read as the new type.
+    pub(super) fn alter_partition_column(
+        &mut self,
+        table: &ObjectName,
+        column: ast::ColumnDef,
+    ) -> Result<StatementResult> {
+        let hive = self.hive()?;
+        let t = self.existing_table(table)?;
+        let new_col = column_defs(std::slice::from_ref(&column))?.remove(0);
+        let mut new = t.clone();
+        let key = new
+            .partition_keys
+            .iter_mut()
+            .find(|k| k.name == new_col.name)
+            .ok_or_else(|| {
+                SharkError::analysis(format!(
+                    "{} has no partition column {}",
+                    t.qualified_name(),
+                    new_col.name
+                ))
+            })?;
+        key.type_name = new_col.type_name;
+        if new_col.comment.is_some() {
+            key.comment = new_col.comment;
+        }
+        hive.metastore().alter_table(&t.db, &t.name, &new)?;
+        Ok(StatementResult::Done(None))
+    }
+
+    /// `ALTER TABLE t SET FILEFORMAT | SET SERDE | SET SERDEPROPERTIES`:
+    /// the table's metadata only; files already there are not rewritten
+    /// (as in Hive).
+    pub(super) fn alter_storage(
+        &mut self,
+        table: &ObjectName,
+        format: Option<Box<ast::HiveFormat>>,
+        serde_properties: Vec<(String, String)>,
+    ) -> Result<StatementResult> {
+        let hive = self.hive()?;
+        let t = self.existing_table(table)?;
+        let mut new = t.clone();
+        if let Some(f) = format {
+            let sd = super::ddl::storage_descriptor(&f)?;
+            new.storage.input_format = sd.input_format;
+            new.storage.output_format = sd.output_format;
+            new.storage.serde = sd.serde;
+        }
+        new.storage.serde_params.extend(serde_properties);
+        hive.metastore().alter_table(&t.db, &t.name, &new)?;
+        Ok(StatementResult::Done(None))
+    }
+}

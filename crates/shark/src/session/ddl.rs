@@ -533,7 +533,7 @@ impl Session {
 /// The storage a table's `ROW FORMAT SERDE`, `STORED AS` and `WITH
 /// SERDEPROPERTIES` clauses ask for. Formats Shark cannot read are refused
 /// by name rather than read as text.
-fn storage_descriptor(h: &ast::HiveFormat) -> Result<StorageDescriptor> {
+pub(super) fn storage_descriptor(h: &ast::HiveFormat) -> Result<StorageDescriptor> {
     let unsupported = |what: String| {
         SharkError::unsupported(format!(
             "{what}: Shark reads and writes TEXTFILE, PARQUET, ORC and AVRO tables"

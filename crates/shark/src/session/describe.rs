@@ -2,7 +2,7 @@
 
 use super::{QueryResult, Session, StatementResult};
 use crate::error::Result;
-use hive::metastore::{Column, Table, TableType};
+use hive::metastore::{Column, Partition, Table, TableType};
 use sqlparser::ast::{self as ast};
 
 impl Session {
@@ -10,6 +10,44 @@ impl Session {
     pub(super) fn describe(
         &self,
         t: &Table,
+        format: Option<ast::HiveDescribeFormat>,
+    ) -> Result<StatementResult> {
+        self.describe_with(t, None, format)
+    }
+
+    /// `DESCRIBE [EXTENDED|FORMATTED] t PARTITION (…)`: the table's
+    /// columns with the partition's details.
+    pub(super) fn describe_partition(
+        &mut self,
+        table: &ast::ObjectName,
+        partition: &[ast::Expr],
+        format: Option<ast::HiveDescribeFormat>,
+    ) -> Result<StatementResult> {
+        let t = self.existing_table(table)?;
+        if !t.is_partitioned() {
+            return Err(crate::error::SharkError::analysis(format!(
+                "Table {} is not a partitioned table",
+                t.name
+            )));
+        }
+        let values = super::names::full_values(&t, &super::names::partition_spec(partition)?)?;
+        let p = self
+            .hive()?
+            .metastore()
+            .get_partition(&t.db, &t.name, &values)?
+            .ok_or_else(|| {
+                crate::error::SharkError::analysis(format!(
+                    "Partition not found: {}",
+                    t.partition_name(&values)
+                ))
+            })?;
+        self.describe_with(&t, Some(&p), format)
+    }
+
+    fn describe_with(
+        &self,
+        t: &Table,
+        partition: Option<&Partition>,
         format: Option<ast::HiveDescribeFormat>,
     ) -> Result<StatementResult> {
         let mut rows: Vec<Vec<String>> = Vec::new();
@@ -29,6 +67,10 @@ impl Session {
             ]);
         }
         rows.extend(t.columns.iter().map(col));
+        if !formatted {
+            // Hive lists the partition columns with the others too.
+            rows.extend(t.partition_keys.iter().map(col));
+        }
         if t.is_partitioned() {
             rows.push(vec![String::new(), String::new(), String::new()]);
             rows.push(vec![
@@ -44,6 +86,35 @@ impl Session {
             rows.extend(t.partition_keys.iter().map(col));
         }
         match format {
+            Some(ast::HiveDescribeFormat::Formatted) if partition.is_some() => {
+                let p = partition.expect("matched");
+                let mut kv = |k: &str, v: String| rows.push(vec![k.to_string(), v, String::new()]);
+                kv("", String::new());
+                kv("# Detailed Partition Information", String::new());
+                kv("Partition Value:", format!("[{}]", p.values.join(", ")));
+                kv("Database:", t.db.clone());
+                kv("Table:", t.name.clone());
+                kv("CreateTime:", format_time(p.create_time));
+                kv("LastAccessTime:", "UNKNOWN".into());
+                kv("Location:", p.location.clone());
+                kv("Partition Parameters:", String::new());
+                for (k, v) in &p.parameters {
+                    rows.push(vec![String::new(), k.clone(), v.clone()]);
+                }
+                storage_rows(t, &mut rows);
+            }
+            Some(ast::HiveDescribeFormat::Extended) if partition.is_some() => {
+                let p = partition.expect("matched");
+                rows.push(vec![String::new(); 3]);
+                rows.push(vec![
+                    "Detailed Partition Information".into(),
+                    format!(
+                        "Partition(values:[{}], dbName:{}, tableName:{}, createTime:{}, location:{}, parameters:{:?})",
+                        p.values.join(", "), t.db, t.name, p.create_time, p.location, p.parameters
+                    ),
+                    String::new(),
+                ]);
+            }
             Some(ast::HiveDescribeFormat::Formatted) => {
                 let mut kv = |k: &str, v: String| rows.push(vec![k.to_string(), v, String::new()]);
                 kv("", String::new());
@@ -61,57 +132,7 @@ impl Session {
                 for (k, v) in &t.parameters {
                     rows.push(vec![String::new(), k.clone(), v.clone()]);
                 }
-                rows.push(vec![String::new(); 3]);
-                rows.push(vec![
-                    "# Storage Information".into(),
-                    String::new(),
-                    String::new(),
-                ]);
-                rows.push(vec![
-                    "SerDe Library:".into(),
-                    t.storage.serde.clone(),
-                    String::new(),
-                ]);
-                rows.push(vec![
-                    "InputFormat:".into(),
-                    t.storage.input_format.clone(),
-                    String::new(),
-                ]);
-                rows.push(vec![
-                    "OutputFormat:".into(),
-                    t.storage.output_format.clone(),
-                    String::new(),
-                ]);
-                rows.push(vec![
-                    "Compressed:".into(),
-                    if t.storage.compressed { "Yes" } else { "No" }.into(),
-                    String::new(),
-                ]);
-                rows.push(vec![
-                    "Num Buckets:".into(),
-                    t.storage
-                        .bucket_count
-                        .map(|b| b.to_string())
-                        .unwrap_or_else(|| "-1".into()),
-                    String::new(),
-                ]);
-                rows.push(vec![
-                    "Bucket Columns:".into(),
-                    format!("[{}]", t.storage.bucket_columns.join(", ")),
-                    String::new(),
-                ]);
-                rows.push(vec![
-                    "Storage Desc Params:".into(),
-                    String::new(),
-                    String::new(),
-                ]);
-                for (k, v) in &t.storage.serde_params {
-                    rows.push(vec![
-                        String::new(),
-                        k.clone(),
-                        v.escape_default().to_string(),
-                    ]);
-                }
+                storage_rows(t, &mut rows);
                 if let Some(v) = &t.view_text {
                     rows.push(vec!["View Original Text:".into(), v.clone(), String::new()]);
                 }
@@ -133,6 +154,61 @@ impl Session {
             &["col_name", "data_type", "comment"],
             rows,
         )))
+    }
+}
+
+/// DESCRIBE FORMATTED's storage block.
+fn storage_rows(t: &Table, rows: &mut Vec<Vec<String>>) {
+    rows.push(vec![String::new(); 3]);
+    rows.push(vec![
+        "# Storage Information".into(),
+        String::new(),
+        String::new(),
+    ]);
+    rows.push(vec![
+        "SerDe Library:".into(),
+        t.storage.serde.clone(),
+        String::new(),
+    ]);
+    rows.push(vec![
+        "InputFormat:".into(),
+        t.storage.input_format.clone(),
+        String::new(),
+    ]);
+    rows.push(vec![
+        "OutputFormat:".into(),
+        t.storage.output_format.clone(),
+        String::new(),
+    ]);
+    rows.push(vec![
+        "Compressed:".into(),
+        if t.storage.compressed { "Yes" } else { "No" }.into(),
+        String::new(),
+    ]);
+    rows.push(vec![
+        "Num Buckets:".into(),
+        t.storage
+            .bucket_count
+            .map(|b| b.to_string())
+            .unwrap_or_else(|| "-1".into()),
+        String::new(),
+    ]);
+    rows.push(vec![
+        "Bucket Columns:".into(),
+        format!("[{}]", t.storage.bucket_columns.join(", ")),
+        String::new(),
+    ]);
+    rows.push(vec![
+        "Storage Desc Params:".into(),
+        String::new(),
+        String::new(),
+    ]);
+    for (k, v) in &t.storage.serde_params {
+        rows.push(vec![
+            String::new(),
+            k.clone(),
+            v.escape_default().to_string(),
+        ]);
     }
 }
 

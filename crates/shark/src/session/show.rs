@@ -79,3 +79,46 @@ impl Session {
         Ok(StatementResult::Rows(QueryResult::lines("field", names)))
     }
 }
+
+impl Session {
+    /// `SHOW PARTITIONS t PARTITION (k='v', …)`: partitions whose named
+    /// keys have these values (NULL's partition by its name,
+    /// `__HIVE_DEFAULT_PARTITION__`).
+    pub(super) fn show_partitions_matching(
+        &mut self,
+        table: &ObjectName,
+        partition: &[sqlparser::ast::Expr],
+    ) -> Result<StatementResult> {
+        let t = self.existing_table(table)?;
+        if !t.is_partitioned() {
+            return Err(SharkError::analysis(format!(
+                "Table {} is not a partitioned table",
+                t.name
+            )));
+        }
+        let spec = super::names::partition_spec(partition)?;
+        let mut wanted = Vec::new();
+        for (k, v) in spec {
+            let i = t
+                .partition_keys
+                .iter()
+                .position(|p| p.name == k)
+                .ok_or_else(|| SharkError::analysis(format!("{k} is not a partition column")))?;
+            wanted.push((i, v));
+        }
+        let parts = self.hive()?.metastore().list_partitions(&t.db, &t.name)?;
+        let names = parts
+            .iter()
+            .filter(|p| {
+                wanted
+                    .iter()
+                    .all(|(i, v)| v.as_ref().is_none_or(|v| p.values.get(*i) == Some(v)))
+            })
+            .map(|p| t.partition_name(&p.values))
+            .collect();
+        Ok(StatementResult::Rows(QueryResult::lines(
+            "partition",
+            names,
+        )))
+    }
+}

@@ -539,3 +539,69 @@ fn from_first_queries_nest_inside_from() {
         vec!["(from src select 1)"]
     );
 }
+
+/// The xpath family, with the answers Hive's XPath UDF documentation gives.
+#[test]
+fn xpath_functions_answer_as_hive_documents() {
+    let (mut s, _dir) = common::session_with_src("xpath");
+    let one =
+        |s: &mut shark::Session, e: &str| rows(s, &format!("SELECT {e} FROM src WHERE key = 1"));
+    assert_eq!(
+        one(
+            &mut s,
+            "xpath('<a><b>b1</b><b>b2</b><b>b3</b><c>c1</c><c>c2</c></a>', 'a/b/text()')"
+        ),
+        vec![r#"["b1","b2","b3"]"#]
+    );
+    assert_eq!(
+        one(
+            &mut s,
+            "xpath('<a><b id=\"foo\">b1</b><b id=\"bar\">b2</b></a>', '//@id')"
+        ),
+        vec![r#"["foo","bar"]"#]
+    );
+    assert_eq!(
+        one(&mut s, "xpath('<a><b class=\"bb\">b1</b><b>b2</b><c class=\"bb\">c1</c></a>', 'a/*[@class=\"bb\"]/text()')"),
+        vec![r#"["b1","c1"]"#]
+    );
+    assert_eq!(one(&mut s, "xpath('<a><b>b1</b></a>', 'a/*')"), vec!["[]"]);
+    assert_eq!(
+        one(&mut s, "xpath_string('<a><b>bb</b><c>cc</c></a>', 'a/c')"),
+        vec!["cc"]
+    );
+    assert_eq!(
+        one(
+            &mut s,
+            "xpath_string('<a><b>b1</b><b>b2</b></a>', 'a/b[2]')"
+        ),
+        vec!["b2"]
+    );
+    assert_eq!(
+        one(&mut s, "xpath_boolean('<a><b>b</b></a>', 'a/b')"),
+        vec!["true"]
+    );
+    assert_eq!(
+        one(&mut s, "xpath_boolean('<a><b>10</b></a>', 'a/b < 10')"),
+        vec!["false"]
+    );
+    assert_eq!(one(&mut s, "xpath_int('<a>b</a>', 'a = 10')"), vec!["0"]);
+    assert_eq!(one(&mut s, "xpath_int('<a><b class=\"odd\">1</b><b class=\"even\">2</b><b class=\"odd\">4</b><c>8</c></a>', 'sum(a/*)')"), vec!["15"]);
+    assert_eq!(
+        one(
+            &mut s,
+            "xpath_double('<a><b>1</b><b>2</b></a>', 'sum(a/b)')"
+        ),
+        vec!["3.0"]
+    );
+    assert_eq!(
+        one(
+            &mut s,
+            "xpath_long('<a><b>1</b><b>2</b><c>4</c></a>', 'sum(a/*)')"
+        ),
+        vec!["7"]
+    );
+    assert_eq!(one(&mut s, "xpath_string(NULL, 'a')"), vec!["NULL"]);
+    assert!(s
+        .query("SELECT xpath_string('<a><b></a>', 'a') FROM src")
+        .is_err());
+}

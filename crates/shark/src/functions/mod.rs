@@ -17,6 +17,7 @@ mod misc;
 mod string;
 mod trunc_number;
 mod url;
+mod xpath;
 mod zone;
 
 use crate::error::{Result, SharkError};
@@ -68,6 +69,7 @@ fn registry() -> &'static HashMap<&'static str, &'static ScalarFunction> {
             .chain(hive_hash::FUNCTIONS)
             .chain(url::FUNCTIONS)
             .chain(zone::FUNCTIONS)
+            .chain(xpath::FUNCTIONS)
             .chain(CONDITIONAL)
         {
             m.insert(f.name, f);

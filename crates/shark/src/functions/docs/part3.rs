@@ -249,6 +249,51 @@ pub(super) const DOCS: &[FunctionDoc] = &[
         extended: "Weeks start on Monday, and week 1 is the one holding the year's first Thursday, so early January can fall in week 52 or 53.\nExample:\n  > SELECT weekofyear('2024-03-05');\n  10\n  > SELECT weekofyear('2021-01-01');\n  53",
     },
     FunctionDoc {
+        name: "xpath",
+        usage: "xpath(xml, xpath) - the text of every text, attribute or comment node an XPath expression selects, as an array",
+        extended: "Elements contribute nothing of their own: select their text() or attributes. NULL or empty arguments give NULL; text that is not XML is an error.\nExample:\n  > SELECT xpath('<a><b>1</b><b>2</b></a>', 'a/b/text()');\n  [\"1\",\"2\"]\n  > SELECT xpath('<a><b k=\"x\"/></a>', 'a/b/@k');\n  [\"x\"]",
+    },
+    FunctionDoc {
+        name: "xpath_boolean",
+        usage: "xpath_boolean(xml, xpath) - true when an XPath expression is true (a node-set is true when it is not empty)",
+        extended: "Example:\n  > SELECT xpath_boolean('<a><b>1</b></a>', 'a/b = 1');\n  true\n  > SELECT xpath_boolean('<a/>', 'a/c');\n  false",
+    },
+    FunctionDoc {
+        name: "xpath_double",
+        usage: "xpath_double(xml, xpath) - the number value of an XPath expression, as a DOUBLE",
+        extended: "Text that is no number gives NaN.\nExample:\n  > SELECT xpath_double('<a><b>1.5</b><b>2</b></a>', 'sum(a/b)');\n  3.5",
+    },
+    FunctionDoc {
+        name: "xpath_float",
+        usage: "xpath_float(xml, xpath) - the number value of an XPath expression, as a FLOAT",
+        extended: "Example:\n  > SELECT xpath_float('<a><b>0.25</b></a>', 'a/b');\n  0.25",
+    },
+    FunctionDoc {
+        name: "xpath_int",
+        usage: "xpath_int(xml, xpath) - the number value of an XPath expression, cut to an INT",
+        extended: "The fraction is dropped; text that is no number gives 0.\nExample:\n  > SELECT xpath_int('<a><b>7.9</b></a>', 'a/b');\n  7\n  > SELECT xpath_int('<a><b>x</b></a>', 'a/b');\n  0",
+    },
+    FunctionDoc {
+        name: "xpath_long",
+        usage: "xpath_long(xml, xpath) - the number value of an XPath expression, cut to a BIGINT",
+        extended: "Example:\n  > SELECT xpath_long('<a><b>3</b><b>4</b></a>', 'sum(a/b)');\n  7",
+    },
+    FunctionDoc {
+        name: "xpath_number",
+        usage: "xpath_number(xml, xpath) - the number value of an XPath expression, as a DOUBLE (as xpath_double)",
+        extended: "Example:\n  > SELECT xpath_number('<a><b>2</b></a>', 'a/b * 3');\n  6.0",
+    },
+    FunctionDoc {
+        name: "xpath_short",
+        usage: "xpath_short(xml, xpath) - the number value of an XPath expression, cut to a SMALLINT",
+        extended: "Example:\n  > SELECT xpath_short('<a><b>12</b></a>', 'a/b');\n  12",
+    },
+    FunctionDoc {
+        name: "xpath_string",
+        usage: "xpath_string(xml, xpath) - the string value of an XPath expression (for a node-set, the text of its first node)",
+        extended: "Example:\n  > SELECT xpath_string('<a><b>x</b><b>y</b></a>', 'a/b');\n  x\n  > SELECT xpath_string('<a><b>x</b><b>y</b></a>', 'a/b[2]');\n  y",
+    },
+    FunctionDoc {
         name: "year",
         usage: "year(date) - the year of a date, timestamp or date string",
         extended: "Input that does not parse as a date gives NULL.\nExample:\n  > SELECT year('2024-03-05 10:20:30');\n  2024",

@@ -605,3 +605,67 @@ fn xpath_functions_answer_as_hive_documents() {
         .query("SELECT xpath_string('<a><b></a>', 'a') FROM src")
         .is_err());
 }
+
+/// context_ngrams and histogram_numeric: answers worked out by hand from
+/// Hive's definitions (exact cases only: histogram_numeric with no more
+/// distinct values than bins, and one merge step).
+#[test]
+fn context_ngrams_and_histogram_numeric() {
+    let (mut s, _dir) = common::session_with_src("context-ngrams");
+    s.execute(
+        "CREATE TABLE tweets AS SELECT 'I love tea. I love milk. You love tea. I hate tea.' AS t",
+    )
+    .unwrap();
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT context_ngrams(sentences(t), array(NULL, 'love', NULL), 2) FROM tweets"
+        ),
+        vec![
+            r#"[{"ngram":["I","milk"],"estfrequency":1.0},{"ngram":["I","tea"],"estfrequency":1.0}]"#
+        ]
+    );
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT context_ngrams(sentences(t), array('I', NULL), 5) FROM tweets"
+        ),
+        vec![r#"[{"ngram":["love"],"estfrequency":2.0},{"ngram":["hate"],"estfrequency":1.0}]"#]
+    );
+    // Partial states from several tasks merge.
+    assert_eq!(
+        rows(&mut s, "SELECT histogram_numeric(key % 3, 5) FROM src"),
+        vec![r#"[{"x":0.0,"y":1.0},{"x":1.0,"y":2.0},{"x":2.0,"y":1.0}]"#]
+    );
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT histogram_numeric(x, 2) FROM (SELECT explode(array(1, 2, 2, 10)) AS x) t"
+        ),
+        vec![r#"[{"x":1.6666666666666667,"y":3.0},{"x":10.0,"y":1.0}]"#]
+    );
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT key % 2, histogram_numeric(key, 3) FROM src GROUP BY key % 2 ORDER BY 1"
+        ),
+        vec![
+            r#"0	[{"x":2.0,"y":1.0},{"x":4.0,"y":1.0}]"#,
+            r#"1	[{"x":1.0,"y":1.0},{"x":3.0,"y":1.0}]"#
+        ]
+    );
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT histogram_numeric(key, 3) FROM src WHERE key > 9"
+        ),
+        vec!["NULL"]
+    );
+    for bad in [
+        "SELECT histogram_numeric(key, key) FROM src",
+        "SELECT context_ngrams(sentences(value), array('a'), 2) FROM src",
+        "SELECT context_ngrams(sentences(value), value, 2) FROM src",
+    ] {
+        assert!(s.query(bad).is_err(), "{bad}");
+    }
+}

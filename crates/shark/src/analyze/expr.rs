@@ -905,6 +905,71 @@ fn ngrams_call(bound: Vec<Expr>, distinct: bool, star: bool) -> Result<AggExpr> 
     })
 }
 
+/// True when `e` reads no column (its value is the same on every row).
+fn is_constant(e: &Expr) -> bool {
+    let mut cols = Vec::new();
+    e.columns(&mut cols);
+    cols.is_empty()
+}
+
+/// `context_ngrams(sentences, context, k[, pf])`: sentences as ngrams
+/// takes them, a constant ARRAY<STRING> context, a constant k.
+fn context_ngrams_call(bound: Vec<Expr>, distinct: bool, star: bool) -> Result<AggExpr> {
+    let usage = || {
+        SharkError::analysis(
+            "context_ngrams(sentences, context, k[, pf]) takes arrays of strings, a constant \
+             ARRAY<STRING> context and a constant k",
+        )
+    };
+    if star || !(3..=4).contains(&bound.len()) {
+        return Err(usage());
+    }
+    let mut it = bound.into_iter();
+    let x = it.next().expect("checked");
+    let words = crate::functions::list_of(DataType::Utf8);
+    let x = match x.data_type() {
+        DataType::List(f) if matches!(f.data_type(), DataType::List(_)) => {
+            x.cast_to(&crate::functions::list_of(words.clone()))
+        }
+        DataType::List(_) => x.cast_to(&words),
+        _ => return Err(usage()),
+    };
+    let context = it.next().expect("checked");
+    if !is_constant(&context) || !matches!(context.data_type(), DataType::List(_)) {
+        return Err(usage());
+    }
+    let k = it.next().expect("checked");
+    if !is_constant(&k) || !is_numeric(&k.data_type()) {
+        return Err(usage());
+    }
+    Ok(AggExpr {
+        func: AggFunc::ContextNGrams,
+        args: vec![x, context.cast_to(&words), k.cast_to(&DataType::Int64)],
+        distinct,
+        data_type: crate::functions::aggregate::ngrams::result_type(),
+    })
+}
+
+/// `histogram_numeric(x, b)`: numbers and a constant bin count.
+fn histogram_call(bound: Vec<Expr>, distinct: bool, star: bool) -> Result<AggExpr> {
+    let usage =
+        || SharkError::analysis("histogram_numeric(x, b) takes numbers and a constant bin count");
+    let [x, b] = <[Expr; 2]>::try_from(bound).map_err(|_| usage())?;
+    let t = x.data_type();
+    if star || !(is_numeric(&t) || is_string(&t) || t == DataType::Null) {
+        return Err(usage());
+    }
+    if !is_constant(&b) || !is_numeric(&b.data_type()) {
+        return Err(usage());
+    }
+    Ok(AggExpr {
+        func: AggFunc::HistogramNumeric,
+        args: vec![x.cast_to(&DataType::Float64), b.cast_to(&DataType::Int64)],
+        distinct,
+        data_type: crate::functions::aggregate::histogram::result_type(),
+    })
+}
+
 /// A string value as Hive's VARCHAR(n) (`is_char` false) or CHAR(n) holds
 /// it: its first `n` characters, and for CHAR without trailing spaces,
 /// which CHAR does not count. Casts and INSERT both fit values this way.
@@ -937,6 +1002,12 @@ pub(crate) fn agg_call(
     }
     if func == AggFunc::NGrams {
         return ngrams_call(bound, distinct, star);
+    }
+    if func == AggFunc::ContextNGrams {
+        return context_ngrams_call(bound, distinct, star);
+    }
+    if func == AggFunc::HistogramNumeric {
+        return histogram_call(bound, distinct, star);
     }
     if matches!(func, AggFunc::CovarPop | AggFunc::CovarSamp | AggFunc::Corr) {
         if star || bound.len() != 2 {

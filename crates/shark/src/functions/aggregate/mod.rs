@@ -17,6 +17,7 @@ mod collect;
 mod count;
 mod covariance;
 mod distinct;
+pub(crate) mod histogram;
 mod min_max;
 pub(crate) mod ngrams;
 mod percentile;
@@ -77,6 +78,12 @@ pub enum AggFunc {
     /// `ngrams(sentences, n, k[, pf])`: the `k` most frequent runs of `n`
     /// words, with their counts.
     NGrams,
+    /// `context_ngrams(sentences, context, k[, pf])`: the `k` most frequent
+    /// fillings of the NULLs of a context of words.
+    ContextNGrams,
+    /// `histogram_numeric(x, b)`: a histogram of at most `b` bins (centre,
+    /// height), built by merging the closest bins as values stream in.
+    HistogramNumeric,
 }
 
 impl AggFunc {
@@ -101,7 +108,8 @@ impl AggFunc {
     pub fn constant_args(&self) -> &'static [usize] {
         match self {
             AggFunc::Percentile => percentile::CONSTANT_ARGS,
-            AggFunc::NGrams => ngrams::CONSTANT_ARGS,
+            AggFunc::NGrams | AggFunc::ContextNGrams => ngrams::CONSTANT_ARGS,
+            AggFunc::HistogramNumeric => histogram::CONSTANT_ARGS,
             _ => &[],
         }
     }
@@ -137,6 +145,7 @@ fn entries() -> impl Iterator<Item = &'static AggregateFunction> {
         .chain(percentile::FUNCTIONS)
         .chain(covariance::FUNCTIONS)
         .chain(ngrams::FUNCTIONS)
+        .chain(histogram::FUNCTIONS)
 }
 
 fn registry() -> &'static HashMap<&'static str, &'static AggregateFunction> {
@@ -228,7 +237,8 @@ pub(crate) fn create(call: &AggregateCall) -> Result<Box<dyn Accumulator>> {
         }
         AggFunc::CollectList | AggFunc::CollectSet => collect::create(call)?,
         AggFunc::Percentile => percentile::create(call)?,
-        AggFunc::NGrams => ngrams::create(call)?,
+        AggFunc::NGrams | AggFunc::ContextNGrams => ngrams::create(call)?,
+        AggFunc::HistogramNumeric => histogram::create(call)?,
         AggFunc::CovarPop | AggFunc::CovarSamp | AggFunc::Corr => covariance::create(call)?,
     };
     if call.distinct {
@@ -283,6 +293,8 @@ mod tests {
             ("covar_samp", AggFunc::CovarSamp),
             ("corr", AggFunc::Corr),
             ("ngrams", AggFunc::NGrams),
+            ("context_ngrams", AggFunc::ContextNGrams),
+            ("histogram_numeric", AggFunc::HistogramNumeric),
         ];
         for (name, func) in expected {
             assert_eq!(AggFunc::from_name(name), Some(func), "{name}");
@@ -314,6 +326,8 @@ mod tests {
             AggFunc::CovarSamp,
             AggFunc::Corr,
             AggFunc::NGrams,
+            AggFunc::ContextNGrams,
+            AggFunc::HistogramNumeric,
         ] {
             assert_eq!(definition(func).func, func);
         }

@@ -4,6 +4,10 @@
 //! estimates the counts once a group holds more than `k * pf` distinct
 //! n-grams; Shark counts exactly (`pf` is accepted and ignored). Ties are
 //! broken by the n-gram's words, so the answer is the same on every run.
+//!
+//! `context_ngrams(sentences, context, k[, pf])` counts the same way, but
+//! only where a sentence matches `context` (an ARRAY<STRING> of words and
+//! NULLs): each NULL is a word to collect, each word must be there.
 
 use super::{Accumulator, AggFunc, AggregateCall, AggregateFunction};
 use crate::error::{Result, SharkError};
@@ -12,13 +16,21 @@ use arrow::datatypes::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub(super) static FUNCTIONS: &[AggregateFunction] = &[AggregateFunction {
-    name: "ngrams",
-    func: AggFunc::NGrams,
-    return_type: |_| result_type(),
-}];
+pub(super) static FUNCTIONS: &[AggregateFunction] = &[
+    AggregateFunction {
+        name: "ngrams",
+        func: AggFunc::NGrams,
+        return_type: |_| result_type(),
+    },
+    AggregateFunction {
+        name: "context_ngrams",
+        func: AggFunc::ContextNGrams,
+        return_type: |_| result_type(),
+    },
+];
 
-/// `n` and `k`: evaluated once by the caller (see `AggFunc::constant_args`).
+/// `n` (or the context) and `k`: evaluated once by the caller (see
+/// `AggFunc::constant_args`).
 pub(super) const CONSTANT_ARGS: &[usize] = &[1, 2];
 
 /// ARRAY<STRUCT<ngram: ARRAY<STRING>, estfrequency: DOUBLE>>, as Hive's.
@@ -56,16 +68,49 @@ pub(super) fn create(call: &AggregateCall) -> Result<Box<dyn Accumulator>> {
             ))),
         }
     };
+    if call.func == AggFunc::ContextNGrams {
+        let context = context_words(call)?;
+        return Ok(Box::new(NGrams {
+            n: context.len(),
+            k: int(1, "k")?,
+            context: Some(context),
+            counts: vec![],
+        }));
+    }
     Ok(Box::new(NGrams {
         n: int(0, "n")?,
         k: int(1, "k")?,
+        context: None,
         counts: vec![],
     }))
+}
+
+/// context_ngrams' context: words to match and NULLs to collect.
+fn context_words(call: &AggregateCall) -> Result<Vec<Option<String>>> {
+    let usage = || {
+        SharkError::exec(
+            "context_ngrams needs a constant ARRAY<STRING> context with at least one NULL",
+        )
+    };
+    let a = call.constant(CONSTANT_ARGS[0]).ok_or_else(usage)?;
+    let list = a.as_list_opt::<i32>().ok_or_else(usage)?;
+    if list.is_empty() || list.is_null(0) {
+        return Err(usage());
+    }
+    let words = list.value(0);
+    let words = words.as_string_opt::<i32>().ok_or_else(usage)?;
+    let context: Vec<Option<String>> = words.iter().map(|w| w.map(String::from)).collect();
+    if context.iter().all(Option::is_some) {
+        return Err(usage());
+    }
+    Ok(context)
 }
 
 struct NGrams {
     n: usize,
     k: usize,
+    /// context_ngrams' pattern: `Some(w)` must match, `None` is collected.
+    context: Option<Vec<Option<String>>>,
     counts: Vec<HashMap<Vec<String>, f64>>,
 }
 
@@ -86,9 +131,26 @@ impl NGrams {
             if (start..start + self.n).any(|j| words.is_null(j)) {
                 continue;
             }
-            let gram: Vec<String> = (start..start + self.n)
-                .map(|j| words.value(j).to_string())
-                .collect();
+            let gram: Vec<String> = match &self.context {
+                None => (start..start + self.n)
+                    .map(|j| words.value(j).to_string())
+                    .collect(),
+                Some(context) => {
+                    let fits = context.iter().enumerate().all(|(j, c)| match c {
+                        Some(c) => words.value(start + j) == c,
+                        None => true,
+                    });
+                    if !fits {
+                        continue;
+                    }
+                    context
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| c.is_none())
+                        .map(|(j, _)| words.value(start + j).to_string())
+                        .collect()
+                }
+            };
             *self.counts[g].entry(gram).or_insert(0.0) += 1.0;
         }
     }

@@ -114,6 +114,11 @@ pub(super) const DOCS: &[FunctionDoc] = &[
         extended: "Non-string arguments are converted to strings; an array's elements are joined in place.\nNULL arguments are skipped; a NULL separator gives NULL.\nExample:\n  > SELECT concat_ws('-', 'a', 'b', 'c');\n  a-b-c\n  > SELECT concat_ws('-', 'a', NULL, 'c');\n  a-c",
     },
     FunctionDoc {
+        name: "context_ngrams",
+        usage: "context_ngrams(sentences, context, k[, pf]) - the k most frequent ways the NULLs of a context of words are filled in a set of sentences, with their counts",
+        extended: "An aggregate. sentences is an array of arrays of words (as sentences() gives) or an array of words; context is an array of words and NULLs: the words must appear as given, each NULL takes whatever word is there. Counts are exact (pf is accepted and ignored); ties come in the order of the words.\nExample:\n  > SELECT context_ngrams(sentences('I like tea. I like milk. You like tea.'), array(NULL, 'like', NULL), 2);\n  [{\"ngram\":[\"I\",\"milk\"],\"estfrequency\":1.0},{\"ngram\":[\"I\",\"tea\"],\"estfrequency\":1.0}]",
+    },
+    FunctionDoc {
         name: "conv",
         usage: "conv(num, from_base, to_base) - num converted from one number base to another",
         extended: "num is an integer or a string of digits in from_base. Bases run from 2 to 36; a negative to_base treats the value as signed.\nInvalid digits end the number; an invalid base gives NULL.\nExample:\n  > SELECT conv('ff', 16, 10);\n  255\n  > SELECT conv(100, 10, 2);\n  1100100",

@@ -19,6 +19,11 @@ pub(super) const DOCS: &[FunctionDoc] = &[
         extended: "Each value hashes by the Java rule Hive uses for its type (an int is itself, a bigint folds its two halves, a double its bits, a string its UTF-8 bytes, true is 1, NULL is 0); several arguments combine as h = 31*h + hash(arg). Hive's tests check whole results with sum(hash(...)).\nExample:\n  > SELECT hash('hello');\n  99162322\n  > SELECT hash(1, 'a');\n  128",
     },
     FunctionDoc {
+        name: "histogram_numeric",
+        usage: "histogram_numeric(x, b) - a histogram of the non-NULL numbers x in at most b bins, as an array of (x, y) structs: bin centre and height",
+        extended: "An aggregate. Each value starts as a bin of its own; whenever there are more than b bins, the two closest merge at their weighted mean. With at most b distinct values the bins are exact; otherwise they approximate the distribution, and may differ with the order the rows arrive in.\nExample:\n  > SELECT histogram_numeric(x, 3) FROM (SELECT explode(array(1, 2, 2, 10)) AS x) t;\n  [{\"x\":1.0,\"y\":1.0},{\"x\":2.0,\"y\":2.0},{\"x\":10.0,\"y\":1.0}]",
+    },
+    FunctionDoc {
         name: "hex",
         usage: "hex(x) - x in hexadecimal",
         extended: "For an integer, its hex digits (negative values as 64-bit two's complement).\nFor a string or binary, two upper-case hex digits per byte.\nExample:\n  > SELECT hex(255);\n  FF\n  > SELECT hex('Hi');\n  4869",

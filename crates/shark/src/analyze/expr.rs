@@ -877,15 +877,7 @@ fn ngrams_call(bound: Vec<Expr>, distinct: bool, star: bool) -> Result<AggExpr> 
         return Err(usage());
     }
     let mut it = bound.into_iter();
-    let x = it.next().expect("checked");
-    let words = crate::functions::list_of(DataType::Utf8);
-    let x = match x.data_type() {
-        DataType::List(f) if matches!(f.data_type(), DataType::List(_)) => {
-            x.cast_to(&crate::functions::list_of(words))
-        }
-        DataType::List(_) => x.cast_to(&words),
-        _ => return Err(usage()),
-    };
+    let x = sentences_arg(it.next().expect("checked")).ok_or_else(usage)?;
     let mut args = vec![x];
     for c in it.take(2) {
         let mut cols = Vec::new();
@@ -903,6 +895,19 @@ fn ngrams_call(bound: Vec<Expr>, distinct: bool, star: bool) -> Result<AggExpr> 
         distinct,
         data_type: crate::functions::aggregate::ngrams::result_type(),
     })
+}
+
+/// ngrams' first argument as sentences of words (ARRAY<ARRAY<STRING>>)
+/// or one list of words (ARRAY<STRING>); None for anything else.
+fn sentences_arg(x: Expr) -> Option<Expr> {
+    let words = crate::functions::list_of(DataType::Utf8);
+    match x.data_type() {
+        DataType::List(f) if matches!(f.data_type(), DataType::List(_)) => {
+            Some(x.cast_to(&crate::functions::list_of(words)))
+        }
+        DataType::List(_) => Some(x.cast_to(&words)),
+        _ => None,
+    }
 }
 
 /// True when `e` reads no column (its value is the same on every row).
@@ -925,15 +930,8 @@ fn context_ngrams_call(bound: Vec<Expr>, distinct: bool, star: bool) -> Result<A
         return Err(usage());
     }
     let mut it = bound.into_iter();
-    let x = it.next().expect("checked");
+    let x = sentences_arg(it.next().expect("checked")).ok_or_else(usage)?;
     let words = crate::functions::list_of(DataType::Utf8);
-    let x = match x.data_type() {
-        DataType::List(f) if matches!(f.data_type(), DataType::List(_)) => {
-            x.cast_to(&crate::functions::list_of(words.clone()))
-        }
-        DataType::List(_) => x.cast_to(&words),
-        _ => return Err(usage()),
-    };
     let context = it.next().expect("checked");
     if !is_constant(&context) || !matches!(context.data_type(), DataType::List(_)) {
         return Err(usage());

@@ -607,3 +607,39 @@ fn partition_statements_as_hive_has_them() {
     let f = rows(&mut s, "DESCRIBE FORMATTED t").join("\n");
     assert!(f.contains("OrcInputFormat") && f.contains("note\tx"), "{f}");
 }
+
+/// SKEWED BY … ON … [STORED AS DIRECTORIES] is accepted and recorded as
+/// Hive shows it; list-bucketing subfolders Hive wrote are read.
+#[test]
+fn skewed_tables_are_recorded_and_their_subfolders_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    let mut s = session(&wh);
+    run(
+        &mut s,
+        "CREATE TABLE sk (k INT, v STRING) SKEWED BY (k, v) ON ((1, 'a'), (5, 'x y')) \
+         STORED AS DIRECTORIES TBLPROPERTIES ('owner'='me'); \
+         INSERT INTO sk VALUES (2, 'b')",
+    );
+    let f = rows(&mut s, "DESCRIBE FORMATTED sk").join("\n");
+    for want in [
+        "Skewed Columns:\t[k, v]",
+        "Skewed Values:\t[[1, a], [5, x y]]",
+        "Stored As SubDirectories:\tYes",
+        "\towner\tme",
+    ] {
+        assert!(f.contains(want), "{want} in {f}");
+    }
+    assert!(!f.contains("shark.skewed"), "{f}");
+    // A list-bucketing folder as Hive lays it out.
+    let sub = wh.join("sk/k=1/v=a");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::write(sub.join("000000_0"), "1\u{1}a\n").unwrap();
+    assert_eq!(
+        rows(&mut s, "SELECT k, v FROM sk ORDER BY k"),
+        vec!["1\ta", "2\tb"]
+    );
+    assert!(s
+        .execute("CREATE TABLE bad (k INT) SKEWED BY k ON (1)")
+        .is_err());
+}

@@ -252,6 +252,10 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
                 (!rest.is_empty()).then(|| rest.to_string()),
             ));
         }
+        "create" if !top_level_positions(trimmed, "skewed").is_empty() => {
+            let (rest, skew) = strip_skewed(trimmed, line)?;
+            return Ok(with_table_properties(parse_statement(&rest, line)?, skew));
+        }
         "create" if lower.split_whitespace().nth(1) == Some("external") => {
             let pos = lower.find("external").expect("found above");
             let rewritten = format!("{}{}", &trimmed[..pos], &trimmed[pos + 8..]);
@@ -920,6 +924,119 @@ fn hive_window_specs(text: &str) -> String {
         out.replace_range(range, &with);
     }
     out
+}
+
+/// Table properties that record a `SKEWED BY` clause (Hive keeps it in
+/// the storage descriptor; DESCRIBE FORMATTED shows it there).
+pub const SKEWED_COLUMNS: &str = "shark.skewed.columns";
+/// See [`SKEWED_COLUMNS`]: the skewed values, as `[[v1], [v2]]`.
+pub const SKEWED_VALUES: &str = "shark.skewed.values";
+/// See [`SKEWED_COLUMNS`]: `true` for `STORED AS DIRECTORIES`.
+pub const SKEWED_AS_DIRECTORIES: &str = "shark.skewed.directories";
+
+/// `SKEWED BY (cols) ON (values) [STORED AS DIRECTORIES]` cut out of a
+/// CREATE TABLE, as the table properties that record it. The data needs
+/// nothing more: scans read a table's subfolders (list bucketing's
+/// folders) too.
+fn strip_skewed(text: &str, line: u64) -> Result<(String, Vec<(String, String)>)> {
+    let bad = || SharkError::Parse {
+        message: "SKEWED BY (columns) ON (values) [STORED AS DIRECTORIES]".into(),
+        location: Location { line, column: 1 },
+    };
+    let at = top_level_positions(text, "skewed")[0];
+    let open_cols = text[at..].find('(').map(|p| at + p).ok_or_else(bad)?;
+    let close_cols = matching_paren(text, open_cols).ok_or_else(bad)?;
+    let between = text[at + 6..open_cols].trim();
+    if !between.eq_ignore_ascii_case("by") {
+        return Err(bad());
+    }
+    let after = &text[close_cols + 1..];
+    let on = after.trim_start();
+    if !on.get(..2).is_some_and(|w| w.eq_ignore_ascii_case("on")) {
+        return Err(bad());
+    }
+    let open_vals = close_cols + 1 + after.find('(').ok_or_else(bad)?;
+    let close_vals = matching_paren(text, open_vals).ok_or_else(bad)?;
+    let mut end = close_vals + 1;
+    let tail = text[end..].trim_start();
+    let words: Vec<&str> = tail.split_whitespace().take(3).collect();
+    let dirs = words.len() == 3
+        && words[0].eq_ignore_ascii_case("stored")
+        && words[1].eq_ignore_ascii_case("as")
+        && words[2].eq_ignore_ascii_case("directories");
+    if dirs {
+        let skip = text[end..].len() - tail.len();
+        let d = tail.to_ascii_lowercase().find("directories").expect("seen") + "directories".len();
+        end += skip + d;
+    }
+    let columns: Vec<String> = text[open_cols + 1..close_cols]
+        .split(',')
+        .map(|c| c.trim().trim_matches('`').to_ascii_lowercase())
+        .collect();
+    let inner = &text[open_vals + 1..close_vals];
+    let mut items = Vec::new();
+    let mut start = 0;
+    let mut depth = 0;
+    outside_quotes(inner, 0, |i, c| {
+        match c {
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            b',' if depth == 0 => {
+                items.push(inner[start..i].to_string());
+                start = i + 1;
+            }
+            _ => {}
+        }
+        true
+    });
+    items.push(inner[start..].to_string());
+    let values: Vec<String> = items
+        .iter()
+        .map(|item| {
+            let item = item.trim().trim_start_matches('(').trim_end_matches(')');
+            let vals: Vec<String> = item.split(',').map(|v| unquote(v.trim())).collect();
+            format!("[{}]", vals.join(", "))
+        })
+        .collect();
+    let props = vec![
+        (SKEWED_COLUMNS.to_string(), columns.join(",")),
+        (
+            SKEWED_VALUES.to_string(),
+            format!("[{}]", values.join(", ")),
+        ),
+        (SKEWED_AS_DIRECTORIES.to_string(), dirs.to_string()),
+    ];
+    Ok((format!("{}{}", &text[..at], &text[end..]), props))
+}
+
+/// A CREATE TABLE with `props` added to its TBLPROPERTIES.
+fn with_table_properties(stmt: HiveStatement, props: Vec<(String, String)>) -> HiveStatement {
+    use sqlparser::ast::{CreateTableOptions, Expr, Ident, SqlOption, Statement, Value};
+    let add = |ct: &mut sqlparser::ast::CreateTable| {
+        let options = props.into_iter().map(|(k, v)| SqlOption::KeyValue {
+            key: Ident::with_quote('\'', k).into(),
+            value: Expr::value(Value::SingleQuotedString(v)),
+        });
+        match &mut ct.table_options {
+            CreateTableOptions::TableProperties(existing) => existing.extend(options),
+            other => *other = CreateTableOptions::TableProperties(options.collect()),
+        }
+    };
+    match stmt {
+        HiveStatement::Sql(mut s) => {
+            if let Statement::CreateTable(ct) = s.as_mut() {
+                add(ct);
+            }
+            HiveStatement::Sql(s)
+        }
+        HiveStatement::CreateExternal(mut s) => {
+            if let Statement::CreateTable(ct) = s.as_mut() {
+                add(ct);
+            }
+            HiveStatement::CreateExternal(s)
+        }
+        other => other,
+    }
 }
 
 /// `STORED AS ORCFILE` (Hive's older spelling) as `STORED AS ORC`, which

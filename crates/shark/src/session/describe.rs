@@ -129,7 +129,11 @@ impl Session {
                     kv("Comment:", c.clone());
                 }
                 kv("Table Parameters:", String::new());
-                for (k, v) in &t.parameters {
+                for (k, v) in t
+                    .parameters
+                    .iter()
+                    .filter(|(k, _)| !k.starts_with("shark.skewed."))
+                {
                     rows.push(vec![String::new(), k.clone(), v.clone()]);
                 }
                 storage_rows(t, &mut rows);
@@ -198,6 +202,26 @@ fn storage_rows(t: &Table, rows: &mut Vec<Vec<String>>) {
         format!("[{}]", t.storage.bucket_columns.join(", ")),
         String::new(),
     ]);
+    if let Some(cols) = t.parameters.get(crate::parse::SKEWED_COLUMNS) {
+        let get = |k: &str| t.parameters.get(k).cloned().unwrap_or_default();
+        rows.push(vec![
+            "Skewed Columns:".into(),
+            format!("[{}]", cols.replace(',', ", ")),
+            String::new(),
+        ]);
+        rows.push(vec![
+            "Skewed Values:".into(),
+            get(crate::parse::SKEWED_VALUES),
+            String::new(),
+        ]);
+        if get(crate::parse::SKEWED_AS_DIRECTORIES) == "true" {
+            rows.push(vec![
+                "Stored As SubDirectories:".into(),
+                "Yes".into(),
+                String::new(),
+            ]);
+        }
+    }
     rows.push(vec![
         "Storage Desc Params:".into(),
         String::new(),

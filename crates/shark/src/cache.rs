@@ -335,6 +335,9 @@ impl Catalog for CachingCatalog {
     fn bucket_columns(&self, db: &str, name: &str) -> Result<Vec<String>> {
         self.inner.bucket_columns(db, name)
     }
+    fn bucket_count(&self, db: &str, name: &str) -> Result<Option<u32>> {
+        self.inner.bucket_count(db, name)
+    }
     fn table_names(&self, db: &str) -> Result<Vec<String>> {
         self.inner.table_names(db)
     }

@@ -18,6 +18,11 @@ pub trait Catalog: Send + Sync {
     /// bucketed): what `TABLESAMPLE (BUCKET x OUT OF y)` samples on.
     /// Required, so that a catalog wrapping another passes it on.
     fn bucket_columns(&self, db: &str, name: &str) -> Result<Vec<String>>;
+    /// `INTO n BUCKETS` of a bucketed table, whose bucket `i` is in the
+    /// files named `00000i_0…`; None when not bucketed (or not in files).
+    fn bucket_count(&self, _db: &str, _name: &str) -> Result<Option<u32>> {
+        Ok(None)
+    }
     /// Tables of a database, sorted.
     fn table_names(&self, db: &str) -> Result<Vec<String>>;
     /// Databases, sorted.

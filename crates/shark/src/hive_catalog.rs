@@ -184,6 +184,12 @@ impl Catalog for HiveCatalog {
             .map(|t| t.storage.bucket_columns)
             .unwrap_or_default())
     }
+    fn bucket_count(&self, db: &str, name: &str) -> Result<Option<u32>> {
+        Ok(self
+            .metastore
+            .get_table(db, name)?
+            .and_then(|t| t.storage.bucket_count))
+    }
     fn table_names(&self, db: &str) -> Result<Vec<String>> {
         Ok(self.metastore.list_tables(db, None)?)
     }

@@ -28,6 +28,7 @@ impl HiveTable {
             wants_cache: false,
             analyzed_rows: None,
             footer_rows: Default::default(),
+            buckets: d.buckets.clone(),
         }
     }
 }
@@ -44,6 +45,8 @@ pub struct HiveTable {
     analyzed_rows: Option<u64>,
     /// Rows from Parquet footers, read once (planning asks at every node).
     footer_rows: std::sync::OnceLock<Option<u64>>,
+    /// Only these buckets' files are read (bucket sampling).
+    buckets: Option<Vec<u32>>,
 }
 
 impl HiveTable {
@@ -70,6 +73,7 @@ impl HiveTable {
             wants_cache: false,
             analyzed_rows: None,
             footer_rows: Default::default(),
+            buckets: None,
         }
     }
 
@@ -92,6 +96,7 @@ impl HiveTable {
             wants_cache: false,
             analyzed_rows: None,
             footer_rows: Default::default(),
+            buckets: None,
         }
     }
 
@@ -178,6 +183,9 @@ impl HiveTable {
         projection: &[usize],
         partitions: usize,
     ) -> Result<Rdd<Batch>> {
+        if let Some(keep) = &self.buckets {
+            return self.scan_buckets(ctx, dir, keep, projection, partitions);
+        }
         match &self.format {
             StorageFormat::Text(f) => TextTable::new(self.data_schema.clone(), dir, f.clone())
                 .scan(ctx, Some(projection), &[], partitions),
@@ -197,6 +205,58 @@ impl HiveTable {
             )?
             .scan(ctx, Some(projection), &[], partitions),
         }
+    }
+}
+
+impl HiveTable {
+    /// The table read only through the files of buckets `keep`.
+    pub fn with_buckets(mut self, keep: Vec<u32>) -> HiveTable {
+        self.buckets = Some(keep);
+        self
+    }
+
+    /// `scan_dir` over the files of the kept buckets only.
+    fn scan_buckets(
+        &self,
+        ctx: &Context,
+        dir: &std::path::Path,
+        keep: &[u32],
+        projection: &[usize],
+        partitions: usize,
+    ) -> Result<Rdd<Batch>> {
+        let files: Vec<PathBuf> = crate::table::data_files(dir)?
+            .into_iter()
+            .map(|f| f.0)
+            .filter(|f| crate::table::bucket_of_file(f).is_none_or(|b| keep.contains(&b)))
+            .collect();
+        if files.is_empty() {
+            return Ok(ctx.parallelize(Vec::new(), Some(1)));
+        }
+        let schema = self.data_schema.clone();
+        let source: Arc<dyn TableSource> = match &self.format {
+            StorageFormat::Parquet => Arc::new(ParquetTable::from_files(schema, files)),
+            StorageFormat::Orc => Arc::new(crate::orc_table::OrcTable::from_files(schema, files)),
+            StorageFormat::Avro => {
+                Arc::new(crate::avro_table::AvroTable::from_files(schema, files))
+            }
+            StorageFormat::Text(f) => {
+                let mut out: Option<Rdd<Batch>> = None;
+                for file in files {
+                    let rdd = TextTable::new(schema.clone(), file, f.clone()).scan(
+                        ctx,
+                        Some(projection),
+                        &[],
+                        1,
+                    )?;
+                    out = Some(match out {
+                        None => rdd,
+                        Some(o) => o.union(&rdd),
+                    });
+                }
+                return Ok(out.expect("files is not empty"));
+            }
+        };
+        source.scan(ctx, Some(projection), &[], partitions)
     }
 }
 
@@ -329,13 +389,18 @@ impl TableSource for HiveTable {
             format: self.format.clone(),
             location: self.location.clone(),
             partitions: self.partitions.clone(),
+            buckets: self.buckets.clone(),
         })
     }
 
     fn kind(&self) -> String {
-        match &self.partitions {
-            None => self.format.name().into(),
+        let base = match &self.partitions {
+            None => self.format.name().to_string(),
             Some(p) => format!("{}, {} partitions", self.format.name(), p.len()),
+        };
+        match &self.buckets {
+            None => base,
+            Some(b) => format!("{base}, buckets {b:?}"),
         }
     }
 }

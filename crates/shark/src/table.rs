@@ -181,6 +181,25 @@ pub struct HiveTableDescriptor {
     pub location: PathBuf,
     /// Its partitions, for a partitioned table.
     pub partitions: Option<Vec<PartitionDir>>,
+    /// For a bucketed table sampled by bucket: the buckets to read (files
+    /// named for other buckets are skipped; files not named for a bucket
+    /// are always read).
+    #[serde(default)]
+    pub buckets: Option<Vec<u32>>,
+}
+
+/// The bucket a data file holds by Hive's naming (`000003_0`,
+/// `000003_0_copy_2`, ACID's `bucket_00003`), if its name says.
+pub fn bucket_of_file(path: &std::path::Path) -> Option<u32> {
+    let name = path.file_name()?.to_str()?;
+    let digits = name.strip_prefix("bucket_").unwrap_or(name);
+    let end = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
+    if end == 0 || (end < digits.len() && !digits[end..].starts_with('_')) {
+        return None;
+    }
+    digits[..end].parse().ok()
 }
 
 /// A version of the data files under `dirs`: it changes when a file is

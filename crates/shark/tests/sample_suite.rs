@@ -90,3 +90,74 @@ fn block_samples_read_whole_blocks_so_a_small_table_is_read_whole() {
         .to_string();
     assert!(e.contains("not a stored table"), "{e}");
 }
+
+/// Inserts into a bucketed table write bucket `i` to the file `00000i_0`
+/// (by Hive's hash), so that sampling a bucket reads only its files.
+#[test]
+fn bucketed_tables_write_a_file_per_bucket_and_samples_read_only_theirs() {
+    let (mut s, dir) = session_with_src("sample-bucket-files");
+    s.execute_script(
+        "CREATE TABLE b (k INT, v STRING) CLUSTERED BY (k) INTO 4 BUCKETS; \
+         INSERT INTO b SELECT key * 10 + key, value FROM src",
+    )
+    .unwrap();
+    let folder = dir.path().join("wh/b");
+    let mut files: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    files.sort();
+    assert_eq!(files, ["000000_0", "000001_0", "000002_0", "000003_0"]);
+    // An INT hashes to itself: 44 % 4 = 0, 33 % 4 = 1, 22 % 4 = 2, 11 % 4 = 3.
+    for (file, want) in [
+        ("000000_0", "44\u{1}d\n"),
+        ("000001_0", "33\u{1}c\n"),
+        ("000002_0", "22\u{1}b\n"),
+        ("000003_0", "11\u{1}a\n"),
+    ] {
+        assert_eq!(
+            std::fs::read_to_string(folder.join(file)).unwrap(),
+            want,
+            "{file}"
+        );
+    }
+    let plan = rows(
+        &mut s,
+        "EXPLAIN SELECT * FROM b TABLESAMPLE (BUCKET 3 OUT OF 4)",
+    )
+    .join("\n");
+    assert!(plan.contains("buckets [2]"), "{plan}");
+    assert_eq!(
+        rows(&mut s, "SELECT k FROM b TABLESAMPLE (BUCKET 3 OUT OF 4)"),
+        vec!["22"]
+    );
+    // Two buckets of the four make sample bucket 1 of 2; 8 samples map into one bucket.
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT k FROM b TABLESAMPLE (BUCKET 1 OUT OF 2) ORDER BY k"
+        ),
+        vec!["22", "44"]
+    );
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT k FROM b TABLESAMPLE (BUCKET 4 OUT OF 8 ON k) ORDER BY k"
+        ),
+        vec!["11"]
+    );
+    // Appends keep the layout: a second file per bucket, empty ones too.
+    s.execute("INSERT INTO b VALUES (-7, 'neg')").unwrap();
+    assert_eq!(
+        std::fs::read_to_string(folder.join("000000_0_copy_1")).unwrap(),
+        ""
+    );
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT k FROM b TABLESAMPLE (BUCKET 2 OUT OF 4) ORDER BY k"
+        ),
+        vec!["-7", "33"]
+    );
+}

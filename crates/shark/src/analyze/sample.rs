@@ -57,6 +57,18 @@ impl Analyzer<'_> {
                     "Numerator should not be bigger than denominator in sample clause for table {name}"
                 )));
             }
+            let bucket_cols = self.catalog.bucket_columns(table.0, name)?;
+            let on_buckets = match &b.on {
+                None => true,
+                Some(e) => {
+                    let named: Vec<String> = e
+                        .to_string()
+                        .split(',')
+                        .map(|c| c.trim().trim_matches('`').to_ascii_lowercase())
+                        .collect();
+                    !bucket_cols.is_empty() && named == bucket_cols
+                }
+            };
             let on = match &b.on {
                 Some(e) if is_rand(e) => "rand()".to_string(),
                 Some(e) => e.to_string(),
@@ -90,6 +102,11 @@ impl Analyzer<'_> {
                 grouping: None,
             };
             let predicate = bind(&parsed, &mut cx)?.cast_to(&DataType::Boolean);
+            let plan = if on_buckets {
+                self.read_buckets(plan, table, x - 1, y)?
+            } else {
+                plan
+            };
             let plan = Arc::new(LogicalPlan::Filter(Filter {
                 input: plan,
                 predicate,
@@ -132,6 +149,40 @@ impl Analyzer<'_> {
                 self.block_sample(plan, scope, SampleSize::Bytes(bytes), name)
             }
         }
+    }
+
+    /// A bucketed table's scan reading only the files of the buckets that
+    /// can hold sample bucket `x` of `y` (when `y` and the table's bucket
+    /// count divide one another); the plan unchanged otherwise. The
+    /// sampling filter still runs above it.
+    fn read_buckets(
+        &self,
+        plan: Arc<LogicalPlan>,
+        table: (&str, &str),
+        x: u64,
+        y: u64,
+    ) -> Result<Arc<LogicalPlan>> {
+        let Some(n) = self.catalog.bucket_count(table.0, table.1)? else {
+            return Ok(plan);
+        };
+        let n = u64::from(n);
+        let LogicalPlan::Scan(scan) = plan.as_ref() else {
+            return Ok(plan);
+        };
+        let crate::table::SourceDescriptor::Hive(h) = scan.source.descriptor() else {
+            return Ok(plan);
+        };
+        let keep: Vec<u32> = if n % y == 0 {
+            (0..n).filter(|b| b % y == x).map(|b| b as u32).collect()
+        } else if y % n == 0 {
+            vec![(x % n) as u32]
+        } else {
+            return Ok(plan);
+        };
+        let mut scan = scan.clone();
+        scan.source =
+            Arc::new(crate::hive_table::HiveTable::from_descriptor(&h).with_buckets(keep));
+        Ok(Arc::new(LogicalPlan::Scan(scan)))
     }
 
     /// The table's scan reading only the sampled blocks.

@@ -30,18 +30,22 @@ pub(super) const FUNCTIONS: &[ScalarFunction] = &[ScalarFunction {
         Ok(a.to_vec())
     },
     return_type: |_| DataType::Int32,
-    eval: |args, n| {
-        let mut acc = vec![0i32; n];
-        for a in args {
-            let h = hash_column(a)?;
-            for (x, y) in acc.iter_mut().zip(h) {
-                *x = x.wrapping_mul(31).wrapping_add(y);
-            }
-        }
-        Ok(Arc::new(Int32Array::from(acc)))
-    },
+    eval: |args, n| Ok(Arc::new(Int32Array::from(hash_rows(args, n)?))),
     deterministic: true,
 }];
+
+/// Hive's hash of each row of `columns` (`n` rows): what `hash(…)` gives,
+/// and what Hive buckets rows by (`(hash & MAX) % buckets`).
+pub(crate) fn hash_rows(columns: &[ArrayRef], n: usize) -> Result<Vec<i32>> {
+    let mut acc = vec![0i32; n];
+    for a in columns {
+        let h = hash_column(a)?;
+        for (x, y) in acc.iter_mut().zip(h) {
+            *x = x.wrapping_mul(31).wrapping_add(y);
+        }
+    }
+    Ok(acc)
+}
 
 fn supported(t: &DataType) -> std::result::Result<(), String> {
     match t {

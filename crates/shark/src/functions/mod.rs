@@ -11,6 +11,7 @@ pub use collection::list_of;
 mod datetime;
 mod digest;
 mod hive_hash;
+pub(crate) use hive_hash::hash_rows;
 pub(crate) mod json;
 mod math;
 mod misc;

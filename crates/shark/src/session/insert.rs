@@ -4,7 +4,8 @@
 
 use super::names::*;
 use super::write::{
-    commit_pending, conform_rdd, replace_dir, staging_dir, visible_entries, write_rdd,
+    by_bucket, commit_pending, conform_rdd, replace_dir, staging_dir, visible_entries,
+    write_buckets, write_rdd,
 };
 use super::{Session, StatementResult};
 use crate::error::{Result, SharkError};
@@ -121,12 +122,23 @@ impl Session {
         all_cols.extend(dyn_cols.iter().map(|c| Column::new(&c.name, "string")));
         let target_schema = columns_schema(&all_cols)?;
         let (rdd, _) = self.run_plan(&plan)?;
-        let rdd = conform_rdd(rdd, target_schema);
+        let rdd = conform_rdd(rdd, target_schema.clone());
         let staging = staging_dir(hive.warehouse())?;
         let format = storage_format(&t);
         let table_dir = location_path(&t.storage.location);
+        let buckets = bucketing(&t)?;
         let result = (|| -> Result<()> {
-            let written = write_rdd(&rdd, &staging, &format, &dynamic)?;
+            let written = match &buckets {
+                // One file per bucket, by Hive's bucketing hash.
+                Some((columns, n)) => write_buckets(
+                    &by_bucket(&rdd, columns.clone(), *n),
+                    &staging,
+                    &format,
+                    &dynamic,
+                    target_schema.clone(),
+                )?,
+                None => write_rdd(&rdd, &staging, &format, &dynamic)?,
+            };
             // Every folder the statement changes goes in one journaled
             // commit: after a kill, readers see all of it or none.
             let mut commit = hive::commit::Commit::new();
@@ -322,4 +334,29 @@ mod tests {
         assert_eq!(super::char_length("string"), None);
         assert_eq!(super::char_length("varchar"), None);
     }
+}
+
+/// A bucketed table's CLUSTERED BY columns (positions among its data
+/// columns) and bucket count; None for a table that is not bucketed.
+fn bucketing(t: &hive::metastore::Table) -> Result<Option<(Vec<usize>, usize)>> {
+    let (Some(n), false) = (t.storage.bucket_count, t.storage.bucket_columns.is_empty()) else {
+        return Ok(None);
+    };
+    if n == 0 {
+        return Ok(None);
+    }
+    let columns = t
+        .storage
+        .bucket_columns
+        .iter()
+        .map(|c| {
+            t.columns.iter().position(|d| d.name == *c).ok_or_else(|| {
+                SharkError::analysis(format!(
+                    "{}: bucket column {c} is not a column of the table",
+                    t.qualified_name()
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Some((columns, n as usize)))
 }

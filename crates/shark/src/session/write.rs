@@ -13,6 +13,7 @@ use parquet::arrow::ArrowWriter;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 fn io(path: &Path, e: std::io::Error) -> SharkError {
     SharkError::exec(format!("{}: {e}", path.display()))
@@ -46,6 +47,52 @@ pub(crate) fn write_rdd(
     format: &StorageFormat,
     dynamic_keys: &[String],
 ) -> Result<Written> {
+    write_files(rdd, staging, format, dynamic_keys, None)
+}
+
+/// [`write_rdd`] for a bucketed table: `rdd` has one partition per
+/// bucket (see [`by_bucket`]), and each writes its file — an empty one
+/// for an empty bucket, so bucket `i` is always the file `00000i_0`, as
+/// Hive lays buckets out.
+pub(crate) fn write_buckets(
+    rdd: &rdd::Rdd<Batch>,
+    staging: &Path,
+    format: &StorageFormat,
+    dynamic_keys: &[String],
+    schema: arrow::datatypes::SchemaRef,
+) -> Result<Written> {
+    let every_bucket = dynamic_keys.is_empty().then_some(schema);
+    write_files(rdd, staging, format, dynamic_keys, every_bucket)
+}
+
+/// Rows shuffled to their Hive bucket: partition `i` of the result holds
+/// bucket `i` of `buckets`, by Hive's hash of the `columns` at these
+/// positions (`(hash & MAX) % buckets`).
+pub(crate) fn by_bucket(
+    rdd: &rdd::Rdd<Batch>,
+    columns: Vec<usize>,
+    buckets: usize,
+) -> rdd::Rdd<Batch> {
+    use crate::exec::exchange::{exchange, DirectPartitioner, PartitionFn};
+    let f: PartitionFn = Arc::new(move |b: &RecordBatch| {
+        let cols: Vec<arrow::array::ArrayRef> =
+            columns.iter().map(|&i| b.column(i).clone()).collect();
+        let hashes = crate::functions::hash_rows(&cols, b.num_rows())?;
+        Ok(hashes
+            .into_iter()
+            .map(|h| ((h & i32::MAX) as usize % buckets) as u32)
+            .collect())
+    });
+    exchange(rdd, buckets, f, DirectPartitioner::new(buckets))
+}
+
+fn write_files(
+    rdd: &rdd::Rdd<Batch>,
+    staging: &Path,
+    format: &StorageFormat,
+    dynamic_keys: &[String],
+    every_task: Option<arrow::datatypes::SchemaRef>,
+) -> Result<Written> {
     let staging = staging.to_path_buf();
     let format = format.clone();
     let keys = dynamic_keys.to_vec();
@@ -78,6 +125,13 @@ pub(crate) fn write_rdd(
         if tc.has_failed() {
             // The engine reports the input's error for this task.
             return Ok(rows);
+        }
+        if let (Some(schema), true) = (&every_task, writers.is_empty()) {
+            std::fs::create_dir_all(&staging).map_err(|e| rdd::RddError::from(io(&staging, e)))?;
+            let file = staging.join(format!("{:06}_{}", tc.partition_id(), tc.attempt_number()));
+            let empty = RecordBatch::new_empty(schema.clone());
+            let w = FileWriter::create(&file, &format, &empty).map_err(rdd::RddError::from)?;
+            writers.insert(String::new(), w);
         }
         for (_, w) in writers {
             w.finish().map_err(rdd::RddError::from)?;

@@ -421,6 +421,9 @@ impl Session {
             HiveStatement::AlterPartitionColumn { table, column } => {
                 self.alter_partition_column(&table, column)
             }
+            HiveStatement::AlterClustering { table, clustered } => {
+                self.alter_clustering(&table, clustered)
+            }
             HiveStatement::AlterStorage {
                 table,
                 format,

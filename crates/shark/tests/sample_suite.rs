@@ -161,3 +161,45 @@ fn bucketed_tables_write_a_file_per_bucket_and_samples_read_only_theirs() {
         vec!["-7", "33"]
     );
 }
+
+/// ALTER TABLE … CLUSTERED BY / NOT CLUSTERED change how later inserts lay
+/// rows out, and DESCRIBE FORMATTED shows the bucketing as Hive does.
+#[test]
+fn alter_table_clustered_by_changes_later_inserts() {
+    let (mut s, dir) = session_with_src("sample-alter-buckets");
+    s.execute_script(
+        "CREATE TABLE c (k INT, v STRING); \
+         ALTER TABLE c CLUSTERED BY (k) SORTED BY (k DESC) INTO 2 BUCKETS; \
+         INSERT OVERWRITE TABLE c SELECT key, value FROM src",
+    )
+    .unwrap();
+    let f = rows(&mut s, "DESCRIBE FORMATTED c").join("\n");
+    for want in [
+        "Num Buckets:\t2",
+        "Bucket Columns:\t[k]",
+        "Sort Columns:\t[Order(col:k, order:0)]",
+    ] {
+        assert!(f.contains(want), "{want} in {f}");
+    }
+    let folder = dir.path().join("wh/c");
+    assert_eq!(
+        std::fs::read_to_string(folder.join("000001_0"))
+            .unwrap()
+            .lines()
+            .count(),
+        2
+    );
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT k FROM c TABLESAMPLE (BUCKET 1 OUT OF 2) ORDER BY k"
+        ),
+        vec!["2", "4"]
+    );
+    s.execute("ALTER TABLE c NOT CLUSTERED").unwrap();
+    let f = rows(&mut s, "DESCRIBE FORMATTED c").join("\n");
+    assert!(f.contains("Num Buckets:\t-1"), "{f}");
+    assert!(s
+        .execute("ALTER TABLE c CLUSTERED BY (nope) INTO 2 BUCKETS")
+        .is_err());
+}

@@ -172,9 +172,9 @@ impl Analyzer<'_> {
         let crate::table::SourceDescriptor::Hive(h) = scan.source.descriptor() else {
             return Ok(plan);
         };
-        let keep: Vec<u32> = if n % y == 0 {
+        let keep: Vec<u32> = if n.is_multiple_of(y) {
             (0..n).filter(|b| b % y == x).map(|b| b as u32).collect()
-        } else if y % n == 0 {
+        } else if y.is_multiple_of(n) {
             vec![(x % n) as u32]
         } else {
             return Ok(plan);

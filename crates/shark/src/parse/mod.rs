@@ -82,6 +82,12 @@ pub enum HiveStatement {
         format: Option<Box<sqlparser::ast::HiveFormat>>,
         serde_properties: Vec<(String, String)>,
     },
+    /// `ALTER TABLE t CLUSTERED BY (…) [SORTED BY (…)] INTO n BUCKETS`, or
+    /// `NOT CLUSTERED` (None): the table's bucketing from now on.
+    AlterClustering {
+        table: sqlparser::ast::ObjectName,
+        clustered: Option<sqlparser::ast::ClusteredBy>,
+    },
     /// `CREATE EXTERNAL TABLE ...`, parsed as the CREATE TABLE it is.
     CreateExternal(Box<sqlparser::ast::Statement>),
     /// `CLEAR CACHE`: forget every cached table.
@@ -280,6 +286,9 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
             if let Some(stmt) = parse_partition_statement(trimmed, line)? {
                 return Ok(stmt);
             }
+        }
+        "alter" if lower.contains(" clustered by ") || lower.contains(" not clustered") => {
+            return parse_alter_clustering(trimmed, line);
         }
         "alter"
             if lower.contains(" set fileformat")
@@ -658,6 +667,42 @@ fn parse_alter_storage(text: &str, line: u64) -> Result<HiveStatement> {
         table,
         format,
         serde_properties,
+    })
+}
+
+/// `ALTER TABLE t CLUSTERED BY … INTO n BUCKETS` and `… NOT CLUSTERED`.
+fn parse_alter_clustering(text: &str, line: u64) -> Result<HiveStatement> {
+    let w = words(text);
+    let bad = || SharkError::Parse {
+        message: "ALTER TABLE t CLUSTERED BY (columns) [SORTED BY (columns)] INTO n BUCKETS \
+                  | ALTER TABLE t NOT CLUSTERED"
+            .into(),
+        location: Location { line, column: 1 },
+    };
+    if w.len() < 4 || !w[1].eq_ignore_ascii_case("table") {
+        return Err(bad());
+    }
+    let table = object_name(&w[2]);
+    if w[3].eq_ignore_ascii_case("not") {
+        return Ok(HiveStatement::AlterClustering {
+            table,
+            clustered: None,
+        });
+    }
+    let at = top_level_positions(text, "clustered")
+        .first()
+        .copied()
+        .ok_or_else(bad)?;
+    let fake = format!("CREATE TABLE x (c INT) {}", &text[at..]);
+    let HiveStatement::Sql(stmt) = parse_statement(&fake, line)? else {
+        return Err(bad());
+    };
+    let sqlparser::ast::Statement::CreateTable(ct) = *stmt else {
+        return Err(bad());
+    };
+    Ok(HiveStatement::AlterClustering {
+        table,
+        clustered: Some(ct.clustered_by.ok_or_else(bad)?),
     })
 }
 

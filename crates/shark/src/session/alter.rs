@@ -258,3 +258,57 @@ impl Session {
         Ok(StatementResult::Done(None))
     }
 }
+
+impl Session {
+    /// `ALTER TABLE t CLUSTERED BY … INTO n BUCKETS` / `NOT CLUSTERED`:
+    /// the bucketing later inserts follow; files already there are not
+    /// rewritten (as in Hive).
+    pub(super) fn alter_clustering(
+        &mut self,
+        table: &ObjectName,
+        clustered: Option<ast::ClusteredBy>,
+    ) -> Result<StatementResult> {
+        let hive = self.hive()?;
+        let t = self.existing_table(table)?;
+        let mut new = t.clone();
+        match clustered {
+            None => {
+                new.storage.bucket_columns.clear();
+                new.storage.sort_columns.clear();
+                new.storage.bucket_count = None;
+            }
+            Some(cb) => {
+                let name = |i: &ast::Ident| crate::parse::ident_value(i).to_ascii_lowercase();
+                let columns: Vec<String> = cb.columns.iter().map(name).collect();
+                for c in &columns {
+                    if !t.columns.iter().any(|d| d.name == *c) {
+                        return Err(SharkError::analysis(format!(
+                            "{c} is not a column of {}",
+                            t.qualified_name()
+                        )));
+                    }
+                }
+                let count: u32 = cb
+                    .num_buckets
+                    .to_string()
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| SharkError::analysis("INTO n BUCKETS needs n > 0"))?;
+                new.storage.bucket_columns = columns;
+                new.storage.bucket_count = Some(count);
+                new.storage.sort_columns = cb
+                    .sorted_by
+                    .iter()
+                    .flatten()
+                    .map(|o| hive::metastore::SortColumn {
+                        name: o.expr.to_string().trim_matches('`').to_ascii_lowercase(),
+                        ascending: !matches!(o.options.sort, Some(ast::OrderBySort::Desc)),
+                    })
+                    .collect();
+            }
+        }
+        hive.metastore().alter_table(&t.db, &t.name, &new)?;
+        Ok(StatementResult::Done(None))
+    }
+}

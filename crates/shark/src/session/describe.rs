@@ -202,6 +202,19 @@ fn storage_rows(t: &Table, rows: &mut Vec<Vec<String>>) {
         format!("[{}]", t.storage.bucket_columns.join(", ")),
         String::new(),
     ]);
+    if !t.storage.sort_columns.is_empty() {
+        let order: Vec<String> = t
+            .storage
+            .sort_columns
+            .iter()
+            .map(|c| format!("Order(col:{}, order:{})", c.name, u8::from(c.ascending)))
+            .collect();
+        rows.push(vec![
+            "Sort Columns:".into(),
+            format!("[{}]", order.join(", ")),
+            String::new(),
+        ]);
+    }
     if let Some(cols) = t.parameters.get(crate::parse::SKEWED_COLUMNS) {
         let get = |k: &str| t.parameters.get(k).cloned().unwrap_or_default();
         rows.push(vec![

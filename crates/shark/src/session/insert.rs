@@ -325,17 +325,6 @@ fn fit_char_columns(
     )))
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn char_lengths_read_from_hive_types() {
-        assert_eq!(super::char_length("varchar(2)"), Some((2, false)));
-        assert_eq!(super::char_length("CHAR( 10 )"), Some((10, true)));
-        assert_eq!(super::char_length("string"), None);
-        assert_eq!(super::char_length("varchar"), None);
-    }
-}
-
 /// A bucketed table's CLUSTERED BY columns (positions among its data
 /// columns) and bucket count; None for a table that is not bucketed.
 fn bucketing(t: &hive::metastore::Table) -> Result<Option<(Vec<usize>, usize)>> {
@@ -359,4 +348,15 @@ fn bucketing(t: &hive::metastore::Table) -> Result<Option<(Vec<usize>, usize)>> 
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Some((columns, n as usize)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn char_lengths_read_from_hive_types() {
+        assert_eq!(super::char_length("varchar(2)"), Some((2, false)));
+        assert_eq!(super::char_length("CHAR( 10 )"), Some((10, true)));
+        assert_eq!(super::char_length("string"), None);
+        assert_eq!(super::char_length("varchar"), None);
+    }
 }

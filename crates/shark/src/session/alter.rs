@@ -297,15 +297,7 @@ impl Session {
                     .ok_or_else(|| SharkError::analysis("INTO n BUCKETS needs n > 0"))?;
                 new.storage.bucket_columns = columns;
                 new.storage.bucket_count = Some(count);
-                new.storage.sort_columns = cb
-                    .sorted_by
-                    .iter()
-                    .flatten()
-                    .map(|o| hive::metastore::SortColumn {
-                        name: o.expr.to_string().trim_matches('`').to_ascii_lowercase(),
-                        ascending: !matches!(o.options.sort, Some(ast::OrderBySort::Desc)),
-                    })
-                    .collect();
+                new.storage.sort_columns = sort_columns(&cb);
             }
         }
         hive.metastore().alter_table(&t.db, &t.name, &new)?;

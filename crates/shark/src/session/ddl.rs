@@ -412,15 +412,7 @@ impl Session {
                 .map(|c| c.value.to_ascii_lowercase())
                 .collect();
             sd.bucket_count = cb.num_buckets.to_string().parse().ok();
-            sd.sort_columns = cb
-                .sorted_by
-                .iter()
-                .flatten()
-                .map(|o| hive::metastore::SortColumn {
-                    name: o.expr.to_string().trim_matches('`').to_ascii_lowercase(),
-                    ascending: !matches!(o.options.sort, Some(ast::OrderBySort::Desc)),
-                })
-                .collect();
+            sd.sort_columns = sort_columns(cb);
         }
         if let Some(l) = &location {
             self.user_path(l, crate::paths::PathUse::Location)?;

@@ -166,3 +166,16 @@ impl Session {
         Ok(StorageFormat::Text(f))
     }
 }
+
+/// The `SORTED BY` columns of a `CLUSTERED BY` clause, as the metastore
+/// keeps them.
+pub(super) fn sort_columns(cb: &ast::ClusteredBy) -> Vec<hive::metastore::SortColumn> {
+    cb.sorted_by
+        .iter()
+        .flatten()
+        .map(|o| hive::metastore::SortColumn {
+            name: o.expr.to_string().trim_matches('`').to_ascii_lowercase(),
+            ascending: !matches!(o.options.sort, Some(ast::OrderBySort::Desc)),
+        })
+        .collect()
+}

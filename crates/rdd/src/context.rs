@@ -310,6 +310,16 @@ impl Context {
         crate::rdd::text_file::TextFileRdd::create(self, path, min)
     }
 
+    /// [`Context::text_file`] with each line's file and byte offset.
+    pub fn text_file_positioned(
+        &self,
+        path: &str,
+        min_partitions: Option<usize>,
+    ) -> Rdd<crate::rdd::text_file::PositionedLine> {
+        let min = min_partitions.unwrap_or(self.inner.default_parallelism.min(2));
+        crate::rdd::text_file::TextFileRdd::create_positioned(self, path, min)
+    }
+
     /// `(path, content)` for every file under `path`, one record per file.
     pub fn whole_text_files(
         &self,

@@ -64,6 +64,7 @@ pub use error::{RddError, Result};
 pub use listener::{Event, EventLog, Listener, StageInfo, TaskMetricsSnapshot, TaskOutcome};
 pub use partitioner::{HashPartitioner, Partitioner, PartitionerId, RangePartitioner};
 pub use rdd::shuffled::{MapStageStatistics, ReadSpec, Shuffle};
+pub use rdd::text_file::PositionedLine;
 pub use rdd::{BoxIter, Data, Rdd};
 pub use scheduler::task::{MemoryHolder, TaskContext};
 pub use storage::{RddStorageInfo, StorageLevel};

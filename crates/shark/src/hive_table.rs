@@ -156,7 +156,8 @@ impl HiveTable {
             .filter(|f| {
                 let mut cols = Vec::new();
                 f.columns(&mut cols);
-                !cols.is_empty() && cols.iter().all(|&c| c >= dw)
+                let width = self.schema.fields().len();
+                !cols.is_empty() && cols.iter().all(|&c| c >= dw && c < width)
             })
             .collect();
         let mut kept = Vec::new();
@@ -215,6 +216,19 @@ impl HiveTable {
         self
     }
 
+    /// The data files under `dir` this table reads (the kept buckets' only,
+    /// when sampling by bucket).
+    fn files_in(&self, dir: &std::path::Path) -> Result<Vec<PathBuf>> {
+        Ok(crate::table::data_files(dir)?
+            .into_iter()
+            .map(|f| f.0)
+            .filter(|f| match &self.buckets {
+                Some(keep) => crate::table::bucket_of_file(f).is_none_or(|b| keep.contains(&b)),
+                None => true,
+            })
+            .collect())
+    }
+
     /// `scan_dir` over the files of the kept buckets only.
     fn scan_buckets(
         &self,
@@ -224,11 +238,8 @@ impl HiveTable {
         projection: &[usize],
         partitions: usize,
     ) -> Result<Rdd<Batch>> {
-        let files: Vec<PathBuf> = crate::table::data_files(dir)?
-            .into_iter()
-            .map(|f| f.0)
-            .filter(|f| crate::table::bucket_of_file(f).is_none_or(|b| keep.contains(&b)))
-            .collect();
+        let _ = keep;
+        let files = self.files_in(dir)?;
         if files.is_empty() {
             return Ok(ctx.parallelize(Vec::new(), Some(1)));
         }
@@ -276,33 +287,71 @@ impl TableSource for HiveTable {
         filters: &[Expr],
         partitions: usize,
     ) -> Result<Rdd<Batch>> {
-        let all: Vec<usize> = (0..self.schema.fields().len()).collect();
+        let width = self.schema.fields().len();
+        let all: Vec<usize> = (0..width).collect();
         let projection = projection.unwrap_or(&all).to_vec();
         let dw = self.data_width();
-        let Some(_) = &self.partitions else {
-            if !self.location.exists() {
-                return Ok(ctx.parallelize(Vec::new(), Some(1)));
+        // Virtual columns asked for (0: file name, 1: offset), in order.
+        let mut virt: Vec<usize> = Vec::new();
+        for &c in &projection {
+            if c >= width && !virt.contains(&(c - width)) {
+                virt.push(c - width);
             }
-            return self.scan_dir(ctx, &self.location, &projection, partitions);
+        }
+        let dirs: Vec<(PathBuf, Option<RecordBatch>)> = match &self.partitions {
+            None if virt.is_empty() => {
+                if !self.location.exists() {
+                    return Ok(ctx.parallelize(Vec::new(), Some(1)));
+                }
+                return self.scan_dir(ctx, &self.location, &projection, partitions);
+            }
+            None => vec![(self.location.clone(), None)],
+            Some(_) => self
+                .prune(filters)?
+                .iter()
+                .map(|p| Ok((p.location.clone(), Some(self.partition_row(p)?))))
+                .collect::<Result<_>>()?,
         };
-        let kept = self.prune(filters)?;
         // Data columns to read; at least one so rows are counted.
         let mut data_proj: Vec<usize> = projection.iter().copied().filter(|&c| c < dw).collect();
-        let dropped_extra = data_proj.is_empty() && dw > 0;
-        if dropped_extra {
+        if data_proj.is_empty() && dw > 0 && virt.is_empty() {
             data_proj.push(0);
         }
-        let out_schema = Arc::new(self.schema.project(&projection)?);
+        let virtual_fields = crate::virtual_columns::fields();
+        let out_schema = Arc::new(Schema::new(
+            projection
+                .iter()
+                .map(|&c| match c.checked_sub(width) {
+                    None => self.schema.field(c).clone(),
+                    Some(v) => virtual_fields[v].clone(),
+                })
+                .collect::<Vec<_>>(),
+        ));
         let mut result: Option<Rdd<Batch>> = None;
-        let per = (partitions / kept.len().max(1)).max(1);
-        for p in kept {
-            if !p.location.exists() {
+        let per = (partitions / dirs.len().max(1)).max(1);
+        for (dir, row) in dirs {
+            if !dir.exists() {
                 continue;
             }
-            let rdd = self.scan_dir(ctx, &p.location, &data_proj, per)?;
-            let row = self.partition_row(&p)?;
-            let (projection, out_schema, data_proj) =
-                (projection.clone(), out_schema.clone(), data_proj.clone());
+            let rdd = if virt.is_empty() {
+                self.scan_dir(ctx, &dir, &data_proj, per)?
+            } else {
+                crate::virtual_columns::scan_files(
+                    ctx,
+                    self.files_in(&dir)?,
+                    &self.format,
+                    self.data_schema.clone(),
+                    &data_proj,
+                    &virt,
+                    per,
+                )?
+            };
+            let (projection, out_schema, data_proj, virt) = (
+                projection.clone(),
+                out_schema.clone(),
+                data_proj.clone(),
+                virt.clone(),
+            );
             let rdd = rdd.map(move |Batch(b)| {
                 let n = b.num_rows();
                 let cols: Vec<ArrayRef> = projection
@@ -311,8 +360,11 @@ impl TableSource for HiveTable {
                         if c < dw {
                             b.column(data_proj.iter().position(|&d| d == c).expect("projected"))
                                 .clone()
+                        } else if c >= width {
+                            let v = virt.iter().position(|&v| v == c - width).expect("asked");
+                            b.column(data_proj.len() + v).clone()
                         } else {
-                            let one = row.column(c);
+                            let one = row.as_ref().expect("a partition").column(c);
                             arrow::compute::take(
                                 one,
                                 &arrow::array::UInt32Array::from(vec![0u32; n]),

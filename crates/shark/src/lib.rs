@@ -40,6 +40,7 @@ pub mod script;
 pub mod session;
 pub mod table;
 pub mod types;
+pub mod virtual_columns;
 
 pub use batch::Batch;
 pub use catalog::{Catalog, MemoryCatalog};

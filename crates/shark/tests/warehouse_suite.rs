@@ -643,3 +643,58 @@ fn skewed_tables_are_recorded_and_their_subfolders_read() {
         .execute("CREATE TABLE bad (k INT) SKEWED BY k ON (1)")
         .is_err());
 }
+
+/// INPUT__FILE__NAME and BLOCK__OFFSET__INSIDE__FILE: the file of each
+/// row, and for text the byte offset of its line (Hive's TextInputFormat
+/// keys); hidden from `*`; with partitions, buckets and columnar files.
+#[test]
+fn virtual_columns_name_each_rows_file_and_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = dir.path().join("wh");
+    let mut s = session(&wh);
+    run(&mut s, "CREATE TABLE t (k INT, v STRING)");
+    std::fs::write(wh.join("t/a.txt"), "1\u{1}one\n22\u{1}two\n").unwrap();
+    std::fs::write(wh.join("t/b.txt"), "333\u{1}three\n").unwrap();
+    let a = format!("file:{}", wh.join("t/a.txt").display());
+    let b = format!("file:{}", wh.join("t/b.txt").display());
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT INPUT__FILE__NAME, BLOCK__OFFSET__INSIDE__FILE, k FROM t ORDER BY k"
+        ),
+        vec![
+            format!("{a}\t0\t1"),
+            format!("{a}\t6\t22"),
+            format!("{b}\t0\t333")
+        ]
+    );
+    assert_eq!(rows(&mut s, "SELECT * FROM t WHERE k = 1"), vec!["1\tone"]);
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT t.block__offset__inside__file FROM t WHERE input__file__name LIKE '%b.txt'"
+        ),
+        vec!["0"]
+    );
+    // Partitioned ORC: the partition's file, rows numbered in their file.
+    run(
+        &mut s,
+        "SET hive.exec.dynamic.partition.mode=nonstrict; \
+         CREATE TABLE p (v STRING) PARTITIONED BY (d STRING) STORED AS ORC; \
+         INSERT INTO p PARTITION (d) SELECT v, 'x' FROM t",
+    );
+    let got = rows(
+        &mut s,
+        "SELECT d, BLOCK__OFFSET__INSIDE__FILE, INPUT__FILE__NAME LIKE '%/p/d=x/%' FROM p ORDER BY 2"
+    );
+    assert_eq!(got.len(), 3);
+    assert!(
+        got.iter()
+            .all(|r| r.starts_with("x\t") && r.ends_with("\ttrue")),
+        "{got:?}"
+    );
+    // A table without files of its own has none.
+    assert!(s
+        .query("SELECT INPUT__FILE__NAME FROM (SELECT 1 AS x) q")
+        .is_err());
+}

@@ -46,7 +46,75 @@ impl TextFileRdd {
             splits,
         }))
     }
+
+    /// The lines with the file they come from and the byte offset where
+    /// each starts (in the uncompressed text for a gzip file).
+    pub fn create_positioned(
+        ctx: &Context,
+        spec: &str,
+        min_partitions: usize,
+    ) -> Rdd<PositionedLine> {
+        let splits = list_files(spec).map(|files| make_splits(files, min_partitions.max(1)));
+        Rdd::from_impl(Arc::new(PositionedTextFileRdd(TextFileRdd {
+            core: RddCore::new(ctx, "text_file_positioned"),
+            splits,
+        })))
+    }
+
+    fn open(&self, split: usize, tc: &Arc<TaskContext>) -> Result<LineReader> {
+        let splits = self.splits.as_ref().map_err(|e| e.clone())?;
+        let s = &splits[split];
+        let file = File::open(&s.path).map_err(|e| RddError::io(&s.path, e))?;
+        let mut lines = if s.compressed {
+            LineReader {
+                input: BufReader::with_capacity(
+                    256 * 1024,
+                    Box::new(flate2::read::MultiGzDecoder::new(file)),
+                ),
+                pos: 0,
+                end: u64::MAX,
+                buf: Vec::new(),
+                tc: tc.clone(),
+                path: s.path.clone(),
+                records: 0,
+            }
+        } else {
+            let mut file = file;
+            file.seek(SeekFrom::Start(s.start))
+                .map_err(|e| RddError::io(&s.path, e))?;
+            LineReader {
+                input: BufReader::with_capacity(256 * 1024, Box::new(file)),
+                pos: s.start,
+                end: s.end,
+                buf: Vec::new(),
+                tc: tc.clone(),
+                path: s.path.clone(),
+                records: 0,
+            }
+        };
+        if s.start != 0 && !s.compressed {
+            // The line in progress at `start` belongs to the previous split.
+            lines
+                .read_raw_line()
+                .map_err(|e| RddError::io(&s.path, e))?;
+        }
+        Ok(lines)
+    }
 }
+
+/// A line of a text file, where it was read from (Hive's
+/// INPUT__FILE__NAME and BLOCK__OFFSET__INSIDE__FILE).
+#[derive(Debug, Clone)]
+pub struct PositionedLine {
+    /// The file.
+    pub file: Arc<str>,
+    /// Byte offset of the line's start in the file.
+    pub offset: u64,
+    /// The line, without its end.
+    pub text: String,
+}
+
+struct PositionedTextFileRdd(TextFileRdd);
 
 fn make_splits(files: Vec<(PathBuf, u64)>, min_partitions: usize) -> Vec<FileSplit> {
     let total: u64 = files.iter().map(|f| f.1).sum();
@@ -100,43 +168,34 @@ impl RddBase for TextFileRdd {
 
 impl RddImpl<String> for TextFileRdd {
     fn compute(&self, split: usize, tc: &Arc<TaskContext>) -> Result<BoxIter<String>> {
-        let splits = self.splits.as_ref().map_err(|e| e.clone())?;
-        let s = &splits[split];
-        let file = File::open(&s.path).map_err(|e| RddError::io(&s.path, e))?;
-        let mut lines = if s.compressed {
-            LineReader {
-                input: BufReader::with_capacity(
-                    256 * 1024,
-                    Box::new(flate2::read::MultiGzDecoder::new(file)),
-                ),
-                pos: 0,
-                end: u64::MAX,
-                buf: Vec::new(),
-                tc: tc.clone(),
-                path: s.path.clone(),
-                records: 0,
-            }
-        } else {
-            let mut file = file;
-            file.seek(SeekFrom::Start(s.start))
-                .map_err(|e| RddError::io(&s.path, e))?;
-            LineReader {
-                input: BufReader::with_capacity(256 * 1024, Box::new(file)),
-                pos: s.start,
-                end: s.end,
-                buf: Vec::new(),
-                tc: tc.clone(),
-                path: s.path.clone(),
-                records: 0,
-            }
-        };
-        if s.start != 0 && !s.compressed {
-            // The line in progress at `start` belongs to the previous split.
-            lines
-                .read_raw_line()
-                .map_err(|e| RddError::io(&s.path, e))?;
-        }
-        Ok(Box::new(lines))
+        Ok(Box::new(self.open(split, tc)?))
+    }
+}
+
+impl RddBase for PositionedTextFileRdd {
+    fn core(&self) -> &RddCore {
+        self.0.core()
+    }
+    fn num_partitions(&self) -> usize {
+        self.0.num_partitions()
+    }
+    fn dependencies(&self) -> Vec<Dependency> {
+        Vec::new()
+    }
+}
+
+impl RddImpl<PositionedLine> for PositionedTextFileRdd {
+    fn compute(&self, split: usize, tc: &Arc<TaskContext>) -> Result<BoxIter<PositionedLine>> {
+        let mut lines = self.0.open(split, tc)?;
+        let file: Arc<str> = Arc::from(lines.path.display().to_string());
+        Ok(Box::new(std::iter::from_fn(move || {
+            let offset = lines.pos;
+            lines.next().map(|text| PositionedLine {
+                file: file.clone(),
+                offset,
+                text,
+            })
+        })))
     }
 }
 

@@ -665,14 +665,37 @@ impl<'a> Analyzer<'a> {
             SharkError::analysis_at(format!("Table not found '{}'", parts.join(".")), span)
         })?;
         let schema = source.schema();
-        let scope = Scope::from_schema(&schema, Some(&table));
+        if !crate::virtual_columns::supported(source.as_ref()) {
+            let scope = Scope::from_schema(&schema, Some(&table));
+            return Ok((
+                Arc::new(LogicalPlan::Scan(Scan {
+                    table: format!("{db}.{table}"),
+                    source,
+                    projection: None,
+                    filters: vec![],
+                    schema,
+                })),
+                scope,
+            ));
+        }
+        // A stored table also offers Hive's virtual columns, hidden from
+        // `*`; pruning drops them unless the query names them.
+        let width = schema.fields().len();
+        let mut fields: Vec<arrow::datatypes::Field> =
+            schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+        fields.extend(crate::virtual_columns::fields());
+        let with_virtual = Arc::new(arrow::datatypes::Schema::new(fields));
+        let mut scope = Scope::from_schema(&with_virtual, Some(&table));
+        for c in &mut scope.columns[width..] {
+            c.hidden = true;
+        }
         Ok((
             Arc::new(LogicalPlan::Scan(Scan {
                 table: format!("{db}.{table}"),
                 source,
-                projection: None,
+                projection: Some((0..width + 2).collect()),
                 filters: vec![],
-                schema,
+                schema: with_virtual,
             })),
             scope,
         ))

@@ -24,6 +24,18 @@ use std::time::{Duration, Instant};
 
 /// Tokens the mutator inserts or substitutes.
 const DICTIONARY: &[&str] = &[
+    "TRANSFORM",
+    "USING",
+    "MAP",
+    "REDUCE",
+    "DISTRIBUTE",
+    "SORT",
+    "CLUSTER",
+    "SKEWED",
+    "PARTITION",
+    "ORC",
+    "AVRO",
+    "INPUT__FILE__NAME",
     "SELECT",
     "FROM",
     "WHERE",
@@ -268,6 +280,26 @@ const SEEDS: &[&str] = &[
     "SELECT key FROM src GROUP BY key HAVING NOT EXISTS (SELECT 1 FROM srcpart p WHERE p.key = src.key)",
     "CREATE TABLE fc (c CHAR(3), v VARCHAR(2))",
     "INSERT INTO fc SELECT value, value FROM src",
+    "SELECT TRANSFORM(key, value) USING 'cat' AS (k INT, v STRING) FROM src CLUSTER BY k",
+    "SELECT TRANSFORM(key) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' USING 'cat' AS k ROW FORMAT DELIMITED NULL DEFINED AS 'n' FROM src",
+    "FROM (FROM src MAP key, value USING 'cat' AS k, v CLUSTER BY k) m INSERT OVERWRITE TABLE fz PARTITION (p='x') REDUCE m.k, m.v USING 'cat' AS (a INT, b STRING)",
+    "from (from src select key where key > 1) a select a.key",
+    "SELECT key, sum(key) OVER (DISTRIBUTE BY value SORT BY key ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM src",
+    "SELECT key, rank() OVER w FROM src WINDOW w AS (CLUSTER BY key)",
+    "SHOW PARTITIONS srcpart PARTITION (ds='2008-04-08')",
+    "DESCRIBE FORMATTED srcpart PARTITION (ds='2008-04-08', hr='11')",
+    "ALTER TABLE fz PARTITION COLUMN (p INT)",
+    "ALTER TABLE fz SET SERDEPROPERTIES ('field.delim'=',')",
+    "ALTER TABLE fz SET FILEFORMAT ORC",
+    "ALTER TABLE fz CLUSTERED BY (a) SORTED BY (a DESC) INTO 4 BUCKETS",
+    "CREATE TABLE fs (k INT, v STRING) SKEWED BY (k) ON ((1), (2)) STORED AS DIRECTORIES",
+    "CREATE TABLE fo STORED AS ORC AS SELECT key, value FROM src",
+    "CREATE TABLE fa (k INT, v STRING) STORED AS AVRO",
+    "INSERT INTO fa SELECT key, value FROM src",
+    "SELECT xpath('<a><b>1</b></a>', 'a/b/text()'), xpath_int('<a><b>2</b></a>', 'sum(a/b)')",
+    "SELECT histogram_numeric(key, 3), context_ngrams(sentences(value), array(NULL), 2) FROM src",
+    "SELECT INPUT__FILE__NAME, BLOCK__OFFSET__INSIDE__FILE, key FROM srcpart WHERE key < 5",
+    "SELECT key FROM src TABLESAMPLE(BUCKET 1 OUT OF 4) s",
 ];
 
 /// A tiny deterministic generator (SplitMix64).
@@ -482,6 +514,8 @@ fn setup(ctx: &rdd::Context, wh: &Path, root: &Path, scratch: &Path) -> Session 
             panic!("setup failed at {}: {e}", st.text);
         }
     }
+    // Mutated TRANSFORM commands must not run: they are planned, then refused.
+    s.set_scripts_allowed(false);
     s
 }
 

@@ -73,6 +73,12 @@ pub fn columns_schema(cols: &[hive::metastore::Column]) -> Result<SchemaRef> {
     Ok(Arc::new(Schema::new(fields)))
 }
 
+/// Table property: `true` while every file of a bucketed table was written
+/// by bucket (Shark's bucketed inserts), so bucket `i` is exactly the files
+/// named `00000i_…` and sampling may read only those. Dropped when files
+/// arrive another way (LOAD DATA, CLUSTERED BY over existing data).
+pub const BUCKETED_FILES: &str = "shark.bucketed.files";
+
 /// How a table's files are read, from its storage descriptor.
 pub fn storage_format(t: &Table) -> StorageFormat {
     let sd = &t.storage;
@@ -185,10 +191,19 @@ impl Catalog for HiveCatalog {
             .unwrap_or_default())
     }
     fn bucket_count(&self, db: &str, name: &str) -> Result<Option<u32>> {
-        Ok(self
-            .metastore
-            .get_table(db, name)?
-            .and_then(|t| t.storage.bucket_count))
+        // Only a layout Shark wrote by Hive's (version 1) bucketing hash;
+        // Hive 3's murmur buckets (bucketing_version=2) are not read by file.
+        Ok(self.metastore.get_table(db, name)?.and_then(|t| {
+            let laid_out = t
+                .parameters
+                .get(BUCKETED_FILES)
+                .is_some_and(|v| v == "true");
+            let murmur = t
+                .parameters
+                .get("bucketing_version")
+                .is_some_and(|v| v == "2");
+            (laid_out && !murmur).then_some(t.storage.bucket_count?)
+        }))
     }
     fn table_names(&self, db: &str) -> Result<Vec<String>> {
         Ok(self.metastore.list_tables(db, None)?)

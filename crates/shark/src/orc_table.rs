@@ -168,10 +168,20 @@ impl TableSource for OrcTable {
                         let (roots, positions) =
                             file_positions(info.schema.fields(), &table, &wanted);
                         // Comparisons name the table's columns; in a
-                        // positional file they have other names.
+                        // positional file they have other names, and a file
+                        // column of another type is compared after a cast,
+                        // which its statistics do not know.
                         let filters: Vec<Comparison> = comparisons
                             .iter()
-                            .filter(|c| info.schema.field_with_name(&c.column).is_ok())
+                            .filter(|c| {
+                                match (
+                                    info.schema.field_with_name(&c.column),
+                                    table.field_with_name(&c.column),
+                                ) {
+                                    (Ok(f), Ok(t)) => f.data_type() == t.data_type(),
+                                    _ => false,
+                                }
+                            })
                             .cloned()
                             .collect();
                         let batches = orc_file::read_stripes(

@@ -203,3 +203,64 @@ fn alter_table_clustered_by_changes_later_inserts() {
         .execute("ALTER TABLE c CLUSTERED BY (nope) INTO 2 BUCKETS")
         .is_err());
 }
+
+/// Sampling reads only a bucket's files when every file was written by
+/// bucket (bucketed CREATE, CTAS and inserts); after files arrive another
+/// way (LOAD DATA, CLUSTERED BY over existing data) it reads them all and
+/// still answers right.
+#[test]
+fn bucket_files_are_trusted_only_when_written_by_bucket() {
+    let (mut s, dir) = session_with_src("sample-bucket-trust");
+    s.execute("CREATE TABLE c CLUSTERED BY (key) INTO 2 BUCKETS AS SELECT key, value FROM src")
+        .unwrap();
+    let plan = rows(
+        &mut s,
+        "EXPLAIN SELECT * FROM c TABLESAMPLE (BUCKET 1 OUT OF 2)",
+    )
+    .join("\n");
+    assert!(plan.contains("buckets [0]"), "{plan}");
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT key FROM c TABLESAMPLE (BUCKET 1 OUT OF 2) ORDER BY key"
+        ),
+        vec!["2", "4"]
+    );
+    // Existing unbucketed files, then CLUSTERED BY: every file is read.
+    s.execute_script(
+        "CREATE TABLE u (key INT, value STRING); INSERT INTO u SELECT key, value FROM src; \
+         ALTER TABLE u CLUSTERED BY (key) INTO 2 BUCKETS",
+    )
+    .unwrap();
+    let plan = rows(
+        &mut s,
+        "EXPLAIN SELECT * FROM u TABLESAMPLE (BUCKET 1 OUT OF 2)",
+    )
+    .join("\n");
+    assert!(!plan.contains("buckets ["), "{plan}");
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT key FROM u TABLESAMPLE (BUCKET 1 OUT OF 2) ORDER BY key"
+        ),
+        vec!["2", "4"]
+    );
+    // LOAD DATA into a bucketed table: its file is not by bucket.
+    let file = dir.path().join("load.txt");
+    std::fs::write(&file, "6\u{1}f\n").unwrap();
+    s.execute_script(&format!(
+        "CREATE TABLE l (key INT, value STRING) CLUSTERED BY (key) INTO 2 BUCKETS; \
+         LOAD DATA LOCAL INPATH '{}' INTO TABLE l",
+        file.display()
+    ))
+    .unwrap();
+    assert_eq!(
+        rows(&mut s, "SELECT key FROM l TABLESAMPLE (BUCKET 1 OUT OF 2)"),
+        vec!["6"]
+    );
+    assert!(s
+        .execute("CREATE TABLE z (k INT) CLUSTERED BY (k) INTO 0 BUCKETS")
+        .is_err());
+    let f = rows(&mut s, "DESCRIBE FORMATTED c").join("\n");
+    assert!(!f.contains("shark.bucketed"), "{f}");
+}

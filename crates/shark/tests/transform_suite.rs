@@ -166,3 +166,31 @@ fn failing_scripts_fail_the_query_with_their_message() {
         .to_string();
     assert!(e.contains("--allow-scripts"), "{e}");
 }
+
+/// A cancelled query stops its scripts, and the programs they started,
+/// at once; a query that stops reading early (LIMIT) stops them too.
+#[test]
+fn scripts_stop_with_their_query() {
+    let (mut s, dir) = session_with_src("transform-cancel");
+    let marker = dir.path().join("still-running");
+    // The shell starts a child that would touch the marker later.
+    let sql = format!(
+        "SELECT TRANSFORM(key) USING '(sleep 3; touch {}) & sleep 600' AS (k) FROM src",
+        marker.display()
+    );
+    let token = s.cancel_token_for_next();
+    let started = std::time::Instant::now();
+    let canceller = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        token.cancel();
+    });
+    let e = s.query(&sql).expect_err("cancelled");
+    canceller.join().unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{e}"
+    );
+    assert!(e.to_string().to_lowercase().contains("cancel"), "{e}");
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    assert!(!marker.exists(), "a script's child outlived the query");
+}

@@ -566,6 +566,21 @@ fn partition_statements_as_hive_has_them() {
         rows(&mut s, "SELECT a, ds FROM p WHERE ds IS NULL ORDER BY a"),
         vec!["4\tNULL", "5\tNULL"]
     );
+    // The NULL partition by its folder name, as Hive's pruning reads it.
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT a, ds FROM p WHERE ds = '__HIVE_DEFAULT_PARTITION__' ORDER BY a"
+        ),
+        vec!["4\tNULL", "5\tNULL"]
+    );
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT count(*) FROM p x WHERE '__HIVE_DEFAULT_PARTITION__' <> x.ds"
+        ),
+        vec!["3"]
+    );
     // Plain DESCRIBE lists the partition columns with the others.
     assert_eq!(
         rows(&mut s, "DESCRIBE p")[..3],
@@ -591,6 +606,9 @@ fn partition_statements_as_hive_has_them() {
     assert!(s
         .execute("ALTER TABLE p PARTITION COLUMN (nope INT)")
         .is_err());
+    // One format per table: partitions already written would be misread.
+    assert!(s.execute("ALTER TABLE p SET FILEFORMAT ORC").is_err());
+    assert_eq!(rows(&mut s, "SELECT count(*) FROM p"), vec!["5"]);
     // Storage clauses change the metadata.
     run(
         &mut s,
@@ -642,6 +660,12 @@ fn skewed_tables_are_recorded_and_their_subfolders_read() {
     assert!(s
         .execute("CREATE TABLE bad (k INT) SKEWED BY k ON (1)")
         .is_err());
+    run(
+        &mut s,
+        "CREATE TABLE sq (v STRING) SKEWED BY (v) ON (('a,b'), ('c'))",
+    );
+    let f = rows(&mut s, "DESCRIBE FORMATTED sq").join("\n");
+    assert!(f.contains("Skewed Values:\t[[a,b], [c]]"), "{f}");
 }
 
 /// INPUT__FILE__NAME and BLOCK__OFFSET__INSIDE__FILE: the file of each

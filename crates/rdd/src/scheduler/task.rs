@@ -120,6 +120,17 @@ impl TaskContext {
         CURRENT.with(|c| *c.borrow_mut() = tc);
     }
 
+    /// Runs `f` on this thread as part of task `tc`: for a helper thread a
+    /// task starts (feeding a script, say), so that what runs there sees
+    /// the task's settings, budget and accumulators through [`TaskContext::get`].
+    pub fn run_as<R>(tc: &Arc<TaskContext>, f: impl FnOnce() -> R) -> R {
+        let before = TaskContext::get();
+        TaskContext::set_current(Some(tc.clone()));
+        let out = f();
+        TaskContext::set_current(before);
+        out
+    }
+
     /// Marks this task as part of an auxiliary job (see `is_auxiliary`).
     pub fn mark_auxiliary(&self) {
         self.auxiliary.store(true, Ordering::Relaxed);

@@ -571,7 +571,41 @@ fn bind_binary_op(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {
     };
     let l = bind(left, cx)?;
     let r = bind(right, cx)?;
+    if let Some(e) = default_partition_test(op, &l, &r, cx) {
+        return Ok(e);
+    }
     make_binary(op, l, r)
+}
+
+/// Hive's name for the NULL partition value.
+const DEFAULT_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
+
+/// `k = '__HIVE_DEFAULT_PARTITION__'` (or `<>`) on a partition column: the
+/// NULL partition by its folder name, as Hive's partition pruning reads it
+/// (the rows' `k` is NULL), so `k IS [NOT] NULL`.
+fn default_partition_test(op: BinaryOp, l: &Expr, r: &Expr, cx: &BindCtx) -> Option<Expr> {
+    let negated = match op {
+        BinaryOp::Eq => false,
+        BinaryOp::NotEq => true,
+        _ => return None,
+    };
+    let (column, literal) = match (l, r) {
+        (c @ Expr::Column { .. }, Expr::Literal(v))
+        | (Expr::Literal(v), c @ Expr::Column { .. }) => (c, v),
+        _ => return None,
+    };
+    let Expr::Column { index, .. } = column else {
+        return None;
+    };
+    let is_key = cx
+        .scope
+        .columns
+        .get(*index)
+        .is_some_and(|c| c.partition_key);
+    (is_key && literal.as_str() == Some(DEFAULT_PARTITION)).then(|| Expr::IsNull {
+        expr: Box::new(column.clone()),
+        negated,
+    })
 }
 
 fn bind_unary_op(e: &SqlExpr, cx: &mut BindCtx) -> Result<Expr> {

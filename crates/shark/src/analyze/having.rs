@@ -78,6 +78,7 @@ impl Analyzer<'_> {
                         name: format!("_g{i}"),
                         data_type: other.data_type(),
                         hidden: true,
+                        partition_key: false,
                     },
                 })
                 .chain(
@@ -91,6 +92,7 @@ impl Analyzer<'_> {
                             name: f.name().clone(),
                             data_type: f.data_type().clone(),
                             hidden: true,
+                            partition_key: false,
                         }),
                 )
                 .collect(),

@@ -309,6 +309,7 @@ impl Analyzer<'_> {
                     name: n.clone(),
                     data_type: t.clone(),
                     hidden: false,
+                    partition_key: false,
                 });
             }
             plan = Arc::new(LogicalPlan::Generate(Generate {

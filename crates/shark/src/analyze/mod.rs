@@ -689,6 +689,14 @@ impl<'a> Analyzer<'a> {
         for c in &mut scope.columns[width..] {
             c.hidden = true;
         }
+        if let crate::table::SourceDescriptor::Hive(h) = source.descriptor() {
+            if h.partitions.is_some() {
+                let data = h.data_schema.fields().len();
+                for c in &mut scope.columns[data..width] {
+                    c.partition_key = true;
+                }
+            }
+        }
         Ok((
             Arc::new(LogicalPlan::Scan(Scan {
                 table: format!("{db}.{table}"),

@@ -15,6 +15,10 @@ pub struct ScopeColumn {
     pub data_type: DataType,
     /// Internal columns (subquery results) that `*` does not expand to.
     pub hidden: bool,
+    /// A partition column of a stored table: Hive names its NULL value
+    /// `__HIVE_DEFAULT_PARTITION__`, and a comparison with that name means
+    /// the NULL partition.
+    pub partition_key: bool,
 }
 
 /// The columns of a plan's output, by position.
@@ -40,6 +44,7 @@ impl Scope {
                     name: f.name().to_ascii_lowercase(),
                     data_type: f.data_type().clone(),
                     hidden: false,
+                    partition_key: false,
                 })
                 .collect(),
         }

@@ -85,12 +85,6 @@ impl Analyzer<'_> {
         let Some((clause, args)) = marker(select)? else {
             return Ok(None);
         };
-        if !self.scripts_allowed {
-            return Err(SharkError::unsupported(
-                "TRANSFORM scripts are disabled here (shark-server runs them only when started \
-                 with --allow-scripts)",
-            ));
-        }
         let mut inner = select.clone();
         inner.projection = args;
         inner.cluster_by.clear();
@@ -108,6 +102,14 @@ impl Analyzer<'_> {
             },
             schema: schema.clone(),
         }));
+        // Refused only now, after the whole clause was checked, so that a
+        // server without scripts still reports the query's own mistakes.
+        if !self.scripts_allowed {
+            return Err(SharkError::unsupported(
+                "TRANSFORM scripts are disabled here (shark-server runs them only when started \
+                 with --allow-scripts)",
+            ));
+        }
         let scope = Scope::from_schema(&schema, None);
         let tails = !select.cluster_by.is_empty()
             || !select.distribute_by.is_empty()

@@ -4,6 +4,8 @@
 //! so neither side waits on the other; stderr is kept (its tail) for the
 //! error when the script fails. The script starts at a partition's first
 //! row, as Hive's ScriptOperator does: an empty partition runs nothing.
+//! The script runs in a process group of its own, killed whole (pipes and
+//! children included) when the task ends early, is cancelled, or fails.
 
 use crate::batch::Batch;
 use crate::error::SharkError;
@@ -13,9 +15,12 @@ use arrow::array::{ArrayRef, RecordBatch, StringBuilder};
 use arrow::datatypes::SchemaRef;
 use rdd::{BoxIter, Rdd, TaskContext};
 use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 /// Bytes of a failing script's stderr kept for its error message.
 const STDERR_TAIL: usize = 4096;
@@ -46,8 +51,23 @@ struct ScriptRun {
     stdout: BufReader<ChildStdout>,
     writer: Option<JoinHandle<Result<(), SharkError>>>,
     stderr: Option<JoinHandle<Vec<u8>>>,
+    /// Set when the script's output is no longer wanted: the writer stops
+    /// pulling input and the watchdog ends.
+    stop: Arc<AtomicBool>,
+    watchdog: Option<JoinHandle<()>>,
     line: Vec<u8>,
     done: bool,
+}
+
+/// Kills the script's whole process group (the shell and what it started),
+/// through kill(1): this crate has no unsafe code for kill(2).
+fn kill_group(pid: u32) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{pid}")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
 }
 
 impl ScriptRun {
@@ -63,13 +83,33 @@ impl ScriptRun {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
+            .process_group(0)
             .spawn()
             .map_err(|e| SharkError::exec(format!("cannot run script '{}': {e}", spec.command)))?;
         let stdin = child.stdin.take().expect("piped");
         let stdout = BufReader::with_capacity(1 << 16, child.stdout.take().expect("piped"));
         let mut stderr = child.stderr.take().expect("piped");
         let format = spec.input.text_format();
-        let writer = std::thread::spawn(move || feed(input, stdin, &format));
+        let stop = Arc::new(AtomicBool::new(false));
+        let writer = {
+            let (tc, stop) = (tc.clone(), stop.clone());
+            // The input's operators run here: as part of the task.
+            std::thread::spawn(move || {
+                TaskContext::run_as(&tc, || feed(input, stdin, &format, &stop))
+            })
+        };
+        let watchdog = {
+            let (tc, stop, pid) = (tc.clone(), stop.clone(), child.id());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    if tc.is_cancelled() {
+                        kill_group(pid);
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            })
+        };
         let stderr = std::thread::spawn(move || {
             let mut tail = Vec::new();
             let mut buf = [0u8; 8192];
@@ -92,6 +132,8 @@ impl ScriptRun {
             stdout,
             writer: Some(writer),
             stderr: Some(stderr),
+            stop,
+            watchdog: Some(watchdog),
             line: Vec::new(),
             done: false,
         })
@@ -135,7 +177,8 @@ impl ScriptRun {
             let columns: Vec<ArrayRef> = vec![Arc::new(keys.finish()), Arc::new(values.finish())];
             return Ok(RecordBatch::try_new(self.schema.clone(), columns)?);
         }
-        let (batch, _bad) = hive::text::parse_lines(lines, &self.schema, &format)?;
+        let (batch, bad) = hive::text::parse_lines(lines, &self.schema, &format)?;
+        rdd::listener::TaskMetrics::add(&self.tc.metrics.invalid_values, bad);
         Ok(batch)
     }
 
@@ -146,6 +189,10 @@ impl ScriptRun {
             .child
             .wait()
             .map_err(|e| SharkError::exec(format!("waiting for script: {e}")))?;
+        self.stop.store(true, Ordering::Relaxed);
+        if self.tc.is_cancelled() {
+            return Err(SharkError::Cancelled);
+        }
         let fed = self.writer.take().map(|w| w.join());
         let stderr = self
             .stderr
@@ -181,9 +228,13 @@ fn feed(
     input: BoxIter<Batch>,
     mut stdin: std::process::ChildStdin,
     format: &hive::text::TextFormat,
+    stop: &AtomicBool,
 ) -> Result<(), SharkError> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut stdin);
     for Batch(b) in input {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
         let lines = hive::text::format_rows(&b, format)?;
         for l in lines {
             let written = out
@@ -222,11 +273,7 @@ impl Iterator for ScriptRun {
             Ok(Some(b)) => Some(Batch(b)),
             Ok(None) => None,
             Err(e) => {
-                if !self.done {
-                    self.done = true;
-                    let _ = self.child.kill();
-                    let _ = self.child.wait();
-                }
+                self.stop_script();
                 self.tc.fail(e.into());
                 None
             }
@@ -234,12 +281,31 @@ impl Iterator for ScriptRun {
     }
 }
 
+impl ScriptRun {
+    /// Stops the script and the threads serving it (once).
+    fn stop_script(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if !self.done {
+            self.done = true;
+            kill_group(self.child.id());
+            let _ = self.child.wait();
+        }
+        // Its pipes are closed now: the threads end at their next write or read.
+        if let Some(w) = self.writer.take() {
+            let _ = w.join();
+        }
+        if let Some(w) = self.watchdog.take() {
+            let _ = w.join();
+        }
+        if let Some(e) = self.stderr.take() {
+            let _ = e.join();
+        }
+    }
+}
+
 impl Drop for ScriptRun {
     /// A task that stops early (LIMIT, cancellation) stops the script.
     fn drop(&mut self) {
-        if !self.done {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
+        self.stop_script();
     }
 }

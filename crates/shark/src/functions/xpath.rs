@@ -18,6 +18,11 @@ use sxd_xpath::{Context, Factory, Value, XPath};
 
 /// The value of `path` over the XML `doc`, given to `f`.
 fn evaluate<T>(doc: &str, path: &XPath, f: impl FnOnce(&Value) -> Result<T>) -> Result<T> {
+    if element_depth(doc) > MAX_XML_DEPTH {
+        return Err(SharkError::exec(format!(
+            "Invalid XML document: elements nested deeper than {MAX_XML_DEPTH} levels"
+        )));
+    }
     let package = sxd_document::parser::parse(doc)
         .map_err(|e| SharkError::exec(format!("Invalid XML document: {e:?}")))?;
     let document = package.as_document();
@@ -28,6 +33,32 @@ fn evaluate<T>(doc: &str, path: &XPath, f: impl FnOnce(&Value) -> Result<T>) -> 
     f(&value)
 }
 
+/// Deepest element nesting of a document parsed (its parser recurses).
+const MAX_XML_DEPTH: usize = 512;
+
+/// About how deep `doc`'s elements nest: tags opened minus tags closed
+/// (`</a>` and `<a/>`), at the deepest point.
+fn element_depth(doc: &str) -> usize {
+    let b = doc.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for i in 0..b.len() {
+        match (b[i], b.get(i + 1)) {
+            (b'<', Some(b'/')) | (b'/', Some(b'>')) => depth = depth.saturating_sub(1),
+            (b'<', Some(c)) if c.is_ascii_alphabetic() || *c == b'_' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Longest XPath expression compiled.
+const MAX_XPATH_LEN: usize = 16 * 1024;
+/// Deepest nesting of parentheses and brackets in an XPath expression.
+const MAX_XPATH_NESTING: usize = 64;
+
 /// Compiles `path`, keeping the last one (the path is nearly always a constant).
 struct Compiled {
     text: String,
@@ -37,6 +68,26 @@ struct Compiled {
 impl Compiled {
     fn get(&mut self, text: &str) -> Result<&XPath> {
         if self.xpath.is_none() || self.text != text {
+            // The XPath parser recurses per nesting level: bound it so a
+            // hostile expression cannot exhaust the stack.
+            let mut depth = 0usize;
+            let mut deepest = 0usize;
+            for c in text.chars() {
+                match c {
+                    '(' | '[' => {
+                        depth += 1;
+                        deepest = deepest.max(depth);
+                    }
+                    ')' | ']' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            if deepest > MAX_XPATH_NESTING || text.len() > MAX_XPATH_LEN {
+                return Err(SharkError::exec(format!(
+                    "XPath expression too long or too deeply nested (at most {MAX_XPATH_LEN} \
+                     characters and {MAX_XPATH_NESTING} levels)"
+                )));
+            }
             let x = Factory::new()
                 .build(text)
                 .map_err(|e| SharkError::exec(format!("Invalid XPath '{text}': {e}")))?
@@ -261,5 +312,17 @@ mod tests {
         assert!(xpath_string(&args("<a><b></a>", "a"), 1).is_err());
         assert!(xpath_string(&args("<a/>", "a[["), 1).is_err());
         assert!(xpath(&args("<a/>", "count(a)"), 1).is_err());
+        // Nesting past the limits is an error, not a stack overflow.
+        let deep = format!("{}{}", "<a>".repeat(100_000), "</a>".repeat(100_000));
+        assert!(xpath_string(&args(&deep, "a"), 1).is_err());
+        let nested = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(xpath_string(&args("<a/>", &nested), 1).is_err());
+        // Many siblings are no depth.
+        let wide = format!("<r>{}</r>", "<b/>".repeat(5_000));
+        let n = xpath_double(&args(&wide, "count(r/b)"), 1).unwrap();
+        assert_eq!(
+            n.as_any().downcast_ref::<Float64Array>().unwrap().value(0),
+            5000.0
+        );
     }
 }

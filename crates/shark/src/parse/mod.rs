@@ -207,6 +207,13 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
     };
     let lower = trimmed.to_ascii_lowercase();
     let first = lower.split_whitespace().next().unwrap_or("");
+    if matches!(first, "show" | "describe" | "desc" | "alter")
+        && !top_level_positions(trimmed, "partition").is_empty()
+    {
+        if let Some(stmt) = parse_partition_statement(trimmed, line)? {
+            return Ok(stmt);
+        }
+    }
     match first {
         "set" => {
             let rest = trimmed[3..].trim();
@@ -258,7 +265,7 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
                 (!rest.is_empty()).then(|| rest.to_string()),
             ));
         }
-        "create" if !top_level_positions(trimmed, "skewed").is_empty() => {
+        "create" if followed_by(trimmed, "skewed", "by") => {
             let (rest, skew) = strip_skewed(trimmed, line)?;
             return Ok(with_table_properties(parse_statement(&rest, line)?, skew));
         }
@@ -280,20 +287,16 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
                 return Ok(db);
             }
         }
-        "show" | "describe" | "desc" | "alter"
-            if !top_level_positions(trimmed, "partition").is_empty() =>
+        "alter"
+            if followed_by(trimmed, "clustered", "by")
+                || followed_by(trimmed, "not", "clustered") =>
         {
-            if let Some(stmt) = parse_partition_statement(trimmed, line)? {
-                return Ok(stmt);
-            }
-        }
-        "alter" if lower.contains(" clustered by ") || lower.contains(" not clustered") => {
             return parse_alter_clustering(trimmed, line);
         }
         "alter"
-            if lower.contains(" set fileformat")
-                || lower.contains(" set serde")
-                || lower.contains(" set serdeproperties") =>
+            if followed_by(trimmed, "set", "fileformat")
+                || followed_by(trimmed, "set", "serde")
+                || followed_by(trimmed, "set", "serdeproperties") =>
         {
             return parse_alter_storage(trimmed, line);
         }
@@ -819,8 +822,20 @@ fn top_level_positions(text: &str, keyword: &str) -> Vec<usize> {
     out
 }
 
+/// True when the keyword `first` appears at the top level of `text` (not
+/// in quotes, comments or parentheses) with the word `second` next.
+fn followed_by(text: &str, first: &str, second: &str) -> bool {
+    top_level_positions(text, first).into_iter().any(|p| {
+        let rest = text[p + first.len()..].trim_start();
+        rest.get(..second.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(second))
+            && !rest[second.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
 /// Calls `visit` with each byte of `text` from `start` that is outside
-/// quotes ('…', "…", `…`, with backslash escapes), until it returns false.
+/// quotes ('…', "…", `…`, with backslash escapes) and comments (`--` to the
+/// line's end, `/* … */`), until it returns false.
 fn outside_quotes(text: &str, start: usize, mut visit: impl FnMut(usize, u8) -> bool) {
     let bytes = text.as_bytes();
     let mut quote: Option<u8> = None;
@@ -834,6 +849,20 @@ fn outside_quotes(text: &str, start: usize, mut visit: impl FnMut(usize, u8) -> 
                 } else if c == q {
                     quote = None;
                 }
+            }
+            None if c == b'-' && bytes.get(i + 1) == Some(&b'-') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            None if c == b'/' && bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i += 2;
+                continue;
             }
             None if matches!(c, b'\'' | b'"' | b'`') => quote = Some(c),
             None => {
@@ -856,9 +885,10 @@ fn nested_from_first(text: &str) -> String {
             return true;
         }
         let rest = text[i + 1..].trim_start();
-        let starts_from = rest.len() > 5
-            && rest[..4].eq_ignore_ascii_case("from")
-            && rest.as_bytes()[4].is_ascii_whitespace();
+        let starts_from = rest
+            .get(..4)
+            .is_some_and(|w| w.eq_ignore_ascii_case("from"))
+            && rest.as_bytes().get(4).is_some_and(u8::is_ascii_whitespace);
         if starts_from {
             found = matching_paren(text, i).map(|close| (i, close));
         }
@@ -921,10 +951,12 @@ fn hive_window_specs(text: &str) -> String {
                     .rfind(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
                     .map_or(0, |p| p + 1);
                 let head = b[..name_start].trim_end();
+                let windows = top_level_positions(head, "window");
                 head.ends_with("window")
                     || (head.ends_with(',')
-                        && head.rfind("window").is_some_and(|w| {
-                            !head[w..].contains("select") && !head[w..].contains("with")
+                        && windows.last().is_some_and(|&w| {
+                            top_level_positions(&head[w..], "select").is_empty()
+                                && top_level_positions(&head[w..], "with").is_empty()
                         }))
             });
         if !opens_spec {
@@ -934,16 +966,28 @@ fn hive_window_specs(text: &str) -> String {
             return true;
         };
         let spec = &text[i + 1..close];
-        let by = |kw: &str| top_level_positions(spec, kw).first().copied();
+        let by = |kw: &str| {
+            top_level_positions(spec, kw).into_iter().find(|&p| {
+                spec[p + kw.len()..]
+                    .trim_start()
+                    .get(..2)
+                    .is_some_and(|w| w.eq_ignore_ascii_case("by"))
+            })
+        };
         let rewritten = match (by("distribute"), by("sort"), by("cluster")) {
             (None, None, None) => return true,
             (_, _, Some(c)) => {
-                let keys = spec[c..].trim_start()[7..].trim_start();
-                let keys = keys
-                    .strip_prefix("by")
-                    .or_else(|| keys.strip_prefix("BY"))
-                    .unwrap_or(keys);
-                format!("{} PARTITION BY {keys} ORDER BY {keys}", &spec[..c])
+                // `cluster` then `by` (checked above), the keys, a frame.
+                let after = spec[c + "cluster".len()..].trim_start();
+                let keys_and_frame = after[2..].trim_start();
+                let frame = ["rows", "range"]
+                    .iter()
+                    .filter_map(|k| top_level_positions(keys_and_frame, k).first().copied())
+                    .min()
+                    .unwrap_or(keys_and_frame.len());
+                let (keys, rest) = keys_and_frame.split_at(frame);
+                let keys = keys.trim();
+                format!("{} PARTITION BY {keys} ORDER BY {keys} {rest}", &spec[..c])
             }
             (d, s, None) => {
                 let mut out = spec.to_string();
@@ -988,7 +1032,15 @@ fn strip_skewed(text: &str, line: u64) -> Result<(String, Vec<(String, String)>)
         message: "SKEWED BY (columns) ON (values) [STORED AS DIRECTORIES]".into(),
         location: Location { line, column: 1 },
     };
-    let at = top_level_positions(text, "skewed")[0];
+    let at = top_level_positions(text, "skewed")
+        .into_iter()
+        .find(|&p| {
+            text[p + 6..]
+                .trim_start()
+                .get(..2)
+                .is_some_and(|w| w.eq_ignore_ascii_case("by"))
+        })
+        .ok_or_else(bad)?;
     let open_cols = text[at..].find('(').map(|p| at + p).ok_or_else(bad)?;
     let close_cols = matching_paren(text, open_cols).ok_or_else(bad)?;
     let between = text[at + 6..open_cols].trim();
@@ -1039,7 +1091,23 @@ fn strip_skewed(text: &str, line: u64) -> Result<(String, Vec<(String, String)>)
         .iter()
         .map(|item| {
             let item = item.trim().trim_start_matches('(').trim_end_matches(')');
-            let vals: Vec<String> = item.split(',').map(|v| unquote(v.trim())).collect();
+            let mut cuts = vec![];
+            outside_quotes(item, 0, |i, c| {
+                if c == b',' {
+                    cuts.push(i);
+                }
+                true
+            });
+            cuts.push(item.len());
+            let mut from = 0;
+            let vals: Vec<String> = cuts
+                .into_iter()
+                .map(|to| {
+                    let v = unquote(item[from..to].trim());
+                    from = to + 1;
+                    v
+                })
+                .collect();
             format!("[{}]", vals.join(", "))
         })
         .collect();
@@ -1308,6 +1376,55 @@ pub fn unescape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hive_rewrites_leave_ordinary_sql_alone() {
+        for sql in [
+            "SELECT sum(k) OVER (PARTITION BY cluster ORDER BY sort) FROM t",
+            "WITH a AS (SELECT window_start FROM t), b AS (SELECT * FROM a DISTRIBUTE BY k SORT BY k) SELECT 1",
+            "SELECT '(from x select 1)' FROM t -- a comment (FROM t SELECT 1) don't",
+            "SELECT count(*) FROM t -- 件数(合計)",
+            "SELECT extract(year FROM d) FROM t",
+        ] {
+            assert_eq!(hive_window_specs(&nested_from_first(sql)), sql, "{sql}");
+        }
+        assert_eq!(
+            hive_window_specs("SELECT sum(k) OVER (CLUSTER BY c ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t"),
+            "SELECT sum(k) OVER ( PARTITION BY c ORDER BY c ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t"
+        );
+        assert_eq!(
+            nested_from_first("SELECT * FROM (FROM t SELECT k WHERE k > 1) a"),
+            "SELECT * FROM (SELECT k  FROM t WHERE k > 1) a"
+        );
+        assert!(followed_by(
+            "ALTER TABLE t CLUSTERED BY (k) INTO 2 BUCKETS",
+            "clustered",
+            "by"
+        ));
+        assert!(!followed_by(
+            "ALTER TABLE t ADD COLUMNS (c STRING COMMENT 'not clustered')",
+            "not",
+            "clustered"
+        ));
+        assert!(!followed_by(
+            "CREATE TABLE x AS SELECT a AS skewed FROM s",
+            "skewed",
+            "by"
+        ));
+    }
+
+    #[test]
+    fn partition_clauses_reach_every_statement_that_has_them() {
+        for sql in [
+            "ALTER TABLE t PARTITION (ds='1') SET LOCATION '/x'",
+            "SHOW PARTITIONS t PARTITION (ds='1')",
+            "DESCRIBE FORMATTED t PARTITION (ds='1')",
+            "ALTER TABLE t PARTITION COLUMN (ds INT)",
+            "ALTER TABLE t DROP PARTITION (ds='1')",
+        ] {
+            assert!(parse_statement(sql, 1).is_ok(), "{sql}");
+        }
+    }
 
     #[test]
     fn hive_front_statements() {

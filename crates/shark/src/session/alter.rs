@@ -247,6 +247,16 @@ impl Session {
         let hive = self.hive()?;
         let t = self.existing_table(table)?;
         let mut new = t.clone();
+        if format.is_some()
+            && t.is_partitioned()
+            && !hive.metastore().list_partitions(&t.db, &t.name)?.is_empty()
+        {
+            return Err(SharkError::unsupported(format!(
+                "changing the storage of {}, which has partitions: Shark keeps one format per \
+                 table, and the partitions written so far would be read in the new one",
+                t.qualified_name()
+            )));
+        }
         if let Some(f) = format {
             let sd = super::ddl::storage_descriptor(&f)?;
             new.storage.input_format = sd.input_format;
@@ -299,6 +309,13 @@ impl Session {
                 new.storage.bucket_count = Some(count);
                 new.storage.sort_columns = sort_columns(&cb);
             }
+        }
+        new.parameters.remove(crate::hive_catalog::BUCKETED_FILES);
+        let loc = crate::hive_catalog::location_path(&t.storage.location);
+        let no_files = crate::table::data_files(&loc).map_or(true, |f| f.is_empty());
+        if new.storage.bucket_count.is_some() && no_files {
+            new.parameters
+                .insert(crate::hive_catalog::BUCKETED_FILES.into(), "true".into());
         }
         hive.metastore().alter_table(&t.db, &t.name, &new)?;
         Ok(StatementResult::Done(None))

@@ -9,7 +9,7 @@ use super::names::*;
 use super::write::{commit_pending, conform_rdd, staging_dir, write_rdd};
 use super::{Session, StatementResult};
 use crate::error::{Result, SharkError};
-use crate::hive_catalog::{columns_schema, location_path, storage_format};
+use crate::hive_catalog::{columns_schema, location_path, storage_format, BUCKETED_FILES};
 use crate::hive_table::StorageFormat;
 use crate::types::type_name;
 use hive::metastore::{Column, Database, Partition, StorageDescriptor, Table, TableType};
@@ -412,6 +412,12 @@ impl Session {
                 .map(|c| c.value.to_ascii_lowercase())
                 .collect();
             sd.bucket_count = cb.num_buckets.to_string().parse().ok();
+            if sd.bucket_count.is_none_or(|n| n == 0) {
+                return Err(SharkError::analysis(format!(
+                    "CLUSTERED BY ... INTO {} BUCKETS: the bucket count must be a positive number",
+                    cb.num_buckets
+                )));
+            }
             sd.sort_columns = sort_columns(cb);
         }
         if let Some(l) = &location {
@@ -437,6 +443,14 @@ impl Session {
                     };
                     t.parameters.insert(k, v);
                 }
+            }
+        }
+        if t.storage.bucket_count.is_some_and(|n| n > 0) {
+            let loc = location_path(&t.storage.location);
+            let empty = t.storage.location.is_empty()
+                || crate::table::data_files(&loc).map_or(true, |f| f.is_empty());
+            if empty {
+                t.parameters.insert(BUCKETED_FILES.into(), "true".into());
             }
         }
         let Some(query) = &ct.query else {
@@ -487,12 +501,26 @@ impl Session {
         }
         let target_schema = columns_schema(&t.columns)?;
         let (rdd, _) = self.run_plan(&plan)?;
-        let rdd = conform_rdd(rdd, target_schema);
+        let rdd = conform_rdd(rdd, target_schema.clone());
         let staging = staging_dir(hive.warehouse())?;
         let format = storage_format(&t);
+        let buckets = super::insert::bucketing(&t)?;
         let result = (|| -> Result<()> {
             let data = staging.join("data");
-            write_rdd(&rdd, &data, &format, &[])?;
+            match &buckets {
+                Some((columns, n)) => {
+                    super::write::write_buckets(
+                        &super::write::by_bucket(&rdd, columns.clone(), *n),
+                        &data,
+                        &format,
+                        &[],
+                        target_schema.clone(),
+                    )?;
+                }
+                None => {
+                    write_rdd(&rdd, &data, &format, &[])?;
+                }
+            }
             std::fs::create_dir_all(&data).map_err(|e| SharkError::exec(e.to_string()))?;
             if hive.metastore().get_table(&t.db, &t.name)?.is_some() {
                 return Err(SharkError::analysis(format!(

@@ -129,11 +129,9 @@ impl Session {
                     kv("Comment:", c.clone());
                 }
                 kv("Table Parameters:", String::new());
-                for (k, v) in t
-                    .parameters
-                    .iter()
-                    .filter(|(k, _)| !k.starts_with("shark.skewed."))
-                {
+                for (k, v) in t.parameters.iter().filter(|(k, _)| {
+                    !k.starts_with("shark.skewed.") && !k.starts_with("shark.bucketed.")
+                }) {
                     rows.push(vec![String::new(), k.clone(), v.clone()]);
                 }
                 storage_rows(t, &mut rows);

@@ -327,12 +327,15 @@ fn fit_char_columns(
 
 /// A bucketed table's CLUSTERED BY columns (positions among its data
 /// columns) and bucket count; None for a table that is not bucketed.
-fn bucketing(t: &hive::metastore::Table) -> Result<Option<(Vec<usize>, usize)>> {
+pub(super) fn bucketing(t: &hive::metastore::Table) -> Result<Option<(Vec<usize>, usize)>> {
     let (Some(n), false) = (t.storage.bucket_count, t.storage.bucket_columns.is_empty()) else {
         return Ok(None);
     };
     if n == 0 {
-        return Ok(None);
+        return Err(SharkError::analysis(format!(
+            "{}: a table of 0 buckets cannot be written",
+            t.qualified_name()
+        )));
     }
     let columns = t
         .storage

@@ -95,6 +95,14 @@ impl Session {
                         .map_err(|e| SharkError::exec(format!("{}: {e}", f.display())))?;
                 }
             }
+            if t.parameters
+                .contains_key(crate::hive_catalog::BUCKETED_FILES)
+            {
+                // Loaded files are not laid out by bucket.
+                let mut new = t.clone();
+                new.parameters.remove(crate::hive_catalog::BUCKETED_FILES);
+                hive.metastore().alter_table(&t.db, &t.name, &new)?;
+            }
             commit.run(hive.warehouse(), hive.metastore())?;
             if !local {
                 for f in &files {

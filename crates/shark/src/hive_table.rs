@@ -177,15 +177,18 @@ impl HiveTable {
         Ok(kept)
     }
 
+    /// The files under `dir` with the data columns `projection`; `filters`
+    /// (over data columns only) let Parquet and ORC skip row groups.
     fn scan_dir(
         &self,
         ctx: &Context,
         dir: &std::path::Path,
         projection: &[usize],
+        filters: &[Expr],
         partitions: usize,
     ) -> Result<Rdd<Batch>> {
         if let Some(keep) = &self.buckets {
-            return self.scan_buckets(ctx, dir, keep, projection, partitions);
+            return self.scan_buckets(ctx, dir, keep, projection, filters, partitions);
         }
         match &self.format {
             StorageFormat::Text(f) => TextTable::new(self.data_schema.clone(), dir, f.clone())
@@ -194,18 +197,33 @@ impl HiveTable {
                 Ok(ctx.parallelize(Vec::new(), Some(1)))
             }
             StorageFormat::Parquet => ParquetTable::try_new(dir, Some(self.data_schema.clone()))?
-                .scan(ctx, Some(projection), &[], partitions),
+                .scan(ctx, Some(projection), filters, partitions),
             StorageFormat::Orc => crate::orc_table::OrcTable::try_new(
                 dir,
                 Some(self.data_schema.clone()),
             )?
-            .scan(ctx, Some(projection), &[], partitions),
+            .scan(ctx, Some(projection), filters, partitions),
             StorageFormat::Avro => crate::avro_table::AvroTable::try_new(
                 dir,
                 Some(self.data_schema.clone()),
             )?
-            .scan(ctx, Some(projection), &[], partitions),
+            .scan(ctx, Some(projection), filters, partitions),
         }
+    }
+
+    /// The filters that read data columns only (their indices are the
+    /// same in the data files' schema).
+    fn data_filters(&self, filters: &[Expr]) -> Vec<Expr> {
+        let dw = self.data_width();
+        filters
+            .iter()
+            .filter(|f| {
+                let mut cols = Vec::new();
+                f.columns(&mut cols);
+                cols.iter().all(|&c| c < dw)
+            })
+            .cloned()
+            .collect()
     }
 }
 
@@ -236,6 +254,7 @@ impl HiveTable {
         dir: &std::path::Path,
         keep: &[u32],
         projection: &[usize],
+        filters: &[Expr],
         partitions: usize,
     ) -> Result<Rdd<Batch>> {
         let _ = keep;
@@ -267,7 +286,7 @@ impl HiveTable {
                 return Ok(out.expect("files is not empty"));
             }
         };
-        source.scan(ctx, Some(projection), &[], partitions)
+        source.scan(ctx, Some(projection), filters, partitions)
     }
 }
 
@@ -303,7 +322,8 @@ impl TableSource for HiveTable {
                 if !self.location.exists() {
                     return Ok(ctx.parallelize(Vec::new(), Some(1)));
                 }
-                return self.scan_dir(ctx, &self.location, &projection, partitions);
+                let data_filters = self.data_filters(filters);
+                return self.scan_dir(ctx, &self.location, &projection, &data_filters, partitions);
             }
             None => vec![(self.location.clone(), None)],
             Some(_) => self
@@ -327,6 +347,7 @@ impl TableSource for HiveTable {
                 })
                 .collect::<Vec<_>>(),
         ));
+        let data_filters = self.data_filters(filters);
         let mut result: Option<Rdd<Batch>> = None;
         let per = (partitions / dirs.len().max(1)).max(1);
         for (dir, row) in dirs {
@@ -334,7 +355,7 @@ impl TableSource for HiveTable {
                 continue;
             }
             let rdd = if virt.is_empty() {
-                self.scan_dir(ctx, &dir, &data_proj, per)?
+                self.scan_dir(ctx, &dir, &data_proj, &data_filters, per)?
             } else {
                 crate::virtual_columns::scan_files(
                     ctx,

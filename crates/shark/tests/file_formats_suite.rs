@@ -258,3 +258,40 @@ fn orc_written_by_shark_is_read_by_pyarrow() {
         "[(1, 'a', 0.5), (2, 'b', 1.0), (3, 'c', 1.5), (4, 'd', 2.0)]"
     );
 }
+
+/// Filters on a warehouse table's data columns reach its Parquet files:
+/// row groups whose statistics rule the filter out are not read.
+#[test]
+fn warehouse_parquet_tables_skip_row_groups_by_filter() {
+    let (mut s, _dir) = session_with_src("formats-pruning");
+    for format in ["PARQUET", "ORC"] {
+        s.execute_script(&format!(
+            "DROP TABLE IF EXISTS pq; CREATE TABLE pq (k INT, v STRING) STORED AS {format}; \
+             INSERT INTO pq SELECT key, value FROM src; \
+             INSERT INTO pq SELECT key + 100, value FROM src; \
+             INSERT INTO pq SELECT key + 200, value FROM src"
+        ))
+        .unwrap();
+        assert_eq!(
+            rows(&mut s, "SELECT count(*), min(k) FROM pq WHERE k >= 200"),
+            vec!["4\t201"],
+            "{format}"
+        );
+    }
+    // Parquet's footers give each file's range: only the last insert's files are read.
+    s.execute_script(
+        "DROP TABLE IF EXISTS pq; CREATE TABLE pq (k INT, v STRING) STORED AS PARQUET; \
+         INSERT INTO pq SELECT key, value FROM src; INSERT INTO pq SELECT key + 200, value FROM src",
+    )
+    .unwrap();
+    let plan = rows(
+        &mut s,
+        "EXPLAIN ANALYZE SELECT count(*) FROM pq WHERE k >= 200",
+    )
+    .join("\n");
+    let scan = plan
+        .lines()
+        .find(|l| l.contains("Scan parquet"))
+        .unwrap_or_default();
+    assert!(scan.contains(" rows=4 "), "{plan}");
+}

@@ -68,4 +68,9 @@ pub struct ScriptSpec {
     pub input: ScriptRowFormat,
     /// How the script's output lines are read.
     pub output: ScriptRowFormat,
+    /// Files added with `ADD FILE`: the script runs in a folder holding
+    /// them (links), which is also first on its PATH, as Hive ships added
+    /// files to a task's working directory.
+    #[serde(default)]
+    pub files: Vec<std::path::PathBuf>,
 }

@@ -53,6 +53,8 @@ pub struct Session {
     path_guard: Option<crate::paths::PathGuard>,
     /// Whether TRANSFORM may run programs.
     scripts_allowed: bool,
+    /// Files added with ADD FILE (for TRANSFORM scripts).
+    added_files: Vec<std::path::PathBuf>,
 }
 
 impl Session {
@@ -72,6 +74,7 @@ impl Session {
             current_sql: String::new(),
             path_guard: None,
             scripts_allowed: true,
+            added_files: Vec::new(),
         }
     }
 
@@ -376,9 +379,7 @@ impl Session {
             HiveStatement::DescribeFunction { name, extended } => Ok(StatementResult::Rows(
                 QueryResult::lines("tab_name", describe_function(&name, extended)),
             )),
-            HiveStatement::Resource(text) => Err(SharkError::unsupported(format!(
-                "'{text}': Shark runs no Java code, so jars, files and archives cannot be added"
-            ))),
+            HiveStatement::Resource(text) => self.resource(&text),
             HiveStatement::Explain {
                 extended,
                 analyze,
@@ -447,6 +448,7 @@ impl Session {
         crate::functions::set_planning_bound(&self.ctx);
         Analyzer::new(self.catalog.as_ref(), &self.database, &self.settings)
             .with_scripts(self.scripts_allowed)
+            .with_script_files(self.added_files.clone())
     }
 
     /// Whether TRANSFORM … USING may run programs in this session (yes

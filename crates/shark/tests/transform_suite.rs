@@ -194,3 +194,48 @@ fn scripts_stop_with_their_query() {
     std::thread::sleep(std::time::Duration::from_secs(4));
     assert!(!marker.exists(), "a script's child outlived the query");
 }
+
+/// Files added with ADD FILE are in the script's folder and on its PATH,
+/// as Hive ships them to its tasks; LIST and DELETE FILE manage them.
+#[test]
+fn added_files_are_where_scripts_look_for_them() {
+    use std::os::unix::fs::PermissionsExt;
+    let (mut s, dir) = session_with_src("transform-add-file");
+    let py = dir.path().join("upper.py");
+    std::fs::write(
+        &py,
+        "import sys\nfor l in sys.stdin:\n    print(l.rstrip('\\n').upper())\n",
+    )
+    .unwrap();
+    let sh = dir.path().join("twice.sh");
+    std::fs::write(&sh, "#!/bin/sh\nwhile read l; do echo \"$l$l\"; done\n").unwrap();
+    std::fs::set_permissions(&sh, std::fs::Permissions::from_mode(0o755)).unwrap();
+    s.execute_script(&format!(
+        "ADD FILE {}; ADD FILES {}",
+        py.display(),
+        sh.display()
+    ))
+    .unwrap();
+    assert_eq!(rows(&mut s, "LIST FILES").len(), 2);
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT TRANSFORM(value) USING 'python3 upper.py' AS (v) FROM src ORDER BY v"
+        ),
+        vec!["A", "B", "C", "D"]
+    );
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT TRANSFORM(value) USING 'twice.sh' AS (v) FROM src WHERE key = 2"
+        ),
+        vec!["bb"]
+    );
+    s.execute(&format!("DELETE FILE {}", py.display())).unwrap();
+    assert_eq!(rows(&mut s, "LIST FILES").len(), 1);
+    assert!(s
+        .query("SELECT TRANSFORM(value) USING 'python3 upper.py' FROM src")
+        .is_err());
+    assert!(s.execute("ADD FILE /no/such/file.py").is_err());
+    assert!(s.execute("ADD JAR /tmp/x.jar").is_err());
+}

@@ -49,6 +49,8 @@ pub struct Analyzer<'a> {
     broadcast: Vec<String>,
     /// Whether TRANSFORM may run programs (shark-server's --allow-scripts).
     scripts_allowed: bool,
+    /// Files added with ADD FILE, given to TRANSFORM scripts.
+    script_files: Vec<std::path::PathBuf>,
 }
 
 impl<'a> Analyzer<'a> {
@@ -73,7 +75,14 @@ impl<'a> Analyzer<'a> {
             ctes: Vec::new(),
             broadcast: Vec::new(),
             scripts_allowed: true,
+            script_files: Vec::new(),
         }
+    }
+
+    /// The files ADD FILE added, which TRANSFORM scripts find in their folder.
+    pub fn with_script_files(mut self, files: Vec<std::path::PathBuf>) -> Self {
+        self.script_files = files;
+        self
     }
 
     /// Whether TRANSFORM scripts may run (they do unless a front end says no).

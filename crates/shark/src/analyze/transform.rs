@@ -99,6 +99,7 @@ impl Analyzer<'_> {
                 key_value: clause.columns.is_none(),
                 input: clause.input,
                 output: clause.output,
+                files: self.script_files.clone(),
             },
             schema: schema.clone(),
         }));

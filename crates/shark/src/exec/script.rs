@@ -55,6 +55,8 @@ struct ScriptRun {
     /// pulling input and the watchdog ends.
     stop: Arc<AtomicBool>,
     watchdog: Option<JoinHandle<()>>,
+    /// The folder holding links to ADD FILE's files, removed at the end.
+    workdir: Option<std::path::PathBuf>,
     line: Vec<u8>,
     done: bool,
 }
@@ -77,7 +79,17 @@ impl ScriptRun {
         schema: SchemaRef,
         tc: Arc<TaskContext>,
     ) -> Result<ScriptRun, SharkError> {
-        let mut child = Command::new("/bin/sh")
+        let workdir = work_folder(&spec.files)?;
+        let mut command = Command::new("/bin/sh");
+        if let Some(dir) = &workdir {
+            let path = std::env::var_os("PATH").unwrap_or_default();
+            let mut paths = vec![dir.clone()];
+            paths.extend(std::env::split_paths(&path));
+            command
+                .current_dir(dir)
+                .env("PATH", std::env::join_paths(paths).unwrap_or(path));
+        }
+        let mut child = command
             .arg("-c")
             .arg(&spec.command)
             .stdin(Stdio::piped())
@@ -134,6 +146,7 @@ impl ScriptRun {
             stderr: Some(stderr),
             stop,
             watchdog: Some(watchdog),
+            workdir,
             line: Vec::new(),
             done: false,
         })
@@ -300,7 +313,31 @@ impl ScriptRun {
         if let Some(e) = self.stderr.take() {
             let _ = e.join();
         }
+        if let Some(dir) = self.workdir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
+}
+
+/// A new folder with a link to each added file (by its name), or None
+/// when no file was added.
+fn work_folder(files: &[std::path::PathBuf]) -> Result<Option<std::path::PathBuf>, SharkError> {
+    static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let n = RUNS.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("shark-script-{}-{n}", std::process::id()));
+    let io = |e: std::io::Error| SharkError::exec(format!("script folder {}: {e}", dir.display()));
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    for f in files {
+        let Some(name) = f.file_name() else { continue };
+        let link = dir.join(name);
+        if !link.exists() {
+            std::os::unix::fs::symlink(f, &link).map_err(io)?;
+        }
+    }
+    Ok(Some(dir))
 }
 
 impl Drop for ScriptRun {

@@ -121,3 +121,70 @@ impl Session {
         Ok(StatementResult::Done(None))
     }
 }
+
+impl Session {
+    /// `ADD FILE[S] p…`, `LIST FILE[S] [p…]`, `DELETE FILE[S] p…`: the files
+    /// TRANSFORM scripts find in their working folder. JARs and archives
+    /// (Java code, Hive's UDFs) are refused.
+    pub(super) fn resource(&mut self, text: &str) -> Result<StatementResult> {
+        let words: Vec<String> = text
+            .split_whitespace()
+            .map(|w| w.trim_matches('\'').trim_matches('"').to_string())
+            .collect();
+        let verb = words
+            .first()
+            .map(|w| w.to_ascii_lowercase())
+            .unwrap_or_default();
+        let kind = words
+            .get(1)
+            .map(|w| w.to_ascii_lowercase())
+            .unwrap_or_default();
+        if kind != "file" && kind != "files" {
+            return Err(SharkError::unsupported(format!(
+                "'{text}': Shark runs no Java code, so jars and archives cannot be added \
+                 (ADD FILE adds files for TRANSFORM scripts)"
+            )));
+        }
+        let paths = &words[2..];
+        match verb.as_str() {
+            "add" => {
+                if paths.is_empty() {
+                    return Err(SharkError::analysis("ADD FILE needs a path"));
+                }
+                for p in paths {
+                    self.user_path(p, crate::paths::PathUse::Read)?;
+                    let path = std::fs::canonicalize(p)
+                        .map_err(|e| SharkError::analysis(format!("ADD FILE {p}: {e}")))?;
+                    if !self.added_files.contains(&path) {
+                        self.added_files.push(path);
+                    }
+                }
+                Ok(StatementResult::Done(None))
+            }
+            "list" => {
+                let names: Vec<String> = self
+                    .added_files
+                    .iter()
+                    .map(|f| f.display().to_string())
+                    .filter(|f| paths.is_empty() || paths.iter().any(|p| f.contains(p.as_str())))
+                    .collect();
+                Ok(StatementResult::Rows(super::QueryResult::lines(
+                    "resource", names,
+                )))
+            }
+            "delete" => {
+                if paths.is_empty() {
+                    self.added_files.clear();
+                }
+                self.added_files.retain(|f| {
+                    !paths.iter().any(|p| {
+                        std::fs::canonicalize(p).is_ok_and(|c| &c == f)
+                            || f.display().to_string() == *p
+                    })
+                });
+                Ok(StatementResult::Done(None))
+            }
+            _ => Err(SharkError::unsupported(format!("'{text}'"))),
+        }
+    }
+}

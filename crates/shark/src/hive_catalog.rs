@@ -79,6 +79,30 @@ pub fn columns_schema(cols: &[hive::metastore::Column]) -> Result<SchemaRef> {
 /// arrive another way (LOAD DATA, CLUSTERED BY over existing data).
 pub const BUCKETED_FILES: &str = "shark.bucketed.files";
 
+/// A table's bucketing when its files are laid out by bucket by Hive's
+/// version-1 hash: the clustering columns' positions and the bucket count.
+pub fn bucket_layout(t: &Table) -> Option<(Vec<usize>, u32)> {
+    let laid_out = t
+        .parameters
+        .get(BUCKETED_FILES)
+        .is_some_and(|v| v == "true");
+    let murmur = t
+        .parameters
+        .get("bucketing_version")
+        .is_some_and(|v| v == "2");
+    let count = t.storage.bucket_count.filter(|n| *n > 0)?;
+    if !laid_out || murmur || t.storage.bucket_columns.is_empty() {
+        return None;
+    }
+    let columns = t
+        .storage
+        .bucket_columns
+        .iter()
+        .map(|c| t.columns.iter().position(|d| d.name == *c))
+        .collect::<Option<Vec<_>>>()?;
+    Some((columns, count))
+}
+
 /// How a table's files are read, from its storage descriptor.
 pub fn storage_format(t: &Table) -> StorageFormat {
     let sd = &t.storage;
@@ -142,11 +166,13 @@ impl HiveCatalog {
             .filter(|&n| n >= 0)
             .map(|n| n as u64);
         if !t.is_partitioned() {
-            return Ok(Arc::new(
-                HiveTable::new(data, format, location)
-                    .with_wants_cache(wants_cache)
-                    .with_analyzed_rows(analyzed_rows),
-            ));
+            let mut table = HiveTable::new(data, format, location)
+                .with_wants_cache(wants_cache)
+                .with_analyzed_rows(analyzed_rows);
+            if let Some((columns, count)) = bucket_layout(t) {
+                table = table.with_bucketing(columns, count);
+            }
+            return Ok(Arc::new(table));
         }
         let keys = columns_schema(&t.partition_keys)?;
         let partitions = self

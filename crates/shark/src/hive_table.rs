@@ -29,6 +29,8 @@ impl HiveTable {
             analyzed_rows: None,
             footer_rows: Default::default(),
             buckets: d.buckets.clone(),
+            bucketing: d.bucketing.clone(),
+            by_bucket: d.by_bucket,
         }
     }
 }
@@ -47,6 +49,10 @@ pub struct HiveTable {
     footer_rows: std::sync::OnceLock<Option<u64>>,
     /// Only these buckets' files are read (bucket sampling).
     buckets: Option<Vec<u32>>,
+    /// Clustering columns and bucket count when the files are laid out by bucket.
+    bucketing: Option<(Vec<usize>, u32)>,
+    /// Scan one partition per bucket.
+    by_bucket: bool,
 }
 
 impl HiveTable {
@@ -74,6 +80,8 @@ impl HiveTable {
             analyzed_rows: None,
             footer_rows: Default::default(),
             buckets: None,
+            bucketing: None,
+            by_bucket: false,
         }
     }
 
@@ -97,6 +105,8 @@ impl HiveTable {
             analyzed_rows: None,
             footer_rows: Default::default(),
             buckets: None,
+            bucketing: None,
+            by_bucket: false,
         }
     }
 
@@ -234,6 +244,86 @@ impl HiveTable {
         self
     }
 
+    /// Declares the files laid out by bucket: `columns` (data column
+    /// positions) hashed into `count` buckets.
+    pub fn with_bucketing(mut self, columns: Vec<usize>, count: u32) -> HiveTable {
+        self.bucketing = Some((columns, count));
+        self
+    }
+
+    /// Scanned one partition per bucket (for a join on the bucket columns).
+    pub fn by_bucket(mut self) -> HiveTable {
+        self.by_bucket = true;
+        self
+    }
+
+    /// One partition per bucket: partition `i` reads the files of bucket
+    /// `i`, in file order.
+    fn scan_by_bucket(
+        &self,
+        ctx: &Context,
+        count: u32,
+        projection: &[usize],
+        filters: &[Expr],
+    ) -> Result<Rdd<Batch>> {
+        let files: Vec<PathBuf> = if self.location.exists() {
+            crate::table::data_files(&self.location)?
+                .into_iter()
+                .map(|f| f.0)
+                .collect()
+        } else {
+            vec![]
+        };
+        let mut out: Option<Rdd<Batch>> = None;
+        for b in 0..count {
+            let mine: Vec<PathBuf> = files
+                .iter()
+                .filter(|f| crate::table::bucket_of_file(f) == Some(b))
+                .cloned()
+                .collect();
+            let rdd =
+                if mine.is_empty() {
+                    ctx.parallelize(Vec::new(), Some(1))
+                } else {
+                    let schema = self.data_schema.clone();
+                    let source: Arc<dyn TableSource> =
+                        match &self.format {
+                            StorageFormat::Parquet => {
+                                Arc::new(ParquetTable::from_files(schema, mine))
+                            }
+                            StorageFormat::Orc => {
+                                Arc::new(crate::orc_table::OrcTable::from_files(schema, mine))
+                            }
+                            StorageFormat::Avro => {
+                                Arc::new(crate::avro_table::AvroTable::from_files(schema, mine))
+                            }
+                            StorageFormat::Text(f) => {
+                                let spec = mine[0].clone();
+                                let mut rdd = TextTable::new(schema.clone(), spec, f.clone())
+                                    .scan(ctx, Some(projection), &[], 1)?;
+                                for m in &mine[1..] {
+                                    rdd = rdd.union(
+                                        &TextTable::new(schema.clone(), m.clone(), f.clone())
+                                            .scan(ctx, Some(projection), &[], 1)?,
+                                    );
+                                }
+                                out = Some(match out {
+                                    None => rdd.coalesce(1),
+                                    Some(o) => o.union(&rdd.coalesce(1)),
+                                });
+                                continue;
+                            }
+                        };
+                    source.scan(ctx, Some(projection), filters, 1)?.coalesce(1)
+                };
+            out = Some(match out {
+                None => rdd,
+                Some(o) => o.union(&rdd),
+            });
+        }
+        Ok(out.unwrap_or_else(|| ctx.parallelize(Vec::new(), Some(1))))
+    }
+
     /// The data files under `dir` this table reads (the kept buckets' only,
     /// when sampling by bucket).
     fn files_in(&self, dir: &std::path::Path) -> Result<Vec<PathBuf>> {
@@ -310,6 +400,13 @@ impl TableSource for HiveTable {
         let all: Vec<usize> = (0..width).collect();
         let projection = projection.unwrap_or(&all).to_vec();
         let dw = self.data_width();
+        if let (Some((_, count)), true, None) = (&self.bucketing, self.by_bucket, &self.partitions)
+        {
+            if projection.iter().all(|&c| c < dw) {
+                let data_filters = self.data_filters(filters);
+                return self.scan_by_bucket(ctx, *count, &projection, &data_filters);
+            }
+        }
         // Virtual columns asked for (0: file name, 1: offset), in order.
         let mut virt: Vec<usize> = Vec::new();
         for &c in &projection {
@@ -463,6 +560,8 @@ impl TableSource for HiveTable {
             location: self.location.clone(),
             partitions: self.partitions.clone(),
             buckets: self.buckets.clone(),
+            bucketing: self.bucketing.clone(),
+            by_bucket: self.by_bucket,
         })
     }
 
@@ -471,9 +570,13 @@ impl TableSource for HiveTable {
             None => self.format.name().to_string(),
             Some(p) => format!("{}, {} partitions", self.format.name(), p.len()),
         };
-        match &self.buckets {
+        let base = match &self.buckets {
             None => base,
             Some(b) => format!("{base}, buckets {b:?}"),
+        };
+        match (&self.bucketing, self.by_bucket) {
+            (Some((_, n)), true) => format!("{base}, by bucket ({n})"),
+            _ => base,
         }
     }
 }

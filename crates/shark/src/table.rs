@@ -186,6 +186,14 @@ pub struct HiveTableDescriptor {
     /// are always read).
     #[serde(default)]
     pub buckets: Option<Vec<u32>>,
+    /// For an unpartitioned table whose files are laid out by bucket: its
+    /// clustering columns (positions among the data columns) and bucket count.
+    #[serde(default)]
+    pub bucketing: Option<(Vec<usize>, u32)>,
+    /// Scanned as one partition per bucket (partition `i` holds bucket
+    /// `i`), so that a join on the bucket columns needs no shuffle.
+    #[serde(default)]
+    pub by_bucket: bool,
 }
 
 /// The bucket a data file holds by Hive's naming (`000003_0`,

@@ -264,3 +264,58 @@ fn bucket_files_are_trusted_only_when_written_by_bucket() {
     let f = rows(&mut s, "DESCRIBE FORMATTED c").join("\n");
     assert!(!f.contains("shark.bucketed"), "{f}");
 }
+
+/// Tables bucketed alike on the join keys join bucket by bucket with no
+/// shuffle (Hive's bucket map join), and answer as unbucketed copies do.
+#[test]
+fn joins_on_bucket_columns_need_no_shuffle() {
+    let (mut s, _dir) = session_with_src("bucket-join");
+    s.execute_script(
+        "CREATE TABLE s1 (k INT, v STRING); \
+         INSERT INTO s1 SELECT key * 7 - 9, value FROM src; \
+         INSERT INTO s1 SELECT key * 5, concat(value, 'x') FROM src; \
+         INSERT INTO s1 VALUES (NULL, 'null'); \
+         CREATE TABLE b1 (k INT, v STRING) CLUSTERED BY (k) INTO 4 BUCKETS; \
+         INSERT INTO b1 SELECT * FROM s1; \
+         CREATE TABLE b2 (k INT, w STRING) CLUSTERED BY (k) INTO 4 BUCKETS; \
+         INSERT INTO b2 SELECT k + 1, upper(v) FROM s1; \
+         CREATE TABLE u1 AS SELECT * FROM b1; CREATE TABLE u2 AS SELECT * FROM b2; \
+         CREATE TABLE b3 (k INT, w STRING) CLUSTERED BY (k) INTO 2 BUCKETS; \
+         INSERT INTO b3 SELECT * FROM b2",
+    )
+    .unwrap();
+    for join in [
+        "JOIN",
+        "LEFT JOIN",
+        "RIGHT JOIN",
+        "FULL OUTER JOIN",
+        "LEFT SEMI JOIN",
+    ] {
+        let (cols, order) = if join.contains("SEMI") {
+            ("x.k, x.v", "1, 2")
+        } else {
+            ("x.k, x.v, y.k, y.w", "1, 2, 3, 4")
+        };
+        let q = |l: &str, r: &str| {
+            format!(
+                "SELECT {cols} FROM {l} x {join} {r} y ON x.k = y.k \
+                 WHERE x.v IS NULL OR x.v <> 'b' ORDER BY {order}"
+            )
+        };
+        let plan = rows(&mut s, &format!("EXPLAIN {}", q("b1", "b2"))).join("\n");
+        assert!(
+            plan.contains("by bucket (4)") && !plan.contains("Exchange hash"),
+            "{join}: {plan}"
+        );
+        assert_eq!(
+            rows(&mut s, &q("b1", "b2")),
+            rows(&mut s, &q("u1", "u2")),
+            "{join}"
+        );
+    }
+    // Different bucket counts or keys: the usual shuffle.
+    let plan = rows(&mut s, "EXPLAIN SELECT * FROM b1 JOIN b3 ON b1.k = b3.k").join("\n");
+    assert!(!plan.contains("by bucket"), "{plan}");
+    let plan = rows(&mut s, "EXPLAIN SELECT * FROM b1 JOIN b2 ON b1.v = b2.w").join("\n");
+    assert!(!plan.contains("by bucket"), "{plan}");
+}

@@ -15,6 +15,7 @@
 //!                                                     └── adaptive ◄─┘ measured sizes
 //! ```
 
+mod bucket_join;
 pub mod explain;
 pub mod fragment;
 pub mod metrics;

@@ -503,7 +503,31 @@ impl Planner<'_> {
             JoinKind::Cross => JoinKind::Inner,
             k => *k,
         };
-        let (probe, build) = (self.plan(probe)?, self.plan(build)?);
+        // NOT IN (null-aware) needs to see every build row: not by bucket.
+        let buckets = if *broadcast_hint || keyless || *null_aware {
+            None
+        } else {
+            super::bucket_join::shared_buckets(probe, build, &probe_keys, &build_keys)
+        };
+        let (mut probe, mut build) = (self.plan(probe)?, self.plan(build)?);
+        if buckets.is_some()
+            && super::bucket_join::scan_by_bucket(&mut probe)
+            && super::bucket_join::scan_by_bucket(&mut build)
+        {
+            // Both sides bucketed alike on the keys: bucket i meets bucket
+            // i, no rows move (Hive's bucket map join).
+            let op = Operator::HashJoin(HashJoin {
+                mode: JoinMode::Partitioned,
+                kind,
+                probe_keys,
+                build_keys,
+                filter: filter.clone(),
+                null_safe: *null_safe,
+                null_aware: *null_aware,
+                swapped: swap,
+            });
+            return Ok(node(op, vec![probe, build], schema, est));
+        }
         if kind == JoinKind::Full && keyless {
             return Err(SharkError::unsupported(
                 "FULL OUTER JOIN without an equality condition",

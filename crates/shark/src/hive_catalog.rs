@@ -219,17 +219,10 @@ impl Catalog for HiveCatalog {
     fn bucket_count(&self, db: &str, name: &str) -> Result<Option<u32>> {
         // Only a layout Shark wrote by Hive's (version 1) bucketing hash;
         // Hive 3's murmur buckets (bucketing_version=2) are not read by file.
-        Ok(self.metastore.get_table(db, name)?.and_then(|t| {
-            let laid_out = t
-                .parameters
-                .get(BUCKETED_FILES)
-                .is_some_and(|v| v == "true");
-            let murmur = t
-                .parameters
-                .get("bucketing_version")
-                .is_some_and(|v| v == "2");
-            (laid_out && !murmur).then_some(t.storage.bucket_count?)
-        }))
+        Ok(self
+            .metastore
+            .get_table(db, name)?
+            .and_then(|t| bucket_layout(&t).map(|(_, n)| n)))
     }
     fn table_names(&self, db: &str) -> Result<Vec<String>> {
         Ok(self.metastore.list_tables(db, None)?)

@@ -189,6 +189,11 @@ fn alter_table_clustered_by_changes_later_inserts() {
             .count(),
         2
     );
+    // Each bucket file in SORTED BY order (k DESC).
+    assert_eq!(
+        std::fs::read_to_string(folder.join("000000_0")).unwrap(),
+        "4\u{1}d\n2\u{1}b\n"
+    );
     assert_eq!(
         rows(
             &mut s,

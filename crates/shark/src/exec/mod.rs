@@ -12,7 +12,7 @@ mod join;
 mod join_index;
 mod metered;
 mod script;
-mod sort;
+pub(crate) mod sort;
 mod window;
 
 pub use adaptive::AdaptiveSettings;

@@ -510,7 +510,11 @@ impl Session {
             match &buckets {
                 Some((columns, n)) => {
                     super::write::write_buckets(
-                        &super::write::by_bucket(&rdd, columns.clone(), *n),
+                        &super::write::sorted_buckets(
+                            &super::write::by_bucket(&rdd, columns.clone(), *n),
+                            &target_schema,
+                            &super::insert::bucket_sort(&t),
+                        ),
                         &data,
                         &format,
                         &[],

@@ -4,8 +4,8 @@
 
 use super::names::*;
 use super::write::{
-    by_bucket, commit_pending, conform_rdd, replace_dir, staging_dir, visible_entries,
-    write_buckets, write_rdd,
+    by_bucket, commit_pending, conform_rdd, replace_dir, sorted_buckets, staging_dir,
+    visible_entries, write_buckets, write_rdd,
 };
 use super::{Session, StatementResult};
 use crate::error::{Result, SharkError};
@@ -131,7 +131,11 @@ impl Session {
             let written = match &buckets {
                 // One file per bucket, by Hive's bucketing hash.
                 Some((columns, n)) => write_buckets(
-                    &by_bucket(&rdd, columns.clone(), *n),
+                    &sorted_buckets(
+                        &by_bucket(&rdd, columns.clone(), *n),
+                        &target_schema,
+                        &bucket_sort(&t),
+                    ),
                     &staging,
                     &format,
                     &dynamic,
@@ -351,6 +355,18 @@ pub(super) fn bucketing(t: &hive::metastore::Table) -> Result<Option<(Vec<usize>
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Some((columns, n as usize)))
+}
+
+/// A bucketed table's SORTED BY columns: (data column position, ascending).
+pub(super) fn bucket_sort(t: &hive::metastore::Table) -> Vec<(usize, bool)> {
+    t.storage
+        .sort_columns
+        .iter()
+        .filter_map(|c| {
+            let i = t.columns.iter().position(|d| d.name == c.name)?;
+            Some((i, c.ascending))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -86,6 +86,31 @@ pub(crate) fn by_bucket(
     exchange(rdd, buckets, f, DirectPartitioner::new(buckets))
 }
 
+/// Each bucket's rows in the table's `SORTED BY` order (Hive writes
+/// bucket files sorted): `sort` gives (data column position, ascending).
+pub(crate) fn sorted_buckets(
+    rdd: &rdd::Rdd<Batch>,
+    schema: &arrow::datatypes::SchemaRef,
+    sort: &[(usize, bool)],
+) -> rdd::Rdd<Batch> {
+    if sort.is_empty() {
+        return rdd.clone();
+    }
+    let keys = sort
+        .iter()
+        .map(|&(i, asc)| crate::plan::SortKey {
+            expr: crate::expr::Expr::column(
+                i,
+                schema.field(i).name(),
+                schema.field(i).data_type().clone(),
+            ),
+            asc,
+            nulls_first: asc,
+        })
+        .collect();
+    crate::exec::sort::sort_each(rdd, keys, None)
+}
+
 fn write_files(
     rdd: &rdd::Rdd<Batch>,
     staging: &Path,

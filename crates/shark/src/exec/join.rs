@@ -148,12 +148,21 @@ impl JoinTable {
 /// Joins one probe batch against the table. `matched` records build rows
 /// that found a partner (for full joins).
 #[allow(clippy::needless_range_loop)]
+/// A probe batch, with its rows' build chains when they were already
+/// looked up (to cut the batch into slices).
+struct ProbeSlice {
+    batch: RecordBatch,
+    /// Per row: (first build row, count), and whether its key is NULL.
+    chains: Option<(Vec<(u32, u32)>, Vec<bool>)>,
+}
+
 fn probe(
     table: &JoinTable,
     spec: &JoinSpec,
-    probe: &RecordBatch,
+    slice: &ProbeSlice,
     matched: Option<&mut Vec<bool>>,
 ) -> Result<Vec<RecordBatch>> {
+    let probe = &slice.batch;
     let n = probe.num_rows();
     // Candidate pairs.
     let mut pi: Vec<u32> = Vec::new();
@@ -168,17 +177,26 @@ fn probe(
                 }
             }
         }
-        Some(index) => {
-            let cols: Vec<ArrayRef> = spec
-                .probe_keys
-                .iter()
-                .map(|k| crate::expr::evaluate(k, probe))
-                .collect::<Result<_>>()?;
-            index.probe(&cols, n, spec.null_safe, &mut null_probe, &mut |i, j| {
-                pi.push(i);
-                bi.push(j);
-            })?;
-        }
+        Some(index) => match &slice.chains {
+            Some((chains, nulls)) => {
+                null_probe.copy_from_slice(nulls);
+                index.walk_chains(chains, 0, &mut |i, j| {
+                    pi.push(i);
+                    bi.push(j);
+                });
+            }
+            None => {
+                let cols: Vec<ArrayRef> = spec
+                    .probe_keys
+                    .iter()
+                    .map(|k| crate::expr::evaluate(k, probe))
+                    .collect::<Result<_>>()?;
+                index.probe(&cols, n, spec.null_safe, &mut null_probe, &mut |i, j| {
+                    pi.push(i);
+                    bi.push(j);
+                })?;
+            }
+        },
     }
     // The residual filter decides which candidates match.
     if let Some(f) = &spec.filter {
@@ -402,37 +420,51 @@ fn unmatched_build(
 /// `probe` cut into slices of rows whose candidate pairs stay within
 /// `MAX_CANDIDATES` (a single row may pass it alone: its candidates are at
 /// most the build side, which fits the budget).
-fn probe_slices(
-    table: &JoinTable,
-    spec: &JoinSpec,
-    probe: RecordBatch,
-) -> Result<Vec<RecordBatch>> {
+fn probe_slices(table: &JoinTable, spec: &JoinSpec, probe: RecordBatch) -> Result<Vec<ProbeSlice>> {
     let n = probe.num_rows();
     if n.saturating_mul(table.widest) <= MAX_CANDIDATES {
-        return Ok(vec![probe]);
+        return Ok(vec![ProbeSlice {
+            batch: probe,
+            chains: None,
+        }]);
     }
-    let counts: Vec<usize> = match &table.index {
-        None => vec![table.rows(); n],
+    // Each row's chain is looked up once: its length cuts the batch, and
+    // the slices walk it without a second lookup.
+    let chains: Option<(Vec<(u32, u32)>, Vec<bool>)> = match &table.index {
+        None => None,
         Some(index) => {
             let cols: Vec<ArrayRef> = spec
                 .probe_keys
                 .iter()
                 .map(|k| crate::expr::evaluate(k, &probe))
                 .collect::<Result<_>>()?;
-            index.match_counts(&cols, n, spec.null_safe)?
+            let mut nulls = vec![false; n];
+            let found = index.find_chains(&cols, n, spec.null_safe, &mut nulls)?;
+            Some((found, nulls))
         }
+    };
+    let count = |i: usize| match &chains {
+        None => table.rows(),
+        Some((c, _)) => c[i].1 as usize,
+    };
+    let cut = |start: usize, end: usize| ProbeSlice {
+        batch: probe.slice(start, end - start),
+        chains: chains
+            .as_ref()
+            .map(|(c, z)| (c[start..end].to_vec(), z[start..end].to_vec())),
     };
     let mut slices = Vec::new();
     let (mut start, mut held) = (0, 0);
-    for (i, c) in counts.into_iter().enumerate() {
+    for i in 0..n {
+        let c = count(i);
         if i > start && held + c > MAX_CANDIDATES {
-            slices.push(probe.slice(start, i - start));
+            slices.push(cut(start, i));
             start = i;
             held = 0;
         }
         held += c;
     }
-    slices.push(probe.slice(start, n - start));
+    slices.push(cut(start, n));
     Ok(slices)
 }
 
@@ -446,7 +478,7 @@ fn probe_stream(
     let mut matched = vec![false; if emit_unmatched { table.rows() } else { 0 }];
     let mut input = input;
     let mut ready: std::collections::VecDeque<RecordBatch> = Default::default();
-    let mut pending: std::collections::VecDeque<RecordBatch> = Default::default();
+    let mut pending: std::collections::VecDeque<ProbeSlice> = Default::default();
     let mut done = false;
     Box::new(std::iter::from_fn(move || loop {
         if let Some(b) = ready.pop_front() {
@@ -852,19 +884,37 @@ mod tests {
         let table = JoinTable::build(vec![batch("r", (0..3000).collect())], &s).unwrap();
         let slices = probe_slices(&table, &s, batch("l", (0..500).collect())).unwrap();
         assert!(slices.len() > 1);
-        assert_eq!(slices.iter().map(|b| b.num_rows()).sum::<usize>(), 500);
-        assert!(slices.iter().all(|b| b.num_rows() * 3000 <= MAX_CANDIDATES));
+        assert_eq!(
+            slices.iter().map(|b| b.batch.num_rows()).sum::<usize>(),
+            500
+        );
+        assert!(slices
+            .iter()
+            .all(|b| b.batch.num_rows() * 3000 <= MAX_CANDIDATES));
         // Many-to-many keys: only rows with many matches are cut apart.
         let s = spec(true);
         let build: Vec<i64> = (0..MAX_CANDIDATES as i64 + 2).map(|i| i % 2).collect();
         let table = JoinTable::build(vec![batch("r", build)], &s).unwrap();
         let slices = probe_slices(&table, &s, batch("l", vec![0, 5, 1, 7, 9])).unwrap();
-        let sizes: Vec<usize> = slices.iter().map(|b| b.num_rows()).collect();
+        let sizes: Vec<usize> = slices.iter().map(|b| b.batch.num_rows()).collect();
         assert_eq!(
             sizes,
             vec![2, 3],
             "key 0 and 1 each pair with half the build side"
         );
+        // The slices carry their rows' chains: probing them pairs the same
+        // rows as probing the whole batch.
+        let whole = ProbeSlice {
+            batch: batch("l", vec![0, 5, 1, 7, 9]),
+            chains: None,
+        };
+        let rows_of = |bs: Vec<RecordBatch>| bs.iter().map(|b| b.num_rows()).sum::<usize>();
+        let sliced: usize = slices
+            .iter()
+            .map(|sl| rows_of(probe(&table, &s, sl, None).unwrap()))
+            .sum();
+        assert_eq!(sliced, rows_of(probe(&table, &s, &whole, None).unwrap()));
+        assert_eq!(sliced, MAX_CANDIDATES + 2);
         // Narrow joins are probed whole.
         let table = JoinTable::build(vec![batch("r", vec![1, 2, 3])], &s).unwrap();
         assert_eq!(

@@ -149,19 +149,19 @@ impl JoinIndex {
         })
     }
 
-    /// Calls `pair(probe_row, build_row)` for every match of the probe
-    /// side's key columns `cols` (`n` rows), probe rows in order and each
-    /// one's build rows in build order; marks probe rows with a NULL key
-    /// in `null_probe` (unless `null_safe`).
-    pub fn probe(
+    /// Each probe row's chain of build rows with the same key, as (first
+    /// build row, count); `(END, 0)` for no match. Rows with a NULL key
+    /// (unless `null_safe`) are flagged in `null_probe`. One hash lookup
+    /// per row: slicing and pairing both read these.
+    pub fn find_chains(
         &self,
         cols: &[ArrayRef],
         n: usize,
         null_safe: bool,
         null_probe: &mut [bool],
-        pair: &mut dyn FnMut(u32, u32),
-    ) -> Result<()> {
+    ) -> Result<Vec<(u32, u32)>> {
         let s = hasher();
+        let mut out = vec![(END, 0u32); n];
         match &self.keys {
             Keys::Int(build) => {
                 let k = int_key(cols, null_safe)?.ok_or_else(|| {
@@ -180,7 +180,7 @@ impl JoinIndex {
                         .table
                         .find(hash, |c| c.hash == hash && build[c.head as usize] == v)
                     {
-                        self.walk(c, i as u32, pair);
+                        out[i] = (c.head, c.len);
                     }
                 }
             }
@@ -196,30 +196,40 @@ impl JoinIndex {
                     if let Some(c) = self.table.find(hash, |c| {
                         c.hash == hash && rows.row(c.head as usize).as_ref() == key.as_ref()
                     }) {
-                        self.walk(c, i as u32, pair);
+                        out[i] = (c.head, c.len);
                     }
                 }
             }
         }
-        Ok(())
+        Ok(out)
     }
 
-    /// How many build rows each probe row meets (for cutting probe batches).
-    pub fn match_counts(&self, cols: &[ArrayRef], n: usize, null_safe: bool) -> Result<Vec<usize>> {
-        let mut counts = vec![0usize; n];
-        let mut nulls = vec![false; n];
-        self.probe(cols, n, null_safe, &mut nulls, &mut |i, _| {
-            counts[i as usize] += 1
-        })?;
-        Ok(counts)
-    }
-
-    fn walk(&self, c: &Chain, probe_row: u32, pair: &mut dyn FnMut(u32, u32)) {
-        let mut j = c.head;
-        while j != END {
-            pair(probe_row, j);
-            j = self.next[j as usize];
+    /// Calls `pair(probe_row, build_row)` for every build row of every
+    /// probe row's chain (from [`JoinIndex::find_chains`]), in order;
+    /// `first` is the probe row number of `chains[0]`.
+    pub fn walk_chains(&self, chains: &[(u32, u32)], first: u32, pair: &mut dyn FnMut(u32, u32)) {
+        for (k, &(head, _)) in chains.iter().enumerate() {
+            let mut j = head;
+            while j != END {
+                pair(first + k as u32, j);
+                j = self.next[j as usize];
+            }
         }
+    }
+
+    /// Calls `pair(probe_row, build_row)` for every build row whose key
+    /// equals a probe row's; rows with a NULL key are flagged instead.
+    pub fn probe(
+        &self,
+        cols: &[ArrayRef],
+        n: usize,
+        null_safe: bool,
+        null_probe: &mut [bool],
+        pair: &mut dyn FnMut(u32, u32),
+    ) -> Result<()> {
+        let chains = self.find_chains(cols, n, null_safe, null_probe)?;
+        self.walk_chains(&chains, 0, pair);
+        Ok(())
     }
 
     /// Bytes the index holds.
@@ -274,19 +284,14 @@ mod tests {
         let pb: ArrayRef = Arc::new(StringArray::from(vec!["y", "x", "y"]));
         let (got, _) = pairs(&index, &[pa, pb], 3);
         assert_eq!(got, vec![(0, 1), (1, 2)]);
-        assert_eq!(
-            index
-                .match_counts(
-                    &[
-                        Arc::new(Int32Array::from(vec![1])) as ArrayRef,
-                        Arc::new(StringArray::from(vec!["x"]))
-                    ],
-                    1,
-                    false
-                )
-                .unwrap(),
-            vec![1]
-        );
+        let probe = [
+            Arc::new(Int32Array::from(vec![1, 3])) as ArrayRef,
+            Arc::new(StringArray::from(vec!["x", "x"])),
+        ];
+        let chains = index
+            .find_chains(&probe, 2, false, &mut [false; 2])
+            .unwrap();
+        assert_eq!(chains, vec![(0, 1), (END, 0)]);
     }
 
     #[test]

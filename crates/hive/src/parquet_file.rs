@@ -55,6 +55,27 @@ pub fn column_range(rg: &RowGroupMetaData, name: &str) -> Option<(ColumnRange, u
         .columns()
         .iter()
         .find(|c| c.column_path().string().eq_ignore_ascii_case(name))?;
+    // Statistics of annotated columns (decimals as unscaled integers,
+    // dates in days, times and timestamps in their units) are not in the
+    // units of the values a table reads them as: no range for them.
+    use parquet::basic::{ConvertedType, LogicalType};
+    let descr = col.column_descr();
+    let plain_logical = matches!(
+        descr.logical_type_ref(),
+        None | Some(LogicalType::String) | Some(LogicalType::Integer { .. })
+    );
+    let plain_converted = matches!(
+        descr.converted_type(),
+        ConvertedType::NONE
+            | ConvertedType::UTF8
+            | ConvertedType::INT_8
+            | ConvertedType::INT_16
+            | ConvertedType::INT_32
+            | ConvertedType::INT_64
+    );
+    if !plain_logical || !plain_converted {
+        return None;
+    }
     let stats = col.statistics()?;
     let nulls = stats.null_count_opt().unwrap_or(0);
     let range = match stats {

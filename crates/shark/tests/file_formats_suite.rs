@@ -295,3 +295,22 @@ fn warehouse_parquet_tables_skip_row_groups_by_filter() {
         .unwrap_or_default();
     assert!(scan.contains(" rows=4 "), "{plan}");
 }
+
+/// Statistics of annotated Parquet columns (a decimal's unscaled integers)
+/// are not compared with the table's values: a column redeclared BIGINT
+/// over decimal files still finds its rows.
+#[test]
+fn annotated_parquet_statistics_prune_nothing() {
+    let (mut s, _dir) = session_with_src("formats-annotated");
+    s.execute_script(
+        "CREATE TABLE d (amount DECIMAL(10,2)) STORED AS PARQUET; \
+         INSERT INTO d SELECT CAST(12.5 AS DECIMAL(10,2)); \
+         ALTER TABLE d REPLACE COLUMNS (amount BIGINT)",
+    )
+    .unwrap();
+    assert_eq!(rows(&mut s, "SELECT amount FROM d"), vec!["12"]);
+    assert_eq!(
+        rows(&mut s, "SELECT count(*) FROM d WHERE amount = 12"),
+        vec!["1"]
+    );
+}

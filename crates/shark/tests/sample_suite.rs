@@ -274,7 +274,7 @@ fn bucket_files_are_trusted_only_when_written_by_bucket() {
 /// shuffle (Hive's bucket map join), and answer as unbucketed copies do.
 #[test]
 fn joins_on_bucket_columns_need_no_shuffle() {
-    let (mut s, _dir) = session_with_src("bucket-join");
+    let (mut s, dir) = session_with_src("bucket-join");
     s.execute_script(
         "CREATE TABLE s1 (k INT, v STRING); \
          INSERT INTO s1 SELECT key * 7 - 9, value FROM src; \
@@ -318,6 +318,21 @@ fn joins_on_bucket_columns_need_no_shuffle() {
             "{join}"
         );
     }
+    // A file not named for a bucket, or columns replaced: the usual shuffle.
+    std::fs::write(dir.path().join("wh/b2/part-extra"), "3\u{1}late\n").unwrap();
+    let q = "SELECT count(*) FROM b1 JOIN b2 ON b1.k = b2.k";
+    assert!(!rows(&mut s, &format!("EXPLAIN {q}"))
+        .join("\n")
+        .contains("by bucket"));
+    std::fs::remove_file(dir.path().join("wh/b2/part-extra")).unwrap();
+    assert!(rows(&mut s, &format!("EXPLAIN {q}"))
+        .join("\n")
+        .contains("by bucket"));
+    s.execute("ALTER TABLE b2 REPLACE COLUMNS (k BIGINT, w STRING)")
+        .unwrap();
+    assert!(!rows(&mut s, &format!("EXPLAIN {q}"))
+        .join("\n")
+        .contains("by bucket"));
     // Different bucket counts or keys: the usual shuffle.
     let plan = rows(&mut s, "EXPLAIN SELECT * FROM b1 JOIN b3 ON b1.k = b3.k").join("\n");
     assert!(!plan.contains("by bucket"), "{plan}");

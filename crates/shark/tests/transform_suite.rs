@@ -237,5 +237,15 @@ fn added_files_are_where_scripts_look_for_them() {
         .query("SELECT TRANSFORM(value) USING 'python3 upper.py' FROM src")
         .is_err());
     assert!(s.execute("ADD FILE /no/such/file.py").is_err());
+    // A quoted path may hold spaces; two files of one name cannot both be seen.
+    let other = dir.path().join("sub dir");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("twice.sh"), "#!/bin/sh\ncat\n").unwrap();
+    s.execute(&format!("ADD FILE '{}'", other.join("twice.sh").display()))
+        .unwrap();
+    let e = s
+        .query("SELECT TRANSFORM(value) USING 'twice.sh' FROM src")
+        .expect_err("two files named twice.sh");
+    assert!(e.to_string().contains("twice.sh"), "{e}");
     assert!(s.execute("ADD JAR /tmp/x.jar").is_err());
 }

@@ -55,8 +55,8 @@ struct ScriptRun {
     /// pulling input and the watchdog ends.
     stop: Arc<AtomicBool>,
     watchdog: Option<JoinHandle<()>>,
-    /// The folder holding links to ADD FILE's files, removed at the end.
-    workdir: Option<std::path::PathBuf>,
+    /// The folder holding links to ADD FILE's files, removed when dropped.
+    workdir: Option<tempfile::TempDir>,
     line: Vec<u8>,
     done: bool,
 }
@@ -82,8 +82,9 @@ impl ScriptRun {
         let workdir = work_folder(&spec.files)?;
         let mut command = Command::new("/bin/sh");
         if let Some(dir) = &workdir {
+            let dir = dir.path();
             let path = std::env::var_os("PATH").unwrap_or_default();
-            let mut paths = vec![dir.clone()];
+            let mut paths = vec![dir.to_path_buf()];
             paths.extend(std::env::split_paths(&path));
             command
                 .current_dir(dir)
@@ -313,29 +314,33 @@ impl ScriptRun {
         if let Some(e) = self.stderr.take() {
             let _ = e.join();
         }
-        if let Some(dir) = self.workdir.take() {
-            let _ = std::fs::remove_dir_all(dir);
-        }
+        // The working folder goes with its TempDir.
+        self.workdir.take();
     }
 }
 
-/// A new folder with a link to each added file (by its name), or None
-/// when no file was added.
-fn work_folder(files: &[std::path::PathBuf]) -> Result<Option<std::path::PathBuf>, SharkError> {
-    static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// A new private folder (random name, created exclusively, owner-only)
+/// with a link to each added file by its name, or None when no file was
+/// added. Two added files of one name are an error: one would hide the other.
+fn work_folder(files: &[std::path::PathBuf]) -> Result<Option<tempfile::TempDir>, SharkError> {
     if files.is_empty() {
         return Ok(None);
     }
-    let n = RUNS.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("shark-script-{}-{n}", std::process::id()));
-    let io = |e: std::io::Error| SharkError::exec(format!("script folder {}: {e}", dir.display()));
-    std::fs::create_dir_all(&dir).map_err(io)?;
+    let dir = tempfile::Builder::new()
+        .prefix("shark-script-")
+        .tempdir()
+        .map_err(|e| SharkError::exec(format!("cannot make a folder for the script: {e}")))?;
     for f in files {
         let Some(name) = f.file_name() else { continue };
-        let link = dir.join(name);
-        if !link.exists() {
-            std::os::unix::fs::symlink(f, &link).map_err(io)?;
+        let link = dir.path().join(name);
+        if link.symlink_metadata().is_ok() {
+            return Err(SharkError::exec(format!(
+                "two added files are named {}: a script would see only one",
+                name.to_string_lossy()
+            )));
         }
+        std::os::unix::fs::symlink(f, &link)
+            .map_err(|e| SharkError::exec(format!("linking {}: {e}", f.display())))?;
     }
     Ok(Some(dir))
 }

@@ -440,7 +440,7 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
 }
 
 /// Splits text into words, keeping quoted strings whole.
-fn words(text: &str) -> Vec<String> {
+pub(crate) fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quote: Option<char> = None;

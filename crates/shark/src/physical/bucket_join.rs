@@ -56,6 +56,15 @@ fn bucketed_side(plan: &LogicalPlan, keys: &[Expr]) -> Option<(u32, Vec<DataType
                 if table_idx != columns {
                     return None;
                 }
+                // Every file must name its bucket: a bucket-by-bucket scan
+                // reads no other file.
+                let files = crate::table::data_files(&h.location).ok()?;
+                if !files
+                    .iter()
+                    .all(|(f, _)| crate::table::bucket_of_file(f).is_some_and(|b| b < count))
+                {
+                    return None;
+                }
                 return Some((count, keys.iter().map(Expr::data_type).collect()));
             }
             _ => return None,

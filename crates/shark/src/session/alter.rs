@@ -155,6 +155,8 @@ impl Session {
         let cols = column_defs(&columns)?;
         if replace {
             new.columns = cols;
+            // The files were bucketed by the old columns' types and order.
+            new.parameters.remove(crate::hive_catalog::BUCKETED_FILES);
         } else {
             for c in cols {
                 if new
@@ -197,6 +199,8 @@ impl Session {
             None => {
                 let mut new = t.clone();
                 new.storage.location = location;
+                // Files elsewhere, of unknown layout.
+                new.parameters.remove(crate::hive_catalog::BUCKETED_FILES);
                 hive.metastore().alter_table(&t.db, &t.name, &new)?;
             }
         }

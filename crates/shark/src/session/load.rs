@@ -127,8 +127,8 @@ impl Session {
     /// TRANSFORM scripts find in their working folder. JARs and archives
     /// (Java code, Hive's UDFs) are refused.
     pub(super) fn resource(&mut self, text: &str) -> Result<StatementResult> {
-        let words: Vec<String> = text
-            .split_whitespace()
+        let words: Vec<String> = crate::parse::words(text)
+            .iter()
             .map(|w| w.trim_matches('\'').trim_matches('"').to_string())
             .collect();
         let verb = words
@@ -152,8 +152,8 @@ impl Session {
                     return Err(SharkError::analysis("ADD FILE needs a path"));
                 }
                 for p in paths {
-                    self.user_path(p, crate::paths::PathUse::Read)?;
-                    let path = std::fs::canonicalize(p)
+                    let checked = self.user_path(p, crate::paths::PathUse::Read)?;
+                    let path = std::fs::canonicalize(&checked)
                         .map_err(|e| SharkError::analysis(format!("ADD FILE {p}: {e}")))?;
                     if !self.added_files.contains(&path) {
                         self.added_files.push(path);

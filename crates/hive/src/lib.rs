@@ -14,6 +14,7 @@ pub mod interval;
 pub mod leftovers;
 pub mod metastore;
 pub mod parquet_file;
+pub mod projection;
 pub mod text;
 pub mod types;
 pub mod warehouse;

@@ -173,13 +173,7 @@ pub fn read_split_by_name(
         .iter()
         .map(|w| fields.iter().position(|f| f.name().eq_ignore_ascii_case(w)))
         .collect();
-    let mut roots: Vec<usize> = in_file.iter().flatten().copied().collect();
-    roots.sort_unstable();
-    roots.dedup();
-    let positions = in_file
-        .iter()
-        .map(|f| f.map(|i| roots.binary_search(&i).expect("collected above")))
-        .collect();
+    let (roots, positions) = crate::projection::roots_and_positions(&in_file);
     // Read one column even when none is wanted from this file, so that
     // rows are still counted.
     let read = if roots.is_empty() && !fields.is_empty() {

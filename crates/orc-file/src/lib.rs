@@ -13,7 +13,7 @@ mod read;
 mod write;
 
 pub use read::{
-    inspect, read_stripes, CompareOp, Comparison, Literal, OrcBatches, OrcFile, Stripe,
+    inspect, read_stripes, CompareOp, Comparison, Literal, OrcBatches, OrcFile, OrcSource, Stripe,
 };
 pub use write::OrcWriter;
 

@@ -102,10 +102,85 @@ pub fn inspect(path: &Path) -> Result<OrcFile> {
     })
 }
 
-/// The rows of the stripes of `path` that start inside `range`, with only
-/// the top-level `columns` (positions in the file's schema, returned in
-/// file order), in batches of at most `batch_rows`. `filters` skip row
-/// groups where the file has row indexes.
+/// An ORC file opened for reading: its footer read once, its columns known
+/// before choosing which to read.
+pub struct OrcSource {
+    path: PathBuf,
+    builder: ArrowReaderBuilder<File>,
+    schema: SchemaRef,
+}
+
+impl OrcSource {
+    /// Opens the file at `path` and reads its footer.
+    pub fn open(path: &Path) -> Result<OrcSource> {
+        let builder = open(path)?;
+        let schema = bridge::schema_from_59(&builder.schema())?;
+        Ok(OrcSource {
+            path: path.to_path_buf(),
+            builder,
+            schema,
+        })
+    }
+
+    /// The file's top-level columns (timestamps in microseconds).
+    pub fn schema(&self) -> &SchemaRef {
+        &self.schema
+    }
+
+    /// The rows of the stripes that start inside `range`, with only the
+    /// top-level `columns` (positions in the file's schema, returned in
+    /// file order), in batches of at most `batch_rows`. `filters` skip row
+    /// groups where the file has row indexes.
+    pub fn read_stripes(
+        self,
+        range: Range<u64>,
+        columns: &[usize],
+        filters: &[Comparison],
+        batch_rows: usize,
+    ) -> Result<OrcBatches> {
+        let OrcSource {
+            path,
+            builder,
+            schema,
+        } = self;
+        let meta = builder.file_metadata();
+        if columns.is_empty() {
+            // Only the row count is wanted: the stripe footers say it.
+            let rows: u64 = meta
+                .stripe_metadatas()
+                .iter()
+                .filter(|s| range.contains(&s.offset()))
+                .map(|s| s.number_of_rows())
+                .sum();
+            return Ok(OrcBatches {
+                path,
+                inner: Inner::Counts {
+                    left: rows,
+                    batch_rows: batch_rows.max(1) as u64,
+                },
+            });
+        }
+        let root = meta.root_data_type().clone();
+        let children = root.children();
+        let ids = columns
+            .iter()
+            .filter_map(|&i| children.get(i).map(|c| c.data_type().column_index()));
+        let mask = ProjectionMask::roots(&root, ids);
+        let mut builder = builder
+            .with_projection(mask)
+            .with_batch_size(batch_rows.max(1))
+            .with_file_byte_range(range.start as usize..range.end as usize);
+        if let Some(p) = predicate(&schema, filters) {
+            builder = builder.with_predicate(p);
+        }
+        Ok(OrcBatches {
+            path,
+            inner: Inner::Reader(Box::new(builder.build())),
+        })
+    }
+}
+
+/// [`OrcSource::read_stripes`] of the file at `path`.
 pub fn read_stripes(
     path: &Path,
     range: Range<u64>,
@@ -113,41 +188,7 @@ pub fn read_stripes(
     filters: &[Comparison],
     batch_rows: usize,
 ) -> Result<OrcBatches> {
-    let builder = open(path)?;
-    let root = builder.file_metadata().root_data_type().clone();
-    if columns.is_empty() {
-        // Only the row count is wanted: the stripe footers say it.
-        let rows: u64 = inspect(path)?
-            .stripes
-            .iter()
-            .filter(|s| range.contains(&s.offset))
-            .map(|s| s.rows)
-            .sum();
-        return Ok(OrcBatches {
-            path: path.to_path_buf(),
-            inner: Inner::Counts {
-                left: rows,
-                batch_rows: batch_rows.max(1) as u64,
-            },
-        });
-    }
-    let children = root.children();
-    let ids = columns
-        .iter()
-        .filter_map(|&i| children.get(i).map(|c| c.data_type().column_index()));
-    let mask = ProjectionMask::roots(&root, ids);
-    let file_schema = bridge::schema_from_59(&builder.schema())?;
-    let mut builder = builder
-        .with_projection(mask)
-        .with_batch_size(batch_rows.max(1))
-        .with_file_byte_range(range.start as usize..range.end as usize);
-    if let Some(p) = predicate(&file_schema, filters) {
-        builder = builder.with_predicate(p);
-    }
-    Ok(OrcBatches {
-        path: path.to_path_buf(),
-        inner: Inner::Reader(Box::new(builder.build())),
-    })
+    OrcSource::open(path)?.read_stripes(range, columns, filters, batch_rows)
 }
 
 /// The filters orc-rust can check against a column's statistics: a

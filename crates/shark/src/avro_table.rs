@@ -2,10 +2,10 @@
 //! fields read by name and converted to the table's column types.
 
 use crate::batch::Batch;
-use crate::error::{Result, SharkError};
+use crate::error::Result;
 use crate::table::{
-    data_files, file_positions, files_version, piece_batches, SourceDescriptor, TableSource,
-    BATCH_ROWS,
+    file_positions, files_and_schema, files_version, piece_batches, with_sizes, SourceDescriptor,
+    TableSource, BATCH_ROWS,
 };
 use arrow::datatypes::SchemaRef;
 use rdd::{Context, Rdd};
@@ -23,30 +23,18 @@ impl AvroTable {
     /// unless `schema` is given.
     pub fn try_new(path: impl Into<PathBuf>, schema: Option<SchemaRef>) -> Result<Self> {
         let path = path.into();
-        let files = data_files(&path)?;
-        let schema = match (schema, files.first()) {
-            (Some(s), _) => s,
-            (None, Some((f, _))) => hive::avro_file::read_schema(f)?,
-            (None, None) => {
-                return Err(SharkError::exec(format!(
-                    "no Avro files under {}",
-                    path.display()
-                )))
-            }
-        };
+        let (schema, files) = files_and_schema(&path, schema, "Avro", |f| {
+            Ok(hive::avro_file::read_schema(f)?)
+        })?;
         Ok(AvroTable { schema, files })
     }
 
     /// A table of exactly these files.
     pub fn from_files(schema: SchemaRef, files: Vec<PathBuf>) -> AvroTable {
-        let files = files
-            .into_iter()
-            .map(|f| {
-                let len = std::fs::metadata(&f).map(|m| m.len()).unwrap_or(0);
-                (f, len)
-            })
-            .collect();
-        AvroTable { schema, files }
+        AvroTable {
+            schema,
+            files: with_sizes(files),
+        }
     }
 }
 

@@ -7,8 +7,8 @@ use crate::error::{Result, SharkError};
 use crate::expr::BinaryOp;
 use crate::scalar::ScalarValue;
 use crate::table::{
-    column_comparisons, data_files, file_positions, files_version, piece_batches, SourceDescriptor,
-    TableSource, BATCH_ROWS,
+    column_comparisons, file_positions, files_and_schema, files_version, piece_batches, with_sizes,
+    SourceDescriptor, TableSource, BATCH_ROWS,
 };
 use arrow::datatypes::SchemaRef;
 use orc_file::{CompareOp, Comparison, Literal};
@@ -44,17 +44,8 @@ impl OrcTable {
     /// `schema` is given.
     pub fn try_new(path: impl Into<PathBuf>, schema: Option<SchemaRef>) -> Result<Self> {
         let path = path.into();
-        let files = data_files(&path)?;
-        let schema = match (schema, files.first()) {
-            (Some(s), _) => s,
-            (None, Some((f, _))) => orc_file::inspect(f)?.schema,
-            (None, None) => {
-                return Err(SharkError::exec(format!(
-                    "no ORC files under {}",
-                    path.display()
-                )))
-            }
-        };
+        let (schema, files) =
+            files_and_schema(&path, schema, "ORC", |f| Ok(orc_file::inspect(f)?.schema))?;
         Ok(OrcTable {
             schema,
             bytes: files.iter().map(|f| f.1).sum(),
@@ -65,10 +56,7 @@ impl OrcTable {
 
     /// A table of exactly these files.
     pub fn from_files(schema: SchemaRef, files: Vec<PathBuf>) -> OrcTable {
-        let bytes = files
-            .iter()
-            .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
-            .sum();
+        let bytes = with_sizes(files.clone()).iter().map(|f| f.1).sum();
         OrcTable {
             schema,
             files,
@@ -164,9 +152,10 @@ impl TableSource for OrcTable {
                 let wanted: Vec<String> =
                     target.fields().iter().map(|f| f.name().clone()).collect();
                 Box::new(it.flat_map(move |split: OrcSplit| {
-                    let opened = orc_file::inspect(&split.path).and_then(|info| {
-                        let (roots, positions) =
-                            file_positions(info.schema.fields(), &table, &wanted);
+                    // The footer is read once: for the file's columns, then the rows.
+                    let opened = orc_file::OrcSource::open(&split.path).and_then(|file| {
+                        let schema = file.schema().clone();
+                        let (roots, positions) = file_positions(schema.fields(), &table, &wanted);
                         // Comparisons name the table's columns; in a
                         // positional file they have other names, and a file
                         // column of another type is compared after a cast,
@@ -175,7 +164,7 @@ impl TableSource for OrcTable {
                             .iter()
                             .filter(|c| {
                                 match (
-                                    info.schema.field_with_name(&c.column),
+                                    schema.field_with_name(&c.column),
                                     table.field_with_name(&c.column),
                                 ) {
                                     (Ok(f), Ok(t)) => f.data_type() == t.data_type(),
@@ -184,13 +173,8 @@ impl TableSource for OrcTable {
                             })
                             .cloned()
                             .collect();
-                        let batches = orc_file::read_stripes(
-                            &split.path,
-                            split.range.clone(),
-                            &roots,
-                            &filters,
-                            BATCH_ROWS,
-                        )?;
+                        let batches =
+                            file.read_stripes(split.range.clone(), &roots, &filters, BATCH_ROWS)?;
                         Ok((batches, positions))
                     });
                     piece_batches(&tc, &target, opened)

@@ -441,6 +441,41 @@ impl TableSource for TextTable {
     }
 }
 
+/// The data files under `path` with their sizes, and the table's schema:
+/// `schema` when given, else the first file's (`read_schema`). `kind`
+/// names the format for the error when there is no file to read it from.
+pub(crate) fn files_and_schema(
+    path: &std::path::Path,
+    schema: Option<SchemaRef>,
+    kind: &str,
+    read_schema: impl Fn(&std::path::Path) -> Result<SchemaRef>,
+) -> Result<(SchemaRef, Vec<(PathBuf, u64)>)> {
+    let files = data_files(path)?;
+    let schema = match (schema, files.first()) {
+        (Some(s), _) => s,
+        (None, Some((f, _))) => read_schema(f)?,
+        (None, None) => {
+            return Err(SharkError::exec(format!(
+                "no {kind} files under {}",
+                path.display()
+            )))
+        }
+    };
+    Ok((schema, files))
+}
+
+/// `files` with their sizes (0 for a file that cannot be read now; the
+/// scan then fails on it).
+pub(crate) fn with_sizes(files: Vec<PathBuf>) -> Vec<(PathBuf, u64)> {
+    files
+        .into_iter()
+        .map(|f| {
+            let len = std::fs::metadata(&f).map(|m| m.len()).unwrap_or(0);
+            (f, len)
+        })
+        .collect()
+}
+
 /// A Parquet table: files under a path.
 pub struct ParquetTable {
     schema: SchemaRef,
@@ -455,17 +490,9 @@ impl ParquetTable {
     /// unless `schema` is given.
     pub fn try_new(path: impl Into<PathBuf>, schema: Option<SchemaRef>) -> Result<Self> {
         let path = path.into();
-        let files = data_files(&path)?;
-        let schema = match (schema, files.first()) {
-            (Some(s), _) => s,
-            (None, Some((f, _))) => parquet_file::read_schema(f)?,
-            (None, None) => {
-                return Err(SharkError::exec(format!(
-                    "no Parquet files under {}",
-                    path.display()
-                )))
-            }
-        };
+        let (schema, files) = files_and_schema(&path, schema, "Parquet", |f| {
+            Ok(parquet_file::read_schema(f)?)
+        })?;
         Ok(ParquetTable {
             rows: Default::default(),
             schema,
@@ -479,10 +506,7 @@ impl ParquetTable {
     /// A table of exactly these files (sizes read now; a missing file
     /// counts 0 here and fails the scan).
     pub fn from_files(schema: SchemaRef, files: Vec<PathBuf>) -> ParquetTable {
-        let bytes = files
-            .iter()
-            .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
-            .sum();
+        let bytes = with_sizes(files.clone()).iter().map(|f| f.1).sum();
         ParquetTable {
             schema,
             rows: Default::default(),
@@ -657,14 +681,7 @@ pub(crate) fn file_positions(
             }
         })
         .collect();
-    let mut roots: Vec<usize> = in_file.iter().flatten().copied().collect();
-    roots.sort_unstable();
-    roots.dedup();
-    let positions = in_file
-        .iter()
-        .map(|f| f.map(|i| roots.binary_search(&i).expect("collected above")))
-        .collect();
-    (roots, positions)
+    hive::projection::roots_and_positions(&in_file)
 }
 
 /// The batches of one opened piece of a file (its reader and where each

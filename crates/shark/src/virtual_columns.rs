@@ -144,8 +144,16 @@ fn text_lines(
             match parsed {
                 Ok(b) => {
                     let offsets = chunk.iter().map(|l| Some(l.offset as i64)).collect();
-                    let names: Vec<Arc<str>> =
-                        chunk.iter().map(|l| Arc::from(file_uri(&l.file))).collect();
+                    // One name per file, not per line (a chunk's lines come
+                    // from one file, or a few at a split's edge).
+                    let mut names: Vec<Arc<str>> = Vec::with_capacity(chunk.len());
+                    for (i, l) in chunk.iter().enumerate() {
+                        let name = match names.last() {
+                            Some(last) if Arc::ptr_eq(&chunk[i - 1].file, &l.file) => last.clone(),
+                            _ => Arc::from(file_uri(&l.file)),
+                        };
+                        names.push(name);
+                    }
                     Some(Batch(append(
                         &b,
                         &virt,

@@ -1089,3 +1089,57 @@ fn a_killed_writer_leaves_whole_transactions() {
         .unwrap();
     assert_eq!(check, "ok");
 }
+
+/// A version-1 metastore (before partitions had columns of their own) is
+/// upgraded when opened, and its partitions then take their own columns,
+/// kept in the same transaction as the table's change.
+#[test]
+fn version_one_metastores_upgrade_and_partitions_get_own_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let ms = Metastore::open(dir.path()).unwrap();
+        ms.create_table(&partitioned("default", "t"), false)
+            .unwrap();
+        ms.add_partitions("default", "t", &[Partition::new(&["2024", "1"])], false)
+            .unwrap();
+    }
+    {
+        let conn = rusqlite::Connection::open(dir.path().join(METASTORE_FILE)).unwrap();
+        conn.execute_batch("DROP TABLE PARTITION_COLUMNS; UPDATE VERSION SET schema_version = 1")
+            .unwrap();
+    }
+    let ms = Metastore::open(dir.path()).unwrap();
+    let p = &ms.list_partitions("default", "t").unwrap()[0];
+    assert!(p.columns.is_none());
+    let t = ms.get_table("default", "t").unwrap().unwrap();
+    let mut new = t.clone();
+    new.columns.push(Column::new("extra", "INT"));
+    let own = vec![Column::new("Old", "STRING")];
+    ms.alter_table_columns("default", "t", &new, &[(p.values.clone(), Some(own))])
+        .unwrap();
+    let p = &ms.list_partitions("default", "t").unwrap()[0];
+    let cols = p.columns.as_ref().expect("own columns");
+    assert_eq!(
+        (cols[0].name.as_str(), cols[0].type_name.as_str()),
+        ("old", "string")
+    );
+    assert_eq!(
+        ms.get_table("default", "t").unwrap().unwrap().columns.len(),
+        t.columns.len() + 1
+    );
+    // A partition that does not exist fails the whole change.
+    let mut again = new.clone();
+    again.columns.push(Column::new("more", "int"));
+    assert!(ms
+        .alter_table_columns("default", "t", &again, &[(strs(&["1999", "9"]), None)])
+        .is_err());
+    assert_eq!(
+        ms.get_table("default", "t").unwrap().unwrap().columns.len(),
+        t.columns.len() + 1
+    );
+    let v: i64 = rusqlite::Connection::open(dir.path().join(METASTORE_FILE))
+        .unwrap()
+        .query_row("SELECT schema_version FROM VERSION", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, SCHEMA_VERSION);
+}

@@ -165,9 +165,16 @@ impl HiveCatalog {
             .and_then(|v| v.parse::<i64>().ok())
             .filter(|&n| n >= 0)
             .map(|n| n as u64);
+        let chars: Vec<(usize, u32)> = t
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| crate::conform::char_width(&c.type_name).map(|n| (i, n)))
+            .collect();
         if !t.is_partitioned() {
             let mut table = HiveTable::new(data, format, location)
                 .with_wants_cache(wants_cache)
+                .with_chars(chars)
                 .with_analyzed_rows(analyzed_rows);
             if let Some((columns, count)) = bucket_layout(t) {
                 table = table.with_bucketing(columns, count);
@@ -186,11 +193,15 @@ impl HiveCatalog {
                     .map(|v| (v != hive::warehouse::DEFAULT_PARTITION_NAME).then(|| v.clone()))
                     .collect(),
                 location: location_path(&p.location),
+                columns: p
+                    .columns
+                    .map(|cs| cs.into_iter().map(|c| (c.name, c.type_name)).collect()),
             })
             .collect();
         Ok(Arc::new(
             HiveTable::partitioned(data, keys, format, location, partitions)
-                .with_wants_cache(wants_cache),
+                .with_wants_cache(wants_cache)
+                .with_chars(chars),
         ))
     }
 }

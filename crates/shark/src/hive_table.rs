@@ -31,6 +31,7 @@ impl HiveTable {
             buckets: d.buckets.clone(),
             bucketing: d.bucketing.clone(),
             by_bucket: d.by_bucket,
+            chars: d.chars.clone(),
         }
     }
 }
@@ -53,6 +54,8 @@ pub struct HiveTable {
     bucketing: Option<(Vec<usize>, u32)>,
     /// Scan one partition per bucket.
     by_bucket: bool,
+    /// CHAR(n) data columns (position, n).
+    chars: Vec<(usize, u32)>,
 }
 
 impl HiveTable {
@@ -82,6 +85,7 @@ impl HiveTable {
             buckets: None,
             bucketing: None,
             by_bucket: false,
+            chars: Vec::new(),
         }
     }
 
@@ -107,6 +111,7 @@ impl HiveTable {
             buckets: None,
             bucketing: None,
             by_bucket: false,
+            chars: Vec::new(),
         }
     }
 
@@ -114,6 +119,13 @@ impl HiveTable {
     /// planning instead of guessing from file sizes.
     pub fn with_analyzed_rows(mut self, rows: Option<u64>) -> Self {
         self.analyzed_rows = rows;
+        self
+    }
+
+    /// Declares CHAR(n) data columns (position, n), whose values are read
+    /// without trailing blanks.
+    pub fn with_chars(mut self, chars: Vec<(usize, u32)>) -> Self {
+        self.chars = chars;
         self
     }
 
@@ -193,6 +205,7 @@ impl HiveTable {
         &self,
         ctx: &Context,
         dir: &std::path::Path,
+        data_schema: &SchemaRef,
         projection: &[usize],
         filters: &[Expr],
         partitions: usize,
@@ -201,24 +214,59 @@ impl HiveTable {
             return self.scan_buckets(ctx, dir, keep, projection, filters, partitions);
         }
         match &self.format {
-            StorageFormat::Text(f) => TextTable::new(self.data_schema.clone(), dir, f.clone())
-                .scan(ctx, Some(projection), &[], partitions),
+            StorageFormat::Text(f) => TextTable::new(data_schema.clone(), dir, f.clone()).scan(
+                ctx,
+                Some(projection),
+                &[],
+                partitions,
+            ),
             _ if crate::table::data_files(dir)?.is_empty() => {
                 Ok(ctx.parallelize(Vec::new(), Some(1)))
             }
-            StorageFormat::Parquet => ParquetTable::try_new(dir, Some(self.data_schema.clone()))?
-                .scan(ctx, Some(projection), filters, partitions),
+            StorageFormat::Parquet => ParquetTable::try_new(dir, Some(data_schema.clone()))?.scan(
+                ctx,
+                Some(projection),
+                filters,
+                partitions,
+            ),
             StorageFormat::Orc => crate::orc_table::OrcTable::try_new(
                 dir,
-                Some(self.data_schema.clone()),
+                Some(data_schema.clone()),
             )?
             .scan(ctx, Some(projection), filters, partitions),
             StorageFormat::Avro => crate::avro_table::AvroTable::try_new(
                 dir,
-                Some(self.data_schema.clone()),
+                Some(data_schema.clone()),
             )?
             .scan(ctx, Some(projection), filters, partitions),
         }
+    }
+
+    /// The files under `dir` read with `data_schema`: data columns
+    /// `projection`, then the virtual columns `virt`.
+    #[allow(clippy::too_many_arguments)]
+    fn scan_with(
+        &self,
+        ctx: &Context,
+        dir: &std::path::Path,
+        data_schema: &SchemaRef,
+        projection: &[usize],
+        virt: &[usize],
+        filters: &[Expr],
+        partitions: usize,
+    ) -> Result<Rdd<Batch>> {
+        if virt.is_empty() {
+            return self.scan_dir(ctx, dir, data_schema, projection, filters, partitions);
+        }
+        crate::virtual_columns::scan_files(
+            ctx,
+            self.files_in(dir)?,
+            &self.format,
+            data_schema.clone(),
+            projection,
+            virt,
+            partitions,
+        )
     }
 
     /// The filters that read data columns only (their indices are the
@@ -396,117 +444,26 @@ impl TableSource for HiveTable {
         filters: &[Expr],
         partitions: usize,
     ) -> Result<Rdd<Batch>> {
-        let width = self.schema.fields().len();
-        let all: Vec<usize> = (0..width).collect();
+        let all: Vec<usize> = (0..self.schema.fields().len()).collect();
         let projection = projection.unwrap_or(&all).to_vec();
-        let dw = self.data_width();
-        if let (Some((_, count)), true, None) = (&self.bucketing, self.by_bucket, &self.partitions)
-        {
-            if projection.iter().all(|&c| c < dw) {
-                let data_filters = self.data_filters(filters);
-                return self.scan_by_bucket(ctx, *count, &projection, &data_filters);
-            }
-        }
-        // Virtual columns asked for (0: file name, 1: offset), in order.
-        let mut virt: Vec<usize> = Vec::new();
-        for &c in &projection {
-            if c >= width && !virt.contains(&(c - width)) {
-                virt.push(c - width);
-            }
-        }
-        let dirs: Vec<(PathBuf, Option<RecordBatch>)> = match &self.partitions {
-            None if virt.is_empty() => {
-                if !self.location.exists() {
-                    return Ok(ctx.parallelize(Vec::new(), Some(1)));
-                }
-                let data_filters = self.data_filters(filters);
-                return self.scan_dir(ctx, &self.location, &projection, &data_filters, partitions);
-            }
-            None => vec![(self.location.clone(), None)],
-            Some(_) => self
-                .prune(filters)?
-                .iter()
-                .map(|p| Ok((p.location.clone(), Some(self.partition_row(p)?))))
-                .collect::<Result<_>>()?,
-        };
-        // Data columns to read; at least one so rows are counted.
-        let mut data_proj: Vec<usize> = projection.iter().copied().filter(|&c| c < dw).collect();
-        if data_proj.is_empty() && dw > 0 && virt.is_empty() {
-            data_proj.push(0);
-        }
-        let virtual_fields = crate::virtual_columns::fields();
-        let out_schema = Arc::new(Schema::new(
-            projection
-                .iter()
-                .map(|&c| match c.checked_sub(width) {
-                    None => self.schema.field(c).clone(),
-                    Some(v) => virtual_fields[v].clone(),
-                })
-                .collect::<Vec<_>>(),
-        ));
-        let data_filters = self.data_filters(filters);
-        let mut result: Option<Rdd<Batch>> = None;
-        let per = (partitions / dirs.len().max(1)).max(1);
-        for (dir, row) in dirs {
-            if !dir.exists() {
-                continue;
-            }
-            let rdd = if virt.is_empty() {
-                self.scan_dir(ctx, &dir, &data_proj, &data_filters, per)?
-            } else {
-                crate::virtual_columns::scan_files(
-                    ctx,
-                    self.files_in(&dir)?,
-                    &self.format,
-                    self.data_schema.clone(),
-                    &data_proj,
-                    &virt,
-                    per,
-                )?
-            };
-            let (projection, out_schema, data_proj, virt) = (
-                projection.clone(),
-                out_schema.clone(),
-                data_proj.clone(),
-                virt.clone(),
-            );
-            let rdd = rdd.map(move |Batch(b)| {
-                let n = b.num_rows();
-                let cols: Vec<ArrayRef> = projection
+        let rdd = self.scan_projected(ctx, &projection, filters, partitions)?;
+        // CHAR(n) values lose the blanks Hive's text SerDe pads them with.
+        let strip: Vec<(usize, u32)> = projection
+            .iter()
+            .enumerate()
+            .filter_map(|(j, c)| {
+                self.chars
                     .iter()
-                    .map(|&c| {
-                        if c < dw {
-                            b.column(data_proj.iter().position(|&d| d == c).expect("projected"))
-                                .clone()
-                        } else if c >= width {
-                            let v = virt.iter().position(|&v| v == c - width).expect("asked");
-                            b.column(data_proj.len() + v).clone()
-                        } else {
-                            let one = row.as_ref().expect("a partition").column(c);
-                            arrow::compute::take(
-                                one,
-                                &arrow::array::UInt32Array::from(vec![0u32; n]),
-                                None,
-                            )
-                            .expect("take")
-                        }
-                    })
-                    .collect();
-                Batch(
-                    RecordBatch::try_new_with_options(
-                        out_schema.clone(),
-                        cols,
-                        &RecordBatchOptions::new().with_row_count(Some(n)),
-                    )
-                    .expect("schema"),
-                )
-            });
-            result = Some(match result {
-                None => rdd,
-                Some(r) => r.union(&rdd),
-            });
+                    .find(|(p, _)| p == c)
+                    .map(|(_, n)| (j, *n))
+            })
+            .collect();
+        if strip.is_empty() {
+            return Ok(rdd);
         }
-        Ok(result.unwrap_or_else(|| ctx.parallelize(Vec::new(), Some(1))))
+        Ok(map_batches(rdd, move |b| {
+            crate::conform::strip_char_columns(b, &strip)
+        }))
     }
 
     fn version(&self) -> Option<u64> {
@@ -553,7 +510,7 @@ impl TableSource for HiveTable {
     }
 
     fn descriptor(&self) -> crate::table::SourceDescriptor {
-        crate::table::SourceDescriptor::Hive(HiveTableDescriptor {
+        crate::table::SourceDescriptor::Hive(Box::new(HiveTableDescriptor {
             schema: self.schema.clone(),
             data_schema: self.data_schema.clone(),
             format: self.format.clone(),
@@ -562,7 +519,8 @@ impl TableSource for HiveTable {
             buckets: self.buckets.clone(),
             bucketing: self.bucketing.clone(),
             by_bucket: self.by_bucket,
-        })
+            chars: self.chars.clone(),
+        }))
     }
 
     fn kind(&self) -> String {
@@ -579,4 +537,200 @@ impl TableSource for HiveTable {
             _ => base,
         }
     }
+}
+
+impl HiveTable {
+    /// The scan of `projection` (table columns, then virtual columns).
+    fn scan_projected(
+        &self,
+        ctx: &Context,
+        projection: &[usize],
+        filters: &[Expr],
+        partitions: usize,
+    ) -> Result<Rdd<Batch>> {
+        let width = self.schema.fields().len();
+        let projection = projection.to_vec();
+        let dw = self.data_width();
+        if let (Some((_, count)), true, None) = (&self.bucketing, self.by_bucket, &self.partitions)
+        {
+            if projection.iter().all(|&c| c < dw) {
+                let data_filters = self.data_filters(filters);
+                return self.scan_by_bucket(ctx, *count, &projection, &data_filters);
+            }
+        }
+        // Virtual columns asked for (0: file name, 1: offset), in order.
+        let mut virt: Vec<usize> = Vec::new();
+        for &c in &projection {
+            if c >= width && !virt.contains(&(c - width)) {
+                virt.push(c - width);
+            }
+        }
+        let dirs: Vec<(PathBuf, Option<RecordBatch>, Option<SchemaRef>)> = match &self.partitions {
+            None if virt.is_empty() => {
+                if !self.location.exists() {
+                    return Ok(ctx.parallelize(Vec::new(), Some(1)));
+                }
+                let data_filters = self.data_filters(filters);
+                return self.scan_dir(
+                    ctx,
+                    &self.location,
+                    &self.data_schema,
+                    &projection,
+                    &data_filters,
+                    partitions,
+                );
+            }
+            None => vec![(self.location.clone(), None, None)],
+            Some(_) => self
+                .prune(filters)?
+                .iter()
+                .map(|p| {
+                    Ok((
+                        p.location.clone(),
+                        Some(self.partition_row(p)?),
+                        own_columns(p)?,
+                    ))
+                })
+                .collect::<Result<_>>()?,
+        };
+        // Data columns to read; at least one so rows are counted.
+        let mut data_proj: Vec<usize> = projection.iter().copied().filter(|&c| c < dw).collect();
+        if data_proj.is_empty() && dw > 0 && virt.is_empty() {
+            data_proj.push(0);
+        }
+        let virtual_fields = crate::virtual_columns::fields();
+        let out_schema = Arc::new(Schema::new(
+            projection
+                .iter()
+                .map(|&c| match c.checked_sub(width) {
+                    None => self.schema.field(c).clone(),
+                    Some(v) => virtual_fields[v].clone(),
+                })
+                .collect::<Vec<_>>(),
+        ));
+        let data_filters = self.data_filters(filters);
+        let mut result: Option<Rdd<Batch>> = None;
+        let per = (partitions / dirs.len().max(1)).max(1);
+        for (dir, row, own) in dirs {
+            if !dir.exists() {
+                continue;
+            }
+            let rdd = match own {
+                None => self.scan_with(
+                    ctx,
+                    &dir,
+                    &self.data_schema,
+                    &data_proj,
+                    &virt,
+                    &data_filters,
+                    per,
+                )?,
+                Some(own) => {
+                    // The partition's own columns, read by position and
+                    // converted to the table's; columns it lacks are NULL.
+                    let ow = own.fields().len();
+                    let mut read: Vec<usize> =
+                        data_proj.iter().copied().filter(|&c| c < ow).collect();
+                    let counted = read.is_empty() && ow > 0 && virt.is_empty();
+                    if counted {
+                        read.push(0);
+                    }
+                    let mut take: Vec<Option<usize>> = data_proj
+                        .iter()
+                        .map(|c| read.iter().position(|r| r == c).filter(|_| !counted))
+                        .collect();
+                    take.extend((0..virt.len()).map(|v| Some(read.len() + v)));
+                    let target = Arc::new(Schema::new(
+                        data_proj
+                            .iter()
+                            .map(|&c| self.data_schema.field(c).clone())
+                            .chain(virt.iter().map(|&v| virtual_fields[v].clone()))
+                            .collect::<Vec<_>>(),
+                    ));
+                    let rdd = self.scan_with(ctx, &dir, &own, &read, &virt, &[], per)?;
+                    map_batches(rdd, move |b| {
+                        crate::conform::to_table_columns(&b, &take, &target)
+                    })
+                }
+            };
+            let (projection, out_schema, data_proj, virt) = (
+                projection.clone(),
+                out_schema.clone(),
+                data_proj.clone(),
+                virt.clone(),
+            );
+            let rdd = rdd.map(move |Batch(b)| {
+                let n = b.num_rows();
+                let cols: Vec<ArrayRef> = projection
+                    .iter()
+                    .map(|&c| {
+                        if c < dw {
+                            b.column(data_proj.iter().position(|&d| d == c).expect("projected"))
+                                .clone()
+                        } else if c >= width {
+                            let v = virt.iter().position(|&v| v == c - width).expect("asked");
+                            b.column(data_proj.len() + v).clone()
+                        } else {
+                            let one = row.as_ref().expect("a partition").column(c);
+                            arrow::compute::take(
+                                one,
+                                &arrow::array::UInt32Array::from(vec![0u32; n]),
+                                None,
+                            )
+                            .expect("take")
+                        }
+                    })
+                    .collect();
+                Batch(
+                    RecordBatch::try_new_with_options(
+                        out_schema.clone(),
+                        cols,
+                        &RecordBatchOptions::new().with_row_count(Some(n)),
+                    )
+                    .expect("schema"),
+                )
+            });
+            result = Some(match result {
+                None => rdd,
+                Some(r) => r.union(&rdd),
+            });
+        }
+        Ok(result.unwrap_or_else(|| ctx.parallelize(Vec::new(), Some(1))))
+    }
+}
+
+/// A partition's own data columns, when it declares them.
+fn own_columns(p: &PartitionDir) -> Result<Option<SchemaRef>> {
+    let Some(cols) = &p.columns else {
+        return Ok(None);
+    };
+    let fields = cols
+        .iter()
+        .map(|(n, t)| {
+            Ok(arrow::datatypes::Field::new(
+                n,
+                hive::types::parse_hive_type(t)?,
+                true,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Some(Arc::new(Schema::new(fields))))
+}
+
+/// `rdd` with `f` applied to each batch; an error fails the task.
+fn map_batches(
+    rdd: Rdd<Batch>,
+    f: impl Fn(RecordBatch) -> Result<RecordBatch> + Send + Sync + 'static,
+) -> Rdd<Batch> {
+    let f = Arc::new(f);
+    rdd.map_partitions_with_context(false, move |_, tc, it| {
+        let (f, tc) = (f.clone(), tc.clone());
+        Box::new(it.map_while(move |Batch(b)| match f(b) {
+            Ok(b) => Some(Batch(b)),
+            Err(e) => {
+                tc.fail(e.into());
+                None
+            }
+        }))
+    })
 }

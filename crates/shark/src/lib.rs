@@ -21,6 +21,7 @@ pub mod batch;
 pub mod cache;
 pub mod cast;
 pub mod catalog;
+pub mod conform;
 pub mod error;
 pub mod exec;
 pub mod expr;

@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 mod alter;
 mod cache;
+mod columns;
 mod ddl;
 mod describe;
 mod insert;
@@ -394,9 +395,10 @@ impl Session {
             } => self.create_database(&name, if_not_exists, comment, location, properties),
             HiveStatement::AlterColumns {
                 table,
-                replace,
-                columns,
-            } => self.alter_columns(&table, replace, columns),
+                partition,
+                change,
+                cascade,
+            } => self.alter_columns(&table, partition, change, cascade),
             HiveStatement::SetLocation {
                 table,
                 partition,
@@ -463,10 +465,32 @@ impl Session {
         crate::optimize::optimize(plan)
     }
 
+    /// The optimized plan of a query whose rows are shown or written out
+    /// as text: CHAR(n) columns padded with blanks to n, as Hive prints
+    /// them.
+    pub fn plan_output(&self, q: &sqlparser::ast::Query) -> Result<Arc<crate::plan::LogicalPlan>> {
+        let (plan, widths) = self.plan_with_chars(q)?;
+        pad_chars(plan, &widths)
+    }
+
+    /// The optimized plan of a query, and the CHAR(n) width of each output
+    /// column that is a CHAR column passed on unchanged.
+    pub(crate) fn plan_with_chars(
+        &self,
+        q: &sqlparser::ast::Query,
+    ) -> Result<(Arc<crate::plan::LogicalPlan>, Vec<Option<u32>>)> {
+        let (plan, scope) = self.analyzer().plan_query(q)?;
+        let mut widths: Vec<Option<u32>> = scope.columns.iter().map(|c| c.char_width).collect();
+        if widths.len() != plan.schema().fields().len() {
+            widths = vec![None; plan.schema().fields().len()];
+        }
+        Ok((crate::optimize::optimize(plan)?, widths))
+    }
+
     fn run_sql(&mut self, stmt: Statement) -> Result<StatementResult> {
         match stmt {
             Statement::Query(q) => {
-                let plan = self.plan(&q)?;
+                let plan = self.plan_output(&q)?;
                 let (rdd, profile) = self.run_plan(&plan)?;
                 Ok(StatementResult::Rows(
                     QueryResult::from_rdd(plan.schema(), rdd, self.cancel.clone())
@@ -786,4 +810,35 @@ fn hive_pattern_match(pattern: &str, name: &str) -> bool {
             .map(|r| r.is_match(name))
             .unwrap_or(false)
     })
+}
+
+/// `plan` with its CHAR(n) columns (`widths`) padded with blanks to n.
+pub(crate) fn pad_chars(
+    plan: Arc<crate::plan::LogicalPlan>,
+    widths: &[Option<u32>],
+) -> Result<Arc<crate::plan::LogicalPlan>> {
+    if widths.iter().all(Option::is_none) {
+        return Ok(plan);
+    }
+    let schema = plan.schema();
+    let exprs = schema
+        .fields()
+        .iter()
+        .zip(widths)
+        .enumerate()
+        .map(|(i, (f, w))| {
+            let col = crate::expr::Expr::column(i, f.name().clone(), f.data_type().clone());
+            match w {
+                Some(n) => crate::analyze::expr::pad_to_length(col, *n),
+                None => Ok(col),
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Arc::new(crate::plan::LogicalPlan::Project(
+        crate::plan::Project {
+            input: plan,
+            exprs,
+            schema,
+        },
+    )))
 }

@@ -100,7 +100,7 @@ pub enum SourceDescriptor {
         files: Vec<PathBuf>,
     },
     /// A warehouse table (possibly partitioned).
-    Hive(HiveTableDescriptor),
+    Hive(Box<HiveTableDescriptor>),
     /// A table in this engine's table cache, by cache key.
     Cached {
         /// The cache key.
@@ -164,6 +164,10 @@ pub struct PartitionDir {
     pub values: Vec<Option<String>>,
     /// The partition's folder.
     pub location: PathBuf,
+    /// The partition's own data columns (name, Hive type), when they differ
+    /// from the table's: its files are read with these and converted.
+    #[serde(default)]
+    pub columns: Option<Vec<(String, String)>>,
 }
 
 /// A warehouse table as data (`SourceDescriptor::Hive`).
@@ -194,6 +198,10 @@ pub struct HiveTableDescriptor {
     /// `i`), so that a join on the bucket columns needs no shuffle.
     #[serde(default)]
     pub by_bucket: bool,
+    /// The CHAR(n) data columns (position, n): their values lose trailing
+    /// blanks when read.
+    #[serde(default)]
+    pub chars: Vec<(usize, u32)>,
 }
 
 /// The bucket a data file holds by Hive's naming (`000003_0`,

@@ -38,7 +38,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub const METASTORE_FILE: &str = "metastore.db";
 
 /// The schema version this build reads and writes; recorded in `VERSION`.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// The table and partition parameter Hive stamps with the time (seconds since
 /// the epoch) of the last DDL change; `DESCRIBE FORMATTED` shows it.
@@ -378,10 +378,32 @@ impl Metastore {
     /// Partition key names cannot change. `create_time` 0 keeps the old one;
     /// [`DDL_TIME`] becomes now. Returns the stored table.
     pub fn alter_table(&self, db: &str, name: &str, table: &Table) -> Result<Table> {
+        self.alter_table_columns(db, name, table, &[])
+    }
+
+    /// [`Metastore::alter_table`], and in the same transaction the own
+    /// columns of the partitions listed (values, columns; None: the
+    /// table's): `ALTER TABLE … ADD|REPLACE|CHANGE COLUMNS`, where Hive
+    /// leaves existing partitions their columns unless told CASCADE.
+    pub fn alter_table_columns(
+        &self,
+        db: &str,
+        name: &str,
+        table: &Table,
+        partitions: &[(Vec<String>, Option<Vec<Column>>)],
+    ) -> Result<Table> {
         let (db, name) = (db.to_lowercase(), name.to_lowercase());
         let new = normalize_table(table)?;
         self.write(|tx| {
             let id = table_id(tx, &db, &name)?.ok_or_else(|| table_not_found(&db, &name))?;
+            let stored = load_table(tx, id)?;
+            for (values, cols) in partitions {
+                let values = check_values(&stored, values)?;
+                let pname = stored.partition_name(&values);
+                let part_id = partition_id(tx, id, &pname)?
+                    .ok_or_else(|| partition_not_found(&stored, &pname))?;
+                write_partition_columns(tx, part_id, cols.as_deref())?;
+            }
             let old = load_table(tx, id)?;
             let mut new = new.clone();
             let (new_db_id, new_db_location) =
@@ -656,8 +678,9 @@ impl Metastore {
     }
 
     /// `ALTER TABLE … PARTITION (…) SET LOCATION|SERDEPROPERTIES…`: replace
-    /// the location (empty = default), parameters and create time (0 = keep)
-    /// of the partition with `partition.values`; stamps [`DDL_TIME`].
+    /// the location (empty = default), parameters, own columns and create
+    /// time (0 = keep) of the partition with `partition.values`; stamps
+    /// [`DDL_TIME`].
     pub fn alter_partition(&self, db: &str, table: &str, partition: &Partition) -> Result<()> {
         let (db, table) = (db.to_lowercase(), table.to_lowercase());
         self.write(|tx| {
@@ -681,6 +704,7 @@ impl Metastore {
             parameters.insert(DDL_TIME.to_string(), now().to_string());
             tx.execute("DELETE FROM PARTITION_PARAMS WHERE part_id = ?1", [part_id])?;
             write_params(tx, "PARTITION_PARAMS", "part_id", part_id, &parameters)?;
+            write_partition_columns(tx, part_id, partition.columns.as_deref())?;
             Ok(())
         })
     }

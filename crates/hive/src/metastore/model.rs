@@ -290,6 +290,11 @@ pub struct Partition {
     pub parameters: BTreeMap<String, String>,
     /// Seconds since the epoch; 0 on add means now.
     pub create_time: i64,
+    /// The partition's own data columns when they differ from the table's
+    /// (`ALTER TABLE … PARTITION (…) ADD|CHANGE|REPLACE COLUMNS`): its
+    /// files are read with these and converted to the table's. None: the
+    /// table's columns.
+    pub columns: Option<Vec<Column>>,
 }
 
 impl Partition {

@@ -3,7 +3,9 @@
 
 use super::*;
 /// Hive's schema, simplified: one storage descriptor per table, folded into
-/// `TBLS`. Child rows go with their parent (`ON DELETE CASCADE`).
+/// `TBLS`. Child rows go with their parent (`ON DELETE CASCADE`). This is
+/// version 1; a new metastore runs [`MIGRATIONS`] after it as an old one
+/// does, so both end with the same tables.
 pub(super) const SCHEMA: &str = "
 CREATE TABLE VERSION (
     ver_id INTEGER PRIMARY KEY CHECK (ver_id = 1),
@@ -105,10 +107,19 @@ CREATE INDEX TBLS_DB ON TBLS (db_id);
 CREATE INDEX PARTITIONS_TBL ON PARTITIONS (tbl_id);
 ";
 
-/// `MIGRATIONS[i]` upgrades a schema of version `i + 1` to `i + 2`. Empty
-/// while version 1 is the only one; append a step when the schema changes
-/// and bump [`SCHEMA_VERSION`].
-pub(super) const MIGRATIONS: &[&str] = &[];
+/// `MIGRATIONS[i]` upgrades a schema of version `i + 1` to `i + 2`; append
+/// a step when the schema changes and bump [`SCHEMA_VERSION`].
+pub(super) const MIGRATIONS: &[&str] = &[
+    // 1 → 2: partitions with their own columns.
+    "CREATE TABLE PARTITION_COLUMNS (
+        part_id INTEGER NOT NULL REFERENCES PARTITIONS (part_id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        type_name TEXT NOT NULL,
+        comment TEXT,
+        PRIMARY KEY (part_id, position)
+    );",
+];
 
 /// Run `op`, again after a pause while SQLite says the database is busy or
 /// locked (the busy timeout covers most waits; this covers the rest).
@@ -156,6 +167,9 @@ pub(super) fn init_schema(tx: &Transaction<'_>, path: &Path) -> R<()> {
             return Err(bad("not a Shark metastore (no VERSION table)".into()));
         }
         tx.execute_batch(SCHEMA)?;
+        for step in MIGRATIONS {
+            tx.execute_batch(step)?;
+        }
         tx.execute(
             "INSERT INTO VERSION (ver_id, schema_version, version_comment) VALUES (1, ?1, ?2)",
             params![SCHEMA_VERSION, "Shark metastore schema"],
@@ -620,7 +634,34 @@ pub(super) fn insert_partition(c: &Connection, tbl_id: i64, name: &str, p: &Part
         st.execute(params![id, i as i64, v])?;
     }
     write_params(c, "PARTITION_PARAMS", "part_id", id, &p.parameters)?;
+    write_partition_columns(c, id, p.columns.as_deref())?;
     Ok(id)
+}
+
+/// Replaces the own columns of partition `part_id` (None: the table's).
+pub(super) fn write_partition_columns(
+    c: &Connection,
+    part_id: i64,
+    columns: Option<&[Column]>,
+) -> R<()> {
+    c.execute(
+        "DELETE FROM PARTITION_COLUMNS WHERE part_id = ?1",
+        [part_id],
+    )?;
+    let mut st = c.prepare(
+        "INSERT INTO PARTITION_COLUMNS (part_id, position, name, type_name, comment)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, col) in columns.unwrap_or_default().iter().enumerate() {
+        st.execute(params![
+            part_id,
+            i as i64,
+            col.name.to_lowercase(),
+            col.type_name.trim().to_lowercase(),
+            col.comment
+        ])?;
+    }
+    Ok(())
 }
 
 /// The partitions of table `tbl_id` (only `part_id` if given), ordered by
@@ -639,6 +680,7 @@ pub(super) fn load_partitions(c: &Connection, tbl_id: i64, only: Option<i64>) ->
                     location: r.get(1)?,
                     parameters: BTreeMap::new(),
                     create_time: r.get(2)?,
+                    columns: None,
                 },
             ))
         })?;
@@ -671,6 +713,27 @@ pub(super) fn load_partitions(c: &Connection, tbl_id: i64, only: Option<i64>) ->
         let (id, k, v): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
         if let Some(&i) = index.get(&id) {
             parts[i].1.parameters.insert(k, v);
+        }
+    }
+    let mut st = c.prepare(
+        "SELECT pc.part_id, pc.name, pc.type_name, pc.comment FROM PARTITION_COLUMNS pc
+         JOIN PARTITIONS p ON p.part_id = pc.part_id
+         WHERE p.tbl_id = ?1 AND (?2 IS NULL OR p.part_id = ?2)
+         ORDER BY pc.part_id, pc.position",
+    )?;
+    let mut rows = st.query(params![tbl_id, only])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if let Some(&i) = index.get(&id) {
+            parts[i]
+                .1
+                .columns
+                .get_or_insert_with(Vec::new)
+                .push(Column {
+                    name: r.get(1)?,
+                    type_name: r.get(2)?,
+                    comment: r.get(3)?,
+                });
         }
     }
     Ok(parts.into_iter().map(|(_, p)| p).collect())

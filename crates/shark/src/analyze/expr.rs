@@ -1021,6 +1021,19 @@ pub(crate) fn fit_to_length(e: Expr, n: u64, is_char: bool) -> Result<Expr> {
     }
 }
 
+/// `e` (a string) padded with blanks to `n` characters: a CHAR(n) value
+/// as Hive prints it and writes it to text.
+pub(crate) fn pad_to_length(e: Expr, n: u32) -> Result<Expr> {
+    call(
+        "rpad",
+        vec![
+            e,
+            Expr::Literal(ScalarValue::Int32(i32::try_from(n).unwrap_or(i32::MAX))),
+            Expr::Literal(ScalarValue::Utf8(" ".into())),
+        ],
+    )
+}
+
 /// An aggregate call with Hive's argument conversions and result type.
 pub(crate) fn agg_call(
     name: &str,

@@ -79,6 +79,7 @@ impl Analyzer<'_> {
                         data_type: other.data_type(),
                         hidden: true,
                         partition_key: false,
+                        char_width: None,
                     },
                 })
                 .chain(
@@ -93,6 +94,7 @@ impl Analyzer<'_> {
                             data_type: f.data_type().clone(),
                             hidden: true,
                             partition_key: false,
+                            char_width: None,
                         }),
                 )
                 .collect(),

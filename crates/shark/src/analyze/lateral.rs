@@ -310,6 +310,7 @@ impl Analyzer<'_> {
                     data_type: t.clone(),
                     hidden: false,
                     partition_key: false,
+                    char_width: None,
                 });
             }
             plan = Arc::new(LogicalPlan::Generate(Generate {

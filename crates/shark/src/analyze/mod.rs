@@ -699,6 +699,11 @@ impl<'a> Analyzer<'a> {
             c.hidden = true;
         }
         if let crate::table::SourceDescriptor::Hive(h) = source.descriptor() {
+            for &(i, n) in &h.chars {
+                if let Some(c) = scope.columns.get_mut(i) {
+                    c.char_width = Some(n);
+                }
+            }
             if h.partitions.is_some() {
                 let data = h.data_schema.fields().len();
                 for c in &mut scope.columns[data..width] {

@@ -19,6 +19,10 @@ pub struct ScopeColumn {
     /// `__HIVE_DEFAULT_PARTITION__`, and a comparison with that name means
     /// the NULL partition.
     pub partition_key: bool,
+    /// For a CHAR(n) column read straight from a table (or passed on
+    /// unchanged): n. Its values are held without the blank padding, which
+    /// the query's final output adds back, as Hive prints CHAR(n).
+    pub char_width: Option<u32>,
 }
 
 /// The columns of a plan's output, by position.
@@ -45,6 +49,7 @@ impl Scope {
                     data_type: f.data_type().clone(),
                     hidden: false,
                     partition_key: false,
+                    char_width: None,
                 })
                 .collect(),
         }

@@ -305,6 +305,9 @@ impl Analyzer<'_> {
         for c in &mut post_scope.columns {
             c.hidden = true;
         }
+        for (c, g) in post_scope.columns.iter_mut().zip(&group) {
+            c.char_width = char_width_of(g, scope);
+        }
         Ok(SelectList {
             items,
             plan: post_plan,
@@ -557,7 +560,19 @@ impl SelectList {
                 schema: schema_of(&cols[..visible]),
             }));
         }
-        (out, Scope::from_schema(&schema_of(&cols[..visible]), None))
+        let mut scope = Scope::from_schema(&schema_of(&cols[..visible]), None);
+        for (c, (e, _, _)) in scope.columns.iter_mut().zip(&self.items) {
+            c.char_width = char_width_of(e, &self.scope);
+        }
+        (out, scope)
+    }
+}
+
+/// The CHAR(n) width `e` keeps: a column of `scope` that is one.
+fn char_width_of(e: &Expr, scope: &Scope) -> Option<u32> {
+    match e {
+        Expr::Column { index, .. } => scope.columns.get(*index).and_then(|c| c.char_width),
+        _ => None,
     }
 }
 

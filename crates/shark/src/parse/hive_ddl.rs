@@ -269,34 +269,13 @@ pub(super) fn key_values(text: &str) -> Option<Vec<(String, String)>> {
     Some(out)
 }
 
-/// `ALTER TABLE t ADD|REPLACE COLUMNS (...)` and `... SET LOCATION 'p'`.
+/// `ALTER TABLE t [PARTITION (…)] SET LOCATION 'p'`.
 pub(super) fn parse_alter_hive(text: &str, line: u64) -> Result<Option<HiveStatement>> {
     let w = words(text);
     if w.len() < 4 || !w[1].eq_ignore_ascii_case("table") {
         return Ok(None);
     }
     let table = w[2].trim_matches('`').to_ascii_lowercase();
-    let rest = w[3].to_ascii_lowercase();
-    if (rest == "add" || rest == "replace")
-        && w.get(4).is_some_and(|x| x.eq_ignore_ascii_case("columns"))
-    {
-        let open = text.find('(').ok_or_else(|| SharkError::Parse {
-            message: "expected ( after COLUMNS".into(),
-            location: Location { line, column: 1 },
-        })?;
-        let close = text.rfind(')').unwrap_or(text.len());
-        let fake = format!("CREATE TABLE x {}", &text[open..=close.min(text.len() - 1)]);
-        if let HiveStatement::Sql(stmt) = parse_statement(&fake, line)? {
-            if let sqlparser::ast::Statement::CreateTable(ct) = *stmt {
-                return Ok(Some(HiveStatement::AlterColumns {
-                    table,
-                    replace: rest == "replace",
-                    columns: ct.columns,
-                }));
-            }
-        }
-        return Ok(None);
-    }
     let lower = text.to_ascii_lowercase();
     if let Some(pos) = lower.find(" set location ") {
         let location = unquote(text[pos + 14..].trim());

@@ -2,6 +2,7 @@
 //! RESET, ADD JAR, EXPLAIN options, variable substitution), then
 //! sqlparser with `SharkDialect` for the rest. Errors carry line:column.
 
+mod alter_columns;
 pub mod complexity;
 pub mod dialect;
 mod hive_ddl;
@@ -59,11 +60,14 @@ pub enum HiveStatement {
         location: Option<String>,
         properties: Vec<(String, String)>,
     },
-    /// `ALTER TABLE t ADD|REPLACE COLUMNS (...)`.
+    /// `ALTER TABLE t [PARTITION (…)] ADD|REPLACE|CHANGE COLUMNS …
+    /// [CASCADE|RESTRICT]`: the table's columns (and, unless CASCADE, its
+    /// partitions keep theirs), or one partition's own columns.
     AlterColumns {
         table: String,
-        replace: bool,
-        columns: Vec<sqlparser::ast::ColumnDef>,
+        partition: Option<Vec<sqlparser::ast::Expr>>,
+        change: ColumnChange,
+        cascade: bool,
     },
     /// `ALTER TABLE t [PARTITION (...)] SET LOCATION 'p'`.
     SetLocation {
@@ -117,6 +121,33 @@ pub enum HiveStatement {
     /// Hive's `FROM src INSERT ... SELECT ... INSERT ... SELECT ...`:
     /// the inserts it stands for, run in order.
     MultiInsert(Vec<HiveStatement>),
+}
+
+/// What an `ALTER TABLE … COLUMNS` does to a column list.
+#[derive(Debug, Clone)]
+pub enum ColumnChange {
+    /// `ADD COLUMNS (…)`: appended.
+    Add(Vec<sqlparser::ast::ColumnDef>),
+    /// `REPLACE COLUMNS (…)`: the whole list.
+    Replace(Vec<sqlparser::ast::ColumnDef>),
+    /// `CHANGE [COLUMN] old new type [COMMENT …] [FIRST | AFTER c]`.
+    Change {
+        /// The column changed.
+        old: String,
+        /// Its new name, type and comment.
+        column: sqlparser::ast::ColumnDef,
+        /// Where it moves to, if anywhere.
+        position: Option<ColumnPosition>,
+    },
+}
+
+/// `FIRST` or `AFTER c` in `ALTER TABLE … CHANGE`.
+#[derive(Debug, Clone)]
+pub enum ColumnPosition {
+    /// First in the list.
+    First,
+    /// Right after the named column.
+    After(String),
 }
 
 /// Parses one statement that starts on `line` of its script.
@@ -232,7 +263,15 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
         {
             return parse_alter_storage(trimmed, line);
         }
-        "alter" if lower.contains(" columns") || lower.contains(" set location") => {
+        "alter" if lower.contains(" columns") || lower.contains(" change ") => {
+            if let Some(stmt) = alter_columns::parse_alter_columns(trimmed, line)? {
+                return Ok(stmt);
+            }
+            if let Some(stmt) = parse_alter_hive(trimmed, line)? {
+                return Ok(stmt);
+            }
+        }
+        "alter" if lower.contains(" set location") => {
             if let Some(stmt) = parse_alter_hive(trimmed, line)? {
                 return Ok(stmt);
             }

@@ -143,40 +143,6 @@ impl Session {
         Ok(StatementResult::Done(None))
     }
 
-    pub(super) fn alter_columns(
-        &mut self,
-        table: &str,
-        replace: bool,
-        columns: Vec<ast::ColumnDef>,
-    ) -> Result<StatementResult> {
-        let hive = self.hive()?;
-        let t = self.existing_table(&ObjectName::from(vec![ast::Ident::new(table)]))?;
-        let mut new = t.clone();
-        let cols = column_defs(&columns)?;
-        if replace {
-            new.columns = cols;
-            // The files were bucketed by the old columns' types and order.
-            new.parameters.remove(crate::hive_catalog::BUCKETED_FILES);
-        } else {
-            for c in cols {
-                if new
-                    .columns
-                    .iter()
-                    .chain(&new.partition_keys)
-                    .any(|x| x.name == c.name)
-                {
-                    return Err(SharkError::analysis(format!(
-                        "Duplicate column name: {}",
-                        c.name
-                    )));
-                }
-                new.columns.push(c);
-            }
-        }
-        hive.metastore().alter_table(&t.db, &t.name, &new)?;
-        Ok(StatementResult::Done(None))
-    }
-
     pub(super) fn set_location(
         &mut self,
         table: &str,

@@ -481,23 +481,32 @@ impl Session {
                 "CREATE TABLE ... PARTITIONED BY ... AS SELECT",
             ));
         }
-        let plan = self.plan(query)?;
+        let (mut plan, widths) = self.plan_with_chars(query)?;
         let schema = plan.schema();
         if t.columns.is_empty() {
+            // A CHAR(n) column selected as it is stays CHAR(n), as in Hive.
             t.columns = schema
                 .fields()
                 .iter()
-                .map(|f| {
-                    Column::new(
-                        &f.name().to_ascii_lowercase(),
-                        &type_name(if f.data_type() == &arrow::datatypes::DataType::Null {
-                            &arrow::datatypes::DataType::Utf8
-                        } else {
-                            f.data_type()
-                        }),
-                    )
+                .zip(&widths)
+                .map(|(f, w)| {
+                    let name = f.name().to_ascii_lowercase();
+                    match w {
+                        Some(n) => Column::new(&name, &format!("char({n})")),
+                        None => Column::new(
+                            &name,
+                            &type_name(if f.data_type() == &arrow::datatypes::DataType::Null {
+                                &arrow::datatypes::DataType::Utf8
+                            } else {
+                                f.data_type()
+                            }),
+                        ),
+                    }
                 })
                 .collect();
+            if matches!(storage_format(&t), crate::table::StorageFormat::Text(_)) {
+                plan = super::pad_chars(plan, &widths)?;
+            }
         }
         let target_schema = columns_schema(&t.columns)?;
         let (rdd, _) = self.run_plan(&plan)?;

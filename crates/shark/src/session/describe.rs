@@ -66,7 +66,11 @@ impl Session {
                 "comment".into(),
             ]);
         }
-        rows.extend(t.columns.iter().map(col));
+        // A partition with its own columns is described with them.
+        let data = partition
+            .and_then(|p| p.columns.as_ref())
+            .unwrap_or(&t.columns);
+        rows.extend(data.iter().map(col));
         if !formatted {
             // Hive lists the partition columns with the others too.
             rows.extend(t.partition_keys.iter().map(col));

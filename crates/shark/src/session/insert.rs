@@ -100,7 +100,12 @@ impl Session {
                 }
             }
         }
-        let plan = fit_char_columns(self.plan(source)?, &t.columns)?;
+        // Hive's text SerDe writes CHAR(n) padded to n.
+        let padded = matches!(
+            crate::hive_catalog::storage_format(&t),
+            crate::table::StorageFormat::Text(_)
+        );
+        let plan = fit_char_columns(self.plan(source)?, &t.columns, padded)?;
         let schema = plan.schema();
         let data = columns_schema(&t.columns)?;
         let dyn_cols: Vec<hive::metastore::Column> = t
@@ -229,7 +234,11 @@ impl Session {
         source: &ast::Query,
         format: &StorageFormat,
     ) -> Result<StatementResult> {
-        let plan = self.plan(source)?;
+        // Text shows CHAR(n) padded, as Hive writes it.
+        let plan = match format {
+            StorageFormat::Text(_) => self.plan_output(source)?,
+            _ => self.plan(source)?,
+        };
         let (rdd, _) = self.run_plan(&plan)?;
         let target = self.user_path(path, crate::paths::PathUse::Overwrite)?;
         let parent = target
@@ -297,10 +306,12 @@ fn char_length(type_name: &str) -> Option<(u64, bool)> {
 
 /// The rows an INSERT writes, with values of VARCHAR(n) and CHAR(n)
 /// columns cut to `n` characters (CHAR also without trailing spaces, which
-/// Hive's CHAR does not count), as Hive converts them to the column's type.
+/// Hive's CHAR does not count), as Hive converts them to the column's type;
+/// CHAR values then `padded` to n with blanks (how text files hold them).
 fn fit_char_columns(
     plan: std::sync::Arc<crate::plan::LogicalPlan>,
     columns: &[Column],
+    padded: bool,
 ) -> Result<std::sync::Arc<crate::plan::LogicalPlan>> {
     use crate::expr::Expr;
     if !columns.iter().any(|c| char_length(&c.type_name).is_some()) {
@@ -311,11 +322,21 @@ fn fit_char_columns(
     for (i, f) in schema.fields().iter().enumerate() {
         let col = Expr::column(i, f.name().clone(), f.data_type().clone());
         let fitted = match columns.get(i).and_then(|c| char_length(&c.type_name)) {
-            Some((n, is_char)) => crate::analyze::expr::fit_to_length(
-                col.cast_to(&arrow::datatypes::DataType::Utf8),
-                n,
-                is_char,
-            )?,
+            Some((n, is_char)) => {
+                let fitted = crate::analyze::expr::fit_to_length(
+                    col.cast_to(&arrow::datatypes::DataType::Utf8),
+                    n,
+                    is_char,
+                )?;
+                if is_char && padded {
+                    crate::analyze::expr::pad_to_length(
+                        fitted,
+                        u32::try_from(n).unwrap_or(u32::MAX),
+                    )?
+                } else {
+                    fitted
+                }
+            }
             None => col,
         };
         exprs.push(fitted);

@@ -47,3 +47,14 @@ SELECT e.id, d.id FROM emp e JOIN dept d ON e.dept_id = d.id WHERE e.name LIKE '
 -- An OR across both sides of a join: each side is also pruned by what the OR implies for it.
 SELECT e.id, d.id FROM emp e JOIN dept d ON e.dept_id = d.id WHERE (e.salary > 3000 AND d.region = 'east') OR (e.salary < 1000 AND d.region <> 'east');
 SELECT e.id, d.name FROM emp e, dept d WHERE (e.dept_id = d.id AND e.active) OR (e.dept_id = d.id AND d.name = '');
+-- UNIQUEJOIN: per key, every combination of the tables' rows (NULLs for a table without one), kept when all tables have the key or a PRESERVE table does; a NULL key matches nothing.
+-- reference: SELECT e.id, d.name FROM emp e JOIN dept d ON e.dept_id = d.id
+FROM UNIQUEJOIN emp e (e.dept_id), dept d (d.id) SELECT e.id, d.name;
+-- reference: SELECT e.id, d.id FROM emp e LEFT JOIN dept d ON e.dept_id = d.id
+FROM UNIQUEJOIN PRESERVE emp e (e.dept_id), dept d (d.id) SELECT e.id, d.id;
+-- reference: SELECT e.id, d.id, d.region FROM emp e FULL OUTER JOIN dept d ON e.dept_id = d.id
+FROM UNIQUEJOIN PRESERVE emp e (e.dept_id), PRESERVE dept d (d.id) SELECT e.id, d.id, d.region;
+-- reference: SELECT d.id, e.id, x.id FROM dept d LEFT JOIN emp e ON d.id = e.dept_id LEFT JOIN emp x ON d.id = x.dept_id WHERE d.id > 10
+FROM UNIQUEJOIN PRESERVE dept d (d.id), emp e (e.dept_id), emp x (x.dept_id) SELECT d.id, e.id, x.id WHERE d.id > 10;
+-- reference: SELECT a.key, count(*) FROM src a JOIN src b ON a.key = b.key AND a.value = b.value GROUP BY a.key ORDER BY a.key
+FROM UNIQUEJOIN src a (a.key, a.value), src b (b.key, b.value) SELECT a.key, count(*) GROUP BY a.key ORDER BY a.key;

@@ -604,10 +604,14 @@ impl<'a> Analyzer<'a> {
                     return Err(SharkError::unsupported("LATERAL subqueries"));
                 }
                 let (plan, scope) = self.plan_query(subquery)?;
-                let scope = Scope {
+                let mut scope = Scope {
                     columns: scope.columns.into_iter().filter(|c| !c.hidden).collect(),
                     outer_start: None,
                 };
+                // UNIQUEJOIN's presence markers are not the user's columns.
+                for c in &mut scope.columns {
+                    c.hidden |= c.name == crate::parse::UNIQUEJOIN_MARKER;
+                }
                 match alias {
                     Some(a) => {
                         let (plan, scope) = rename_columns(plan, scope, a)?;

@@ -10,6 +10,7 @@ mod rewrite;
 mod scan;
 pub mod split;
 mod transform;
+mod uniquejoin;
 
 use crate::error::{Location, Result, SharkError};
 use sqlparser::parser::{Parser, ParserError, ParserOptions};
@@ -18,6 +19,7 @@ use std::collections::BTreeMap;
 pub use rewrite::{SKEWED_AS_DIRECTORIES, SKEWED_COLUMNS, SKEWED_VALUES};
 pub(crate) use scan::words;
 pub use split::{is_complete, split_statements, StatementText};
+pub use uniquejoin::MARKER as UNIQUEJOIN_MARKER;
 
 use hive_ddl::{
     parse_alter_clustering, parse_alter_hive, parse_alter_storage, parse_create_database,

@@ -386,6 +386,11 @@ pub(super) fn rewrite_from_first_with(text: &str, with: &str) -> Vec<String> {
         return vec![];
     };
     let from = text[4..first].trim();
+    // `FROM UNIQUEJOIN …`: joins, and a condition every body's rows meet.
+    let (from, keep) = match super::uniquejoin::rewrite(from) {
+        Some((joins, keep)) => (joins, Some(keep)),
+        None => (from.to_string(), None),
+    };
     let mut bodies: Vec<&str> = Vec::new();
     if inserts.is_empty() {
         bodies.push(&text[first..]);
@@ -401,9 +406,7 @@ pub(super) fn rewrite_from_first_with(text: &str, with: &str) -> Vec<String> {
             return vec![];
         };
         let after = &body[sel..];
-        let mut cut = after.len();
-        for kw in [
-            "where",
+        const CLAUSES: [&str; 9] = [
             "group",
             "having",
             "order",
@@ -413,17 +416,28 @@ pub(super) fn rewrite_from_first_with(text: &str, with: &str) -> Vec<String> {
             "limit",
             "union",
             "window",
-        ] {
-            if let Some(&p) = top_level_positions(after, kw).first() {
-                cut = cut.min(p);
+        ];
+        let first_of = |text: &str, kws: &[&str]| {
+            kws.iter()
+                .filter_map(|kw| top_level_positions(text, kw).first().copied())
+                .min()
+                .unwrap_or(text.len())
+        };
+        let cut = first_of(after, &CLAUSES).min(first_of(after, &["where"]));
+        let tail = match &keep {
+            None => after[cut..].to_string(),
+            Some(keep) if after[cut..].to_ascii_lowercase().starts_with("where") => {
+                let cond = &after[cut + 5..];
+                let end = first_of(cond, &CLAUSES);
+                format!("WHERE ({keep}) AND ({}) {}", &cond[..end], &cond[end..])
             }
-        }
+            Some(keep) => format!("WHERE {keep} {}", &after[cut..]),
+        };
         out.push(format!(
-            "{}{}{} FROM {from} {}",
+            "{}{}{} FROM {from} {tail}",
             &body[..sel],
             with,
             &after[..cut],
-            &after[cut..]
         ));
     }
     out

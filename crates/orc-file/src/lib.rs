@@ -9,6 +9,7 @@
 //! Arrow, `bridge` goes and nothing else changes.
 
 pub mod bridge;
+mod encode;
 mod read;
 mod write;
 

@@ -120,6 +120,26 @@ pub fn decimal_of(t: &DataType) -> (u8, i8) {
     }
 }
 
+/// The type of a DECIMAL division, Hive's rule (after SQL Server's):
+/// scale max(6, s1 + p2 + 1), integer digits p1 - s1 + s2; beyond 38
+/// digits the scale gives way, down to 6.
+pub fn decimal_divide_type(l: (u8, i8), r: (u8, i8)) -> DataType {
+    let (p1, s1, p2, s2) = (
+        i32::from(l.0),
+        i32::from(l.1),
+        i32::from(r.0),
+        i32::from(r.1),
+    );
+    let scale = (s1 + p2 + 1).max(6);
+    let precision = p1 - s1 + s2 + scale;
+    if precision <= 38 {
+        return DataType::Decimal128(precision as u8, scale as i8);
+    }
+    let integer = precision - scale;
+    let adjusted = (38 - integer).max(scale.min(6));
+    DataType::Decimal128(38, adjusted as i8)
+}
+
 /// The wider of two numeric types (Hive's numeric type hierarchy).
 pub fn common_numeric(a: &DataType, b: &DataType) -> DataType {
     if a == b {

@@ -211,17 +211,22 @@ fn unsupported_formats_and_types_are_refused_by_name() {
     assert!(rows(&mut s, "DESCRIBE FORMATTED of")
         .join("\n")
         .contains("OrcInputFormat"));
-    // A decimal column cannot be written to ORC yet: the insert fails,
-    // naming the column, and the table keeps what it had.
-    s.execute("CREATE TABLE od (x DECIMAL(5,2)) STORED AS ORC")
-        .unwrap();
-    let e = s
-        .execute("INSERT INTO od SELECT 1.5")
-        .err()
-        .expect("a decimal column written to ORC")
-        .to_string();
-    assert!(e.contains("'x'") && e.contains("ORC"), "{e}");
-    assert_eq!(rows(&mut s, "SELECT count(*) FROM od"), vec!["0"]);
+    // DECIMAL and nested columns are written (by Shark's own encoder) and
+    // read back.
+    s.execute_script(
+        "CREATE TABLE od (x DECIMAL(5,2), a ARRAY<INT>, m MAP<STRING,INT>, \
+         st STRUCT<p:INT,q:STRING>) STORED AS ORC; \
+         INSERT INTO od SELECT 1.5, array(1, NULL), map('k', 2), named_struct('p', 3, 'q', 'r'); \
+         INSERT INTO od SELECT -999.99, NULL, map(), NULL",
+    )
+    .unwrap();
+    assert_eq!(
+        rows(&mut s, "SELECT x, a, m, st FROM od ORDER BY x"),
+        vec![
+            "-999.99\tNULL\t{}\tNULL",
+            "1.50\t[1,null]\t{\"k\":2}\t{\"p\":3,\"q\":\"r\"}"
+        ]
+    );
 }
 
 /// pyarrow (the CI venv's, `SHARK_TEST_PYTHON`) reads the ORC files Shark
@@ -240,22 +245,47 @@ fn orc_written_by_shark_is_read_by_pyarrow() {
         out.display()
     ))
     .unwrap();
+    // Decimal and nested columns go through Shark's own encoder.
+    let nested = dir.path().join("nested");
+    s.execute(&format!(
+        "INSERT OVERWRITE LOCAL DIRECTORY '{}' STORED AS ORC \
+         SELECT key, cast(key AS DECIMAL(10,2)) / 4 AS q, \
+         if(key = 2, NULL, array(key, key * 10)) AS a, map(value, key) AS m, \
+         named_struct('v', value, 'k', if(key = 3, NULL, key)) AS st, \
+         cast(concat('1969-12-31 23:59:5', key, '.25') AS timestamp) AS t FROM src",
+        nested.display()
+    ))
+    .unwrap();
     let script = "import sys, glob, pyarrow.orc as o\n\
                   t = [o.read_table(f) for f in sorted(glob.glob(sys.argv[1] + '/*')) if not f.split('/')[-1].startswith(('.', '_'))]\n\
                   rows = sorted(r for x in t for r in zip(*[c.to_pylist() for c in x.columns]))\n\
                   print(rows)\n";
-    let run = std::process::Command::new(python)
-        .args(["-c", script, out.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    let read_back = |folder: &std::path::Path| {
+        let run = std::process::Command::new(&python)
+            .args(["-c", script, folder.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        String::from_utf8_lossy(&run.stdout).trim().to_string()
+    };
+    assert_eq!(
+        read_back(&out),
+        "[(1, 'a', 0.5), (2, 'b', 1.0), (3, 'c', 1.5), (4, 'd', 2.0)]"
     );
     assert_eq!(
-        String::from_utf8_lossy(&run.stdout).trim(),
-        "[(1, 'a', 0.5), (2, 'b', 1.0), (3, 'c', 1.5), (4, 'd', 2.0)]"
+        read_back(&nested),
+        "[(1, Decimal('0.2500000000000'), [1, 10], [('a', 1)], {'v': 'a', 'k': 1}, \
+         datetime.datetime(1969, 12, 31, 23, 59, 51, 250000)), \
+         (2, Decimal('0.5000000000000'), None, [('b', 2)], {'v': 'b', 'k': 2}, \
+         datetime.datetime(1969, 12, 31, 23, 59, 52, 250000)), \
+         (3, Decimal('0.7500000000000'), [3, 30], [('c', 3)], {'v': 'c', 'k': None}, \
+         datetime.datetime(1969, 12, 31, 23, 59, 53, 250000)), \
+         (4, Decimal('1.0000000000000'), [4, 40], [('d', 4)], {'v': 'd', 'k': 4}, \
+         datetime.datetime(1969, 12, 31, 23, 59, 54, 250000))]"
     );
 }
 

@@ -721,3 +721,32 @@ fn context_ngrams_and_histogram_numeric() {
         assert!(s.query(bad).is_err(), "{bad}");
     }
 }
+
+/// Hive types a DECIMAL divided by a DECIMAL or an integer as a DECIMAL
+/// (scale max(6, s1 + p2 + 1), at most 38 digits), rounds half away from
+/// zero, and gives NULL for a zero divisor; integers alone divide as DOUBLE.
+#[test]
+fn decimal_division_stays_decimal() {
+    let (mut s, _d) = session();
+    assert_eq!(
+        lines(
+            &mut s,
+            "SELECT cast(1 AS DECIMAL(10,2)) / 4, 10BD / 3, -10BD / 3, 2 / 3BD, \
+             cast(1 AS DECIMAL(10,2)) / 0, 5 / 2, 1BD / 3 * 3"
+        ),
+        ["0.2500000000000\t3.33333333333\t-3.33333333333\t0.666667\tNULL\t2.5\t0.99999999999"]
+    );
+    s.execute("CREATE TABLE dq AS SELECT cast(1 AS DECIMAL(10,2)) / 4 AS q, 5 / 2 AS h")
+        .unwrap();
+    assert_eq!(
+        lines(&mut s, "DESCRIBE dq"),
+        ["q\tdecimal(21,13)\t", "h\tdouble\t"]
+    );
+    // 38 digits at most: the scale gives way, down to 6.
+    s.execute(
+        "CREATE TABLE dw AS SELECT cast(1 AS DECIMAL(38,10)) / cast(3 AS DECIMAL(38,10)) AS w",
+    )
+    .unwrap();
+    assert_eq!(lines(&mut s, "DESCRIBE dw"), ["w\tdecimal(38,6)\t"]);
+    assert_eq!(lines(&mut s, "SELECT w FROM dw"), ["0.333333"]);
+}

@@ -84,12 +84,34 @@ pub fn make_binary(op: BinaryOp, l: Expr, r: Expr) -> Result<Expr> {
             right: Box::new(r.cast_to(&DataType::Utf8)),
             data_type: DataType::Utf8,
         }),
-        Divide => Ok(Expr::Binary {
-            op,
-            left: Box::new(numeric_operand(l, "/")?.cast_to(&DataType::Float64)),
-            right: Box::new(numeric_operand(r, "/")?.cast_to(&DataType::Float64)),
-            data_type: DataType::Float64,
-        }),
+        Divide => {
+            let (l, r) = (numeric_operand(l, "/")?, numeric_operand(r, "/")?);
+            let (lt, rt) = (l.data_type(), r.data_type());
+            let exact =
+                |t: &DataType| crate::types::is_integer(t) || matches!(t, DataType::Decimal128(..));
+            // Hive: a DECIMAL divided by a DECIMAL or an integer (either
+            // way round) is a DECIMAL; anything else is a DOUBLE.
+            if exact(&lt)
+                && exact(&rt)
+                && (matches!(lt, DataType::Decimal128(..))
+                    || matches!(rt, DataType::Decimal128(..)))
+            {
+                let (lp, ls) = types::decimal_of(&lt);
+                let (rp, rs) = types::decimal_of(&rt);
+                return Ok(Expr::Binary {
+                    op,
+                    left: Box::new(l.cast_to(&DataType::Decimal128(lp, ls))),
+                    right: Box::new(r.cast_to(&DataType::Decimal128(rp, rs))),
+                    data_type: types::decimal_divide_type((lp, ls), (rp, rs)),
+                });
+            }
+            Ok(Expr::Binary {
+                op,
+                left: Box::new(l.cast_to(&DataType::Float64)),
+                right: Box::new(r.cast_to(&DataType::Float64)),
+                data_type: DataType::Float64,
+            })
+        }
         IntDivide => Ok(Expr::Binary {
             op,
             left: Box::new(numeric_operand(l, "DIV")?.cast_to(&DataType::Int64)),

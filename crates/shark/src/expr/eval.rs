@@ -201,6 +201,7 @@ fn binary(op: BinaryOp, l: &ArrayRef, r: &ArrayRef, out: &DataType) -> Result<Ar
                 numeric::mul_wrapping(l, r)?
             }
         }
+        Divide if matches!(out, DataType::Decimal128(..)) => decimal_div(l, r, out)?,
         Divide => {
             let l = hive_cast(l, &DataType::Float64)?;
             let r = null_zeros(&hive_cast(r, &DataType::Float64)?)?;
@@ -261,6 +262,60 @@ fn binary(op: BinaryOp, l: &ArrayRef, r: &ArrayRef, out: &DataType) -> Result<Ar
 }
 
 /// Decimal product with scale `s1 + s2` (NULL on overflow).
+/// DECIMAL `l / r` as the decimal `out`, rounded half away from zero as
+/// Hive rounds; NULL for a zero divisor or a quotient `out` cannot hold.
+fn decimal_div(l: &ArrayRef, r: &ArrayRef, out: &DataType) -> Result<ArrayRef> {
+    use arrow::datatypes::i256;
+    let DataType::Decimal128(p, s) = *out else {
+        unreachable!("decimal_div is called for a decimal result")
+    };
+    let (l, r) = (
+        hive_cast(l, &DataType::Decimal128(38, decimal_scale(l)))?,
+        hive_cast(r, &DataType::Decimal128(38, decimal_scale(r)))?,
+    );
+    let (s1, s2) = (decimal_scale(&l), decimal_scale(&r));
+    let a = l.as_primitive::<Decimal128Type>();
+    let b = r.as_primitive::<Decimal128Type>();
+    // num / den = (x * 10^(s - s1 + s2)) / y, the quotient at scale s.
+    let shift = i32::from(s) - i32::from(s1) + i32::from(s2);
+    let ten = i256::from_i128(10);
+    let pow = |k: i32| (0..k).try_fold(i256::ONE, |acc, _| acc.checked_mul(ten));
+    let (up, down) = (pow(shift.max(0)), pow((-shift).max(0)));
+    let limit = pow(i32::from(p));
+    let quotient = |x: i128, y: i128| -> Option<i128> {
+        if y == 0 {
+            return None;
+        }
+        let num = i256::from_i128(x).checked_mul(up?)?;
+        let den = i256::from_i128(y).checked_mul(down?)?;
+        let (q, rem) = (num.checked_div(den)?, num.checked_rem(den)?);
+        let twice = rem.checked_mul(i256::from_i128(2))?.wrapping_abs();
+        let q = if twice >= den.wrapping_abs() {
+            if (num < i256::ZERO) == (den < i256::ZERO) {
+                q.checked_add(i256::ONE)?
+            } else {
+                q.checked_sub(i256::ONE)?
+            }
+        } else {
+            q
+        };
+        (q.wrapping_abs() < limit?).then(|| q.as_i128())
+    };
+    let out: Decimal128Array = a
+        .iter()
+        .zip(b.iter())
+        .map(|(x, y)| quotient(x?, y?))
+        .collect();
+    Ok(Arc::new(out.with_precision_and_scale(p, s)?))
+}
+
+fn decimal_scale(a: &ArrayRef) -> i8 {
+    match a.data_type() {
+        DataType::Decimal128(_, s) => *s,
+        _ => 0,
+    }
+}
+
 fn decimal_mul(l: &ArrayRef, r: &ArrayRef, scale: i8) -> Result<ArrayRef> {
     let a = l.as_primitive::<Decimal128Type>();
     let b = r.as_primitive::<Decimal128Type>();

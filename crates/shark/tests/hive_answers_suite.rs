@@ -496,6 +496,13 @@ fn char_columns_print_and_store_padded_as_hive_does() {
         lines(&mut s, "SELECT k, length(c) FROM cp WHERE c = 'xy'"),
         ["4\t2"]
     );
+    assert_eq!(
+        lines(
+            &mut s,
+            "SELECT cast('x' AS CHAR(3)), concat(cast('x' AS CHAR(3)), '|')"
+        ),
+        ["x  \tx|"]
+    );
     s.execute("CREATE TABLE cq AS SELECT c FROM cp").unwrap();
     assert_eq!(lines(&mut s, "DESCRIBE cq"), ["c\tchar(4)\t"]);
     assert_eq!(

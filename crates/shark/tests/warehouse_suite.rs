@@ -581,6 +581,15 @@ fn partition_statements_as_hive_has_them() {
         ),
         vec!["3"]
     );
+    // Also through a subquery that passes the column on.
+    assert_eq!(
+        rows(
+            &mut s,
+            "SELECT q.a FROM (SELECT a, ds FROM p) q \
+             WHERE q.ds = '__HIVE_DEFAULT_PARTITION__' ORDER BY q.a"
+        ),
+        vec!["4", "5"]
+    );
     // Plain DESCRIBE lists the partition columns with the others.
     assert_eq!(
         rows(&mut s, "DESCRIBE p")[..3],

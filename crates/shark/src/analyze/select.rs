@@ -109,6 +109,7 @@ impl Analyzer<'_> {
                 "with SELECT DISTINCT, ORDER BY expressions must appear in the select list",
             ));
         }
+        list.char_casts = char_casts(select, &list.items);
         Ok(list.finish(keys, distinct))
     }
 
@@ -313,6 +314,7 @@ impl Analyzer<'_> {
             plan: post_plan,
             scope: post_scope,
             grouped: Some((group, aggs, sets_info)),
+            char_casts: Vec::new(),
         })
     }
 
@@ -459,6 +461,7 @@ fn bind_plain_list(
         plan,
         scope: scope.clone(),
         grouped: None,
+        char_casts: Vec::new(),
     })
 }
 
@@ -472,6 +475,8 @@ struct SelectList {
     plan: Arc<LogicalPlan>,
     scope: Scope,
     grouped: Option<Grouped>,
+    /// Per item, n when it is written `CAST(… AS CHAR(n))`.
+    char_casts: Vec<Option<u32>>,
 }
 
 /// The keys of ORDER BY (`sort`), SORT BY and CLUSTER BY (`local`),
@@ -561,8 +566,12 @@ impl SelectList {
             }));
         }
         let mut scope = Scope::from_schema(&schema_of(&cols[..visible]), None);
-        for (c, (e, _, _)) in scope.columns.iter_mut().zip(&self.items) {
-            c.char_width = char_width_of(e, &self.scope);
+        for (i, (c, (e, _, _))) in scope.columns.iter_mut().zip(&self.items).enumerate() {
+            c.char_width =
+                char_width_of(e, &self.scope).or(self.char_casts.get(i).copied().flatten());
+            // A partition column passed on keeps Hive's name for NULL.
+            c.partition_key = matches!(e, Expr::Column { index, .. }
+                if self.scope.columns.get(*index).is_some_and(|s| s.partition_key));
         }
         (out, scope)
     }
@@ -574,6 +583,33 @@ fn char_width_of(e: &Expr, scope: &Scope) -> Option<u32> {
         Expr::Column { index, .. } => scope.columns.get(*index).and_then(|c| c.char_width),
         _ => None,
     }
+}
+
+/// For each of `items` (the select list, wildcards expanded), n when the
+/// item is written `CAST(… AS CHAR(n))`.
+fn char_casts(select: &Select, items: &[(Expr, String, bool)]) -> Vec<Option<u32>> {
+    let mut written =
+        select_exprs(select).into_iter().map(|e| match e {
+            SqlExpr::Cast {
+                data_type:
+                    ast::DataType::Char(Some(ast::CharacterLength::IntegerLength { length, .. }))
+                    | ast::DataType::Character(Some(ast::CharacterLength::IntegerLength {
+                        length, ..
+                    })),
+                ..
+            } => u32::try_from(*length).ok(),
+            _ => None,
+        });
+    items
+        .iter()
+        .map(|(_, _, wildcard)| {
+            if *wildcard {
+                None
+            } else {
+                written.next().flatten()
+            }
+        })
+        .collect()
 }
 
 /// Finds what an ORDER BY (SORT BY, ...) key refers to.

@@ -27,6 +27,16 @@ pub fn hive_cast(array: &ArrayRef, to: &DataType) -> Result<ArrayRef> {
     };
     match (from, to) {
         (DataType::Null, _) => Ok(new_null_array(to, array.len())),
+        // A wider decimal of the same scale holds every value as it is:
+        // no pass over the data.
+        (DataType::Decimal128(p1, s1), DataType::Decimal128(p2, s2)) if s1 == s2 && p2 >= p1 => {
+            Ok(Arc::new(
+                array
+                    .as_primitive::<Decimal128Type>()
+                    .clone()
+                    .with_precision_and_scale(*p2, *s2)?,
+            ))
+        }
         (
             DataType::Float32
             | DataType::Float64

@@ -1,10 +1,11 @@
 //! Hash aggregation: partial aggregation in each input partition, a shuffle
 //! of the partial states by group key, and a final merge (Spark's and
-//! Shark's plan). Group keys are arrow-row encoded bytes in a hash map;
+//! Shark's plan). Group keys map to group ids in a `GroupTable`;
 //! aggregates keep typed per-group state (the accumulators of
 //! `functions::aggregate`, built from a plan's calls by [`accumulator`]).
 
 use super::exchange::fail;
+use super::group_keys::GroupTable;
 use crate::batch::Batch;
 use crate::error::{Result, SharkError};
 use crate::expr::{evaluate, Expr};
@@ -14,7 +15,6 @@ use crate::table::BATCH_ROWS;
 use arrow::array::ArrayRef;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
-use arrow_row::{RowConverter, Rows, SortField};
 use rdd::{Rdd, TaskContext};
 use std::sync::Arc;
 
@@ -47,95 +47,6 @@ pub(crate) fn accumulator(agg: &AggExpr) -> Result<Box<dyn Accumulator>> {
         distinct: agg.distinct,
         constants: &constants,
     })
-}
-
-/// Maps group keys to dense group indices: the table holds group ids and
-/// finds keys in `keys`, so each key is stored once.
-struct GroupTable {
-    converter: Option<RowConverter>,
-    map: hashbrown::HashTable<u32>,
-    hasher: foldhash::fast::FixedState,
-    keys: Option<Rows>,
-    groups: usize,
-    key_bytes: usize,
-}
-
-impl GroupTable {
-    fn new(key_types: &[DataType]) -> Result<Self> {
-        if key_types.is_empty() {
-            // No GROUP BY: exactly one group, even over no rows.
-            return Ok(GroupTable {
-                converter: None,
-                map: hashbrown::HashTable::new(),
-                hasher: Default::default(),
-                keys: None,
-                groups: 1,
-                key_bytes: 0,
-            });
-        }
-        let converter = RowConverter::new(
-            key_types
-                .iter()
-                .map(|t| SortField::new(t.clone()))
-                .collect(),
-        )?;
-        let keys = converter.empty_rows(1024, 16 * 1024);
-        Ok(GroupTable {
-            converter: Some(converter),
-            map: hashbrown::HashTable::new(),
-            hasher: Default::default(),
-            keys: Some(keys),
-            groups: 0,
-            key_bytes: 0,
-        })
-    }
-
-    fn group_ids(&mut self, key_cols: &[ArrayRef], rows: usize) -> Result<Vec<u32>> {
-        let Some(converter) = &self.converter else {
-            return Ok(vec![0; rows]);
-        };
-        use std::hash::BuildHasher;
-        let encoded = converter.convert_columns(key_cols)?;
-        let GroupTable {
-            map,
-            hasher,
-            keys,
-            groups,
-            key_bytes,
-            ..
-        } = self;
-        let keys = keys.as_mut().expect("keys with converter");
-        let mut ids = Vec::with_capacity(rows);
-        for row in encoded.iter() {
-            let bytes = row.as_ref();
-            let hash = hasher.hash_one(bytes);
-            let found = map
-                .find(hash, |&id| keys.row(id as usize).as_ref() == bytes)
-                .copied();
-            let id = match found {
-                Some(id) => id,
-                None => {
-                    let id = *groups as u32;
-                    keys.push(row);
-                    map.insert_unique(hash, id, |&g| {
-                        hasher.hash_one(keys.row(g as usize).as_ref())
-                    });
-                    *groups += 1;
-                    *key_bytes += bytes.len() + 24;
-                    id
-                }
-            };
-            ids.push(id);
-        }
-        Ok(ids)
-    }
-
-    fn key_columns(&mut self) -> Result<Vec<ArrayRef>> {
-        match (&self.converter, &self.keys) {
-            (Some(c), Some(k)) => Ok(c.convert_rows(k.iter())?),
-            _ => Ok(vec![]),
-        }
-    }
 }
 
 /// Which rows the aggregator consumes and what it emits.
@@ -274,9 +185,7 @@ impl Aggregator {
     /// as allocated (capacity, not just use: they grow by doubling), and
     /// the accumulators' per-group state.
     fn memory(&self) -> usize {
-        let keys = self.table.keys.as_ref().map_or(0, |k| k.size());
-        let index = self.table.map.capacity() * (std::mem::size_of::<u32>() + 1);
-        keys.max(self.table.key_bytes) + index + self.table.groups * 16 * self.accs.len().max(1)
+        self.table.memory() + self.table.groups * 16 * self.accs.len().max(1)
     }
 
     /// Emits every group and resets (a partial aggregator can flush early).

@@ -8,6 +8,7 @@ mod adaptive;
 mod aggregate;
 pub(crate) mod exchange;
 mod generate;
+mod group_keys;
 mod join;
 mod join_index;
 mod metered;

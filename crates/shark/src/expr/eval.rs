@@ -193,10 +193,21 @@ fn binary(op: BinaryOp, l: &ArrayRef, r: &ArrayRef, out: &DataType) -> Result<Ar
         Plus => numeric::add_wrapping(l, r)?,
         Minus => numeric::sub_wrapping(l, r)?,
         Multiply => {
-            if let (DataType::Decimal128(_, s1), DataType::Decimal128(_, s2)) =
+            if let (DataType::Decimal128(p1, s1), DataType::Decimal128(p2, s2)) =
                 (l.data_type(), r.data_type())
             {
-                decimal_mul(l, r, *s1 + *s2)?
+                let product = decimal_mul(l, r, *s1 + *s2)?;
+                // A product of p1 and p2 digits has at most p1 + p2: when
+                // that fits the result type no value needs checking.
+                match out {
+                    DataType::Decimal128(p, s) if p1 + p2 <= *p && *s == *s1 + *s2 => Arc::new(
+                        product
+                            .as_primitive::<Decimal128Type>()
+                            .clone()
+                            .with_precision_and_scale(*p, *s)?,
+                    ),
+                    _ => product,
+                }
             } else {
                 numeric::mul_wrapping(l, r)?
             }
@@ -319,6 +330,16 @@ fn decimal_scale(a: &ArrayRef) -> i8 {
 fn decimal_mul(l: &ArrayRef, r: &ArrayRef, scale: i8) -> Result<ArrayRef> {
     let a = l.as_primitive::<Decimal128Type>();
     let b = r.as_primitive::<Decimal128Type>();
+    // Without overflow (the usual case) one pass of the kernel; an
+    // overflowing product is NULL, which the slow pass below gives.
+    if let Ok(out) =
+        arrow::compute::kernels::arity::try_binary::<_, _, _, Decimal128Type>(a, b, |x, y| {
+            x.checked_mul(y)
+                .ok_or_else(|| arrow::error::ArrowError::ComputeError("overflow".into()))
+        })
+    {
+        return Ok(Arc::new(out.with_precision_and_scale(38, scale.min(38))?));
+    }
     let out: Decimal128Array = a
         .iter()
         .zip(b.iter())

@@ -139,6 +139,15 @@ impl<T: ArrowPrimitiveType> Accumulator for SumPrimitive<T> {
     }
 }
 
+/// `v` as decimals of `scale`: as it is when it has that scale (the stored
+/// integers do not depend on the precision), else cast.
+fn decimals_at(v: &ArrayRef, scale: i8) -> Result<ArrayRef> {
+    match v.data_type() {
+        DataType::Decimal128(_, s) if *s == scale => Ok(v.clone()),
+        _ => Ok(cast(v, &DataType::Decimal128(38, scale))?),
+    }
+}
+
 struct SumDecimal {
     sums: Vec<i128>,
     seen: Vec<bool>,
@@ -150,8 +159,15 @@ impl SumDecimal {
     fn add(&mut self, groups: &[u32], v: &ArrayRef, n: usize) -> Result<()> {
         grow(&mut self.sums, n, 0);
         grow(&mut self.seen, n, false);
-        let v = cast(v, &DataType::Decimal128(38, self.scale))?;
+        let v = decimals_at(v, self.scale)?;
         let v = v.as_primitive::<Decimal128Type>();
+        if v.null_count() == 0 {
+            for (&g, &x) in groups.iter().zip(v.values().iter()) {
+                self.sums[g as usize] = self.sums[g as usize].wrapping_add(x);
+                self.seen[g as usize] = true;
+            }
+            return Ok(());
+        }
         for (i, &g) in groups.iter().enumerate() {
             if v.is_valid(i) {
                 self.sums[g as usize] = self.sums[g as usize].wrapping_add(v.value(i));
@@ -259,8 +275,15 @@ impl Accumulator for AvgDecimal {
     fn update(&mut self, groups: &[u32], args: &[ArrayRef], n: usize) -> Result<()> {
         grow(&mut self.sums, n, 0);
         grow(&mut self.counts, n, 0);
-        let v = cast(&args[0], &DataType::Decimal128(38, self.input_scale))?;
+        let v = decimals_at(&args[0], self.input_scale)?;
         let v = v.as_primitive::<Decimal128Type>();
+        if v.null_count() == 0 {
+            for (&g, &x) in groups.iter().zip(v.values().iter()) {
+                self.sums[g as usize] += x;
+                self.counts[g as usize] += 1;
+            }
+            return Ok(());
+        }
         for (i, &g) in groups.iter().enumerate() {
             if v.is_valid(i) {
                 self.sums[g as usize] += v.value(i);

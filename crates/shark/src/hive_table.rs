@@ -210,8 +210,8 @@ impl HiveTable {
         filters: &[Expr],
         partitions: usize,
     ) -> Result<Rdd<Batch>> {
-        if let Some(keep) = &self.buckets {
-            return self.scan_buckets(ctx, dir, keep, projection, filters, partitions);
+        if self.buckets.is_some() {
+            return self.scan_buckets(ctx, dir, data_schema, projection, filters, partitions);
         }
         match &self.format {
             StorageFormat::Text(f) => TextTable::new(data_schema.clone(), dir, f.clone()).scan(
@@ -278,7 +278,10 @@ impl HiveTable {
             .filter(|f| {
                 let mut cols = Vec::new();
                 f.columns(&mut cols);
-                cols.iter().all(|&c| c < dw)
+                // CHAR values are compared unpadded, but files (Hive's ORC)
+                // may keep statistics of the padded ones.
+                cols.iter()
+                    .all(|&c| c < dw && !self.chars.iter().any(|(p, _)| *p == c))
             })
             .cloned()
             .collect()
@@ -390,17 +393,16 @@ impl HiveTable {
         &self,
         ctx: &Context,
         dir: &std::path::Path,
-        keep: &[u32],
+        data_schema: &SchemaRef,
         projection: &[usize],
         filters: &[Expr],
         partitions: usize,
     ) -> Result<Rdd<Batch>> {
-        let _ = keep;
         let files = self.files_in(dir)?;
         if files.is_empty() {
             return Ok(ctx.parallelize(Vec::new(), Some(1)));
         }
-        let schema = self.data_schema.clone();
+        let schema = data_schema.clone();
         let source: Arc<dyn TableSource> = match &self.format {
             StorageFormat::Parquet => Arc::new(ParquetTable::from_files(schema, files)),
             StorageFormat::Orc => Arc::new(crate::orc_table::OrcTable::from_files(schema, files)),
@@ -647,8 +649,16 @@ impl HiveTable {
                             .chain(virt.iter().map(|&v| virtual_fields[v].clone()))
                             .collect::<Vec<_>>(),
                     ));
+                    // Its own CHAR columns lose their padding before the
+                    // conversion (CHAR to STRING strips it).
+                    let own_chars: Vec<(usize, u32)> = read
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(j, &c)| own_char(&own, c).map(|n| (j, n)))
+                        .collect();
                     let rdd = self.scan_with(ctx, &dir, &own, &read, &virt, &[], per)?;
                     map_batches(rdd, move |b| {
+                        let b = crate::conform::strip_char_columns(b, &own_chars)?;
                         crate::conform::to_table_columns(&b, &take, &target)
                     })
                 }
@@ -699,7 +709,8 @@ impl HiveTable {
     }
 }
 
-/// A partition's own data columns, when it declares them.
+/// A partition's own data columns, when it declares them (each field
+/// keeps its Hive type in metadata, for [`own_char`]).
 fn own_columns(p: &PartitionDir) -> Result<Option<SchemaRef>> {
     let Some(cols) = &p.columns else {
         return Ok(None);
@@ -707,14 +718,25 @@ fn own_columns(p: &PartitionDir) -> Result<Option<SchemaRef>> {
     let fields = cols
         .iter()
         .map(|(n, t)| {
-            Ok(arrow::datatypes::Field::new(
-                n,
-                hive::types::parse_hive_type(t)?,
-                true,
-            ))
+            Ok(
+                arrow::datatypes::Field::new(n, hive::types::parse_hive_type(t)?, true)
+                    .with_metadata(std::collections::HashMap::from([(
+                        HIVE_TYPE.to_string(),
+                        t.clone(),
+                    )])),
+            )
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Some(Arc::new(Schema::new(fields))))
+}
+
+/// Field metadata naming a partition's own column's Hive type.
+const HIVE_TYPE: &str = "shark.hive_type";
+
+/// n when column `c` of a partition's own columns is a CHAR(n).
+fn own_char(own: &SchemaRef, c: usize) -> Option<u32> {
+    let t = own.fields().get(c)?.metadata().get(HIVE_TYPE)?;
+    crate::conform::char_width(t)
 }
 
 /// `rdd` with `f` applied to each batch; an error fails the task.

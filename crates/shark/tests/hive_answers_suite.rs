@@ -503,6 +503,21 @@ fn char_columns_print_and_store_padded_as_hive_does() {
         ),
         ["x  \tx|"]
     );
+    // Buckets go by the unpadded value: every row is found in its bucket.
+    s.execute_script(
+        "CREATE TABLE cb (c CHAR(5), v INT) CLUSTERED BY (c) INTO 4 BUCKETS; \
+         INSERT INTO cb VALUES ('ab', 1), ('cd', 2), ('ef', 3), ('gh', 4), ('ij', 5)",
+    )
+    .unwrap();
+    let mut sampled = 0;
+    for b in 1..=4 {
+        let n = lines(
+            &mut s,
+            &format!("SELECT count(*) FROM cb TABLESAMPLE (BUCKET {b} OUT OF 4 ON c)"),
+        );
+        sampled += n[0].parse::<i32>().unwrap();
+    }
+    assert_eq!(sampled, 5);
     s.execute("CREATE TABLE cq AS SELECT c FROM cp").unwrap();
     assert_eq!(lines(&mut s, "DESCRIBE cq"), ["c\tchar(4)\t"]);
     assert_eq!(
@@ -730,8 +745,10 @@ fn context_ngrams_and_histogram_numeric() {
 }
 
 /// Hive types a DECIMAL divided by a DECIMAL or an integer as a DECIMAL
-/// (scale max(6, s1 + p2 + 1), at most 38 digits), rounds half away from
-/// zero, and gives NULL for a zero divisor; integers alone divide as DOUBLE.
+/// (scale max(6, s1 + p2 + 1), at most 38 digits; an integer column counts
+/// as DECIMAL(10,0), an integer constant by its digits), rounds half away
+/// from zero, and gives NULL for a zero divisor; integers alone divide as
+/// DOUBLE.
 #[test]
 fn decimal_division_stays_decimal() {
     let (mut s, _d) = session();
@@ -741,13 +758,17 @@ fn decimal_division_stays_decimal() {
             "SELECT cast(1 AS DECIMAL(10,2)) / 4, 10BD / 3, -10BD / 3, 2 / 3BD, \
              cast(1 AS DECIMAL(10,2)) / 0, 5 / 2, 1BD / 3 * 3"
         ),
-        ["0.2500000000000\t3.33333333333\t-3.33333333333\t0.666667\tNULL\t2.5\t0.99999999999"]
+        ["0.250000\t3.333333\t-3.333333\t0.666667\tNULL\t2.5\t0.999999"]
     );
-    s.execute("CREATE TABLE dq AS SELECT cast(1 AS DECIMAL(10,2)) / 4 AS q, 5 / 2 AS h")
-        .unwrap();
+    // A constant counts its digits (4 is DECIMAL(1,0)); a column its type.
+    s.execute(
+        "CREATE TABLE dq AS SELECT cast(1 AS DECIMAL(10,2)) / 4 AS q, 5 / 2 AS h, \
+         cast(1 AS DECIMAL(10,2)) / key AS c FROM src WHERE key = 4",
+    )
+    .unwrap();
     assert_eq!(
         lines(&mut s, "DESCRIBE dq"),
-        ["q\tdecimal(21,13)\t", "h\tdouble\t"]
+        ["q\tdecimal(14,6)\t", "h\tdouble\t", "c\tdecimal(21,13)\t"]
     );
     // 38 digits at most: the scale gives way, down to 6.
     s.execute(

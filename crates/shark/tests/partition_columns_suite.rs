@@ -110,4 +110,26 @@ fn change_moves_and_renames_columns_and_checks_names() {
         assert!(s.execute(bad).is_err(), "{bad} should fail");
     }
     assert_eq!(rows(&mut s, "SELECT count(*) FROM pt"), ["2"]);
+    // A qualified name.
+    s.execute("ALTER TABLE default.pt CHANGE a a BIGINT")
+        .unwrap();
+    assert_eq!(rows(&mut s, "DESCRIBE pt")[1], "a\tbigint\t");
+}
+
+/// A partition's own CHAR column read as the table's STRING loses its
+/// padding (CHAR to STRING strips it).
+#[test]
+fn own_char_columns_convert_without_padding() {
+    let (mut s, _d) = session();
+    s.execute_script(
+        "CREATE TABLE pc (c CHAR(5)) PARTITIONED BY (p STRING); \
+         INSERT INTO pc PARTITION (p='1') VALUES ('ab'); \
+         ALTER TABLE pc CHANGE c c STRING",
+    )
+    .unwrap();
+    assert_eq!(
+        rows(&mut s, "DESCRIBE pc PARTITION (p='1')")[0],
+        "c\tchar(5)\t"
+    );
+    assert_eq!(rows(&mut s, "SELECT concat('[', c, ']') FROM pc"), ["[ab]"]);
 }

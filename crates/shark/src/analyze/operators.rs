@@ -4,6 +4,7 @@
 
 use crate::error::{Result, SharkError};
 use crate::expr::{BinaryOp, Expr};
+use crate::scalar::ScalarValue;
 use crate::types::{self, comparison_type, is_numeric, is_string};
 use arrow::datatypes::DataType;
 
@@ -96,8 +97,8 @@ pub fn make_binary(op: BinaryOp, l: Expr, r: Expr) -> Result<Expr> {
                 && (matches!(lt, DataType::Decimal128(..))
                     || matches!(rt, DataType::Decimal128(..)))
             {
-                let (lp, ls) = types::decimal_of(&lt);
-                let (rp, rs) = types::decimal_of(&rt);
+                let (lp, ls) = literal_digits(&l).map_or(types::decimal_of(&lt), |p| (p, 0));
+                let (rp, rs) = literal_digits(&r).map_or(types::decimal_of(&rt), |p| (p, 0));
                 return Ok(Expr::Binary {
                     op,
                     left: Box::new(l.cast_to(&DataType::Decimal128(lp, ls))),
@@ -231,6 +232,19 @@ fn datetime_arithmetic(op: BinaryOp, l: Expr, r: Expr) -> Result<Expr> {
 }
 
 /// Strings in arithmetic are read as doubles (Hive); other non-numbers are errors.
+/// The digits of an integer constant: Hive sizes a constant operand of
+/// decimal arithmetic by its value (`4` is a DECIMAL(1,0)), not its type.
+fn literal_digits(e: &Expr) -> Option<u8> {
+    let v: i64 = match e {
+        Expr::Literal(ScalarValue::Int8(v)) => i64::from(*v),
+        Expr::Literal(ScalarValue::Int16(v)) => i64::from(*v),
+        Expr::Literal(ScalarValue::Int32(v)) => i64::from(*v),
+        Expr::Literal(ScalarValue::Int64(v)) => *v,
+        _ => return None,
+    };
+    Some(v.unsigned_abs().checked_ilog10().map_or(1, |d| d as u8 + 1))
+}
+
 pub(super) fn numeric_operand(e: Expr, what: &str) -> Result<Expr> {
     let t = e.data_type();
     if is_numeric(&t) || t == DataType::Null {

@@ -117,8 +117,15 @@ fn parse_change(text: &str, line: u64) -> Result<ColumnChange> {
         position = Some(ColumnPosition::First);
         text = text[..text.len() - 5].trim_end();
     } else if w.len() >= 2 && w[w.len() - 2].eq_ignore_ascii_case("after") {
+        // The last AFTER that is a word of its own.
         let at = lower
-            .rfind("after")
+            .rmatch_indices("after")
+            .map(|(i, _)| i)
+            .find(|&i| {
+                let before = lower[..i].chars().next_back();
+                let after = lower[i + 5..].chars().next();
+                before.is_some_and(char::is_whitespace) && after.is_some_and(char::is_whitespace)
+            })
             .ok_or_else(|| err("expected AFTER column"))?;
         position = Some(ColumnPosition::After(
             w[w.len() - 1].replace('`', "").to_ascii_lowercase(),
@@ -222,6 +229,17 @@ mod tests {
             panic!("not CHANGE");
         };
         assert!(matches!(position, Some(ColumnPosition::First)));
+        let HiveStatement::AlterColumns {
+            change: ColumnChange::Change {
+                position, column, ..
+            },
+            ..
+        } = parse("alter table t change a after_x int after\tcreated_after")
+        else {
+            panic!("not CHANGE");
+        };
+        assert_eq!(column.name.value, "after_x");
+        assert!(matches!(position, Some(ColumnPosition::After(c)) if c == "created_after"));
     }
 
     #[test]

@@ -265,7 +265,11 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
         {
             return parse_alter_storage(trimmed, line);
         }
-        "alter" if lower.contains(" columns") || lower.contains(" change ") => {
+        "alter"
+            if lower
+                .split_whitespace()
+                .any(|w| w == "change" || w.starts_with("columns") || w == "column") =>
+        {
             if let Some(stmt) = alter_columns::parse_alter_columns(trimmed, line)? {
                 return Ok(stmt);
             }

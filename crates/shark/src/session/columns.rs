@@ -20,7 +20,8 @@ impl Session {
         cascade: bool,
     ) -> Result<StatementResult> {
         let hive = self.hive()?;
-        let t = self.existing_table(&ObjectName::from(vec![ast::Ident::new(table)]))?;
+        let name: Vec<ast::Ident> = table.split('.').map(ast::Ident::new).collect();
+        let t = self.existing_table(&ObjectName::from(name))?;
         let ms = hive.metastore();
         if let Some(spec) = partition {
             let values = full_values(&t, &partition_spec(&spec)?)?;

@@ -504,7 +504,11 @@ impl Session {
                     }
                 })
                 .collect();
-            if matches!(storage_format(&t), crate::table::StorageFormat::Text(_)) {
+            // Padded as Hive's text SerDe writes CHAR, unless bucketed
+            // (buckets go by the unpadded value's hash).
+            if matches!(storage_format(&t), crate::table::StorageFormat::Text(_))
+                && super::insert::bucketing(&t)?.is_none()
+            {
                 plan = super::pad_chars(plan, &widths)?;
             }
         }

@@ -100,11 +100,13 @@ impl Session {
                 }
             }
         }
-        // Hive's text SerDe writes CHAR(n) padded to n.
+        // Hive's text SerDe writes CHAR(n) padded to n. Bucketed files keep
+        // the values unpadded: buckets go by the hash of the CHAR value,
+        // which has no padding (readers strip it either way).
         let padded = matches!(
             crate::hive_catalog::storage_format(&t),
             crate::table::StorageFormat::Text(_)
-        );
+        ) && bucketing(&t)?.is_none();
         let plan = fit_char_columns(self.plan(source)?, &t.columns, padded)?;
         let schema = plan.schema();
         let data = columns_schema(&t.columns)?;

@@ -58,3 +58,5 @@ FROM UNIQUEJOIN PRESERVE emp e (e.dept_id), PRESERVE dept d (d.id) SELECT e.id, 
 FROM UNIQUEJOIN PRESERVE dept d (d.id), emp e (e.dept_id), emp x (x.dept_id) SELECT d.id, e.id, x.id WHERE d.id > 10;
 -- reference: SELECT a.key, count(*) FROM src a JOIN src b ON a.key = b.key AND a.value = b.value GROUP BY a.key ORDER BY a.key
 FROM UNIQUEJOIN src a (a.key, a.value), src b (b.key, b.value) SELECT a.key, count(*) GROUP BY a.key ORDER BY a.key;
+-- reference: SELECT e.id, d.name FROM emp e LEFT JOIN dept d ON e.dept_id = d.id WHERE e.id < 6
+SELECT e.id, d.name FROM UNIQUEJOIN PRESERVE emp e (e.dept_id), dept d (d.id) WHERE e.id < 6;

@@ -296,6 +296,15 @@ pub fn parse_statement(text: &str, line: u64) -> Result<HiveStatement> {
                 }
             }
         }
+        // `SELECT … FROM UNIQUEJOIN …`: as its FROM-first spelling.
+        "select" if followed_by(trimmed, "from", "uniquejoin") => {
+            if let Some(from_first) = uniquejoin::select_as_from_first(trimmed) {
+                let parts = rewrite_from_first(&from_first);
+                if !parts.is_empty() {
+                    return parse_rewritten(&parts, line);
+                }
+            }
+        }
         "from" => {
             let parts = rewrite_from_first(&transform::map_reduce_as_transform(trimmed));
             if !parts.is_empty() {

@@ -62,6 +62,37 @@ pub(super) fn rewrite(from: &str) -> Option<(String, String)> {
     Some((sql, keep.join(" OR ")))
 }
 
+/// `SELECT list FROM UNIQUEJOIN sources [clauses]` as `FROM UNIQUEJOIN
+/// sources SELECT list [clauses]`; None when it is not that.
+pub(super) fn select_as_from_first(text: &str) -> Option<String> {
+    use super::scan::top_level_positions;
+    let from = *top_level_positions(text, "from").first()?;
+    let after = &text[from..];
+    let end = [
+        "where",
+        "group",
+        "having",
+        "order",
+        "sort",
+        "distribute",
+        "cluster",
+        "limit",
+        "union",
+        "window",
+    ]
+    .iter()
+    .filter_map(|kw| top_level_positions(after, kw).first().copied())
+    .min()
+    .unwrap_or(after.len());
+    rewrite(after[4..end].trim())?;
+    Some(format!(
+        "{} {} {}",
+        after[..end].trim(),
+        text[..from].trim(),
+        &after[end..]
+    ))
+}
+
 /// One `[PRESERVE] table [alias] (key, …)`.
 struct Source {
     preserve: bool,
@@ -159,6 +190,16 @@ mod tests {
             sql.ends_with("ON a.k = b.k AND concat(a.v, 'x,y') = b.v"),
             "{sql}"
         );
+    }
+
+    #[test]
+    fn select_first_spelling_moves_the_select_list() {
+        assert_eq!(
+            select_as_from_first("SELECT a.k FROM UNIQUEJOIN t1 a (a.k), t2 b (b.k) WHERE a.k > 1")
+                .unwrap(),
+            "FROM UNIQUEJOIN t1 a (a.k), t2 b (b.k) SELECT a.k WHERE a.k > 1"
+        );
+        assert!(select_as_from_first("SELECT 1 FROM t").is_none());
     }
 
     #[test]

@@ -394,67 +394,28 @@ impl Metastore {
     ) -> Result<Table> {
         let (db, name) = (db.to_lowercase(), name.to_lowercase());
         let new = normalize_table(table)?;
+        self.write(|tx| alter_in(tx, &db, &name, &new, partitions))
+    }
+
+    /// `ALTER TABLE … COLUMNS` decided on what is stored at the moment of
+    /// the change: `change` sees the table and its partitions inside the
+    /// write transaction and returns the new table and the partitions'
+    /// own columns (as [`Metastore::alter_table_columns`] takes them), so
+    /// a partition added meanwhile cannot be missed.
+    pub fn change_columns(
+        &self,
+        db: &str,
+        name: &str,
+        change: impl Fn(&Table, &[Partition]) -> Result<(Table, PartitionColumns)>,
+    ) -> Result<Table> {
+        let (db, name) = (db.to_lowercase(), name.to_lowercase());
         self.write(|tx| {
             let id = table_id(tx, &db, &name)?.ok_or_else(|| table_not_found(&db, &name))?;
             let stored = load_table(tx, id)?;
-            for (values, cols) in partitions {
-                let values = check_values(&stored, values)?;
-                let pname = stored.partition_name(&values);
-                let part_id = partition_id(tx, id, &pname)?
-                    .ok_or_else(|| partition_not_found(&stored, &pname))?;
-                write_partition_columns(tx, part_id, cols.as_deref())?;
-            }
-            let old = load_table(tx, id)?;
-            let mut new = new.clone();
-            let (new_db_id, new_db_location) =
-                db_row(tx, &new.db)?.ok_or_else(|| db_not_found(&new.db))?;
-            let renamed = new.db != old.db || new.name != old.name;
-            if renamed && table_id(tx, &new.db, &new.name)?.is_some() {
-                return Err(HiveError::AlreadyExists(format!(
-                    "Table {} already exists",
-                    new.qualified_name()
-                ))
-                .into());
-            }
-            let old_keys: Vec<&str> = old.partition_keys.iter().map(|c| c.name.as_str()).collect();
-            let new_keys: Vec<&str> = new.partition_keys.iter().map(|c| c.name.as_str()).collect();
-            if old_keys != new_keys {
-                return Err(HiveError::InvalidOperation(format!(
-                    "Partition keys of {} can not be changed",
-                    old.qualified_name()
-                ))
-                .into());
-            }
-            if new.create_time == 0 {
-                new.create_time = old.create_time;
-            }
-            new.parameters
-                .insert(DDL_TIME.to_string(), now().to_string());
-            let mut moved = false;
-            if renamed
-                && old.table_type == TableType::Managed
-                && new.table_type == TableType::Managed
-                && (new.storage.location.is_empty() || new.storage.location == old.storage.location)
-            {
-                let (_, old_db_location) =
-                    db_row(tx, &old.db)?.ok_or_else(|| db_not_found(&old.db))?;
-                if old.storage.location == join_location(&old_db_location, &old.name) {
-                    new.storage.location = join_location(&new_db_location, &new.name);
-                    moved = true;
-                }
-            }
-            if new.storage.location.is_empty() && !new.is_view() {
-                new.storage.location = if renamed {
-                    join_location(&new_db_location, &new.name)
-                } else {
-                    old.storage.location.clone()
-                };
-            }
-            update_table(tx, id, new_db_id, &new)?;
-            if moved {
-                relocate_partitions(tx, id, &old.storage.location, &new.storage.location)?;
-            }
-            Ok(new)
+            let parts = load_partitions(tx, id, None)?;
+            let (new, partitions) = change(&stored, &parts)?;
+            let new = normalize_table(&new)?;
+            alter_in(tx, &db, &name, &new, &partitions)
         })
     }
 
@@ -789,6 +750,78 @@ impl Metastore {
             Failure::Sql(e) => sql_error(&self.path, e),
         }
     }
+}
+
+/// Partitions' own columns to store: values, columns (None: the table's).
+pub type PartitionColumns = Vec<(Vec<String>, Option<Vec<Column>>)>;
+
+/// The body of an ALTER TABLE: `new` replaces `db.name`, and the listed
+/// partitions get their own columns, in transaction `tx`.
+fn alter_in(
+    tx: &Transaction<'_>,
+    db: &str,
+    name: &str,
+    new: &Table,
+    partitions: &[(Vec<String>, Option<Vec<Column>>)],
+) -> R<Table> {
+    let id = table_id(tx, db, name)?.ok_or_else(|| table_not_found(db, name))?;
+    let stored = load_table(tx, id)?;
+    for (values, cols) in partitions {
+        let values = check_values(&stored, values)?;
+        let pname = stored.partition_name(&values);
+        let part_id =
+            partition_id(tx, id, &pname)?.ok_or_else(|| partition_not_found(&stored, &pname))?;
+        write_partition_columns(tx, part_id, cols.as_deref())?;
+    }
+    let old = load_table(tx, id)?;
+    let mut new = new.clone();
+    let (new_db_id, new_db_location) = db_row(tx, &new.db)?.ok_or_else(|| db_not_found(&new.db))?;
+    let renamed = new.db != old.db || new.name != old.name;
+    if renamed && table_id(tx, &new.db, &new.name)?.is_some() {
+        return Err(HiveError::AlreadyExists(format!(
+            "Table {} already exists",
+            new.qualified_name()
+        ))
+        .into());
+    }
+    let old_keys: Vec<&str> = old.partition_keys.iter().map(|c| c.name.as_str()).collect();
+    let new_keys: Vec<&str> = new.partition_keys.iter().map(|c| c.name.as_str()).collect();
+    if old_keys != new_keys {
+        return Err(HiveError::InvalidOperation(format!(
+            "Partition keys of {} can not be changed",
+            old.qualified_name()
+        ))
+        .into());
+    }
+    if new.create_time == 0 {
+        new.create_time = old.create_time;
+    }
+    new.parameters
+        .insert(DDL_TIME.to_string(), now().to_string());
+    let mut moved = false;
+    if renamed
+        && old.table_type == TableType::Managed
+        && new.table_type == TableType::Managed
+        && (new.storage.location.is_empty() || new.storage.location == old.storage.location)
+    {
+        let (_, old_db_location) = db_row(tx, &old.db)?.ok_or_else(|| db_not_found(&old.db))?;
+        if old.storage.location == join_location(&old_db_location, &old.name) {
+            new.storage.location = join_location(&new_db_location, &new.name);
+            moved = true;
+        }
+    }
+    if new.storage.location.is_empty() && !new.is_view() {
+        new.storage.location = if renamed {
+            join_location(&new_db_location, &new.name)
+        } else {
+            old.storage.location.clone()
+        };
+    }
+    update_table(tx, id, new_db_id, &new)?;
+    if moved {
+        relocate_partitions(tx, id, &old.storage.location, &new.storage.location)?;
+    }
+    Ok(new)
 }
 
 #[cfg(test)]

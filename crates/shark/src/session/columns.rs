@@ -34,41 +34,46 @@ impl Session {
             ms.alter_partition(&t.db, &t.name, &p)?;
             return Ok(StatementResult::Done(None));
         }
-        let mut new = t.clone();
-        new.columns = changed_columns(&t.columns, &t.partition_keys, &change)?;
-        if let ColumnChange::Change { old, column, .. } = &change {
-            let name = crate::parse::ident_value(&column.name).to_ascii_lowercase();
-            for c in new.storage.bucket_columns.iter_mut() {
-                if c == old {
-                    c.clone_from(&name);
+        // Decided inside the metastore's write transaction, on the table
+        // and partitions stored at that moment.
+        let invalid = |e: SharkError| hive::HiveError::Invalid(e.to_string());
+        ms.change_columns(&t.db, &t.name, |t, parts| {
+            let mut new = t.clone();
+            new.columns =
+                changed_columns(&t.columns, &t.partition_keys, &change).map_err(invalid)?;
+            if let ColumnChange::Change { old, column, .. } = &change {
+                let name = crate::parse::ident_value(&column.name).to_ascii_lowercase();
+                for c in new.storage.bucket_columns.iter_mut() {
+                    if c == old {
+                        c.clone_from(&name);
+                    }
+                }
+                for s in new.storage.sort_columns.iter_mut() {
+                    if &s.name == old {
+                        s.name.clone_from(&name);
+                    }
                 }
             }
-            for s in new.storage.sort_columns.iter_mut() {
-                if &s.name == old {
-                    s.name.clone_from(&name);
-                }
-            }
-        }
-        // The files were bucketed by the old columns' types and order.
-        new.parameters.remove(crate::hive_catalog::BUCKETED_FILES);
-        // Partitions that exist keep the columns they were written with
-        // (Hive's RESTRICT), or take the change too (CASCADE).
-        let mut partitions = Vec::new();
-        if t.is_partitioned() {
-            for p in ms.list_partitions(&t.db, &t.name)? {
+            // The files were bucketed by the old columns' types and order.
+            new.parameters.remove(crate::hive_catalog::BUCKETED_FILES);
+            // Partitions that exist keep the columns they were written with
+            // (Hive's RESTRICT), or take the change too (CASCADE).
+            let mut partitions = Vec::new();
+            for p in parts {
                 let own = match (&p.columns, cascade) {
                     (None, true) => continue,
                     (None, false) => Some(t.columns.clone()),
                     (Some(_), false) => continue,
                     (Some(c), true) => {
-                        let changed = changed_columns(c, &t.partition_keys, &change)?;
+                        let changed =
+                            changed_columns(c, &t.partition_keys, &change).map_err(invalid)?;
                         (!same_columns(&changed, &new.columns)).then_some(changed)
                     }
                 };
-                partitions.push((p.values, own));
+                partitions.push((p.values.clone(), own));
             }
-        }
-        ms.alter_table_columns(&t.db, &t.name, &new, &partitions)?;
+            Ok((new, partitions))
+        })?;
         Ok(StatementResult::Done(None))
     }
 }

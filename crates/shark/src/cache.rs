@@ -67,6 +67,7 @@ pub struct CachedTable {
     kind: String,
     bytes: Option<u64>,
     rows: Option<u64>,
+    chars: Vec<(usize, u32)>,
 }
 
 impl CachedTable {
@@ -91,6 +92,7 @@ impl CachedTable {
             kind: format!("{}, cached", source.kind()),
             bytes: source.estimated_bytes(),
             rows: source.estimated_rows(),
+            chars: source.char_columns(),
         })
     }
 
@@ -141,6 +143,9 @@ impl TableSource for CachedTable {
         crate::table::SourceDescriptor::Cached {
             key: self.key.clone(),
         }
+    }
+    fn char_columns(&self) -> Vec<(usize, u32)> {
+        self.chars.clone()
     }
 }
 

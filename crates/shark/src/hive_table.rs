@@ -525,6 +525,10 @@ impl TableSource for HiveTable {
         }))
     }
 
+    fn char_columns(&self) -> Vec<(usize, u32)> {
+        self.chars.clone()
+    }
+
     fn kind(&self) -> String {
         let base = match &self.partitions {
             None => self.format.name().to_string(),

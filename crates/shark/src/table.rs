@@ -54,6 +54,11 @@ pub trait TableSource: Send + Sync {
     /// The table as data (format, paths, schema, partitions), so that a
     /// plan scanning it can be serialized and the scan opened elsewhere.
     fn descriptor(&self) -> SourceDescriptor;
+    /// The CHAR(n) columns (position, n), which print padded to n; the
+    /// cache passes on its table's.
+    fn char_columns(&self) -> Vec<(usize, u32)> {
+        Vec::new()
+    }
 }
 
 /// A table source as plain data: what a serialized plan carries instead of

@@ -518,6 +518,10 @@ fn char_columns_print_and_store_padded_as_hive_does() {
         sampled += n[0].parse::<i32>().unwrap();
     }
     assert_eq!(sampled, 5);
+    // The same through Shark's cache.
+    s.execute("CACHE TABLE cp").unwrap();
+    assert_eq!(lines(&mut s, "SELECT c FROM cp WHERE k = 1"), ["ab  "]);
+    s.execute("UNCACHE TABLE cp").unwrap();
     s.execute("CREATE TABLE cq AS SELECT c FROM cp").unwrap();
     assert_eq!(lines(&mut s, "DESCRIBE cq"), ["c\tchar(4)\t"]);
     assert_eq!(

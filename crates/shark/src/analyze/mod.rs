@@ -679,7 +679,12 @@ impl<'a> Analyzer<'a> {
         })?;
         let schema = source.schema();
         if !crate::virtual_columns::supported(source.as_ref()) {
-            let scope = Scope::from_schema(&schema, Some(&table));
+            let mut scope = Scope::from_schema(&schema, Some(&table));
+            for (i, n) in source.char_columns() {
+                if let Some(c) = scope.columns.get_mut(i) {
+                    c.char_width = Some(n);
+                }
+            }
             return Ok((
                 Arc::new(LogicalPlan::Scan(Scan {
                     table: format!("{db}.{table}"),
@@ -702,12 +707,12 @@ impl<'a> Analyzer<'a> {
         for c in &mut scope.columns[width..] {
             c.hidden = true;
         }
-        if let crate::table::SourceDescriptor::Hive(h) = source.descriptor() {
-            for &(i, n) in &h.chars {
-                if let Some(c) = scope.columns.get_mut(i) {
-                    c.char_width = Some(n);
-                }
+        for (i, n) in source.char_columns() {
+            if let Some(c) = scope.columns.get_mut(i) {
+                c.char_width = Some(n);
             }
+        }
+        if let crate::table::SourceDescriptor::Hive(h) = source.descriptor() {
             if h.partitions.is_some() {
                 let data = h.data_schema.fields().len();
                 for c in &mut scope.columns[data..width] {

@@ -17,7 +17,8 @@ use arrow::array::{
 };
 use arrow::datatypes::{
     ArrowPrimitiveType, DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int16Type,
-    Int32Type, Int64Type, Int8Type, Schema, TimeUnit,
+    Int32Type, Int64Type, Int8Type, Schema, TimeUnit, TimestampMicrosecondType,
+    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType,
 };
 use orc_rust::proto;
 use prost::Message;
@@ -29,7 +30,7 @@ const TIMESTAMP_BASE: i64 = 1_420_070_400;
 /// Uncompressed bytes per compression chunk.
 const CHUNK: usize = 256 * 1024;
 /// Bytes buffered before a stripe is written.
-pub(crate) const STRIPE_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const STRIPE_BYTES: usize = 32 * 1024 * 1024;
 
 /// Whether `t` is one of the flat types both ORC writers here store.
 pub(crate) fn primitive(t: &DataType) -> bool {
@@ -72,6 +73,9 @@ struct Column {
     data_type: DataType,
     present: Bits,
     any_null: bool,
+    /// Values (non-null rows) and whether a NULL was seen, over the file.
+    values: u64,
+    had_null: bool,
     data: Vec<u8>,
     bools: Bits,
     length: Vec<u8>,
@@ -122,6 +126,8 @@ impl Column {
             data_type: data_type.clone(),
             present: Bits::default(),
             any_null: false,
+            values: 0,
+            had_null: false,
             data: Vec::new(),
             bools: Bits::default(),
             length: Vec::new(),
@@ -176,6 +182,9 @@ impl Column {
             self.present.push(valid);
             self.any_null |= !valid;
         }
+        let nulls = array.null_count();
+        self.values += (array.len() - nulls) as u64;
+        self.had_null |= nulls > 0;
         let valid = |i: usize| array.is_valid(i);
         let n = array.len();
         match &self.data_type {
@@ -224,14 +233,29 @@ impl Column {
                     &mut self.secondary,
                 );
             }
-            DataType::Timestamp(_, None) => {
-                let a =
-                    arrow::compute::cast(array, &DataType::Timestamp(TimeUnit::Nanosecond, None))?;
-                let a = a.as_primitive::<arrow::datatypes::TimestampNanosecondType>();
+            DataType::Timestamp(unit, None) => {
+                // Seconds and nanoseconds from the stored unit itself: a cast
+                // to nanoseconds would lose years outside 1677-2262.
+                let (a, per) = match unit {
+                    TimeUnit::Second => (array.as_primitive::<TimestampSecondType>().values(), 1),
+                    TimeUnit::Millisecond => (
+                        array.as_primitive::<TimestampMillisecondType>().values(),
+                        1_000,
+                    ),
+                    TimeUnit::Microsecond => (
+                        array.as_primitive::<TimestampMicrosecondType>().values(),
+                        1_000_000,
+                    ),
+                    TimeUnit::Nanosecond => (
+                        array.as_primitive::<TimestampNanosecondType>().values(),
+                        1_000_000_000,
+                    ),
+                };
                 let (mut secs, mut nanos) = (Vec::new(), Vec::new());
                 for i in (0..n).filter(|&i| valid(i)) {
-                    let t = a.value(i);
-                    let (s, ns) = (t.div_euclid(1_000_000_000), t.rem_euclid(1_000_000_000));
+                    let t: i64 = a[i];
+                    let s = t.div_euclid(per);
+                    let ns = t.rem_euclid(per) * (1_000_000_000 / per);
                     // Readers take a second off negative times with at
                     // least a millisecond of fraction; store it one up.
                     let stored = if s < 0 && ns > 999_999 { s + 1 } else { s };
@@ -401,6 +425,19 @@ impl Column {
         Ok(())
     }
 
+    /// Each column's count of values and whether it had a NULL, in
+    /// column id order: the file's column statistics.
+    fn statistics(&self, out: &mut Vec<proto::ColumnStatistics>) {
+        out.push(proto::ColumnStatistics {
+            number_of_values: Some(self.values),
+            has_null: Some(self.had_null),
+            ..Default::default()
+        });
+        for c in &self.children {
+            c.statistics(out);
+        }
+    }
+
     fn count(&self) -> usize {
         1 + self.children.iter().map(Column::count).sum::<usize>()
     }
@@ -536,12 +573,31 @@ impl Encoder {
         sink: &mut impl Write,
     ) -> Result<()> {
         let columns: Vec<ArrayRef> = batch.columns().to_vec();
+        let declared = self.schema.fields();
+        if columns.len() != declared.len()
+            || columns
+                .iter()
+                .zip(declared.iter())
+                .any(|(c, f)| !same_layout(c.data_type(), f.data_type()))
+        {
+            return Err(OrcError::Unsupported(format!(
+                "writing ORC: a batch of {:?} for a file of {:?}",
+                batch
+                    .schema()
+                    .fields()
+                    .iter()
+                    .map(|f| f.data_type())
+                    .collect::<Vec<_>>(),
+                declared.iter().map(|f| f.data_type()).collect::<Vec<_>>()
+            )));
+        }
         for (child, col) in self.root.children.iter_mut().zip(&columns) {
             child.write(col)?;
         }
         for _ in 0..batch.num_rows() {
             self.root.present.push(true);
         }
+        self.root.values += batch.num_rows() as u64;
         self.rows += batch.num_rows() as u64;
         if self.root.buffered() > STRIPE_BYTES {
             self.stripe(sink)?;
@@ -596,12 +652,15 @@ impl Encoder {
             .map(|f| f.name().clone())
             .collect();
         let rows = self.stripes.iter().filter_map(|s| s.number_of_rows).sum();
+        let mut statistics = Vec::new();
+        self.root.statistics(&mut statistics);
         let footer = proto::Footer {
             header_length: Some(3),
             content_length: Some(self.written),
             stripes: std::mem::take(&mut self.stripes),
             types,
             number_of_rows: Some(rows),
+            statistics,
             row_index_stride: Some(0),
             ..Default::default()
         };
@@ -625,6 +684,26 @@ impl Encoder {
         sink.write_all(&postscript).map_err(io)?;
         sink.write_all(&[postscript.len() as u8]).map_err(io)?;
         Ok(())
+    }
+}
+
+/// Whether arrays of type `a` can be written as a column declared `b`
+/// (nested field names and nullability may differ).
+fn same_layout(a: &DataType, b: &DataType) -> bool {
+    match (a, b) {
+        (DataType::List(x), DataType::List(y))
+        | (DataType::LargeList(x), DataType::LargeList(y)) => {
+            same_layout(x.data_type(), y.data_type())
+        }
+        (DataType::Map(x, _), DataType::Map(y, _)) => same_layout(x.data_type(), y.data_type()),
+        (DataType::Struct(x), DataType::Struct(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|(p, q)| same_layout(p.data_type(), q.data_type()))
+        }
+        (DataType::Timestamp(u, None), DataType::Timestamp(v, None)) => u == v,
+        _ => a == b,
     }
 }
 

@@ -235,6 +235,16 @@ mod tests {
             Arc::new(maps.finish()),
             Arc::new(st),
             Arc::new(ts),
+            // Years 0001 and 9999 (beyond nanoseconds' range) survive.
+            Arc::new(TimestampMicrosecondArray::from(
+                (0..n)
+                    .map(|i| match i % 3 {
+                        0 => Some(-62_135_596_800_000_000),
+                        1 => Some(253_402_300_799_999_999),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>(),
+            )),
             Arc::new(BooleanArray::from(
                 (0..n)
                     .map(|i| (i % 4 != 0).then_some(i % 3 == 0))

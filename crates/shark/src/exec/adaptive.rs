@@ -197,7 +197,8 @@ pub(super) fn hash_join(
     let build_stats = build_shuffle.run_map_stage()?;
     let build_bytes = build_stats.total_bytes();
     let threshold = ex.adaptive.broadcast_threshold;
-    if j.kind != JoinKind::Full && threshold > 0 && build_bytes <= threshold {
+    let keeps_build = crate::physical::keeps_build_rows(j.kind, j.swapped);
+    if !keeps_build && threshold > 0 && build_bytes <= threshold {
         let build = measured(build_shuffle.rdd().values(), plan.inputs[1].id, ex);
         let probe_node = plan.inputs[0].inputs.remove(0);
         plan.inputs[0] = probe_node;
@@ -218,7 +219,10 @@ pub(super) fn hash_join(
     let probe_child = execute(&mut plan.inputs[0].inputs[0], ex)?;
     let probe_shuffle = hash_shuffle(&probe_child, probe_keys, n);
     let probe_stats = probe_shuffle.run_map_stage()?;
-    let (probe, build) = match plan_reads(&probe_stats, &build_stats, j.kind, &ex.adaptive) {
+    // A join that emits build rows after its probe side must not split
+    // a probe partition (as for FULL).
+    let kind = if keeps_build { JoinKind::Full } else { j.kind };
+    let (probe, build) = match plan_reads(&probe_stats, &build_stats, kind, &ex.adaptive) {
         Some(reads) => {
             plan.adapted = Some(reads.note);
             (

@@ -112,6 +112,18 @@ impl Aggregator {
                 .map(|g| evaluate(g, batch))
                 .collect::<Result<_>>()?,
         };
+        // The group table stores keys by their declared types.
+        let keys = keys
+            .into_iter()
+            .zip(&self.key_types)
+            .map(|(k, t)| {
+                if k.data_type() == t {
+                    Ok(k)
+                } else {
+                    crate::cast::hive_cast(&k, t)
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
         let ids = self.table.group_ids(&keys, rows)?;
         let n = self.table.groups;
         for (j, acc) in self.accs.iter_mut().enumerate() {

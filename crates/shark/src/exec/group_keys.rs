@@ -173,7 +173,9 @@ impl GroupTable {
                 bytes,
                 null,
             } => {
-                let col = key_cols[0].as_string::<i32>();
+                let col = key_cols[0]
+                    .as_string_opt::<i32>()
+                    .ok_or_else(|| SharkError::exec("a string group key of another type"))?;
                 let mut ids = Vec::with_capacity(rows);
                 for i in 0..rows {
                     if col.is_null(i) {
@@ -211,7 +213,7 @@ impl GroupTable {
                 scratch,
                 ..
             } => {
-                let cols: Vec<KeyCol> = key_cols.iter().map(KeyCol::of).collect();
+                let cols: Vec<KeyCol> = key_cols.iter().map(KeyCol::of).collect::<Result<_>>()?;
                 let mut ids = Vec::with_capacity(rows);
                 for i in 0..rows {
                     scratch.clear();
@@ -332,8 +334,8 @@ enum KeyCol<'a> {
 }
 
 impl<'a> KeyCol<'a> {
-    fn of(col: &'a ArrayRef) -> KeyCol<'a> {
-        match col.data_type() {
+    fn of(col: &'a ArrayRef) -> Result<KeyCol<'a>> {
+        Ok(match col.data_type() {
             DataType::Boolean => KeyCol::Bool(col.as_boolean()),
             DataType::Int8 => KeyCol::I8(col.as_primitive()),
             DataType::Int16 => KeyCol::I16(col.as_primitive()),
@@ -341,8 +343,9 @@ impl<'a> KeyCol<'a> {
             DataType::Date32 => KeyCol::Date(col.as_primitive()),
             DataType::Int64 => KeyCol::I64(col.as_primitive()),
             DataType::Decimal128(..) => KeyCol::Dec(col.as_primitive()),
-            _ => KeyCol::Str(col.as_string::<i32>()),
-        }
+            DataType::Utf8 => KeyCol::Str(col.as_string::<i32>()),
+            other => return Err(SharkError::exec(format!("a group key of type {other}"))),
+        })
     }
 
     /// Appends row `i` to a packed key: a NULL as 0; a value as 1 then

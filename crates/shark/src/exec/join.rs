@@ -231,6 +231,9 @@ fn probe(
         }
     }
     match spec.kind {
+        // Built on the preserved side: matches are marked above and the
+        // matched build rows come out when the probe side is done.
+        JoinKind::LeftSemi if spec.swapped => Ok(vec![]),
         JoinKind::LeftSemi => {
             let keep: Vec<u32> = (0..n as u32).filter(|&i| has_match[i as usize]).collect();
             Ok(vec![take_rows(probe, &keep, &spec.out_schema)?])
@@ -416,6 +419,39 @@ fn unmatched_build(
     )?])
 }
 
+/// Rows of the build side some probe row matched (a semi join built on
+/// its preserved side), build columns only.
+fn matched_build(table: &JoinTable, matched: &[bool], spec: &JoinSpec) -> Result<Vec<RecordBatch>> {
+    let rows: Vec<u32> = (0..table.rows() as u32)
+        .filter(|&j| matched[j as usize])
+        .collect();
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(vec![take_rows(&table.batch, &rows, &spec.out_schema)?])
+}
+
+/// What a partition's build rows add once its probe side is done.
+#[derive(Clone, Copy, PartialEq)]
+enum Leftover {
+    /// Nothing (most joins).
+    Nothing,
+    /// The build rows nobody matched, with NULLs (full outer joins).
+    Unmatched,
+    /// The build rows somebody matched (semi joins built on the preserved side).
+    Matched,
+}
+
+impl Leftover {
+    fn of(spec: &JoinSpec) -> Leftover {
+        match spec.kind {
+            JoinKind::Full => Leftover::Unmatched,
+            JoinKind::LeftSemi if spec.swapped => Leftover::Matched,
+            _ => Leftover::Nothing,
+        }
+    }
+}
+
 /// Streams probe batches through a shared table.
 /// `probe` cut into slices of rows whose candidate pairs stay within
 /// `MAX_CANDIDATES` (a single row may pass it alone: its candidates are at
@@ -473,9 +509,10 @@ fn probe_stream(
     spec: JoinSpec,
     input: rdd::BoxIter<Batch>,
     tc: Arc<TaskContext>,
-    emit_unmatched: bool,
+    leftover: Leftover,
 ) -> rdd::BoxIter<Batch> {
-    let mut matched = vec![false; if emit_unmatched { table.rows() } else { 0 }];
+    let tracks = leftover != Leftover::Nothing;
+    let mut matched = vec![false; if tracks { table.rows() } else { 0 }];
     let mut input = input;
     let mut ready: std::collections::VecDeque<RecordBatch> = Default::default();
     let mut pending: std::collections::VecDeque<ProbeSlice> = Default::default();
@@ -492,12 +529,7 @@ fn probe_stream(
             return None;
         }
         if let Some(slice) = pending.pop_front() {
-            match probe(
-                &table,
-                &spec,
-                &slice,
-                emit_unmatched.then_some(&mut matched),
-            ) {
+            match probe(&table, &spec, &slice, tracks.then_some(&mut matched)) {
                 Ok(bs) => ready.extend(bs),
                 Err(e) => {
                     tc.fail(e.into());
@@ -520,8 +552,12 @@ fn probe_stream(
             },
             None => {
                 done = true;
-                if emit_unmatched && !tc.has_failed() {
-                    match unmatched_build(&table, &matched, &spec) {
+                if tracks && !tc.has_failed() {
+                    let rest = match leftover {
+                        Leftover::Matched => matched_build(&table, &matched, &spec),
+                        _ => unmatched_build(&table, &matched, &spec),
+                    };
+                    match rest {
                         Ok(bs) => ready.extend(bs),
                         Err(e) => tc.fail(e.into()),
                     }
@@ -541,9 +577,9 @@ pub(crate) fn broadcast_join(
     build: &Rdd<Batch>,
     spec: JoinSpec,
 ) -> Result<Option<Rdd<Batch>>> {
-    if matches!(spec.kind, JoinKind::Full) {
+    if crate::physical::keeps_build_rows(spec.kind, spec.swapped) {
         return Err(SharkError::exec(
-            "a broadcast join cannot keep unmatched build rows",
+            "a broadcast join cannot emit build rows after its probe side",
         ));
     }
     let budget = probe
@@ -567,7 +603,7 @@ pub(crate) fn broadcast_join(
                 Ok(t) => (*t).clone(),
                 Err(e) => return fail(tc, SharkError::from(e)),
             };
-            probe_stream(table, spec.clone(), it, tc.clone(), false)
+            probe_stream(table, spec.clone(), it, tc.clone(), Leftover::Nothing)
         },
     )))
 }
@@ -623,7 +659,7 @@ pub(crate) fn nested_loop_join(
                         spec.clone(),
                         Box::new(std::iter::once(Batch(p))),
                         tc.clone(),
-                        false,
+                        Leftover::Nothing,
                     ),
                     Err(e) => fail(&tc, e),
                 }
@@ -633,7 +669,8 @@ pub(crate) fn nested_loop_join(
 
 /// Partitioned hash join over inputs already exchanged alike (partition
 /// `i` of each side holds the same keys), joined partition by partition
-/// (full joins emit unmatched build rows at the end).
+/// (full joins emit unmatched build rows at the end, semi joins built on
+/// their preserved side the matched ones).
 pub(crate) fn partitioned_join(
     p: &Rdd<Batch>,
     b: &Rdd<Batch>,
@@ -642,7 +679,7 @@ pub(crate) fn partitioned_join(
     if spec.probe_keys.is_empty() {
         return Err(SharkError::exec("a partitioned join needs keys"));
     }
-    let emit_unmatched = matches!(spec.kind, JoinKind::Full);
+    let leftover = Leftover::of(&spec);
     Ok(p.zip_partitions(b, move |tc, probe_it, build_it| {
         // The build side's share of the task's budget.
         let mut memory = tc.memory_holder();
@@ -656,7 +693,7 @@ pub(crate) fn partitioned_join(
             memory.set(held);
             if held > memory.budget() {
                 // Grace hash join: both sides to bucket files, joined bucket by bucket.
-                return match grace_join(tc, &spec, batches, build_it, probe_it, emit_unmatched) {
+                return match grace_join(tc, &spec, batches, build_it, probe_it, leftover) {
                     Ok(it) => it,
                     Err(e) => fail(tc, e),
                 };
@@ -664,13 +701,7 @@ pub(crate) fn partitioned_join(
         }
         match JoinTable::build(batches, &spec).and_then(|t| t.check_budget(memory.budget())) {
             Ok(t) => {
-                let it = probe_stream(
-                    Arc::new(t),
-                    spec.clone(),
-                    probe_it,
-                    tc.clone(),
-                    emit_unmatched,
-                );
+                let it = probe_stream(Arc::new(t), spec.clone(), probe_it, tc.clone(), leftover);
                 // The table is held until the probe side is done.
                 Box::new(it.inspect(move |_| {
                     let _ = &memory;
@@ -772,7 +803,7 @@ fn grace_join(
     held: Vec<RecordBatch>,
     build_rest: rdd::BoxIter<Batch>,
     probe: rdd::BoxIter<Batch>,
-    emit_unmatched: bool,
+    leftover: Leftover,
 ) -> Result<rdd::BoxIter<Batch>> {
     let mut build = Buckets::new(tc, "build")?;
     let mut has_null_key = false;
@@ -835,7 +866,7 @@ fn grace_join(
                         spec.clone(),
                         input,
                         tc.clone(),
-                        emit_unmatched,
+                        leftover,
                     ));
                 }
                 (Err(e), _) | (_, Err(e)) => {

@@ -330,23 +330,38 @@ fn decimal_scale(a: &ArrayRef) -> i8 {
 fn decimal_mul(l: &ArrayRef, r: &ArrayRef, scale: i8) -> Result<ArrayRef> {
     let a = l.as_primitive::<Decimal128Type>();
     let b = r.as_primitive::<Decimal128Type>();
+    // A product of more than 38 fraction digits is rounded to 38 (half
+    // away from zero), as Hive's decimal rounds to its type's scale.
+    let excess = (i32::from(scale) - 38).max(0) as u32;
+    let down = 10i128.checked_pow(excess);
+    let rescale = |v: i128| -> Option<i128> {
+        let d = down?;
+        if d == 1 {
+            return Some(v);
+        }
+        let (q, rem) = (v / d, v % d);
+        Some(if rem.unsigned_abs() * 2 >= d.unsigned_abs() {
+            q + v.signum()
+        } else {
+            q
+        })
+    };
     // Without overflow (the usual case) one pass of the kernel; an
     // overflowing product is NULL, which the slow pass below gives.
-    if let Ok(out) =
-        arrow::compute::kernels::arity::try_binary::<_, _, _, Decimal128Type>(a, b, |x, y| {
-            x.checked_mul(y)
-                .ok_or_else(|| arrow::error::ArrowError::ComputeError("overflow".into()))
-        })
-    {
-        return Ok(Arc::new(out.with_precision_and_scale(38, scale.min(38))?));
+    if excess == 0 {
+        if let Ok(out) =
+            arrow::compute::kernels::arity::try_binary::<_, _, _, Decimal128Type>(a, b, |x, y| {
+                x.checked_mul(y)
+                    .ok_or_else(|| arrow::error::ArrowError::ComputeError("overflow".into()))
+            })
+        {
+            return Ok(Arc::new(out.with_precision_and_scale(38, scale)?));
+        }
     }
     let out: Decimal128Array = a
         .iter()
         .zip(b.iter())
-        .map(|(x, y)| match (x, y) {
-            (Some(x), Some(y)) => x.checked_mul(y),
-            _ => None,
-        })
+        .map(|(x, y)| rescale(x?.checked_mul(y?)?))
         .collect();
     Ok(Arc::new(out.with_precision_and_scale(38, scale.min(38))?))
 }

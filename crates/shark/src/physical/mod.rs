@@ -267,6 +267,16 @@ pub struct HashJoin {
     pub swapped: bool,
 }
 
+/// Whether a hash join emits build rows after its probe side: FULL joins
+/// (the unmatched ones) and semi joins built on their preserved side
+/// (`swapped`; the matched ones). Each build row must then meet every
+/// probe row of its key in one task: never broadcast, no probe partition
+/// split.
+pub fn keeps_build_rows(kind: crate::plan::JoinKind, swapped: bool) -> bool {
+    use crate::plan::JoinKind;
+    kind == JoinKind::Full || (kind == JoinKind::LeftSemi && swapped)
+}
+
 /// A join without keys whose build side is too big to broadcast: every
 /// probe partition meets every build partition.
 #[derive(Clone, Serialize, Deserialize)]

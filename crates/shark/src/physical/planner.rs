@@ -486,8 +486,19 @@ impl Planner<'_> {
             (Some(_), None) => true,
             _ => false,
         };
+        // A semi join (EXISTS, IN) whose preserved left side is the smaller
+        // one, and whose right side is too big to broadcast, builds on the
+        // left and emits the left rows some right row matched.
+        let right_big = r_est.bytes.is_none_or(|b| b > self.s.broadcast_threshold);
+        let semi_on_left = *kind == JoinKind::LeftSemi
+            && !keyless
+            && !broadcast_hint
+            && !*null_aware
+            && left_smaller
+            && right_big;
         let swap = *kind == JoinKind::Right
-            || (*kind == JoinKind::Inner && !keyless && !broadcast_hint && left_smaller);
+            || (*kind == JoinKind::Inner && !keyless && !broadcast_hint && left_smaller)
+            || semi_on_left;
         let (probe, build, build_est) = if swap {
             (right, left, l_est)
         } else {
@@ -543,7 +554,8 @@ impl Planner<'_> {
             });
             return Ok(node(op, vec![probe, build], schema, est));
         }
-        let mode = if kind != JoinKind::Full && (keyless || *broadcast_hint || small) {
+        let mode = if !super::keeps_build_rows(kind, swap) && (keyless || *broadcast_hint || small)
+        {
             JoinMode::Broadcast
         } else {
             JoinMode::Partitioned

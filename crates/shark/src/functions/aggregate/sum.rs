@@ -156,6 +156,31 @@ struct SumDecimal {
 }
 
 impl SumDecimal {
+    /// The sums (NULL for groups without a value) and starts over; `last`
+    /// sums beyond the result's precision are NULL, as Hive's overflow is
+    /// (partial states keep them, a later row may bring them back).
+    fn sums_array(&mut self, n: usize, last: bool) -> Result<ArrayRef> {
+        grow(&mut self.sums, n, 0);
+        grow(&mut self.seen, n, false);
+        let limit = 10u128
+            .checked_pow(u32::from(self.precision))
+            .unwrap_or(u128::MAX);
+        let out: Decimal128Array = self
+            .sums
+            .iter()
+            .zip(&self.seen)
+            .map(|(s, seen)| {
+                seen.then_some(*s)
+                    .filter(|s| !last || s.unsigned_abs() < limit)
+            })
+            .collect();
+        self.sums.clear();
+        self.seen.clear();
+        Ok(Arc::new(
+            out.with_precision_and_scale(self.precision, self.scale)?,
+        ))
+    }
+
     fn add(&mut self, groups: &[u32], v: &ArrayRef, n: usize) -> Result<()> {
         grow(&mut self.sums, n, 0);
         grow(&mut self.seen, n, false);
@@ -186,22 +211,10 @@ impl Accumulator for SumDecimal {
         self.add(groups, &states[0], n)
     }
     fn state(&mut self, n: usize) -> Result<Vec<ArrayRef>> {
-        Ok(vec![self.evaluate(n)?])
+        Ok(vec![self.sums_array(n, false)?])
     }
     fn evaluate(&mut self, n: usize) -> Result<ArrayRef> {
-        grow(&mut self.sums, n, 0);
-        grow(&mut self.seen, n, false);
-        let out: Decimal128Array = self
-            .sums
-            .iter()
-            .zip(&self.seen)
-            .map(|(s, seen)| seen.then_some(*s))
-            .collect();
-        self.sums.clear();
-        self.seen.clear();
-        Ok(Arc::new(
-            out.with_precision_and_scale(self.precision, self.scale)?,
-        ))
+        self.sums_array(n, true)
     }
     fn state_types(&self) -> Vec<DataType> {
         vec![DataType::Decimal128(self.precision, self.scale)]

@@ -416,6 +416,20 @@ fn a_semi_join_builds_on_its_smaller_preserved_side() {
         s.set("spark.sql.adaptive.enabled", "false");
         assert_eq!(sorted(rows(&mut s, q)), built_left, "{q}");
         s.set("spark.sql.adaptive.enabled", "true");
+        // The probe side (facts, 90% key 1) is skewed: its partitions must
+        // not be split, or a build row would be emitted by two tasks.
+        s.set(
+            "spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes",
+            "1k",
+        );
+        s.set("spark.sql.adaptive.skewJoin.skewedPartitionFactor", "2");
+        let ran = rows(&mut s, &format!("EXPLAIN ANALYZE {q}"));
+        assert!(!line(&ran, "HashJoin").contains("skewed"), "{ran:?}");
+        assert_eq!(sorted(rows(&mut s, q)), built_left, "{q}");
+        // The plan survives serialization.
+        s.set("shark.plan.roundTrip", "true");
+        assert_eq!(sorted(rows(&mut s, q)), built_left, "{q}");
+        s.set("shark.plan.roundTrip", "false");
         // Probing the small side instead (broadcast allowed) agrees.
         s.set("hive.auto.convert.join", "true");
         let plain = rows(&mut s, &format!("EXPLAIN {q}"));

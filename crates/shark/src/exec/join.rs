@@ -18,8 +18,10 @@ use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use rdd::{Rdd, TaskContext};
 use std::sync::Arc;
 
-/// What the join does once the probe side is known to be the left input
-/// (right joins are run as left joins with the sides swapped).
+/// What the join does, in probe/build terms: right joins run as left joins
+/// with the sides swapped, inner joins may build on either side, and a
+/// semi join with `swapped` builds on its preserved (left) side and emits
+/// the build rows that matched.
 #[derive(Clone)]
 pub(crate) struct JoinSpec {
     pub kind: JoinKind,
@@ -145,9 +147,6 @@ impl JoinTable {
     }
 }
 
-/// Joins one probe batch against the table. `matched` records build rows
-/// that found a partner (for full joins).
-#[allow(clippy::needless_range_loop)]
 /// A probe batch, with its rows' build chains when they were already
 /// looked up (to cut the batch into slices).
 struct ProbeSlice {
@@ -156,12 +155,21 @@ struct ProbeSlice {
     chains: Option<(Vec<(u32, u32)>, Vec<bool>)>,
 }
 
+/// Joins one probe batch against the table. `matched` records build rows
+/// that found a partner (full joins, and semi joins built on their
+/// preserved side, which need it).
+#[allow(clippy::needless_range_loop)]
 fn probe(
     table: &JoinTable,
     spec: &JoinSpec,
     slice: &ProbeSlice,
     matched: Option<&mut Vec<bool>>,
 ) -> Result<Vec<RecordBatch>> {
+    if Leftover::of(spec) != Leftover::Nothing && matched.is_none() {
+        return Err(SharkError::exec(
+            "a join that emits build rows after its probe side ran without tracking them",
+        ));
+    }
     let probe = &slice.batch;
     let n = probe.num_rows();
     // Candidate pairs.

@@ -251,7 +251,9 @@ pub struct HashJoin {
     /// Broadcast or partitioned.
     pub mode: JoinMode,
     /// The join type with the probe side as the left input (a RIGHT join
-    /// becomes LEFT with the sides swapped; cross joins become inner).
+    /// becomes LEFT with the sides swapped; cross joins become inner); a
+    /// LeftSemi with `swapped` builds on the preserved side (see
+    /// [`keeps_build_rows`]).
     pub kind: JoinKind,
     /// Key expressions over the probe side.
     pub probe_keys: Vec<Expr>,

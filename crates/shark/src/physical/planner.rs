@@ -489,7 +489,10 @@ impl Planner<'_> {
         // A semi join (EXISTS, IN) whose preserved left side is the smaller
         // one, and whose right side is too big to broadcast, builds on the
         // left and emits the left rows some right row matched.
-        let right_big = r_est.bytes.is_none_or(|b| b > self.s.broadcast_threshold);
+        // Known to be big: a side of unknown size may turn out small
+        // enough for adaptive execution to broadcast, which a semi join
+        // built on its left could no longer do.
+        let right_big = r_est.bytes.is_some_and(|b| b > self.s.broadcast_threshold);
         let semi_on_left = *kind == JoinKind::LeftSemi
             && !keyless
             && !broadcast_hint

@@ -389,10 +389,10 @@ fn partial_aggregation_that_does_not_reduce_passes_rows_on() {
     assert!(metric(partial, "rows") > 600_000, "{partial}");
 }
 
-/// A semi join (LEFT SEMI JOIN, EXISTS, IN) whose preserved side is the
-/// smaller builds on it and emits the rows some probe row matched: same
-/// answers as the plain plan, each preserved row once, residual filters
-/// and adaptive execution included.
+/// A semi or anti join (LEFT SEMI/ANTI JOIN, EXISTS, IN, NOT EXISTS) whose
+/// preserved side is the smaller builds on it and emits the rows some
+/// probe row matched (or none did): same answers as the plain plan, each
+/// preserved row once, residual filters and adaptive execution included.
 #[test]
 fn a_semi_join_builds_on_its_smaller_preserved_side() {
     let mut s = session();
@@ -401,12 +401,15 @@ fn a_semi_join_builds_on_its_smaller_preserved_side() {
         "SELECT d.k, d.v FROM dims d LEFT SEMI JOIN facts f ON d.k = f.k",
         "SELECT d.k FROM dims d WHERE EXISTS (SELECT 1 FROM facts f WHERE f.k = d.k AND f.v > d.v)",
         "SELECT d.k FROM dims d WHERE d.k IN (SELECT k FROM facts WHERE k % 3 = 0)",
+        "SELECT d.k FROM dims d WHERE NOT EXISTS (SELECT 1 FROM facts f WHERE f.k = d.k AND f.k % 7 <> 0)",
+        "SELECT d.k, d.v FROM dims d LEFT ANTI JOIN facts f ON d.k = f.k AND f.v < d.v",
     ];
     for q in queries {
         let plan = rows(&mut s, &format!("EXPLAIN {q}"));
         let join = line(&plan, "HashJoin");
         assert!(
-            join.contains("HashJoin Partitioned LeftSemi build=left"),
+            join.contains("HashJoin Partitioned LeftSemi build=left")
+                || join.contains("HashJoin Partitioned LeftAnti build=left"),
             "{q}: {plan:?}"
         );
         let built_left = sorted(rows(&mut s, q));

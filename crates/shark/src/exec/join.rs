@@ -20,8 +20,8 @@ use std::sync::Arc;
 
 /// What the join does, in probe/build terms: right joins run as left joins
 /// with the sides swapped, inner joins may build on either side, and a
-/// semi join with `swapped` builds on its preserved (left) side and emits
-/// the build rows that matched.
+/// semi or anti join with `swapped` builds on its preserved (left) side
+/// and emits the build rows that matched (semi) or did not (anti).
 #[derive(Clone)]
 pub(crate) struct JoinSpec {
     pub kind: JoinKind,
@@ -241,7 +241,7 @@ fn probe(
     match spec.kind {
         // Built on the preserved side: matches are marked above and the
         // matched build rows come out when the probe side is done.
-        JoinKind::LeftSemi if spec.swapped => Ok(vec![]),
+        JoinKind::LeftSemi | JoinKind::LeftAnti if spec.swapped => Ok(vec![]),
         JoinKind::LeftSemi => {
             let keep: Vec<u32> = (0..n as u32).filter(|&i| has_match[i as usize]).collect();
             Ok(vec![take_rows(probe, &keep, &spec.out_schema)?])
@@ -427,11 +427,17 @@ fn unmatched_build(
     )?])
 }
 
-/// Rows of the build side some probe row matched (a semi join built on
-/// its preserved side), build columns only.
-fn matched_build(table: &JoinTable, matched: &[bool], spec: &JoinSpec) -> Result<Vec<RecordBatch>> {
+/// Rows of the build side some probe row matched (`wanted` true: a semi
+/// join built on its preserved side) or none did (false: an anti join
+/// built so), build columns only.
+fn build_rows_where(
+    table: &JoinTable,
+    matched: &[bool],
+    wanted: bool,
+    spec: &JoinSpec,
+) -> Result<Vec<RecordBatch>> {
     let rows: Vec<u32> = (0..table.rows() as u32)
-        .filter(|&j| matched[j as usize])
+        .filter(|&j| matched[j as usize] == wanted)
         .collect();
     if rows.is_empty() {
         return Ok(vec![]);
@@ -448,6 +454,9 @@ enum Leftover {
     Unmatched,
     /// The build rows somebody matched (semi joins built on the preserved side).
     Matched,
+    /// The build rows nobody matched, build columns only (anti joins
+    /// built on the preserved side).
+    NeverMatched,
 }
 
 impl Leftover {
@@ -455,6 +464,7 @@ impl Leftover {
         match spec.kind {
             JoinKind::Full => Leftover::Unmatched,
             JoinKind::LeftSemi if spec.swapped => Leftover::Matched,
+            JoinKind::LeftAnti if spec.swapped => Leftover::NeverMatched,
             _ => Leftover::Nothing,
         }
     }
@@ -562,7 +572,8 @@ fn probe_stream(
                 done = true;
                 if tracks && !tc.has_failed() {
                     let rest = match leftover {
-                        Leftover::Matched => matched_build(&table, &matched, &spec),
+                        Leftover::Matched => build_rows_where(&table, &matched, true, &spec),
+                        Leftover::NeverMatched => build_rows_where(&table, &matched, false, &spec),
                         _ => unmatched_build(&table, &matched, &spec),
                     };
                     match rest {

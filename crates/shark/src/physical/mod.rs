@@ -270,13 +270,13 @@ pub struct HashJoin {
 }
 
 /// Whether a hash join emits build rows after its probe side: FULL joins
-/// (the unmatched ones) and semi joins built on their preserved side
-/// (`swapped`; the matched ones). Each build row must then meet every
+/// (the unmatched ones), and semi and anti joins built on their preserved
+/// side (`swapped`; the matched, or never matched, ones). Each build row must then meet every
 /// probe row of its key in one task: never broadcast, no probe partition
 /// split.
 pub fn keeps_build_rows(kind: crate::plan::JoinKind, swapped: bool) -> bool {
     use crate::plan::JoinKind;
-    kind == JoinKind::Full || (kind == JoinKind::LeftSemi && swapped)
+    kind == JoinKind::Full || (matches!(kind, JoinKind::LeftSemi | JoinKind::LeftAnti) && swapped)
 }
 
 /// A join without keys whose build side is too big to broadcast: every

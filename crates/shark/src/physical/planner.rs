@@ -486,14 +486,17 @@ impl Planner<'_> {
             (Some(_), None) => true,
             _ => false,
         };
-        // A semi join (EXISTS, IN) whose preserved left side is the smaller
-        // one, and whose right side is too big to broadcast, builds on the
-        // left and emits the left rows some right row matched.
+        // A semi or anti join (EXISTS, IN, NOT EXISTS) whose preserved left
+        // side is the smaller one, and whose right side is too big to
+        // broadcast, builds on the left and emits the left rows some right
+        // row matched (or none did).
         // Known to be big: a side of unknown size may turn out small
         // enough for adaptive execution to broadcast, which a semi join
         // built on its left could no longer do.
         let right_big = r_est.bytes.is_some_and(|b| b > self.s.broadcast_threshold);
-        let semi_on_left = *kind == JoinKind::LeftSemi
+        // NOT IN (null-aware) keeps its probe-side build: it must see
+        // every build key and NULL before answering for a row.
+        let semi_on_left = matches!(kind, JoinKind::LeftSemi | JoinKind::LeftAnti)
             && !keyless
             && !broadcast_hint
             && !*null_aware

@@ -332,41 +332,12 @@ impl HiveTable {
                 .filter(|f| crate::table::bucket_of_file(f) == Some(b))
                 .cloned()
                 .collect();
-            let rdd =
-                if mine.is_empty() {
-                    ctx.parallelize(Vec::new(), Some(1))
-                } else {
-                    let schema = self.data_schema.clone();
-                    let source: Arc<dyn TableSource> =
-                        match &self.format {
-                            StorageFormat::Parquet => {
-                                Arc::new(ParquetTable::from_files(schema, mine))
-                            }
-                            StorageFormat::Orc => {
-                                Arc::new(crate::orc_table::OrcTable::from_files(schema, mine))
-                            }
-                            StorageFormat::Avro => {
-                                Arc::new(crate::avro_table::AvroTable::from_files(schema, mine))
-                            }
-                            StorageFormat::Text(f) => {
-                                let spec = mine[0].clone();
-                                let mut rdd = TextTable::new(schema.clone(), spec, f.clone())
-                                    .scan(ctx, Some(projection), &[], 1)?;
-                                for m in &mine[1..] {
-                                    rdd = rdd.union(
-                                        &TextTable::new(schema.clone(), m.clone(), f.clone())
-                                            .scan(ctx, Some(projection), &[], 1)?,
-                                    );
-                                }
-                                out = Some(match out {
-                                    None => rdd.coalesce(1),
-                                    Some(o) => o.union(&rdd.coalesce(1)),
-                                });
-                                continue;
-                            }
-                        };
-                    source.scan(ctx, Some(projection), filters, 1)?.coalesce(1)
-                };
+            let rdd = if mine.is_empty() {
+                ctx.parallelize(Vec::new(), Some(1))
+            } else {
+                self.scan_files(ctx, &self.data_schema, mine, projection, filters, 1)?
+                    .coalesce(1)
+            };
             out = Some(match out {
                 None => rdd,
                 Some(o) => o.union(&rdd),
@@ -402,6 +373,20 @@ impl HiveTable {
         if files.is_empty() {
             return Ok(ctx.parallelize(Vec::new(), Some(1)));
         }
+        self.scan_files(ctx, data_schema, files, projection, filters, partitions)
+    }
+
+    /// The data columns `projection` of `files`, read with
+    /// `data_schema`; `filters` let Parquet and ORC skip row groups.
+    fn scan_files(
+        &self,
+        ctx: &Context,
+        data_schema: &SchemaRef,
+        files: Vec<PathBuf>,
+        projection: &[usize],
+        filters: &[Expr],
+        partitions: usize,
+    ) -> Result<Rdd<Batch>> {
         let schema = data_schema.clone();
         let source: Arc<dyn TableSource> = match &self.format {
             StorageFormat::Parquet => Arc::new(ParquetTable::from_files(schema, files)),
@@ -423,7 +408,7 @@ impl HiveTable {
                         Some(o) => o.union(&rdd),
                     });
                 }
-                return Ok(out.expect("files is not empty"));
+                return Ok(out.unwrap_or_else(|| ctx.parallelize(Vec::new(), Some(1))));
             }
         };
         source.scan(ctx, Some(projection), filters, partitions)

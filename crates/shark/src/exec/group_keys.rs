@@ -131,15 +131,26 @@ impl GroupTable {
             Store::One => Ok(vec![0; rows]),
             Store::Int { values, null, .. } => {
                 let col = &key_cols[0];
-                let ints: Vec<i64> = match col.data_type() {
-                    DataType::Int8 => widen(col.as_primitive::<arrow::datatypes::Int8Type>()),
-                    DataType::Int16 => widen(col.as_primitive::<arrow::datatypes::Int16Type>()),
-                    DataType::Int32 => widen(col.as_primitive::<arrow::datatypes::Int32Type>()),
-                    DataType::Date32 => widen(col.as_primitive::<arrow::datatypes::Date32Type>()),
-                    DataType::Int64 => col
-                        .as_primitive::<arrow::datatypes::Int64Type>()
-                        .values()
-                        .to_vec(),
+                // Int64 keys are hashed in place; narrower ones widened.
+                let widened: Vec<i64>;
+                let ints: &[i64] = match col.data_type() {
+                    DataType::Int64 => col.as_primitive::<arrow::datatypes::Int64Type>().values(),
+                    DataType::Int8 => {
+                        widened = widen(col.as_primitive::<arrow::datatypes::Int8Type>());
+                        &widened
+                    }
+                    DataType::Int16 => {
+                        widened = widen(col.as_primitive::<arrow::datatypes::Int16Type>());
+                        &widened
+                    }
+                    DataType::Int32 => {
+                        widened = widen(col.as_primitive::<arrow::datatypes::Int32Type>());
+                        &widened
+                    }
+                    DataType::Date32 => {
+                        widened = widen(col.as_primitive::<arrow::datatypes::Date32Type>());
+                        &widened
+                    }
                     other => return Err(SharkError::exec(format!("integer key of type {other}"))),
                 };
                 let mut ids = Vec::with_capacity(rows);

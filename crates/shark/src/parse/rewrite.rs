@@ -4,7 +4,8 @@
 //! (cut out and kept as table properties).
 
 use super::scan::{
-    matching_paren, outside_quotes, strip_leading_comments, top_level_positions, unquote,
+    first_keyword, matching_paren, outside_quotes, strip_leading_comments, top_level_positions,
+    unquote, AFTER_WHERE,
 };
 use super::{transform, HiveStatement};
 use crate::error::{Location, Result, SharkError};
@@ -406,29 +407,12 @@ pub(super) fn rewrite_from_first_with(text: &str, with: &str) -> Vec<String> {
             return vec![];
         };
         let after = &body[sel..];
-        const CLAUSES: [&str; 9] = [
-            "group",
-            "having",
-            "order",
-            "sort",
-            "distribute",
-            "cluster",
-            "limit",
-            "union",
-            "window",
-        ];
-        let first_of = |text: &str, kws: &[&str]| {
-            kws.iter()
-                .filter_map(|kw| top_level_positions(text, kw).first().copied())
-                .min()
-                .unwrap_or(text.len())
-        };
-        let cut = first_of(after, &CLAUSES).min(first_of(after, &["where"]));
+        let cut = first_keyword(after, &AFTER_WHERE).min(first_keyword(after, &["where"]));
         let tail = match &keep {
             None => after[cut..].to_string(),
             Some(keep) if after[cut..].to_ascii_lowercase().starts_with("where") => {
                 let cond = &after[cut + 5..];
-                let end = first_of(cond, &CLAUSES);
+                let end = first_keyword(cond, &AFTER_WHERE);
                 format!("WHERE ({keep}) AND ({}) {}", &cond[..end], &cond[end..])
             }
             Some(keep) => format!("WHERE {keep} {}", &after[cut..]),

@@ -82,6 +82,29 @@ pub(super) fn followed_by(text: &str, first: &str, second: &str) -> bool {
     })
 }
 
+/// The clauses that may follow a SELECT list's FROM (after WHERE).
+pub(super) const AFTER_WHERE: [&str; 9] = [
+    "group",
+    "having",
+    "order",
+    "sort",
+    "distribute",
+    "cluster",
+    "limit",
+    "union",
+    "window",
+];
+
+/// Where the first top-level keyword of `keywords` starts in `text`
+/// (its end when there is none).
+pub(super) fn first_keyword(text: &str, keywords: &[&str]) -> usize {
+    keywords
+        .iter()
+        .filter_map(|kw| top_level_positions(text, kw).first().copied())
+        .min()
+        .unwrap_or(text.len())
+}
+
 /// Calls `visit` with each byte of `text` from `start` that is outside
 /// quotes ('…', "…", `…`, with backslash escapes) and comments (`--` to the
 /// line's end, `/* … */`), until it returns false.

@@ -65,25 +65,10 @@ pub(super) fn rewrite(from: &str) -> Option<(String, String)> {
 /// `SELECT list FROM UNIQUEJOIN sources [clauses]` as `FROM UNIQUEJOIN
 /// sources SELECT list [clauses]`; None when it is not that.
 pub(super) fn select_as_from_first(text: &str) -> Option<String> {
-    use super::scan::top_level_positions;
+    use super::scan::{first_keyword, top_level_positions, AFTER_WHERE};
     let from = *top_level_positions(text, "from").first()?;
     let after = &text[from..];
-    let end = [
-        "where",
-        "group",
-        "having",
-        "order",
-        "sort",
-        "distribute",
-        "cluster",
-        "limit",
-        "union",
-        "window",
-    ]
-    .iter()
-    .filter_map(|kw| top_level_positions(after, kw).first().copied())
-    .min()
-    .unwrap_or(after.len());
+    let end = first_keyword(after, &AFTER_WHERE).min(first_keyword(after, &["where"]));
     rewrite(after[4..end].trim())?;
     Some(format!(
         "{} {} {}",

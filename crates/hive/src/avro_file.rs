@@ -13,8 +13,9 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 
-fn open(path: &Path) -> Result<BufReader<File>> {
-    File::open(path)
+fn open(path: &Path) -> Result<BufReader<Box<dyn std::io::Read + Send>>> {
+    crate::data_file::DataFile::open(path)?
+        .reader(0)
         .map(BufReader::new)
         .map_err(|e| HiveError::io(path, e))
 }
@@ -49,7 +50,7 @@ pub fn read(path: &Path, columns: &[usize], batch_rows: usize) -> Result<AvroBat
 /// Batches of one Avro file, as [`read`] returns them.
 pub struct AvroBatches {
     path: PathBuf,
-    reader: Reader<BufReader<File>>,
+    reader: Reader<BufReader<Box<dyn std::io::Read + Send>>>,
 }
 
 impl Iterator for AvroBatches {

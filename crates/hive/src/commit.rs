@@ -14,6 +14,8 @@
 //! PostgreSQL's WAL and Hive's ACID commits follow the same rule: a
 //! committed write survives any kill, an uncommitted one leaves no trace.
 
+mod remote;
+
 use crate::metastore::{Metastore, Partition, Table};
 use crate::writers::{leading_pid, process_alive};
 use crate::{HiveError, Result};
@@ -88,6 +90,11 @@ pub struct Commit {
     /// A table or partitions dropped (before any other step).
     #[serde(default)]
     pub drop: Option<Removal>,
+    /// Added to the names of the files this commit uploads to object
+    /// stores, so they never replace files readers are reading and a
+    /// recovery can tell whether the commit was recorded.
+    #[serde(default)]
+    pub tag: String,
 }
 
 fn io(path: &Path, e: std::io::Error) -> HiveError {
@@ -164,8 +171,15 @@ impl FolderMove {
 impl Commit {
     /// A commit by this process.
     pub fn new() -> Commit {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
         Commit {
             pid: std::process::id(),
+            tag: format!("{:x}{nanos:x}{n:x}", std::process::id()),
             ..Commit::default()
         }
     }
@@ -244,20 +258,28 @@ impl Commit {
                     _ => {}
                 }
                 for f in &d.folders {
-                    if f.exists() {
+                    if storage::is_remote(f) {
+                        storage::delete_dir(f)?;
+                    } else if f.exists() {
                         std::fs::remove_dir_all(f).map_err(|e| io(f, e))?;
                     }
                 }
             }
         }
         for (from, staged) in &self.sources {
-            if from.exists() && !staged.exists() {
+            if storage::is_remote(from) {
+                // A store has no move: copy now, delete once committed.
+                if !staged.exists() && storage::exists(from)? {
+                    storage::copy_file(from, staged)?;
+                }
+            } else if from.exists() && !staged.exists() {
                 rename(from, staged)?;
             }
         }
-        for m in &self.moves {
+        for m in self.moves.iter().filter(|m| !storage::is_remote(&m.target)) {
             m.apply(self.pid)?;
         }
+        remote::apply(self, metastore)?;
         if let Some(t) = &self.create {
             // Already there when a recovery runs this again.
             metastore.create_table(t, true)?;
@@ -274,11 +296,18 @@ impl Commit {
                 .collect();
             metastore.add_partitions(&r.db, &r.table, &parts, true)?;
         }
-        for m in self.moves.iter().filter(|m| m.overwrite) {
+        for m in self
+            .moves
+            .iter()
+            .filter(|m| m.overwrite && !storage::is_remote(&m.target))
+        {
             let old = aside(&m.target, self.pid);
             if old.exists() {
                 std::fs::remove_dir_all(&old).map_err(|e| io(&old, e))?;
             }
+        }
+        for (from, _) in self.sources.iter().filter(|(f, _)| storage::is_remote(f)) {
+            storage::delete_file(from)?;
         }
         if let Some(s) = &self.staging {
             if s.exists() {
@@ -439,6 +468,7 @@ mod tests {
             staging: Some(staging),
             create: None,
             drop: None,
+            tag: "t1".into(),
         };
         (dir, ms, commit)
     }

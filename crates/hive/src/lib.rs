@@ -10,6 +10,7 @@
 
 pub mod avro_file;
 pub mod commit;
+pub mod data_file;
 pub mod interval;
 pub mod leftovers;
 pub mod metastore;
@@ -49,6 +50,9 @@ pub enum HiveError {
     /// A malformed name, partition spec or partition folder name.
     #[error("{0}")]
     Invalid(String),
+    /// A file on a store (or on disk) that could not be reached.
+    #[error(transparent)]
+    Storage(#[from] storage::StorageError),
     /// The metastore database itself failed: SQLite errors, a corrupt file,
     /// a schema version this build does not know.
     #[error("{0}")]

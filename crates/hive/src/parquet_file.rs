@@ -1,30 +1,108 @@
 //! Parquet files as Arrow batches: splits by row group, projection, and
 //! row-group statistics for pruning.
 
+use crate::data_file::DataFile;
 use crate::{HiveError, Result};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::{ArrowWriter, ProjectionMask};
 use parquet::basic::Compression;
 use parquet::file::metadata::RowGroupMetaData;
 use parquet::file::properties::WriterProperties;
 use parquet::file::statistics::Statistics;
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// The Arrow schema stored in (or derived from) a Parquet file.
 pub fn read_schema(path: &Path) -> Result<SchemaRef> {
-    let file = File::open(path).map_err(|e| HiveError::io(path, e))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
-    Ok(builder.schema().clone())
+    let (_, meta) = open(path)?;
+    Ok(meta.schema().clone())
 }
 
 /// The number of rows a Parquet file holds, from its footer (no data read).
 pub fn row_count(path: &Path) -> Result<u64> {
-    let file = File::open(path).map_err(|e| HiveError::io(path, e))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
-    Ok(builder.metadata().file_metadata().num_rows().max(0) as u64)
+    let (_, meta) = open(path)?;
+    Ok(meta.metadata().file_metadata().num_rows().max(0) as u64)
+}
+
+/// Footers of files on object stores, by location and size, with when
+/// they were read: a query's planning and its tasks fetch each footer
+/// once. Shark never rewrites an object in place (new names per commit);
+/// entries of files others may rewrite expire after [`FOOTER_TTL`].
+type Footers = HashMap<(PathBuf, u64), (Instant, ArrowReaderMetadata)>;
+static FOOTERS: Mutex<Option<Footers>> = Mutex::new(None);
+const FOOTER_TTL: Duration = Duration::from_secs(60);
+const MAX_FOOTERS: usize = 4096;
+/// At most this much of a split is fetched ahead.
+const PREFETCH_BYTES: u64 = 64 << 20;
+
+/// Opens the file at `path` with its footer (cached for remote files).
+fn open(path: &Path) -> Result<(DataFile, ArrowReaderMetadata)> {
+    let file = DataFile::open(path)?;
+    if matches!(file, DataFile::Local(_)) {
+        let meta = ArrowReaderMetadata::load(&file, Default::default())?;
+        return Ok((file, meta));
+    }
+    let key = (path.to_path_buf(), file.size());
+    let cached = FOOTERS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .and_then(|m| m.get(&key))
+        .filter(|(at, _)| at.elapsed() < FOOTER_TTL)
+        .map(|(_, meta)| meta.clone());
+    if let Some(meta) = cached {
+        return Ok((file, meta));
+    }
+    let meta = ArrowReaderMetadata::load(&file, Default::default())?;
+    let mut footers = FOOTERS.lock().unwrap_or_else(|e| e.into_inner());
+    let m = footers.get_or_insert_with(HashMap::new);
+    if m.len() >= MAX_FOOTERS {
+        m.clear();
+    }
+    m.insert(key, (Instant::now(), meta.clone()));
+    Ok((file, meta))
+}
+
+/// Fetches the column chunks a split will read, all at once (concurrent
+/// ranged GETs for a remote file; nothing for a local one).
+fn prefetch(
+    file: &mut DataFile,
+    meta: &ArrowReaderMetadata,
+    split: &ParquetSplit,
+    mask: &ProjectionMask,
+) -> Result<()> {
+    if matches!(file, DataFile::Local(_)) {
+        return Ok(());
+    }
+    let row_groups = meta.metadata().row_groups();
+    let mut budget = PREFETCH_BYTES;
+    let ranges: Vec<std::ops::Range<u64>> = split
+        .row_groups
+        .iter()
+        .filter_map(|&i| row_groups.get(i))
+        .flat_map(|rg| {
+            rg.columns()
+                .iter()
+                .enumerate()
+                .filter(|(leaf, _)| mask.leaf_included(*leaf))
+                .map(|(_, c)| {
+                    let (start, len) = c.byte_range();
+                    start..start + len
+                })
+        })
+        // The rest is fetched when read: memory stays bounded.
+        .take_while(|r| {
+            let fits = budget >= r.end - r.start;
+            budget = budget.saturating_sub(r.end - r.start);
+            fits
+        })
+        .collect();
+    file.prefetch(&ranges)
 }
 
 /// Some row groups of one file: the unit a scan task reads.
@@ -100,9 +178,8 @@ pub fn plan_splits(
 ) -> Result<Vec<ParquetSplit>> {
     let mut splits = Vec::new();
     for path in paths {
-        let file = File::open(path).map_err(|e| HiveError::io(path, e))?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file)?;
-        let meta = builder.metadata();
+        let (_, footer) = open(path)?;
+        let meta = footer.metadata();
         let mut current = ParquetSplit {
             path: path.clone(),
             row_groups: Vec::new(),
@@ -139,15 +216,29 @@ pub fn read_split(
     projection: Option<&[usize]>,
     batch_size: usize,
 ) -> Result<impl Iterator<Item = Result<RecordBatch>>> {
-    let file = File::open(&split.path).map_err(|e| HiveError::io(&split.path, e))?;
-    let mut builder = ParquetRecordBatchReaderBuilder::try_new(file)?
+    let (file, meta) = open(&split.path)?;
+    let mask = match projection {
+        Some(cols) => ProjectionMask::roots(meta.parquet_schema(), cols.iter().copied()),
+        None => ProjectionMask::all(),
+    };
+    read_masked(file, meta, split, mask, batch_size)
+}
+
+/// The batches of a split's row groups with the leaves of `mask`, the
+/// column chunks fetched ahead for a remote file.
+fn read_masked(
+    mut file: DataFile,
+    meta: ArrowReaderMetadata,
+    split: &ParquetSplit,
+    mask: ProjectionMask,
+    batch_size: usize,
+) -> Result<impl Iterator<Item = Result<RecordBatch>>> {
+    prefetch(&mut file, &meta, split, &mask)?;
+    let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta)
         .with_batch_size(batch_size)
-        .with_row_groups(split.row_groups.clone());
-    if let Some(cols) = projection {
-        let mask = ProjectionMask::roots(builder.parquet_schema(), cols.iter().copied());
-        builder = builder.with_projection(mask);
-    }
-    let reader = builder.build()?;
+        .with_row_groups(split.row_groups.clone())
+        .with_projection(mask)
+        .build()?;
     Ok(reader.map(|r| r.map_err(HiveError::from)))
 }
 
@@ -164,11 +255,8 @@ pub fn read_split_by_name(
     impl Iterator<Item = Result<RecordBatch>>,
     Vec<Option<usize>>,
 )> {
-    let file = File::open(&split.path).map_err(|e| HiveError::io(&split.path, e))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file)?
-        .with_batch_size(batch_size)
-        .with_row_groups(split.row_groups.clone());
-    let fields = builder.schema().fields().clone();
+    let (file, meta) = open(&split.path)?;
+    let fields = meta.schema().fields().clone();
     let in_file: Vec<Option<usize>> = wanted
         .iter()
         .map(|w| fields.iter().position(|f| f.name().eq_ignore_ascii_case(w)))
@@ -181,9 +269,8 @@ pub fn read_split_by_name(
     } else {
         roots
     };
-    let mask = ProjectionMask::roots(builder.parquet_schema(), read);
-    let reader = builder.with_projection(mask).build()?;
-    Ok((reader.map(|r| r.map_err(HiveError::from)), positions))
+    let mask = ProjectionMask::roots(meta.parquet_schema(), read);
+    Ok((read_masked(file, meta, split, mask, batch_size)?, positions))
 }
 
 /// Writes batches to a new Parquet file (snappy, as Hive and Spark default).

@@ -179,7 +179,7 @@ pub struct PartitionDir {
 /// A missing `table_dir` has no partitions. The result is sorted by path.
 pub fn list_partition_dirs(table_dir: &Path, keys: &[String]) -> Result<Vec<PartitionDir>> {
     let mut found = Vec::new();
-    if keys.is_empty() || !table_dir.is_dir() {
+    if keys.is_empty() || !storage::is_dir(table_dir)? {
         return Ok(found);
     }
     walk(table_dir, keys, &mut Vec::new(), &mut found)?;
@@ -194,18 +194,16 @@ fn walk(
     found: &mut Vec<PartitionDir>,
 ) -> Result<()> {
     let depth = values.len();
-    let entries = std::fs::read_dir(dir).map_err(|e| HiveError::io(dir, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| HiveError::io(dir, e))?;
-        let path = entry.path();
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else {
+    // Folders only (on a store: the prefixes with objects under them).
+    let folders = storage::list_dirs(dir)?;
+    for path in folders {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
             return Err(HiveError::Invalid(format!(
                 "Invalid partition name {}",
                 path.display()
             )));
         };
-        if is_hidden(name) || !path.is_dir() {
+        if is_hidden(name) {
             continue;
         }
         let (_, value) = parse_partition_component(name)

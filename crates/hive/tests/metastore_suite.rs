@@ -1105,8 +1105,11 @@ fn version_one_metastores_upgrade_and_partitions_get_own_columns() {
     }
     {
         let conn = rusqlite::Connection::open(dir.path().join(METASTORE_FILE)).unwrap();
-        conn.execute_batch("DROP TABLE PARTITION_COLUMNS; UPDATE VERSION SET schema_version = 1")
-            .unwrap();
+        conn.execute_batch(
+            "DROP TABLE PARTITION_COLUMNS; DROP TABLE LOCATION_FILES; DROP TABLE FILE_COMMITS;
+             UPDATE VERSION SET schema_version = 1",
+        )
+        .unwrap();
     }
     let ms = Metastore::open(dir.path()).unwrap();
     let p = &ms.list_partitions("default", "t").unwrap()[0];

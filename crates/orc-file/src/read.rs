@@ -74,8 +74,53 @@ pub struct Comparison {
     pub value: Literal,
 }
 
-fn open(path: &Path) -> Result<ArrowReaderBuilder<File>> {
-    let file = File::open(path).map_err(|e| OrcError::io(path, e))?;
+/// A file to read, local or on an object store (ranged GETs: the tail
+/// first, then the stripes read).
+pub enum Input {
+    /// On the local file system.
+    Local(File),
+    /// On an object store, of `size` bytes.
+    Remote(PathBuf, u64),
+}
+
+impl orc_rust::reader::ChunkReader for Input {
+    type T = Box<dyn std::io::Read + Send>;
+
+    fn len(&self) -> u64 {
+        match self {
+            Input::Local(f) => orc_rust::reader::ChunkReader::len(f),
+            Input::Remote(_, size) => *size,
+        }
+    }
+
+    fn get_read(&self, offset: u64) -> std::io::Result<Self::T> {
+        match self {
+            Input::Local(f) => Ok(Box::new(f.get_read(offset)?)),
+            Input::Remote(path, size) => Ok(Box::new(storage::RangeReader::new(
+                path.clone(),
+                offset,
+                *size,
+            ))),
+        }
+    }
+
+    fn get_bytes(&self, offset: u64, length: u64) -> std::io::Result<bytes::Bytes> {
+        match self {
+            Input::Local(f) => f.get_bytes(offset, length),
+            Input::Remote(path, _) => storage::read_range(path, offset..offset + length)
+                .map_err(|e| std::io::Error::other(e.to_string())),
+        }
+    }
+}
+
+fn open(path: &Path) -> Result<ArrowReaderBuilder<Input>> {
+    let file = if storage::is_remote(path) {
+        let size = storage::file_size(path)
+            .map_err(|e| OrcError::io(path, std::io::Error::other(e.to_string())))?;
+        Input::Remote(path.to_path_buf(), size)
+    } else {
+        Input::Local(File::open(path).map_err(|e| OrcError::io(path, e))?)
+    };
     Ok(ArrowReaderBuilder::try_new(file)
         .map_err(|e| OrcError::format(path, e))?
         .with_timestamp_precision(TimestampPrecision::Microsecond))
@@ -106,7 +151,7 @@ pub fn inspect(path: &Path) -> Result<OrcFile> {
 /// before choosing which to read.
 pub struct OrcSource {
     path: PathBuf,
-    builder: ArrowReaderBuilder<File>,
+    builder: ArrowReaderBuilder<Input>,
     schema: SchemaRef,
 }
 
@@ -234,7 +279,7 @@ pub struct OrcBatches {
 }
 
 enum Inner {
-    Reader(Box<ArrowReader<File>>),
+    Reader(Box<ArrowReader<Input>>),
     Counts { left: u64, batch_rows: u64 },
 }
 

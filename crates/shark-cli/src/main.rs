@@ -56,9 +56,17 @@ pub struct Args {
     /// Verbose: echo each statement before running it.
     #[arg(short = 'v', long = "verbose")]
     pub verbose: bool,
-    /// The warehouse folder (default $SHARK_WAREHOUSE or ~/.shark/warehouse).
+    /// The warehouse: a folder or an object-store URL such as
+    /// s3://bucket/warehouse (default: hive.metastore.warehouse.dir,
+    /// $SHARK_WAREHOUSE or ~/.shark/warehouse). Object stores are
+    /// configured with fs.s3a.* settings (--hiveconf, the properties file)
+    /// or the AWS_* environment variables.
     #[arg(long)]
     pub warehouse: Option<PathBuf>,
+    /// The metastore's SQLite file (default: metastore.db inside a local
+    /// warehouse; required for a warehouse on an object store).
+    #[arg(long, value_name = "PATH")]
+    pub metastore: Option<PathBuf>,
     /// Create the demo tables (src, srcpart, dim_*, fact_sales) in the
     /// warehouse if its default database has no tables. The default
     /// warehouse gets them on first use without asking; a warehouse you
@@ -276,15 +284,31 @@ fn run(args: Args) -> Result<i32, String> {
     if let Some(url) = &args.connect {
         return run_remote(url, &args);
     }
-    let chosen = args.warehouse.is_some() || std::env::var_os("SHARK_WAREHOUSE").is_some();
-    let warehouse = args.warehouse.clone().unwrap_or_else(default_warehouse);
-    // First use: nothing there yet (the demo goes only into a new default
-    // warehouse, so dropping its last table does not bring it back).
-    let first_use = std::fs::read_dir(&warehouse).map_or(true, |mut d| d.next().is_none());
-    let want_demo = args.demo || (!chosen && first_use);
     // Engine settings (`shark.memory.*`, `shark.shuffle.*`, ...) given
     // with --hiveconf configure the engine itself, as Hive's do.
     let settings = settings(&args)?;
+    // Object stores are reachable before the warehouse opens.
+    for (k, v) in &settings {
+        storage::config::set(k, Some(v));
+    }
+    let configured = settings
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "hive.metastore.warehouse.dir")
+        .map(|(_, v)| PathBuf::from(v));
+    let chosen = args.warehouse.is_some()
+        || configured.is_some()
+        || std::env::var_os("SHARK_WAREHOUSE").is_some();
+    let warehouse = args
+        .warehouse
+        .clone()
+        .or(configured)
+        .unwrap_or_else(default_warehouse);
+    // First use: nothing there yet (the demo goes only into a new default
+    // warehouse, so dropping its last table does not bring it back).
+    let first_use = !storage::is_remote(&warehouse)
+        && std::fs::read_dir(&warehouse).map_or(true, |mut d| d.next().is_none());
+    let want_demo = args.demo || (!chosen && first_use);
     let mut conf = rdd::Conf::new();
     for (k, v) in &settings {
         if k.starts_with("shark.") || k.starts_with("spark.") {
@@ -293,8 +317,9 @@ fn run(args: Args) -> Result<i32, String> {
     }
     let ctx =
         rdd::Context::with_conf(&args.master, "shark-cli", conf).map_err(|e| e.to_string())?;
-    let mut session = Session::with_warehouse(ctx.clone(), &warehouse)
-        .map_err(|e| format!("cannot open warehouse {}: {e}", warehouse.display()))?;
+    let mut session =
+        Session::with_warehouse_at(ctx.clone(), &warehouse, args.metastore.as_deref())
+            .map_err(|e| format!("cannot open warehouse {}: {e}", warehouse.display()))?;
     for (k, v) in &settings {
         session.set(k, v);
     }

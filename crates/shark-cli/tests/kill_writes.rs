@@ -7,6 +7,8 @@
 //! statement takes when it is not killed; the seed is printed so a failure
 //! can be replayed (`SHARK_KILL_SEED=N`).
 
+mod killing;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -50,22 +52,9 @@ fn sql(wh: &Path, text: &str) -> String {
 /// Starts `sql` and kills it after `delay` (if still running); how long it
 /// had run.
 fn kill_after(wh: &Path, text: &str, delay: Duration) -> Duration {
-    let started = Instant::now();
-    let mut child = cli(wh)
-        .args(["-e", text])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    while started.elapsed() < delay {
-        if child.try_wait().unwrap().is_some() {
-            return started.elapsed();
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    started.elapsed()
+    let mut c = cli(wh);
+    c.args(["-e", text]);
+    killing::kill_after(c, delay)
 }
 
 /// A small generator so trials differ run to run but can be replayed.
@@ -88,15 +77,7 @@ impl Lcg {
 }
 
 fn seed() -> u64 {
-    std::env::var("SHARK_KILL_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        })
+    killing::seed()
 }
 
 /// The metastore is sound, every partition has its folder, and nothing a

@@ -13,9 +13,15 @@ use std::time::Duration;
     about = "HTTP query service over the embedded Shark engine, warehouse and catalog"
 )]
 pub struct Config {
-    /// The warehouse folder (created if missing).
+    /// The warehouse: a folder (created if missing) or an object-store URL
+    /// such as s3://bucket/warehouse, configured with fs.s3a.* --hiveconf
+    /// settings or the AWS_* environment variables.
     #[arg(long)]
     pub warehouse: PathBuf,
+    /// The metastore's SQLite file (default: metastore.db in a local
+    /// warehouse; required for a warehouse on an object store).
+    #[arg(long, value_name = "PATH")]
+    pub metastore: Option<PathBuf>,
     /// Address to listen on; loopback by default, port 0 picks a free one.
     #[arg(long, default_value = "127.0.0.1:10080")]
     pub bind: String,

@@ -75,6 +75,8 @@ impl Server {
         };
         for (k, v) in &defaults {
             conf = conf.set(k, v);
+            // Object stores (fs.s3a.*) are reachable before the warehouse opens.
+            storage::config::set(k, Some(v));
         }
         for kv in &config.conf {
             let (k, v) = kv
@@ -83,12 +85,16 @@ impl Server {
                 .filter(|(k, _)| !k.is_empty())
                 .ok_or_else(|| format!("--conf {kv}: expected KEY=VALUE"))?;
             conf = conf.set(k, v);
+            storage::config::set(k, Some(v));
         }
         let conf = conf.set(rdd::conf::MAX_RUNNING_TASKS_PER_JOB, cap.to_string());
         let ctx = rdd::Context::with_conf(&config.master, "shark-server", conf)
             .map_err(|e| format!("cannot start the engine on {}: {e}", config.master))?;
-        let catalog = shark::hive_catalog::HiveCatalog::open(&config.warehouse)
-            .map_err(|e| format!("cannot open warehouse {}: {e}", config.warehouse.display()))?;
+        let catalog = shark::hive_catalog::HiveCatalog::open_at(
+            &config.warehouse,
+            config.metastore.as_deref(),
+        )
+        .map_err(|e| format!("cannot open warehouse {}: {e}", config.warehouse.display()))?;
         ctx.add_listener(Arc::new(progress::QueryProgressListener::default()));
         let ui = Arc::new(ui::store::UiStore::new(ui::store::Retention::from_conf(
             ctx.conf(),
@@ -224,7 +230,7 @@ async fn upkeep(state: Arc<AppState>) {
         let s = state.clone();
         let recovered = tokio::task::spawn_blocking(move || {
             let ms = s.catalog.metastore();
-            hive::commit::recover(ms.warehouse(), ms)
+            hive::commit::recover(&s.catalog.local_root(), ms)
         })
         .await;
         if let Ok(r) = recovered {

@@ -82,6 +82,19 @@ impl Policy {
             // It cannot run either; the session reports where it fails.
             return Ok(None);
         };
+        if let HiveStatement::Set {
+            key: Some(k),
+            value: Some(_),
+        } = &stmt
+        {
+            // Before the query is kept anywhere: the text may hold a key.
+            let k = k.strip_prefix("hiveconf:").unwrap_or(k);
+            if storage::config::is_storage_key(k) {
+                return Err(ApiError::forbidden(format!(
+                    "{k} is a server setting: give it with --conf when the server starts"
+                )));
+            }
+        }
         if self.read_only && !is_read_only(&stmt) {
             return Err(ApiError::forbidden(
                 "the server is read-only: only SELECT, SHOW, DESCRIBE, EXPLAIN, SET and USE run",
@@ -154,9 +167,27 @@ mod tests {
             "DROP TABLE src",
             "TRUNCATE TABLE src",
             "CREATE TABLE t AS SELECT 1",
+            "SET fs.s3a.secret.key=abc",
+            "SET hiveconf:fs.s3a.endpoint=http://127.0.0.1:1",
         ] {
             assert_eq!(p.check(bad, &v).unwrap_err().kind, "forbidden", "{bad}");
         }
+    }
+
+    #[test]
+    fn store_locations_are_roots_as_written() {
+        let p = Policy::new(false, Path::new("s3a://bucket//wh/"), &[]);
+        let guard = p.path_guard();
+        assert!(guard(
+            Path::new("s3://bucket/wh/t"),
+            shark::paths::PathUse::Location
+        )
+        .is_ok());
+        assert!(guard(
+            Path::new("s3://bucket/other"),
+            shark::paths::PathUse::Location
+        )
+        .is_err());
     }
 
     #[test]

@@ -109,7 +109,11 @@ impl AppState {
     /// An engine session on the warehouse, with the server's rule for the
     /// paths statements name and the configured session defaults.
     pub fn engine_session(&self) -> Result<shark::Session, shark::SharkError> {
-        let mut s = shark::Session::with_warehouse(self.ctx.clone(), self.catalog.warehouse())?;
+        let mut s = shark::Session::with_warehouse_at(
+            self.ctx.clone(),
+            self.catalog.warehouse(),
+            self.config.metastore.as_deref(),
+        )?;
         s.set_path_guard(self.policy.path_guard());
         s.set_scripts_allowed(self.config.allow_scripts);
         for (k, v) in &self.session_defaults {

@@ -260,6 +260,7 @@ async fn tls_serves_https_and_flight() {
     // HTTPS answers; plain HTTP on the same port does not.
     let status = https_status(&http_addr, &ca, "/health").await.unwrap();
     assert!(status.contains("200"), "{status}");
+    storage::install_tls_provider();
     let plain = reqwest::get(format!("http://{http_addr}/health")).await;
     assert!(plain.is_err() || !plain.unwrap().status().is_success());
 

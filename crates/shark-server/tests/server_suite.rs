@@ -1029,7 +1029,7 @@ fn deeply_nested_statements_never_kill_the_server() {
         ),
     ];
     rt.block_on(async {
-        let c = reqwest::Client::new();
+        let c = common::client();
         for (sql, answers) in cases {
             let r = c
                 .post(format!("{base}/v1/statements"))

@@ -84,6 +84,7 @@ fn start_driver(driver: &Path) -> (Killed, String) {
 }
 
 async fn api(base: &str, method: &str, path: &str, body: Option<Value>) -> Value {
+    storage::install_tls_provider();
     let c = reqwest::Client::new();
     let mut r = match method {
         "POST" => c.post(format!("{base}{path}")),

@@ -5,6 +5,7 @@
 //! ```sh
 //! cargo bench -p shark --bench tpch -- [--sf 1] [--queries 1,3,5] [--master local[2]]
 //!     [--data DIR] [--conf key=value]... [--set key=value]...
+//!     [--remote s3://bucket/prefix]
 //! ```
 //!
 //! Data goes to `DIR/sf<SF>/<table>/part-NNNNN.parquet` (generated once,
@@ -15,6 +16,12 @@
 //! prints their rows. `--conf` sets engine settings
 //! (`shark.memory.execution=2g`), `--set` session settings
 //! (`shark.shuffle.partitions=8`). Exits non-zero if any query failed.
+//!
+//! `--remote URL` reads the tables from an object store instead: the
+//! generated files are uploaded under `URL/<table>/` once, and each query's
+//! line adds the requests it made (listings, HEADs, GETs) and the bytes it
+//! fetched. Store settings come from `--conf fs.s3a.*=…` or the `AWS_*`
+//! environment variables.
 
 use arrow::array::RecordBatch;
 use arrow::datatypes::SchemaRef;
@@ -143,6 +150,7 @@ struct Args {
     conf: Vec<(String, String)>,
     set: Vec<(String, String)>,
     sql: Vec<String>,
+    remote: Option<String>,
 }
 
 fn parse_args() -> Args {
@@ -154,6 +162,7 @@ fn parse_args() -> Args {
         conf: Vec::new(),
         set: Vec::new(),
         sql: Vec::new(),
+        remote: None,
     };
     let mut it = std::env::args().skip(1);
     let kv = |v: String| -> (String, String) {
@@ -185,6 +194,7 @@ fn parse_args() -> Args {
             "--conf" => args.conf.push(kv(value())),
             "--set" => args.set.push(kv(value())),
             "--sql" => args.sql.push(value()),
+            "--remote" => args.remote = Some(value()),
             // `cargo bench` passes `--bench`; libtest's other flags too.
             _ if flag.starts_with("--") => {}
             _ => {}
@@ -199,9 +209,16 @@ fn main() {
     ensure_data(&dir, args.sf);
     let dir = dir.canonicalize().unwrap_or(dir);
 
+    for (k, v) in &args.conf {
+        storage::config::set(k, Some(v));
+    }
+    let tables = match &args.remote {
+        Some(url) => upload(&dir, url),
+        None => dir.clone(),
+    };
     let catalog = Arc::new(MemoryCatalog::new());
     for (table, _) in TABLES {
-        let t = ParquetTable::try_new(dir.join(table), None).expect("parquet table");
+        let t = ParquetTable::try_new(tables.join(table), None).expect("parquet table");
         catalog.register("default", table, Arc::new(t));
     }
     let mut conf = rdd::Conf::new();
@@ -228,7 +245,7 @@ fn main() {
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(0),
-        dir.display()
+        tables.display()
     );
     let mut total = 0.0;
     let mut failed = Vec::new();
@@ -246,13 +263,24 @@ fn main() {
         let out = results.join(format!("{name}.tsv"));
         let _ = std::fs::remove_file(&out);
         let started = Instant::now();
+        let before = storage::request_counts();
         let outcome = run_query(&mut session, &sql);
         let secs = started.elapsed().as_secs_f64();
+        let requests = args.remote.as_ref().map(|_| {
+            let n = storage::request_counts();
+            format!(
+                "  list {} head {} get {} ({:.1} MB)",
+                n.list - before.list,
+                n.head - before.head,
+                n.get - before.get,
+                (n.bytes_read - before.bytes_read) as f64 / 1e6
+            )
+        });
         match outcome {
             Ok(batches) => {
                 let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
                 total += secs;
-                println!("{name}  {secs:8.3}  {rows}");
+                println!("{name}  {secs:8.3}  {rows}{}", requests.unwrap_or_default());
                 if let Err(e) = write_tsv(&out, &batches) {
                     println!("{name}  cannot write {}: {e}", out.display());
                 }
@@ -277,6 +305,30 @@ fn main() {
     if !failed.is_empty() {
         std::process::exit(1);
     }
+}
+
+/// Uploads the generated tables under `url` (unless there already) and
+/// returns it as the tables' root.
+fn upload(dir: &Path, url: &str) -> PathBuf {
+    let root = PathBuf::from(url.trim_end_matches('/'));
+    for (table, _) in TABLES {
+        let remote = root.join(table);
+        if storage::exists(&remote).expect("the store answers") {
+            continue;
+        }
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join(table))
+            .expect("generated table")
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        for f in files {
+            let name = f.file_name().expect("file name");
+            storage::upload(&f, &remote.join(name)).expect("upload");
+        }
+        eprintln!("uploaded {table} to {}", remote.display());
+    }
+    root
 }
 
 /// `--sql`: runs statements and prints their rows as TSV (for trying

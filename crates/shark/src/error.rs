@@ -129,6 +129,12 @@ impl From<rdd::RddError> for SharkError {
     }
 }
 
+impl From<storage::StorageError> for SharkError {
+    fn from(e: storage::StorageError) -> Self {
+        SharkError::Io(e.to_string())
+    }
+}
+
 impl From<hive::HiveError> for SharkError {
     fn from(e: hive::HiveError) -> Self {
         SharkError::Io(e.to_string())

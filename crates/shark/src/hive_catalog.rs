@@ -3,7 +3,7 @@
 
 use crate::catalog::Catalog;
 use crate::error::{Result, SharkError};
-use crate::hive_table::{HiveTable, PartitionDir, StorageFormat};
+use crate::hive_table::{FileLists, HiveTable, PartitionDir, StorageFormat};
 use crate::table::TableSource;
 use arrow::datatypes::{Field, Schema, SchemaRef};
 use hive::metastore::{Metastore, Table};
@@ -17,28 +17,62 @@ pub struct HiveCatalog {
 }
 
 impl HiveCatalog {
-    /// Opens (creating if needed) the warehouse at `warehouse`.
+    /// Opens (creating if needed) the warehouse at `warehouse`, with its
+    /// metastore inside it.
     pub fn open(warehouse: &Path) -> Result<Arc<HiveCatalog>> {
-        std::fs::create_dir_all(warehouse).map_err(|e| {
-            SharkError::exec(format!(
-                "cannot create warehouse {}: {e}",
-                warehouse.display()
-            ))
-        })?;
-        let metastore = Metastore::open(warehouse)?;
+        HiveCatalog::open_at(warehouse, None)
+    }
+
+    /// Opens the warehouse at `warehouse` (a folder or an `s3://` URL)
+    /// with its metastore in the SQLite file `metastore` (default:
+    /// `<warehouse>/metastore.db`; required for a warehouse on an object
+    /// store). Staging folders and commit journals live beside the
+    /// metastore then.
+    pub fn open_at(warehouse: &Path, metastore: Option<&Path>) -> Result<Arc<HiveCatalog>> {
+        if storage::is_remote(warehouse) {
+            storage::check_location(warehouse)
+                .map_err(|e| SharkError::exec(format!("cannot open warehouse: {e}")))?;
+        } else {
+            std::fs::create_dir_all(warehouse).map_err(|e| {
+                SharkError::exec(format!(
+                    "cannot create warehouse {}: {e}",
+                    warehouse.display()
+                ))
+            })?;
+        }
+        let metastore = Metastore::open_at(warehouse, metastore)?;
+        let catalog = HiveCatalog { metastore };
+        let root = catalog.local_root();
         // Finish the commits of writers that died mid-commit before anyone
-        // reads (only renames and one metastore call each).
-        hive::commit::recover(metastore.warehouse(), &metastore);
-        hive::leftovers::sweep_staging(warehouse);
+        // reads (only renames, uploads and one metastore call each).
+        hive::commit::recover(&root, &catalog.metastore);
+        hive::leftovers::sweep_staging(&root);
         // Undo the rest of what writers that died left behind, off this
         // thread: a large warehouse takes a while to walk.
-        let root = warehouse.to_path_buf();
-        let _ = std::thread::Builder::new()
-            .name("shark-sweep".into())
-            .spawn(move || {
-                hive::leftovers::sweep_set_aside(&root);
-            });
-        Ok(Arc::new(HiveCatalog { metastore }))
+        if !storage::is_remote(warehouse) {
+            let _ = std::thread::Builder::new()
+                .name("shark-sweep".into())
+                .spawn(move || {
+                    hive::leftovers::sweep_set_aside(&root);
+                });
+        }
+        Ok(Arc::new(catalog))
+    }
+
+    /// The local folder of writes in progress (staging folders, commit
+    /// journals): the warehouse, or for a warehouse on an object store a
+    /// folder beside the metastore and named for it (`<file>.shark`), so
+    /// two metastores in one folder never share journals.
+    pub fn local_root(&self) -> PathBuf {
+        if storage::is_remote(self.warehouse()) {
+            let ms = self.metastore.path();
+            let name = ms
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            return ms.with_file_name(format!("{name}.shark"));
+        }
+        self.warehouse().to_path_buf()
     }
 
     /// The metastore.
@@ -172,7 +206,9 @@ impl HiveCatalog {
             .filter_map(|(i, c)| crate::conform::char_width(&c.type_name).map(|n| (i, n)))
             .collect();
         if !t.is_partitioned() {
+            let lists = self.file_lists(&location, std::slice::from_ref(&location))?;
             let mut table = HiveTable::new(data, format, location)
+                .with_file_lists(lists)
                 .with_wants_cache(wants_cache)
                 .with_chars(chars)
                 .with_analyzed_rows(analyzed_rows);
@@ -197,12 +233,46 @@ impl HiveCatalog {
                     .columns
                     .map(|cs| cs.into_iter().map(|c| (c.name, c.type_name)).collect()),
             })
-            .collect();
+            .collect::<Vec<PartitionDir>>();
+        let dirs: Vec<PathBuf> = partitions.iter().map(|p| p.location.clone()).collect();
+        let lists = self.file_lists(&location, &dirs)?;
         Ok(Arc::new(
             HiveTable::partitioned(data, keys, format, location, partitions)
+                .with_file_lists(lists)
                 .with_wants_cache(wants_cache)
                 .with_chars(chars),
         ))
+    }
+}
+
+impl HiveCatalog {
+    /// The recorded files of those of `dirs` on object stores (one query
+    /// for the ones under the table's `location`).
+    fn file_lists(&self, location: &Path, dirs: &[PathBuf]) -> Result<FileLists> {
+        let mut out = FileLists::new();
+        if !dirs.iter().any(|d| storage::is_remote(d)) {
+            return Ok(out);
+        }
+        let under: std::collections::HashMap<String, hive::metastore::FileList> = self
+            .metastore
+            .file_lists_under(&location.to_string_lossy())?
+            .into_iter()
+            .collect();
+        for d in dirs.iter().filter(|d| storage::is_remote(d)) {
+            let key = storage::canonical(d).to_string_lossy().to_string();
+            let list = match under.get(&key) {
+                Some(l) => Some(l.clone()),
+                None => self.metastore.file_list(&key)?,
+            };
+            if let Some(list) = list {
+                let files = list
+                    .into_iter()
+                    .map(|(n, size)| (d.join(n), size))
+                    .collect();
+                out.insert(d.clone(), files);
+            }
+        }
+        Ok(out)
     }
 }
 

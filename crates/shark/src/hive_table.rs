@@ -14,7 +14,7 @@ use rdd::{Context, Rdd};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use crate::table::{HiveTableDescriptor, PartitionDir, StorageFormat};
+pub use crate::table::{FileLists, HiveTableDescriptor, PartitionDir, StorageFormat};
 
 impl HiveTable {
     /// The table a descriptor describes.
@@ -32,6 +32,7 @@ impl HiveTable {
             bucketing: d.bucketing.clone(),
             by_bucket: d.by_bucket,
             chars: d.chars.clone(),
+            file_lists: Arc::new(d.file_lists.clone()),
         }
     }
 }
@@ -56,9 +57,35 @@ pub struct HiveTable {
     by_bucket: bool,
     /// CHAR(n) data columns (position, n).
     chars: Vec<(usize, u32)>,
+    /// The recorded files of object-store folders.
+    file_lists: Arc<FileLists>,
 }
 
 impl HiveTable {
+    /// Reads the object-store folders in `lists` from their recorded
+    /// files instead of listing them.
+    pub fn with_file_lists(mut self, lists: FileLists) -> Self {
+        self.file_lists = Arc::new(lists);
+        self
+    }
+
+    /// The data files of `dir`: its recorded list, else a listing (none
+    /// when the folder does not exist).
+    fn files_of(&self, dir: &std::path::Path) -> Result<Vec<(PathBuf, u64)>> {
+        if let Some(files) = self.file_lists.get(dir) {
+            return Ok(files.clone());
+        }
+        if !storage::exists(dir)? {
+            return Ok(Vec::new());
+        }
+        crate::table::data_files(dir)
+    }
+
+    /// True when `dir` has data to read: a recorded list, or a folder.
+    fn exists(&self, dir: &std::path::Path) -> Result<bool> {
+        Ok(self.file_lists.contains_key(dir) || storage::exists(dir)?)
+    }
+
     /// The folders holding the table's data.
     fn dirs(&self) -> Vec<PathBuf> {
         match &self.partitions {
@@ -86,6 +113,7 @@ impl HiveTable {
             bucketing: None,
             by_bucket: false,
             chars: Vec::new(),
+            file_lists: Default::default(),
         }
     }
 
@@ -112,6 +140,7 @@ impl HiveTable {
             bucketing: None,
             by_bucket: false,
             chars: Vec::new(),
+            file_lists: Default::default(),
         }
     }
 
@@ -212,6 +241,16 @@ impl HiveTable {
     ) -> Result<Rdd<Batch>> {
         if self.buckets.is_some() {
             return self.scan_buckets(ctx, dir, data_schema, projection, filters, partitions);
+        }
+        if let Some(files) = self.file_lists.get(dir) {
+            if files.is_empty() {
+                return Ok(ctx.parallelize(Vec::new(), Some(1)));
+            }
+            if let StorageFormat::Text(f) = &self.format {
+                return scan_text_files(ctx, data_schema, f, files, projection, partitions);
+            }
+            let files = files.iter().map(|f| f.0.clone()).collect();
+            return self.scan_files(ctx, data_schema, files, projection, filters, partitions);
         }
         match &self.format {
             StorageFormat::Text(f) => TextTable::new(data_schema.clone(), dir, f.clone()).scan(
@@ -317,14 +356,11 @@ impl HiveTable {
         projection: &[usize],
         filters: &[Expr],
     ) -> Result<Rdd<Batch>> {
-        let files: Vec<PathBuf> = if self.location.exists() {
-            crate::table::data_files(&self.location)?
-                .into_iter()
-                .map(|f| f.0)
-                .collect()
-        } else {
-            vec![]
-        };
+        let files: Vec<PathBuf> = self
+            .files_of(&self.location)?
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
         let mut out: Option<Rdd<Batch>> = None;
         for b in 0..count {
             let mine: Vec<PathBuf> = files
@@ -349,7 +385,8 @@ impl HiveTable {
     /// The data files under `dir` this table reads (the kept buckets' only,
     /// when sampling by bucket).
     fn files_in(&self, dir: &std::path::Path) -> Result<Vec<PathBuf>> {
-        Ok(crate::table::data_files(dir)?
+        Ok(self
+            .files_of(dir)?
             .into_iter()
             .map(|f| f.0)
             .filter(|f| match &self.buckets {
@@ -454,20 +491,22 @@ impl TableSource for HiveTable {
     }
 
     fn version(&self) -> Option<u64> {
-        crate::table::files_version(self.dirs().iter().map(|d| d.as_path()))
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let mut h = foldhash::fast::FixedState::with_seed(0x5eed).build_hasher();
+        for d in self.dirs() {
+            match self.file_lists.get(&d) {
+                Some(files) => (&d, files).hash(&mut h),
+                None => crate::table::files_version([d.as_path()])?.hash(&mut h),
+            }
+        }
+        Some(h.finish())
     }
 
     fn estimated_bytes(&self) -> Option<u64> {
         let dirs = self.dirs();
         let mut total = 0;
         for d in dirs {
-            if d.exists() {
-                total += crate::table::data_files(&d)
-                    .ok()?
-                    .iter()
-                    .map(|f| f.1)
-                    .sum::<u64>();
-            }
+            total += self.files_of(&d).ok()?.iter().map(|f| f.1).sum::<u64>();
         }
         Some(total)
     }
@@ -482,9 +521,7 @@ impl TableSource for HiveTable {
         *self.footer_rows.get_or_init(|| {
             let mut files = Vec::new();
             for d in self.dirs() {
-                if d.exists() {
-                    files.extend(crate::table::data_files(&d).ok()?.into_iter().map(|f| f.0));
-                }
+                files.extend(self.files_of(&d).ok()?.into_iter().map(|f| f.0));
             }
             match self.format {
                 StorageFormat::Orc => files
@@ -507,6 +544,7 @@ impl TableSource for HiveTable {
             bucketing: self.bucketing.clone(),
             by_bucket: self.by_bucket,
             chars: self.chars.clone(),
+            file_lists: (*self.file_lists).clone(),
         }))
     }
 
@@ -558,7 +596,7 @@ impl HiveTable {
         }
         let dirs: Vec<(PathBuf, Option<RecordBatch>, Option<SchemaRef>)> = match &self.partitions {
             None if virt.is_empty() => {
-                if !self.location.exists() {
+                if !self.exists(&self.location)? {
                     return Ok(ctx.parallelize(Vec::new(), Some(1)));
                 }
                 let data_filters = self.data_filters(filters);
@@ -603,7 +641,7 @@ impl HiveTable {
         let mut result: Option<Rdd<Batch>> = None;
         let per = (partitions / dirs.len().max(1)).max(1);
         for (dir, row, own) in dirs {
-            if !dir.exists() {
+            if !self.exists(&dir)? {
                 continue;
             }
             let rdd = match own {
@@ -700,6 +738,34 @@ impl HiveTable {
 
 /// A partition's own data columns, when it declares them (each field
 /// keeps its Hive type in metadata, for [`own_char`]).
+/// Text files of known sizes, the scan's `partitions` shared among them
+/// by size (a large file is split by byte ranges, as a folder would be).
+fn scan_text_files(
+    ctx: &Context,
+    schema: &SchemaRef,
+    format: &hive::text::TextFormat,
+    files: &[(PathBuf, u64)],
+    projection: &[usize],
+    partitions: usize,
+) -> Result<Rdd<Batch>> {
+    let total: u64 = files.iter().map(|f| f.1).sum::<u64>().max(1);
+    let mut out: Option<Rdd<Batch>> = None;
+    for (file, size) in files {
+        let share = ((partitions as u64 * size).div_ceil(total) as usize).max(1);
+        let rdd = TextTable::new(schema.clone(), file, format.clone()).scan(
+            ctx,
+            Some(projection),
+            &[],
+            share,
+        )?;
+        out = Some(match out {
+            None => rdd,
+            Some(o) => o.union(&rdd),
+        });
+    }
+    Ok(out.unwrap_or_else(|| ctx.parallelize(Vec::new(), Some(1))))
+}
+
 fn own_columns(p: &PartitionDir) -> Result<Option<SchemaRef>> {
     let Some(cols) = &p.columns else {
         return Ok(None);

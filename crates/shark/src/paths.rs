@@ -41,8 +41,13 @@ impl PathUse {
 pub type PathGuard = Arc<dyn Fn(&Path, PathUse) -> std::result::Result<(), String> + Send + Sync>;
 
 /// An absolute path without `.` and `..`, with the symbolic links of its
-/// existing part resolved (a link cannot lead a check astray).
+/// existing part resolved (a link cannot lead a check astray); a store
+/// location in its canonical spelling.
 pub fn resolve(p: &Path) -> PathBuf {
+    // A store location has no links or `..`: its one spelling.
+    if storage::is_remote(p) {
+        return storage::canonical(p);
+    }
     let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let mut clean = PathBuf::new();
     for c in abs.components() {
@@ -95,6 +100,34 @@ pub fn warehouse_internal(warehouse: &Path, path: &Path) -> Option<String> {
     None
 }
 
+/// Why `path` is one of the local files of a warehouse whose metastore
+/// lives outside it (always so on an object store) — its metastore file
+/// (with SQLite's `-wal` and `-shm`), the staging folders and commit
+/// journals of `root`, or a folder holding them — if it is.
+pub fn remote_warehouse_internal(root: &Path, metastore: &Path, path: &Path) -> Option<String> {
+    if storage::is_remote(path) {
+        return None;
+    }
+    let path = resolve(path);
+    let (root, metastore) = (resolve(root), resolve(metastore));
+    let name = metastore.file_name()?.to_string_lossy().to_string();
+    if path.parent() == metastore.parent()
+        && path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(&name))
+    {
+        return Some("is the warehouse's metastore".into());
+    }
+    if metastore.starts_with(&path) {
+        return Some("holds the warehouse's metastore".into());
+    }
+    let inner = path.strip_prefix(&root).ok()?;
+    let first = inner.components().next()?.as_os_str().to_string_lossy();
+    first
+        .starts_with(".shark")
+        .then(|| "is inside the warehouse's own folders".into())
+}
+
 /// Checks a path a statement names against the built-in rule (when the
 /// session has a warehouse) and `guard`; the path to use.
 pub fn check(
@@ -104,11 +137,25 @@ pub fn check(
     guard: Option<&PathGuard>,
 ) -> Result<PathBuf> {
     let path = crate::hive_catalog::location_path(raw);
-    if raw.contains("://") && !raw.starts_with("file:") {
-        return Err(SharkError::unsupported(format!(
-            "{} '{raw}': only local paths (file: or plain) are supported",
-            purpose.clause()
-        )));
+    if storage::is_remote(&path) {
+        storage::check_location(&path)
+            .map_err(|e| SharkError::unsupported(format!("{} '{raw}': {e}", purpose.clause())))?;
+        let path = storage::canonical(&path);
+        let internal = path.components().any(|c| {
+            let name = c.as_os_str().to_string_lossy();
+            name.starts_with(".shark") || name == hive::metastore::METASTORE_FILE
+        });
+        let root = warehouse.is_some_and(|w| storage::canonical(w).starts_with(&path));
+        if internal || root {
+            return Err(SharkError::analysis(format!(
+                "{} '{raw}' is the warehouse or one of its own files: the warehouse's own files cannot be used by a statement",
+                purpose.clause()
+            )));
+        }
+        if let Some(g) = guard {
+            g(&path, purpose).map_err(SharkError::Forbidden)?;
+        }
+        return Ok(path);
     }
     let resolved = resolve(&path);
     if let Some(why) = warehouse.and_then(|w| warehouse_internal(w, &resolved)) {
@@ -152,7 +199,7 @@ mod tests {
             wh.join("t")
         );
         assert!(check("/tmp/elsewhere", PathUse::Read, w, None).is_ok());
-        assert!(check("s3://b/k", PathUse::Location, w, None).is_err());
+        assert!(check("hdfs://nn/k", PathUse::Location, w, None).is_err());
     }
 
     #[test]

@@ -82,7 +82,17 @@ impl Session {
     /// A session on a Hive warehouse folder: tables come from its
     /// metastore, and DDL and DML statements change it.
     pub fn with_warehouse(ctx: rdd::Context, warehouse: &std::path::Path) -> Result<Self> {
-        let hive = crate::hive_catalog::HiveCatalog::open(warehouse)?;
+        Session::with_warehouse_at(ctx, warehouse, None)
+    }
+
+    /// [`Session::with_warehouse`] with the metastore in the SQLite file
+    /// `metastore` (needed when the warehouse is on an object store).
+    pub fn with_warehouse_at(
+        ctx: rdd::Context,
+        warehouse: &std::path::Path,
+        metastore: Option<&std::path::Path>,
+    ) -> Result<Self> {
+        let hive = crate::hive_catalog::HiveCatalog::open_at(warehouse, metastore)?;
         let mut s = Session::new(ctx, hive.clone());
         s.hive = Some(hive);
         Ok(s)
@@ -100,6 +110,9 @@ impl Session {
 
     /// Sets a configuration value (`SET k=v`, `--hiveconf k=v`).
     pub fn set(&mut self, key: &str, value: &str) {
+        // Object-store settings (`fs.s3a.*`) are the process's, as in
+        // Hadoop: every store opened after this uses them.
+        storage::config::set(key, Some(value));
         self.settings.insert(key.to_string(), value.to_string());
     }
 
@@ -206,7 +219,27 @@ impl Session {
         purpose: crate::paths::PathUse,
     ) -> Result<std::path::PathBuf> {
         let warehouse = self.hive.as_ref().map(|h| h.warehouse().to_path_buf());
-        crate::paths::check(raw, purpose, warehouse.as_deref(), self.path_guard.as_ref())
+        let path =
+            crate::paths::check(raw, purpose, warehouse.as_deref(), self.path_guard.as_ref())?;
+        // A metastore outside its warehouse (always so for one on a
+        // store) has its own files to keep out of statements' reach.
+        if let Some(h) = self
+            .hive
+            .as_ref()
+            .filter(|h| !h.metastore().path().starts_with(h.warehouse()))
+        {
+            let why = crate::paths::remote_warehouse_internal(
+                &h.local_root(),
+                h.metastore().path(),
+                &path,
+            );
+            if let Some(why) = why {
+                return Err(SharkError::analysis(format!(
+                    "'{raw}' {why}: the warehouse's own files cannot be used by a statement"
+                )));
+            }
+        }
+        Ok(path)
     }
 
     /// The physical plan of an optimized logical plan (no job runs).
@@ -338,7 +371,7 @@ impl Session {
                 let lines: Vec<String> = self
                     .settings
                     .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
+                    .map(|(k, v)| format!("{k}={}", storage::config::shown_value(k, v)))
                     .collect();
                 Ok(StatementResult::Rows(QueryResult::lines("set", lines)))
             }
@@ -350,7 +383,7 @@ impl Session {
                     .then(|| self.ctx.conf().get(&k).map(str::to_string))
                     .flatten();
                 let line = match self.settings.get(&k).or(engine.as_ref()) {
-                    Some(v) => format!("{k}={v}"),
+                    Some(v) => format!("{k}={}", storage::config::shown_value(&k, v)),
                     None => format!("{k} is undefined"),
                 };
                 Ok(StatementResult::Rows(QueryResult::lines("set", vec![line])))
@@ -364,12 +397,21 @@ impl Session {
                 } else {
                     let k = k.strip_prefix("hiveconf:").unwrap_or(&k).to_string();
                     self.check_runtime_setting(&k, &v)?;
-                    self.settings.insert(k, v);
+                    if storage::config::is_storage_key(&k) && self.path_guard.is_some() {
+                        // They change every session's stores (and name
+                        // credentials): the server's to set, at its start.
+                        return Err(SharkError::Forbidden(format!(
+                            "{k} is a server setting: give it with --conf when the server starts"
+                        )));
+                    }
+                    self.set(&k, &v);
                 }
                 Ok(StatementResult::Done(None))
             }
             HiveStatement::Reset(key) => {
                 match key {
+                    // Object-store settings stay: they are the process's
+                    // (and what it started with), not this session's.
                     Some(k) => {
                         self.settings.remove(&k);
                     }

@@ -207,7 +207,16 @@ pub struct HiveTableDescriptor {
     /// blanks when read.
     #[serde(default)]
     pub chars: Vec<(usize, u32)>,
+    /// The files each object-store folder reads, as its last commit
+    /// recorded them (folders not here are listed).
+    #[serde(default)]
+    pub file_lists: FileLists,
 }
+
+/// Folder → the data files it reads with their sizes: what the metastore
+/// recorded for locations on object stores, where a listing could show
+/// files of a commit in progress.
+pub type FileLists = std::collections::BTreeMap<PathBuf, Vec<(PathBuf, u64)>>;
 
 /// The bucket a data file holds by Hive's naming (`000003_0`,
 /// `000003_0_copy_2`, ACID's `bucket_00003`), if its name says.
@@ -230,11 +239,16 @@ pub fn files_version<'a>(dirs: impl IntoIterator<Item = &'a std::path::Path>) ->
     let mut h = foldhash::fast::FixedState::with_seed(0x5eed).build_hasher();
     for d in dirs {
         d.hash(&mut h);
-        if !d.exists() {
+        if !storage::exists(d).ok()? {
             continue;
         }
         for (f, len) in data_files(d).ok()? {
-            let modified = std::fs::metadata(&f).ok()?.modified().ok()?;
+            // Objects are never rewritten in place by Shark (new names per
+            // commit), so their names and sizes are their version.
+            let modified = match storage::is_remote(&f) {
+                true => None,
+                false => Some(std::fs::metadata(&f).ok()?.modified().ok()?),
+            };
             (f, len, modified).hash(&mut h);
         }
     }
@@ -336,36 +350,12 @@ impl TableSource for MemTable {
     }
 }
 
-/// Lists data files under a path, recursively, skipping Hive's hidden
-/// files (`_SUCCESS`, `.crc`, `_temporary`).
+/// Lists data files under a path (local or on an object store),
+/// recursively, skipping Hive's hidden files (`_SUCCESS`, `.crc`,
+/// `_temporary`).
 pub fn data_files(path: &std::path::Path) -> Result<Vec<(PathBuf, u64)>> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| SharkError::exec(format!("cannot read {}: {e}", path.display())))?;
-    if meta.is_file() {
-        return Ok(vec![(path.to_path_buf(), meta.len())]);
-    }
-    let mut out = Vec::new();
-    let mut stack = vec![path.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .map_err(|e| SharkError::exec(format!("cannot list {}: {e}", dir.display())))?;
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().to_string();
-            if name.starts_with('_') || name.starts_with('.') {
-                continue;
-            }
-            let m = entry
-                .metadata()
-                .map_err(|e| SharkError::exec(e.to_string()))?;
-            if m.is_dir() {
-                stack.push(entry.path());
-            } else {
-                out.push((entry.path(), m.len()));
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+    storage::list_files(path, true)
+        .map_err(|e| SharkError::exec(format!("cannot read {}: {e}", path.display())))
 }
 
 /// A Hive text table: delimited lines under a path.
@@ -483,7 +473,7 @@ pub(crate) fn with_sizes(files: Vec<PathBuf>) -> Vec<(PathBuf, u64)> {
     files
         .into_iter()
         .map(|f| {
-            let len = std::fs::metadata(&f).map(|m| m.len()).unwrap_or(0);
+            let len = storage::file_size(&f).unwrap_or(0);
             (f, len)
         })
         .collect()

@@ -38,7 +38,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub const METASTORE_FILE: &str = "metastore.db";
 
 /// The schema version this build reads and writes; recorded in `VERSION`.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The table and partition parameter Hive stamps with the time (seconds since
 /// the epoch) of the last DDL change; `DESCRIBE FORMATTED` shows it.
@@ -78,8 +78,11 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 /// a stale read snapshot).
 const BUSY_RETRIES: u32 = 50;
 
+mod file_lists;
 mod model;
 mod rows;
+
+pub use file_lists::{CommitRecord, FileList, FileListChange, ListChange};
 
 pub use model::*;
 use rows::*;
@@ -129,10 +132,38 @@ impl Metastore {
     /// migrates an older schema, and refuses one newer than
     /// [`SCHEMA_VERSION`] or a file that is not a metastore.
     pub fn open(warehouse: &Path) -> Result<Metastore> {
-        let warehouse = std::path::absolute(warehouse).map_err(|e| HiveError::io(warehouse, e))?;
-        std::fs::create_dir_all(&warehouse).map_err(|e| HiveError::io(&warehouse, e))?;
+        Metastore::open_at(warehouse, None)
+    }
+
+    /// [`Metastore::open`] with the catalog in the SQLite file `file`
+    /// instead of `<warehouse>/metastore.db`. A warehouse on an object
+    /// store (`s3://…`) needs one: SQLite cannot live there.
+    pub fn open_at(warehouse: &Path, file: Option<&Path>) -> Result<Metastore> {
+        let remote = storage::is_remote(warehouse);
+        let warehouse = if remote {
+            PathBuf::from(path_string(warehouse)?.trim_end_matches('/'))
+        } else {
+            let local = storage::local_path(warehouse).unwrap_or_default();
+            let abs = std::path::absolute(&local).map_err(|e| HiveError::io(&local, e))?;
+            std::fs::create_dir_all(&abs).map_err(|e| HiveError::io(&abs, e))?;
+            abs
+        };
         let location = path_string(&warehouse)?;
-        let path = warehouse.join(METASTORE_FILE);
+        let path = match file {
+            Some(f) => {
+                let f = std::path::absolute(f).map_err(|e| HiveError::io(f, e))?;
+                if let Some(parent) = f.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| HiveError::io(parent, e))?;
+                }
+                f
+            }
+            None if remote => {
+                return Err(HiveError::Invalid(format!(
+                    "the warehouse {location} is on an object store: give a local metastore file (--metastore PATH)"
+                )))
+            }
+            None => warehouse.join(METASTORE_FILE),
+        };
         let conn = Connection::open(&path)
             .and_then(|c| c.busy_timeout(BUSY_TIMEOUT).map(|_| c))
             .map_err(|e| sql_error(&path, e))?;
@@ -159,6 +190,21 @@ impl Metastore {
                  VALUES (?1, 'Default Hive database', ?2, 'public')",
                 params![DEFAULT_DATABASE, location],
             )?;
+            // A metastore named apart from its warehouse serves that
+            // warehouse only: another one would write into the first.
+            let recorded: String = tx.query_row(
+                "SELECT location FROM DBS WHERE name = ?1",
+                [DEFAULT_DATABASE],
+                |r| r.get(0),
+            )?;
+            let same = storage::canonical_name(&recorded) == storage::canonical_name(&location);
+            if file.is_some() && !same {
+                return Err(HiveError::InvalidOperation(format!(
+                    "the metastore {} belongs to the warehouse {recorded}, not {location}",
+                    ms.path.display()
+                ))
+                .into());
+            }
             Ok(())
         })?;
         Ok(ms)
@@ -273,6 +319,7 @@ impl Metastore {
                 .map(|&t| load_table(tx, t))
                 .collect::<R<Vec<_>>>()?;
             tx.execute("DELETE FROM DBS WHERE db_id = ?1", [id])?;
+            file_lists::forget_unreferenced(tx)?;
             Ok(tables)
         })
     }
@@ -296,32 +343,7 @@ impl Metastore {
     /// if it existed and `if_not_exists` is set.
     pub fn create_table(&self, table: &Table, if_not_exists: bool) -> Result<Option<Table>> {
         let t = normalize_table(table)?;
-        self.write(|tx| {
-            let (db_id, db_location) = db_row(tx, &t.db)?.ok_or_else(|| db_not_found(&t.db))?;
-            if table_id(tx, &t.db, &t.name)?.is_some() {
-                if if_not_exists {
-                    return Ok(None);
-                }
-                return Err(HiveError::AlreadyExists(format!(
-                    "Table {} already exists",
-                    t.qualified_name()
-                ))
-                .into());
-            }
-            let mut t = t.clone();
-            let now = now();
-            if t.create_time == 0 {
-                t.create_time = now;
-            }
-            t.parameters
-                .entry(DDL_TIME.to_string())
-                .or_insert_with(|| now.to_string());
-            if t.storage.location.is_empty() && !t.is_view() {
-                t.storage.location = join_location(&db_location, &t.name);
-            }
-            insert_table(tx, db_id, &t)?;
-            Ok(Some(t))
-        })
+        self.write(|tx| create_table_in(tx, &t, if_not_exists))
     }
 
     /// The table or view `db.name`, if it (and its database) exists.
@@ -363,6 +385,7 @@ impl Metastore {
             };
             let t = load_table(tx, id)?;
             tx.execute("DELETE FROM TBLS WHERE tbl_id = ?1", [id])?;
+            file_lists::forget_unreferenced(tx)?;
             Ok(Some(t))
         })
     }
@@ -493,40 +516,7 @@ impl Metastore {
         if_not_exists: bool,
     ) -> Result<Vec<Partition>> {
         let (db, table) = (db.to_lowercase(), table.to_lowercase());
-        self.write(|tx| {
-            let (id, t) = require_table(tx, &db, &table)?;
-            let now = now();
-            let mut added: Vec<Partition> = Vec::new();
-            let mut seen = HashSet::new();
-            for p in partitions {
-                let values = check_values(&t, &p.values)?;
-                let name = t.partition_name(&values);
-                if !seen.insert(name.clone()) || partition_id(tx, id, &name)?.is_some() {
-                    if if_not_exists {
-                        continue;
-                    }
-                    return Err(HiveError::AlreadyExists(format!(
-                        "Partition already exists: {}/{name}",
-                        t.qualified_name()
-                    ))
-                    .into());
-                }
-                let mut p = p.clone();
-                p.values = values;
-                if p.location.is_empty() {
-                    p.location = t.default_partition_location(&p.values);
-                }
-                if p.create_time == 0 {
-                    p.create_time = now;
-                }
-                p.parameters
-                    .entry(DDL_TIME.to_string())
-                    .or_insert_with(|| now.to_string());
-                insert_partition(tx, id, &name, &p)?;
-                added.push(p);
-            }
-            Ok(added)
-        })
+        self.write(|tx| add_partitions_in(tx, &db, &table, partitions, if_not_exists))
     }
 
     /// `ALTER TABLE DROP [IF EXISTS] PARTITION …` for full value lists. All
@@ -556,6 +546,7 @@ impl Metastore {
                 dropped.extend(load_partitions(tx, id, Some(part_id))?);
                 tx.execute("DELETE FROM PARTITIONS WHERE part_id = ?1", [part_id])?;
             }
+            file_lists::forget_unreferenced(tx)?;
             Ok(dropped)
         })
     }
@@ -666,6 +657,7 @@ impl Metastore {
             tx.execute("DELETE FROM PARTITION_PARAMS WHERE part_id = ?1", [part_id])?;
             write_params(tx, "PARTITION_PARAMS", "part_id", part_id, &parameters)?;
             write_partition_columns(tx, part_id, partition.columns.as_deref())?;
+            file_lists::forget_unreferenced(tx)?;
             Ok(())
         })
     }
@@ -706,6 +698,7 @@ impl Metastore {
             p.parameters.insert(DDL_TIME.to_string(), now().to_string());
             tx.execute("DELETE FROM PARTITIONS WHERE part_id = ?1", [part_id])?;
             insert_partition(tx, id, &new_name, &p)?;
+            file_lists::forget_unreferenced(tx)?;
             Ok(p)
         })
     }
@@ -750,6 +743,81 @@ impl Metastore {
             Failure::Sql(e) => sql_error(&self.path, e),
         }
     }
+}
+
+/// The body of [`Metastore::create_table`] in transaction `tx` (`t`
+/// already normalized).
+fn create_table_in(tx: &Transaction<'_>, t: &Table, if_not_exists: bool) -> R<Option<Table>> {
+    let (db_id, db_location) = db_row(tx, &t.db)?.ok_or_else(|| db_not_found(&t.db))?;
+    if table_id(tx, &t.db, &t.name)?.is_some() {
+        if if_not_exists {
+            return Ok(None);
+        }
+        return Err(HiveError::AlreadyExists(format!(
+            "Table {} already exists",
+            t.qualified_name()
+        ))
+        .into());
+    }
+    let mut t = t.clone();
+    let now = now();
+    if t.create_time == 0 {
+        t.create_time = now;
+    }
+    t.parameters
+        .entry(DDL_TIME.to_string())
+        .or_insert_with(|| now.to_string());
+    if t.storage.location.is_empty() && !t.is_view() {
+        t.storage.location = join_location(&db_location, &t.name);
+        if t.table_type == TableType::Managed && !t.is_partitioned() {
+            file_lists::start_empty(tx, &t.storage.location)?;
+        }
+    }
+    insert_table(tx, db_id, &t)?;
+    Ok(Some(t))
+}
+
+/// The body of [`Metastore::add_partitions`] in transaction `tx` (names
+/// already lower-cased).
+fn add_partitions_in(
+    tx: &Transaction<'_>,
+    db: &str,
+    table: &str,
+    partitions: &[Partition],
+    if_not_exists: bool,
+) -> R<Vec<Partition>> {
+    let (id, t) = require_table(tx, db, table)?;
+    let now = now();
+    let mut added: Vec<Partition> = Vec::new();
+    let mut seen = HashSet::new();
+    for p in partitions {
+        let values = check_values(&t, &p.values)?;
+        let name = t.partition_name(&values);
+        if !seen.insert(name.clone()) || partition_id(tx, id, &name)?.is_some() {
+            if if_not_exists {
+                continue;
+            }
+            return Err(HiveError::AlreadyExists(format!(
+                "Partition already exists: {}/{name}",
+                t.qualified_name()
+            ))
+            .into());
+        }
+        let mut p = p.clone();
+        p.values = values;
+        if p.location.is_empty() {
+            p.location = t.default_partition_location(&p.values);
+        }
+        if p.create_time == 0 {
+            p.create_time = now;
+        }
+        p.parameters
+            .entry(DDL_TIME.to_string())
+            .or_insert_with(|| now.to_string());
+        insert_partition(tx, id, &name, &p)?;
+        added.push(p);
+    }
+    Ok(added)
 }
 
 /// Partitions' own columns to store: values, columns (None: the table's).
@@ -821,6 +889,7 @@ fn alter_in(
     if moved {
         relocate_partitions(tx, id, &old.storage.location, &new.storage.location)?;
     }
+    file_lists::forget_unreferenced(tx)?;
     Ok(new)
 }
 

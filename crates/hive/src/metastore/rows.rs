@@ -119,6 +119,16 @@ pub(super) const MIGRATIONS: &[&str] = &[
         comment TEXT,
         PRIMARY KEY (part_id, position)
     );",
+    // 2 → 3: the files a location on an object store reads (the commit
+    // of writes there, which cannot rename).
+    "CREATE TABLE LOCATION_FILES (
+        location TEXT PRIMARY KEY,
+        files TEXT NOT NULL
+    );
+    CREATE TABLE FILE_COMMITS (
+        tag TEXT PRIMARY KEY,
+        obsolete TEXT NOT NULL
+    );",
 ];
 
 /// Run `op`, again after a pause while SQLite says the database is busy or

@@ -11,8 +11,7 @@ use crate::rdd::parallel_collection::slice_bounds;
 use crate::rdd::{BoxIter, Dependency, Rdd, RddBase, RddCore, RddImpl};
 use crate::scheduler::task::TaskContext;
 use crate::Context;
-use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -64,12 +63,13 @@ impl TextFileRdd {
     fn open(&self, split: usize, tc: &Arc<TaskContext>) -> Result<LineReader> {
         let splits = self.splits.as_ref().map_err(|e| e.clone())?;
         let s = &splits[split];
-        let file = File::open(&s.path).map_err(|e| RddError::io(&s.path, e))?;
+        let open = |start| storage::open(&s.path, start).map_err(|e| storage_error(&s.path, e));
         let mut lines = if s.compressed {
+            let file = open(0)?;
             LineReader {
                 input: BufReader::with_capacity(
                     256 * 1024,
-                    Box::new(flate2::read::MultiGzDecoder::new(file)),
+                    Box::new(flate2::read::MultiGzDecoder::new(file)) as Box<dyn Read + Send>,
                 ),
                 pos: 0,
                 end: u64::MAX,
@@ -79,11 +79,9 @@ impl TextFileRdd {
                 records: 0,
             }
         } else {
-            let mut file = file;
-            file.seek(SeekFrom::Start(s.start))
-                .map_err(|e| RddError::io(&s.path, e))?;
+            let file = open(s.start)?;
             LineReader {
-                input: BufReader::with_capacity(256 * 1024, Box::new(file)),
+                input: BufReader::with_capacity(256 * 1024, file),
                 pos: s.start,
                 end: s.end,
                 buf: Vec::new(),
@@ -294,7 +292,7 @@ impl RddImpl<(String, String)> for WholeTextFilesRdd {
         let (lo, hi) = slice_bounds(files.len(), self.partitions, split);
         let mut out = Vec::with_capacity(hi - lo);
         for (path, _) in &files[lo..hi] {
-            let file = File::open(path).map_err(|e| RddError::io(path, e))?;
+            let file = storage::open(path, 0).map_err(|e| storage_error(path, e))?;
             let mut reader: Box<dyn Read> = if is_gzip(path) {
                 Box::new(flate2::read::MultiGzDecoder::new(file))
             } else {
@@ -321,6 +319,11 @@ pub(crate) fn list_files(spec: &str) -> Result<Vec<(PathBuf, u64)>> {
     let mut out = Vec::new();
     for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let part = part.strip_prefix("file://").unwrap_or(part);
+        if storage::is_remote(Path::new(part)) && part.contains(['*', '?', '[', '{']) {
+            return Err(RddError::InputNotFound(format!(
+                "{part} (patterns are not expanded on object stores: name a folder)"
+            )));
+        }
         // A path that exists is taken literally even if it has glob characters.
         let matches = if part.contains(['*', '?', '[', '{']) && !Path::new(part).exists() {
             let m = crate::glob::expand(part);
@@ -334,6 +337,12 @@ pub(crate) fn list_files(spec: &str) -> Result<Vec<(PathBuf, u64)>> {
             vec![PathBuf::from(part)]
         };
         for path in matches {
+            if storage::is_remote(&path) {
+                let files =
+                    storage::list_files(&path, false).map_err(|e| storage_error(&path, e))?;
+                out.extend(files);
+                continue;
+            }
             let meta = std::fs::metadata(&path)
                 .map_err(|_| RddError::InputNotFound(path.display().to_string()))?;
             if meta.is_dir() {
@@ -357,6 +366,15 @@ pub(crate) fn list_files(spec: &str) -> Result<Vec<(PathBuf, u64)>> {
         return Err(RddError::InputNotFound("(empty path)".into()));
     }
     Ok(out)
+}
+
+/// A file that is not there is missing input; anything else an I/O error.
+fn storage_error(path: &Path, e: storage::StorageError) -> RddError {
+    if e.is_not_found() {
+        RddError::InputNotFound(path.display().to_string())
+    } else {
+        RddError::io(path, std::io::Error::other(e.to_string()))
+    }
 }
 
 /// Hadoop's hidden-file rule.

@@ -140,19 +140,7 @@ pub(super) async fn executors(State(state): State<Arc<AppState>>) -> Json<Value>
 }
 
 /// True for setting names whose values must not be shown.
-pub fn is_secret(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    [
-        "token",
-        "secret",
-        "password",
-        "credential",
-        "access.key",
-        "private",
-    ]
-    .iter()
-    .any(|s| k.contains(s))
-}
+pub use storage::config::is_secret;
 
 fn pair(k: &str, v: impl ToString) -> Value {
     let v = if is_secret(k) {

@@ -127,7 +127,9 @@ pub fn load_src_blocking(s: &TestServer) {
         .block_on(load_src(s));
 }
 
+/// An HTTP client (reqwest needs the TLS provider storage installs).
 pub fn client() -> Client {
+    storage::install_tls_provider();
     Client::new()
 }
 

@@ -44,9 +44,9 @@ impl Session {
                     let mut made = Vec::new();
                     for p in &parts {
                         let dir = location_path(&p.location);
-                        if !dir.exists() {
-                            std::fs::create_dir_all(&dir)
-                                .map_err(|e| SharkError::exec(format!("{}: {e}", dir.display())))?;
+                        if !storage::exists(&dir)? {
+                            storage::create_dir_all(&dir)
+                                .map_err(|e| SharkError::exec(e.to_string()))?;
                             made.push(dir);
                         }
                     }
@@ -90,7 +90,7 @@ impl Session {
                                     vec![]
                                 },
                             });
-                            commit.run(hive.warehouse(), hive.metastore())?;
+                            commit.run(&hive.local_root(), hive.metastore())?;
                         }
                     }
                 }
@@ -102,6 +102,16 @@ impl Session {
                     let mut renamed = t.clone();
                     renamed.db = db;
                     renamed.name = name;
+                    let on_store = storage::is_remote(&location_path(&t.storage.location));
+                    if on_store && t.table_type == TableType::Managed {
+                        // Its files would have to be copied to the new
+                        // name's folder, object by object.
+                        return Err(SharkError::unsupported(format!(
+                            "renaming the managed table {} on an object store (its files cannot be moved there); \
+                             CREATE TABLE … AS SELECT a copy, or make it EXTERNAL first",
+                            t.name
+                        )));
+                    }
                     let stored = hive.metastore().alter_table(&t.db, &t.name, &renamed)?;
                     if stored.storage.location != t.storage.location {
                         let (from, to) = (

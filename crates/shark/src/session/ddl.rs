@@ -42,7 +42,7 @@ impl Session {
             .create_database(&db, if_not_exists)?
             .is_some()
         {
-            std::fs::create_dir_all(&dir)
+            storage::create_dir_all(&dir)
                 .map_err(|e| SharkError::exec(format!("cannot create {}: {e}", dir.display())))?;
         }
         Ok(StatementResult::Done(None))
@@ -62,13 +62,13 @@ impl Session {
         let tables = hive.metastore().drop_database(name, if_exists, cascade)?;
         for t in tables {
             if t.table_type == TableType::Managed {
-                let _ = std::fs::remove_dir_all(location_path(&t.storage.location));
+                let _ = storage::delete_dir(&location_path(&t.storage.location));
             }
         }
         if let Some(db) = db {
             let dir = location_path(&db.location);
             if dir.starts_with(hive.warehouse()) && dir != hive.warehouse() {
-                let _ = std::fs::remove_dir_all(dir);
+                let _ = storage::delete_dir(&dir);
             }
         }
         if self.database == name {
@@ -98,11 +98,22 @@ impl Session {
             vec![location_path(&t.storage.location)]
         };
         let (mut files, mut bytes) = (0u64, 0u64);
-        for d in dirs.iter().filter(|d| d.exists()) {
-            for (_, len) in crate::table::data_files(d)? {
-                files += 1;
-                bytes += len;
-            }
+        for d in dirs {
+            // What a commit recorded on a store, else what is there.
+            let recorded = match storage::is_remote(&d) {
+                true => hive.metastore().file_list(&d.to_string_lossy())?,
+                false => None,
+            };
+            let sizes: Vec<u64> = match recorded {
+                Some(list) => list.into_iter().map(|f| f.1).collect(),
+                None if storage::exists(&d)? => crate::table::data_files(&d)?
+                    .into_iter()
+                    .map(|f| f.1)
+                    .collect(),
+                None => continue,
+            };
+            files += sizes.len() as u64;
+            bytes += sizes.iter().sum::<u64>();
         }
         let mut params = std::collections::BTreeMap::new();
         params.insert("numFiles".to_string(), files.to_string());
@@ -180,7 +191,7 @@ impl Session {
             partitions: None,
             folders,
         });
-        commit.run(hive.warehouse(), hive.metastore())?;
+        commit.run(&hive.local_root(), hive.metastore())?;
         Ok(())
     }
 
@@ -216,11 +227,11 @@ impl Session {
             // Each folder is swapped for an empty one in one journaled
             // commit: after a kill the table is whole or empty.
             let hive = self.hive()?;
-            let staging = staging_dir(hive.warehouse())?;
+            let staging = staging_dir(&hive.local_root())?;
             let mut commit = hive::commit::Commit::new();
             commit.staging = Some(staging.clone());
             for (i, d) in dirs.into_iter().enumerate() {
-                if !d.exists() {
+                if !storage::exists(&d)? {
                     continue;
                 }
                 let empty = staging.join(format!("empty-{i}"));
@@ -232,10 +243,10 @@ impl Session {
                     overwrite: true,
                 });
             }
-            let result = commit.run(hive.warehouse(), hive.metastore());
+            let result = commit.run(&hive.local_root(), hive.metastore());
             // A commit whose journal was written is decided: its staging
             // stays for the roll-forward.
-            if result.is_ok() || !commit_pending(hive.warehouse(), &staging) {
+            if result.is_ok() || !commit_pending(&hive.local_root(), &staging) {
                 let _ = std::fs::remove_dir_all(&staging);
             }
             result?;
@@ -463,7 +474,7 @@ impl Session {
                 .is_some()
             {
                 let stored = hive.get(&db, &name)?.expect("just created");
-                let _ = std::fs::create_dir_all(location_path(&stored.storage.location));
+                let _ = storage::create_dir_all(&location_path(&stored.storage.location));
             }
             return Ok(StatementResult::Done(None));
         };
@@ -515,7 +526,7 @@ impl Session {
         let target_schema = columns_schema(&t.columns)?;
         let (rdd, _) = self.run_plan(&plan)?;
         let rdd = conform_rdd(rdd, target_schema.clone());
-        let staging = staging_dir(hive.warehouse())?;
+        let staging = staging_dir(&hive.local_root())?;
         let format = storage_format(&t);
         let buckets = super::insert::bucketing(&t)?;
         let result = (|| -> Result<()> {
@@ -566,9 +577,9 @@ impl Session {
                 overwrite: true,
             });
             commit.create = Some(t.clone());
-            Ok(commit.run(hive.warehouse(), hive.metastore())?)
+            Ok(commit.run(&hive.local_root(), hive.metastore())?)
         })();
-        if result.is_ok() || !commit_pending(hive.warehouse(), &staging) {
+        if result.is_ok() || !commit_pending(&hive.local_root(), &staging) {
             let _ = std::fs::remove_dir_all(&staging);
         }
         result?;

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 impl Session {
     pub(super) fn make_table_dir(&self, db: &str, name: &str) -> Result<()> {
         if let Some(t) = self.hive()?.get(db, name)? {
-            let _ = std::fs::create_dir_all(location_path(&t.storage.location));
+            let _ = storage::create_dir_all(&location_path(&t.storage.location));
         }
         Ok(())
     }
@@ -130,7 +130,7 @@ impl Session {
         let target_schema = columns_schema(&all_cols)?;
         let (rdd, _) = self.run_plan(&plan)?;
         let rdd = conform_rdd(rdd, target_schema.clone());
-        let staging = staging_dir(hive.warehouse())?;
+        let staging = staging_dir(&hive.local_root())?;
         let format = storage_format(&t);
         let table_dir = location_path(&t.storage.location);
         let buckets = bucketing(&t)?;
@@ -164,7 +164,7 @@ impl Session {
                     target: table_dir.clone(),
                     overwrite: ins.overwrite,
                 });
-                return Ok(commit.run(hive.warehouse(), hive.metastore())?);
+                return Ok(commit.run(&hive.local_root(), hive.metastore())?);
             }
             let static_path = hive::warehouse::partition_path(
                 &statics
@@ -216,11 +216,11 @@ impl Session {
                 table: t.name.clone(),
                 partitions: targets,
             });
-            Ok(commit.run(hive.warehouse(), hive.metastore())?)
+            Ok(commit.run(&hive.local_root(), hive.metastore())?)
         })();
         // A commit whose journal was written is decided: its staged files
         // stay for the roll-forward.
-        if result.is_err() && !commit_pending(hive.warehouse(), &staging) {
+        if result.is_err() && !commit_pending(&hive.local_root(), &staging) {
             let _ = std::fs::remove_dir_all(&staging);
         }
         result?;
@@ -243,6 +243,14 @@ impl Session {
         };
         let (rdd, _) = self.run_plan(&plan)?;
         let target = self.user_path(path, crate::paths::PathUse::Overwrite)?;
+        if storage::is_remote(&target) {
+            let staging = staging_dir(&self.hive()?.local_root())?;
+            let result = write_rdd(&rdd, &staging, format, &[])
+                .and_then(|_| super::write::replace_remote_dir(&staging, &target));
+            let _ = std::fs::remove_dir_all(&staging);
+            result?;
+            return Ok(StatementResult::Done(None));
+        }
         let parent = target
             .parent()
             .map(Path::to_path_buf)

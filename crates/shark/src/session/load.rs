@@ -26,12 +26,24 @@ impl Session {
             crate::paths::PathUse::Move
         };
         let src = self.user_path(inpath, purpose)?;
-        if !src.exists() {
+        if local && storage::is_remote(&src) {
+            return Err(SharkError::analysis(format!(
+                "LOAD DATA LOCAL INPATH '{inpath}': LOCAL names a file of this machine; \
+                 load from an object store without LOCAL"
+            )));
+        }
+        if !storage::exists(&src)? {
             return Err(SharkError::analysis(format!(
                 "Invalid path '{inpath}': No files matching path {inpath}"
             )));
         }
-        let files: Vec<PathBuf> = if src.is_dir() {
+        let files: Vec<PathBuf> = if storage::is_remote(&src) {
+            storage::list_files(&src, false)
+                .map_err(|e| SharkError::exec(e.to_string()))?
+                .into_iter()
+                .map(|f| f.0)
+                .collect()
+        } else if src.is_dir() {
             visible_entries(&src)?
                 .into_iter()
                 .filter(|p| p.is_file())
@@ -62,7 +74,7 @@ impl Session {
             }
             None => (location_path(&t.storage.location), None),
         };
-        let staging = staging_dir(hive.warehouse())?;
+        let staging = staging_dir(&hive.local_root())?;
         // One journaled commit: the user's files (moved, without LOCAL) and
         // the table's folder change together or not at all, even if the
         // process is killed half-way (the next open finishes the commit).
@@ -86,7 +98,9 @@ impl Session {
                 if local {
                     std::fs::copy(f, &to)
                         .map_err(|e| SharkError::exec(format!("{}: {e}", f.display())))?;
-                } else if same_file_system(f, &staging) {
+                } else if storage::is_remote(f) || same_file_system(f, &staging) {
+                    // From a store the commit copies, then deletes the
+                    // originals once it is recorded.
                     commit.sources.push((f.clone(), to));
                 } else {
                     // Another file system: copied into staging first (the
@@ -103,9 +117,9 @@ impl Session {
                 new.parameters.remove(crate::hive_catalog::BUCKETED_FILES);
                 hive.metastore().alter_table(&t.db, &t.name, &new)?;
             }
-            commit.run(hive.warehouse(), hive.metastore())?;
+            commit.run(&hive.local_root(), hive.metastore())?;
             if !local {
-                for f in &files {
+                for f in files.iter().filter(|f| !storage::is_remote(f)) {
                     if f.exists() {
                         std::fs::remove_file(f)
                             .map_err(|e| SharkError::exec(format!("{}: {e}", f.display())))?;
@@ -114,7 +128,7 @@ impl Session {
             }
             Ok(())
         })();
-        if result.is_err() && !commit_pending(hive.warehouse(), &staging) {
+        if result.is_err() && !commit_pending(&hive.local_root(), &staging) {
             let _ = std::fs::remove_dir_all(&staging);
         }
         result?;

@@ -348,6 +348,23 @@ pub(crate) fn replace_dir(staged: &Path, target: &Path) -> Result<()> {
     Ok(())
 }
 
+/// [`replace_dir`] for a folder on an object store (INSERT OVERWRITE
+/// DIRECTORY): what was there is deleted, then the staged files are
+/// uploaded. Not atomic — a store cannot rename, and a directory is no
+/// table with a metastore entry to commit through — as with Hive on S3.
+pub(crate) fn replace_remote_dir(staged: &Path, target: &Path) -> Result<()> {
+    let err = |e: storage::StorageError| SharkError::exec(e.to_string());
+    storage::delete_dir(target).map_err(err)?;
+    for (file, _) in storage::list_files(staged, false).map_err(err)? {
+        let name = file
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_default();
+        storage::upload(&file, &target.join(name)).map_err(err)?;
+    }
+    Ok(())
+}
+
 /// Data files of a folder (for TRUNCATE and LOAD DATA).
 pub(crate) fn visible_entries(dir: &Path) -> Result<Vec<PathBuf>> {
     if !dir.exists() {

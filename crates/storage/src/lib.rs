@@ -272,11 +272,16 @@ pub fn file_size(path: &Path) -> Result<u64> {
             .map(|m| m.len())
             .map_err(|e| StorageError::io(&p, e));
     };
+    if let Some(size) = remote::known_size(&r) {
+        return Ok(size);
+    }
     count(1);
     let (store, object, at) = (r.store.clone(), r.object()?, path.to_path_buf());
-    runtime::wait(async move { store.head(&object).await })?
+    let size = runtime::wait(async move { store.head(&object).await })?
         .map(|m| m.size)
-        .map_err(|e| StorageError::remote(&at, e))
+        .map_err(|e| StorageError::remote(&at, e))?;
+    remote::learn_sizes(&r.root, std::iter::once((r.object()?, size)));
+    Ok(size)
 }
 
 /// The whole file at `path`.
@@ -320,9 +325,10 @@ pub fn read_range(path: &Path, range: Range<u64>) -> Result<Bytes> {
         .map_err(|e| StorageError::remote(&at, e))
 }
 
-/// Ranges closer than this are fetched as one request (a request costs
-/// more than reading a few kilobytes more).
-const MERGE_GAP: u64 = 64 << 10;
+/// Ranges closer than this are fetched as one request: on S3 a request
+/// costs tens of milliseconds, about what reading a megabyte more does
+/// (object_store's own coalescing uses the same gap).
+const MERGE_GAP: u64 = 1 << 20;
 /// Requests in flight at once for one call.
 const CONCURRENT_GETS: usize = 8;
 

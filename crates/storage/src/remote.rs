@@ -130,10 +130,35 @@ static LISTINGS: Mutex<Option<HashMap<String, (Instant, Listed)>>> = Mutex::new(
 /// that started before a change is not cached.
 static CHANGES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// Forgets every listing (after this process changed a store).
+/// Sizes of objects seen by listings and HEAD requests, by location,
+/// kept as long as listings: opening a file just listed needs no HEAD.
+static SIZES: Mutex<Option<HashMap<String, (Instant, u64)>>> = Mutex::new(None);
+
+/// Forgets every listing and size (after this process changed a store).
 pub(crate) fn clear_listings() {
     CHANGES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     *LISTINGS.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    *SIZES.lock().unwrap_or_else(|e| e.into_inner()) = None;
+}
+
+/// Notes the sizes of objects of the store `root`.
+pub(crate) fn learn_sizes(root: &str, objects: impl Iterator<Item = (ObjectPath, u64)>) {
+    let mut sizes = SIZES.lock().unwrap_or_else(|e| e.into_inner());
+    let m = sizes.get_or_insert_with(HashMap::new);
+    if m.len() > 100_000 {
+        m.retain(|_, (at, _)| at.elapsed() < LISTING_TTL);
+    }
+    let now = Instant::now();
+    for (o, size) in objects {
+        m.insert(format!("{root}/{}", o.as_ref()), (now, size));
+    }
+}
+
+/// The size of the object at `r` if a recent listing or HEAD saw it.
+pub(crate) fn known_size(r: &Remote) -> Option<u64> {
+    let sizes = SIZES.lock().unwrap_or_else(|e| e.into_inner());
+    let (at, size) = sizes.as_ref()?.get(&format!("{}/{}", r.root, r.key))?;
+    (at.elapsed() < LISTING_TTL).then_some(*size)
 }
 
 /// Every object under `r` (recursively), from the cache when fresh.
@@ -148,6 +173,9 @@ pub(crate) fn list_all(r: &Remote) -> Result<Listed> {
     }
     let changes = CHANGES.load(std::sync::atomic::Ordering::SeqCst);
     let listed = list_fresh(r)?;
+    if CHANGES.load(std::sync::atomic::Ordering::SeqCst) == changes {
+        learn_sizes(&r.root, listed.iter().cloned());
+    }
     let mut cache = LISTINGS.lock().unwrap_or_else(|e| e.into_inner());
     if CHANGES.load(std::sync::atomic::Ordering::SeqCst) == changes {
         let m = cache.get_or_insert_with(HashMap::new);

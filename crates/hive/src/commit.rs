@@ -189,8 +189,38 @@ impl Commit {
     /// the next `recover` (the commit is then decided; it will finish).
     pub fn run(&self, warehouse: &Path, metastore: &Metastore) -> Result<()> {
         let journal = self.write_journal(warehouse)?;
-        self.apply(metastore, true)?;
-        std::fs::remove_file(&journal).map_err(|e| io(&journal, e))
+        if let Err(e) = self.apply(metastore, true) {
+            if self.changed_nothing(metastore) {
+                // A store refused an upload before the commit was
+                // recorded: nothing was decided, so nothing is left for
+                // a recovery to finish later (behind the user's back).
+                let _ = std::fs::remove_file(&journal);
+            }
+            return Err(e);
+        }
+        std::fs::remove_file(&journal).map_err(|e| io(&journal, e))?;
+        if self.moves.iter().any(|m| storage::is_remote(&m.target)) {
+            // Asked only while the journal exists.
+            metastore.forget_file_commit(&self.tag)?;
+        }
+        Ok(())
+    }
+
+    /// True when this commit, which failed, changed nothing a reader
+    /// sees: all its moves go to stores, it drops nothing and moves no
+    /// local file, and its transaction was not recorded.
+    fn changed_nothing(&self, metastore: &Metastore) -> bool {
+        !self.moves.is_empty()
+            && self.moves.iter().all(|m| storage::is_remote(&m.target))
+            && self
+                .sources
+                .iter()
+                .all(|(from, _)| storage::is_remote(from))
+            && self.drop.is_none()
+            && matches!(
+                metastore.file_commit(&self.tag),
+                Ok(crate::metastore::CommitRecord::Absent)
+            )
     }
 
     fn write_journal(&self, warehouse: &Path) -> Result<PathBuf> {
@@ -268,8 +298,10 @@ impl Commit {
         }
         for (from, staged) in &self.sources {
             if storage::is_remote(from) {
-                // A store has no move: copy now, delete once committed.
-                if !staged.exists() && storage::exists(from)? {
+                // A store has no move: copy now, delete once committed;
+                // not again once the staging folder went into place.
+                let staging_left = staged.parent().is_some_and(Path::exists);
+                if staging_left && !staged.exists() && storage::exists(from)? {
                     storage::copy_file(from, staged)?;
                 }
             } else if from.exists() && !staged.exists() {

@@ -50,29 +50,30 @@ impl HiveCatalog {
         // Undo the rest of what writers that died left behind, off this
         // thread: a large warehouse takes a while to walk.
         if !storage::is_remote(warehouse) {
+            let dir = warehouse.to_path_buf();
             let _ = std::thread::Builder::new()
                 .name("shark-sweep".into())
                 .spawn(move || {
-                    hive::leftovers::sweep_set_aside(&root);
+                    hive::leftovers::sweep_set_aside(&dir);
                 });
         }
         Ok(Arc::new(catalog))
     }
 
     /// The local folder of writes in progress (staging folders, commit
-    /// journals): the warehouse, or for a warehouse on an object store a
+    /// journals): the warehouse when its metastore is inside it, else a
     /// folder beside the metastore and named for it (`<file>.shark`), so
-    /// two metastores in one folder never share journals.
+    /// journals are only ever recovered into their own metastore.
     pub fn local_root(&self) -> PathBuf {
-        if storage::is_remote(self.warehouse()) {
-            let ms = self.metastore.path();
-            let name = ms
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default();
-            return ms.with_file_name(format!("{name}.shark"));
+        let ms = self.metastore.path();
+        if ms == self.warehouse().join(hive::metastore::METASTORE_FILE) {
+            return self.warehouse().to_path_buf();
         }
-        self.warehouse().to_path_buf()
+        let name = ms
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        ms.with_file_name(format!("{name}.shark"))
     }
 
     /// The metastore.

@@ -110,9 +110,16 @@ impl Session {
 
     /// Sets a configuration value (`SET k=v`, `--hiveconf k=v`).
     pub fn set(&mut self, key: &str, value: &str) {
-        // Object-store settings (`fs.s3a.*`) are the process's, as in
-        // Hadoop: every store opened after this uses them.
-        storage::config::set(key, Some(value));
+        if storage::config::is_storage_key(key) {
+            // Object-store settings (`fs.s3a.*`) are the process's, as in
+            // Hadoop: every store opened after this uses them. A session
+            // with a path rule (a server's) never changes them: the
+            // server set them at its start.
+            if self.path_guard.is_some() {
+                return;
+            }
+            storage::config::set(key, Some(value));
+        }
         self.settings.insert(key.to_string(), value.to_string());
     }
 

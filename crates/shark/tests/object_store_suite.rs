@@ -288,6 +288,9 @@ fn remote_warehouses_need_a_local_metastore_and_settings_stay_secret() {
     assert_eq!(shown, "fs.s3a.secret.key=********");
     let all = rows(&mut s, "SET").join("\n");
     assert!(!all.contains(&secret), "{all}");
+    // Nor does variable substitution give it away.
+    let echoed = rows(&mut s, "SELECT '${hiveconf:fs.s3a.secret.key}'").join("");
+    assert_eq!(echoed, "${hiveconf:fs.s3a.secret.key}");
     let ms = local.path().join("metastore.db");
     s.execute("CREATE TABLE t (x INT)").unwrap();
     for path in [

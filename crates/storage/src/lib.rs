@@ -145,12 +145,26 @@ pub fn is_hidden(name: &str) -> bool {
 /// the visible files under the folder (with `recursive`, in visible
 /// subfolders too). Nothing at `path` is [`StorageError::NotFound`].
 pub fn list_files(path: &Path, recursive: bool) -> Result<Vec<(PathBuf, u64)>> {
+    list_files_with(path, recursive, remote::list_all)
+}
+
+/// [`list_files`] listed now, never from the cache: for decisions a
+/// write makes (what a location holds before it commits there).
+pub fn list_files_now(path: &Path, recursive: bool) -> Result<Vec<(PathBuf, u64)>> {
+    list_files_with(path, recursive, remote::list_fresh)
+}
+
+fn list_files_with(
+    path: &Path,
+    recursive: bool,
+    list: fn(&remote::Remote) -> Result<remote::Listed>,
+) -> Result<Vec<(PathBuf, u64)>> {
     let Some(r) = remote::resolve(path)? else {
         return list_local(&local_path(path).unwrap_or_default(), recursive);
     };
     // A store lists by whole segments: a file's own key is not under
     // its "folder", so nothing listed means a file or nothing.
-    let listed = remote::list_all(&r)?;
+    let listed = list(&r)?;
     let prefix = if r.key.is_empty() {
         String::new()
     } else {
@@ -276,11 +290,12 @@ pub fn file_size(path: &Path) -> Result<u64> {
         return Ok(size);
     }
     count(1);
+    let changes = remote::changes();
     let (store, object, at) = (r.store.clone(), r.object()?, path.to_path_buf());
     let size = runtime::wait(async move { store.head(&object).await })?
         .map(|m| m.size)
         .map_err(|e| StorageError::remote(&at, e))?;
-    remote::learn_sizes(&r.root, std::iter::once((r.object()?, size)));
+    remote::learn_sizes(&r.root, changes, std::iter::once((r.object()?, size)));
     Ok(size)
 }
 
@@ -390,7 +405,7 @@ pub fn write(path: &Path, data: Bytes) -> Result<()> {
         }
         return std::fs::write(&p, &data).map_err(|e| StorageError::io(&p, e));
     };
-    remote::clear_listings();
+    let _changing = remote::Changing::begin();
     count(3);
     let (store, object, at) = (r.store.clone(), r.object()?, path.to_path_buf());
     runtime::wait(async move { store.put(&object, PutPayload::from(data)).await })?
@@ -408,7 +423,7 @@ pub fn upload(from: &Path, to: &Path) -> Result<()> {
     let Some(r) = remote::resolve(to)? else {
         return copy_file(from, to);
     };
-    remote::clear_listings();
+    let _changing = remote::Changing::begin();
     let size = std::fs::metadata(from)
         .map_err(|e| StorageError::io(from, e))?
         .len();
@@ -496,7 +511,7 @@ pub fn copy_file(from: &Path, to: &Path) -> Result<()> {
         }
         (None, Some(_)) => upload(&local_path(from).unwrap_or_default(), to),
         (Some(a), Some(b)) if a.root == b.root => {
-            remote::clear_listings();
+            let _changing = remote::Changing::begin();
             count(4);
             let (store, x, y, at) = (
                 a.store.clone(),
@@ -521,7 +536,7 @@ pub fn delete_file(path: &Path) -> Result<()> {
             _ => Ok(()),
         };
     };
-    remote::clear_listings();
+    let _changing = remote::Changing::begin();
     count(4);
     let (store, object, at) = (r.store.clone(), r.object()?, path.to_path_buf());
     match runtime::wait(async move { store.delete(&object).await })? {
@@ -553,7 +568,7 @@ pub fn delete_dir(path: &Path) -> Result<()> {
         .filter(|(k, _)| k.as_ref().starts_with(&prefix))
         .map(|(k, _)| k.clone())
         .collect();
-    remote::clear_listings();
+    let _changing = remote::Changing::begin();
     for object in doomed {
         count(4);
         let store = r.store.clone();

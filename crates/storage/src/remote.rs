@@ -21,7 +21,7 @@ pub(crate) fn is_s3(scheme: &str) -> bool {
 
 /// One object-store location, split.
 #[derive(Clone)]
-pub(crate) struct Remote {
+pub struct Remote {
     /// `s3://bucket`: what the location's paths start with.
     pub root: String,
     /// The bucket's store.
@@ -134,16 +134,51 @@ static CHANGES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new
 /// kept as long as listings: opening a file just listed needs no HEAD.
 static SIZES: Mutex<Option<HashMap<String, (Instant, u64)>>> = Mutex::new(None);
 
-/// Forgets every listing and size (after this process changed a store).
+/// Forgets every listing and size: called before and after this process
+/// changes a store, so nothing seen while a change was under way stays.
 pub(crate) fn clear_listings() {
+    let mut sizes = SIZES.lock().unwrap_or_else(|e| e.into_inner());
+    let mut listings = LISTINGS.lock().unwrap_or_else(|e| e.into_inner());
     CHANGES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    *LISTINGS.lock().unwrap_or_else(|e| e.into_inner()) = None;
-    *SIZES.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    *listings = None;
+    *sizes = None;
 }
 
-/// Notes the sizes of objects of the store `root`.
-pub(crate) fn learn_sizes(root: &str, objects: impl Iterator<Item = (ObjectPath, u64)>) {
+/// A change to a store under way: what was cached is forgotten when it
+/// begins and again when it ends (also on error), so nothing listed or
+/// sized while it ran stays cached.
+pub(crate) struct Changing;
+
+impl Changing {
+    pub(crate) fn begin() -> Changing {
+        clear_listings();
+        Changing
+    }
+}
+
+impl Drop for Changing {
+    fn drop(&mut self) {
+        clear_listings();
+    }
+}
+
+/// The count of changes this process made to stores (see [`clear_listings`]).
+pub(crate) fn changes() -> u64 {
+    CHANGES.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Notes the sizes of objects of the store `root`, seen by a request that
+/// started when [`changes`] was `changes`: if this process changed a
+/// store since, they may be old and are not kept.
+pub(crate) fn learn_sizes(
+    root: &str,
+    changes: u64,
+    objects: impl Iterator<Item = (ObjectPath, u64)>,
+) {
     let mut sizes = SIZES.lock().unwrap_or_else(|e| e.into_inner());
+    if self::changes() != changes {
+        return;
+    }
     let m = sizes.get_or_insert_with(HashMap::new);
     if m.len() > 100_000 {
         m.retain(|_, (at, _)| at.elapsed() < LISTING_TTL);
@@ -171,13 +206,11 @@ pub(crate) fn list_all(r: &Remote) -> Result<Listed> {
             }
         }
     }
-    let changes = CHANGES.load(std::sync::atomic::Ordering::SeqCst);
+    let changes = changes();
     let listed = list_fresh(r)?;
-    if CHANGES.load(std::sync::atomic::Ordering::SeqCst) == changes {
-        learn_sizes(&r.root, listed.iter().cloned());
-    }
+    learn_sizes(&r.root, changes, listed.iter().cloned());
     let mut cache = LISTINGS.lock().unwrap_or_else(|e| e.into_inner());
-    if CHANGES.load(std::sync::atomic::Ordering::SeqCst) == changes {
+    if self::changes() == changes {
         let m = cache.get_or_insert_with(HashMap::new);
         m.retain(|_, (at, _)| at.elapsed() < LISTING_TTL);
         m.insert(cache_key, (Instant::now(), listed.clone()));

@@ -15,10 +15,11 @@ use crate::metastore::{CommitRecord, FileList, FileListChange, ListChange, Metas
 use crate::{HiveError, Result};
 use std::path::{Path, PathBuf};
 
-/// What a location holds by listing it, as names relative to it (none
-/// when nothing is there).
-fn listed_files(location: &Path) -> Result<FileList> {
-    let listed = match storage::list_files(location, true) {
+/// What a location holds by listing it now, as names relative to it
+/// (none when nothing is there), without the files of commit `tag`
+/// itself (a recovery must not take its own uploads for old files).
+fn listed_files(location: &Path, tag: &str) -> Result<FileList> {
+    let listed = match storage::list_files_now(location, true) {
         Ok(l) => l,
         Err(e) if e.is_not_found() => return Ok(Vec::new()),
         Err(e) => return Err(e.into()),
@@ -30,6 +31,7 @@ fn listed_files(location: &Path) -> Result<FileList> {
             let p = p.to_string_lossy().to_string();
             p.strip_prefix(&base).map(|rel| (rel.to_string(), size))
         })
+        .filter(|(name, _)| !is_tagged(name, tag))
         .collect())
 }
 
@@ -63,6 +65,11 @@ fn tagged(name: &str, tag: &str) -> String {
     }
 }
 
+/// True for a name [`tagged`] with `tag`.
+fn is_tagged(name: &str, tag: &str) -> bool {
+    name.ends_with(&format!("-{tag}")) || name.contains(&format!("-{tag}."))
+}
+
 /// Uploads, records and cleans up the commit's moves to object stores.
 pub(crate) fn apply(commit: &Commit, metastore: &Metastore) -> Result<()> {
     let moves: Vec<_> = commit
@@ -77,10 +84,12 @@ pub(crate) fn apply(commit: &Commit, metastore: &Metastore) -> Result<()> {
         CommitRecord::Recorded(obsolete) => obsolete,
         CommitRecord::Absent => record(commit, &moves, metastore)?,
     };
-    for f in &obsolete {
-        storage::delete_file(Path::new(f))?;
-    }
-    if !obsolete.is_empty() {
+    // The commit is done; files it could not delete now are never read
+    // (they are in no list) and stay recorded with the commit.
+    let deleted = obsolete
+        .iter()
+        .all(|f| storage::delete_file(Path::new(f)).is_ok());
+    if deleted && !obsolete.is_empty() {
         metastore.finish_file_commit(&commit.tag)?;
     }
     for m in &moves {
@@ -101,7 +110,7 @@ fn record(commit: &Commit, moves: &[&FolderMove], metastore: &Metastore) -> Resu
         // before anything is uploaded beside it: readers keep reading
         // that, not the uploads in progress.
         if metastore.file_list(&location)?.is_none() {
-            metastore.adopt_file_list(&location, &listed_files(&m.target)?)?;
+            metastore.adopt_file_list(&location, &listed_files(&m.target, &commit.tag)?)?;
         }
         let mut uploaded: FileList = Vec::new();
         for file in staged_files(&m.staged) {
@@ -148,5 +157,9 @@ mod tests {
         assert_eq!(tagged("data.csv.gz", "t"), "data.csv-t.gz");
         assert_eq!(tagged("data.csv", "t"), "data.csv-t");
         assert_eq!(tagged(".gz", "t"), ".gz-t");
+        for name in ["000003_0", "data.csv.gz", "x"] {
+            assert!(is_tagged(&tagged(name, "abc1"), "abc1"));
+            assert!(!is_tagged(&tagged(name, "abc1"), "abc"));
+        }
     }
 }

@@ -76,14 +76,31 @@ fn set_in(tx: &Transaction<'_>, location: &str, files: &FileList) -> R<()> {
 /// new table: its first write's uploads are never seen half done).
 pub(super) fn start_empty(tx: &Transaction<'_>, location: &str) -> R<()> {
     if storage::is_remote(std::path::Path::new(location)) {
-        set_in(tx, location, &Vec::new())?;
+        tx.execute(
+            "INSERT INTO LOCATION_FILES (location, files) VALUES (?1, '[]')
+             ON CONFLICT (location) DO NOTHING",
+            [key(location)],
+        )?;
     }
     Ok(())
 }
 
-/// Forgets the lists of locations no table or partition reads any more
-/// (after a drop or a change of location), so a later table there starts
-/// from what is really there.
+/// The canonical locations of every table and partition.
+fn referenced(tx: &Transaction<'_>) -> R<HashSet<String>> {
+    Ok(tx
+        .prepare("SELECT location FROM TBLS UNION SELECT location FROM PARTITIONS")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<std::result::Result<Vec<_>, _>>()?
+        .iter()
+        .map(|l| key(l))
+        .collect())
+}
+
+/// Forgets the lists of locations no table reads any more, nor holds
+/// (after a table is dropped or moved), so a later table there starts from
+/// what is really there. Lists under a table's folder stay: they may be
+/// a commit's new partitions, not registered yet (see [`forget_locations`]
+/// for partitions that go).
 pub(super) fn forget_unreferenced(tx: &Transaction<'_>) -> R<()> {
     let listed: Vec<String> = tx
         .prepare("SELECT location FROM LOCATION_FILES")?
@@ -92,14 +109,31 @@ pub(super) fn forget_unreferenced(tx: &Transaction<'_>) -> R<()> {
     if listed.is_empty() {
         return Ok(());
     }
-    let used: HashSet<String> = tx
-        .prepare("SELECT location FROM TBLS UNION SELECT location FROM PARTITIONS")?
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<std::result::Result<Vec<_>, _>>()?
+    let used = referenced(tx)?;
+    let held = |l: &str| {
+        used.contains(l)
+            || used.iter().any(|u| {
+                l.len() > u.len() && l.starts_with(u.as_str()) && l.as_bytes()[u.len()] == b'/'
+            })
+    };
+    for l in listed.iter().filter(|l| !held(l)) {
+        tx.execute("DELETE FROM LOCATION_FILES WHERE location = ?1", [l])?;
+    }
+    Ok(())
+}
+
+/// Forgets the lists of `locations` that no table or partition reads any
+/// more (partitions dropped or moved).
+pub(super) fn forget_locations(tx: &Transaction<'_>, locations: &[String]) -> R<()> {
+    if locations.is_empty() {
+        return Ok(());
+    }
+    let used = referenced(tx)?;
+    for l in locations
         .iter()
         .map(|l| key(l))
-        .collect();
-    for l in listed.iter().filter(|l| !used.contains(*l)) {
+        .filter(|l| !used.contains(l))
+    {
         tx.execute("DELETE FROM LOCATION_FILES WHERE location = ?1", [l])?;
     }
     Ok(())
@@ -246,6 +280,15 @@ impl Metastore {
                 params![tag, encode(&obsolete)?],
             )?;
             Ok(obsolete)
+        })
+    }
+
+    /// Forgets the record of commit `tag` (its journal is gone: nobody
+    /// will ask).
+    pub fn forget_file_commit(&self, tag: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM FILE_COMMITS WHERE tag = ?1", [tag])?;
+            Ok(())
         })
     }
 

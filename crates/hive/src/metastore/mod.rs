@@ -546,7 +546,8 @@ impl Metastore {
                 dropped.extend(load_partitions(tx, id, Some(part_id))?);
                 tx.execute("DELETE FROM PARTITIONS WHERE part_id = ?1", [part_id])?;
             }
-            file_lists::forget_unreferenced(tx)?;
+            let gone: Vec<String> = dropped.iter().map(|p| p.location.clone()).collect();
+            file_lists::forget_locations(tx, &gone)?;
             Ok(dropped)
         })
     }
@@ -646,6 +647,11 @@ impl Metastore {
             } else {
                 partition.location.clone()
             };
+            let old: String = tx.query_row(
+                "SELECT location FROM PARTITIONS WHERE part_id = ?1",
+                [part_id],
+                |r| r.get(0),
+            )?;
             tx.execute(
                 "UPDATE PARTITIONS SET location = ?1,
                      create_time = CASE WHEN ?2 = 0 THEN create_time ELSE ?2 END
@@ -657,7 +663,7 @@ impl Metastore {
             tx.execute("DELETE FROM PARTITION_PARAMS WHERE part_id = ?1", [part_id])?;
             write_params(tx, "PARTITION_PARAMS", "part_id", part_id, &parameters)?;
             write_partition_columns(tx, part_id, partition.columns.as_deref())?;
-            file_lists::forget_unreferenced(tx)?;
+            file_lists::forget_locations(tx, &[old])?;
             Ok(())
         })
     }
@@ -691,6 +697,7 @@ impl Metastore {
             let mut p = load_partitions(tx, id, Some(part_id))?
                 .pop()
                 .ok_or_else(|| partition_not_found(&t, &old_name))?;
+            let old = p.location.clone();
             if p.location == t.default_partition_location(&old_values) {
                 p.location = t.default_partition_location(&new_values);
             }
@@ -698,7 +705,7 @@ impl Metastore {
             p.parameters.insert(DDL_TIME.to_string(), now().to_string());
             tx.execute("DELETE FROM PARTITIONS WHERE part_id = ?1", [part_id])?;
             insert_partition(tx, id, &new_name, &p)?;
-            file_lists::forget_unreferenced(tx)?;
+            file_lists::forget_locations(tx, &[old])?;
             Ok(p)
         })
     }

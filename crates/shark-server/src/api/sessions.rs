@@ -60,6 +60,11 @@ pub(super) async fn create(
             .map_err(|e| ApiError::internal(format!("cannot open the warehouse: {e}")))?;
         let mut vars = Vars::default();
         for (k, v) in &req.settings {
+            if storage::config::is_storage_key(k) {
+                return Err(ApiError::forbidden(format!(
+                    "{k} is a server setting: give it with --conf when the server starts"
+                )));
+            }
             engine.set(k, v);
             vars.hiveconf.insert(k.clone(), v.clone());
         }

@@ -495,12 +495,19 @@ pub fn substitute(
             return out;
         };
         let name = &after[..end];
+        // A credential among the settings never enters a statement's text.
+        let setting = |k: &str| {
+            hiveconf
+                .get(k)
+                .filter(|_| !storage::config::is_secret(k))
+                .cloned()
+        };
         let value = match name.split_once(':') {
-            Some(("hiveconf", k)) => hiveconf.get(k).cloned(),
+            Some(("hiveconf", k)) => setting(k),
             Some(("hivevar", k)) => hivevars.get(k).cloned(),
             Some(("system", k)) => std::env::var(k).ok(),
             Some(("env", k)) => std::env::var(k).ok(),
-            _ => hivevars.get(name).or_else(|| hiveconf.get(name)).cloned(),
+            _ => hivevars.get(name).cloned().or_else(|| setting(name)),
         };
         match value {
             Some(v) => out.push_str(&v),

@@ -310,7 +310,13 @@ pub(super) fn show_create(t: &Table) -> String {
         "\nSTORED AS INPUTFORMAT\n  '{}'\nOUTPUTFORMAT\n  '{}'",
         t.storage.input_format, t.storage.output_format
     ));
-    s.push_str(&format!("\nLOCATION\n  'file:{}'", t.storage.location));
+    // Hive prints a scheme: `file:` for a local path, a store's as it is.
+    let scheme = if t.storage.location.contains("://") || t.storage.location.starts_with("file:") {
+        ""
+    } else {
+        "file:"
+    };
+    s.push_str(&format!("\nLOCATION\n  '{scheme}{}'", t.storage.location));
     let props: Vec<String> = t
         .parameters
         .iter()

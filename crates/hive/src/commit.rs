@@ -95,6 +95,11 @@ pub struct Commit {
     /// recovery can tell whether the commit was recorded.
     #[serde(default)]
     pub tag: String,
+    /// The table written (db, name, `create_time`): a commit to object
+    /// stores whose table was dropped or recreated meanwhile records
+    /// nothing for it (its uploads are deleted instead).
+    #[serde(default)]
+    pub table: Option<(String, String, i64)>,
 }
 
 fn io(path: &Path, e: std::io::Error) -> HiveError {
@@ -501,6 +506,7 @@ mod tests {
             create: None,
             drop: None,
             tag: "t1".into(),
+            table: None,
         };
         (dir, ms, commit)
     }

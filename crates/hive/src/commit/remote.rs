@@ -144,7 +144,17 @@ fn record(commit: &Commit, moves: &[&FolderMove], metastore: &Metastore) -> Resu
         .register
         .as_ref()
         .map(|r| (r.db.as_str(), r.table.as_str(), partitions.as_slice()));
-    metastore.commit_files(&commit.tag, &changes, commit.create.as_ref(), register)
+    let table = commit
+        .table
+        .as_ref()
+        .map(|(db, name, created)| (db.as_str(), name.as_str(), *created));
+    metastore.commit_files(
+        &commit.tag,
+        &changes,
+        commit.create.as_ref(),
+        register,
+        table,
+    )
 }
 
 #[cfg(test)]

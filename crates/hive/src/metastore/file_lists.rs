@@ -218,15 +218,18 @@ impl Metastore {
     /// of `db.table` (existing ones kept), every location's new files
     /// (computed here, from the lists as they are now: concurrent commits
     /// never lose each other's files), and the commit's record. Readers see
-    /// all of it or none. Returns the files the commit replaced (full
-    /// locations), to delete; run again, it changes nothing and returns
-    /// those still to delete.
+    /// all of it or none. When `table` (db, name, `create_time`) was
+    /// dropped or recreated since the write began, nothing of it is
+    /// recorded and its new files are returned to delete. Returns the
+    /// files the commit replaced (full locations), to delete; run again,
+    /// it changes nothing and returns those still to delete.
     pub fn commit_files(
         &self,
         tag: &str,
         changes: &[FileListChange],
         create: Option<&Table>,
         partitions: Option<(&str, &str, &[Partition])>,
+        table: Option<(&str, &str, i64)>,
     ) -> Result<Vec<String>> {
         if let CommitRecord::Recorded(obsolete) = self.file_commit(tag)? {
             return Ok(obsolete);
@@ -235,6 +238,30 @@ impl Metastore {
         self.write(|tx| {
             if let CommitRecord::Recorded(obsolete) = commit_in(tx, tag)? {
                 return Ok(obsolete);
+            }
+            if let Some((db, name, created)) = table {
+                let current = super::table_id(tx, &db.to_lowercase(), &name.to_lowercase())?
+                    .map(|id| super::load_table(tx, id))
+                    .transpose()?;
+                if current.is_none_or(|t| t.create_time != created) {
+                    // Dropped (or replaced) while the write ran: it writes
+                    // nothing; what it uploaded goes.
+                    let uploads: Vec<String> = changes
+                        .iter()
+                        .flat_map(|c| {
+                            let base = key(&c.location);
+                            let files = match &c.change {
+                                ListChange::Append(f) | ListChange::Replace(f) => f,
+                            };
+                            files.iter().map(move |(n, _)| format!("{base}/{n}"))
+                        })
+                        .collect();
+                    tx.execute(
+                        "INSERT INTO FILE_COMMITS (tag, obsolete) VALUES (?1, ?2)",
+                        params![tag, encode(&uploads)?],
+                    )?;
+                    return Ok(uploads);
+                }
             }
             if let Some(t) = &create {
                 if let Some(e) = super::table_id(tx, &t.db, &t.name)? {
@@ -335,6 +362,7 @@ mod tests {
                 &[append("a")],
                 Some(&t),
                 Some(("default", "t", &parts)),
+                None,
             )
             .unwrap();
         assert!(gone.is_empty());
@@ -346,9 +374,10 @@ mod tests {
             Some(vec![("a".to_string(), 10)])
         );
         // Run again (a recovery): nothing doubles.
-        ms.commit_files("c1", &[append("a")], Some(&t), None)
+        ms.commit_files("c1", &[append("a")], Some(&t), None, None)
             .unwrap();
-        ms.commit_files("c2", &[append("b")], None, None).unwrap();
+        ms.commit_files("c2", &[append("b")], None, None, Some(("default", "t", 7)))
+            .unwrap();
         assert_eq!(
             ms.file_list("s3://bucket/wh/t/p=1").unwrap().unwrap().len(),
             2
@@ -357,7 +386,7 @@ mod tests {
             location: "s3://bucket/wh/t/p=1".into(),
             change: ListChange::Replace(vec![("c".into(), 1)]),
         };
-        let gone = ms.commit_files("c3", &[replace], None, None).unwrap();
+        let gone = ms.commit_files("c3", &[replace], None, None, None).unwrap();
         assert_eq!(gone, ["s3://bucket/wh/t/p=1/a", "s3://bucket/wh/t/p=1/b"]);
         assert_eq!(
             ms.file_commit("c3").unwrap(),
@@ -373,7 +402,19 @@ mod tests {
         // Another table of the same name is not overwritten by a CTAS.
         let mut other = t.clone();
         other.create_time = 8;
-        assert!(ms.commit_files("c4", &[], Some(&other), None).is_err());
+        assert!(ms
+            .commit_files("c4", &[], Some(&other), None, None)
+            .is_err());
+        // A write whose table was recreated since records nothing: its
+        // uploads are to delete.
+        let late = ms
+            .commit_files("c5", &[append("z")], None, None, Some(("default", "t", 6)))
+            .unwrap();
+        assert_eq!(late, ["s3://bucket/wh/t/p=1/z"]);
+        assert_eq!(
+            ms.file_list("s3://bucket/wh/t/p=1").unwrap().unwrap().len(),
+            1
+        );
         // Dropping the table forgets its lists.
         ms.drop_table("default", "t", false).unwrap();
         assert_eq!(ms.file_list("s3://bucket/wh/t/p=1").unwrap(), None);

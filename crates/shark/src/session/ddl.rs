@@ -230,6 +230,7 @@ impl Session {
             let staging = staging_dir(&hive.local_root())?;
             let mut commit = hive::commit::Commit::new();
             commit.staging = Some(staging.clone());
+            commit.table = Some((t.db.clone(), t.name.clone(), t.create_time));
             for (i, d) in dirs.into_iter().enumerate() {
                 if !storage::exists(&d)? {
                     continue;

@@ -154,6 +154,7 @@ impl Session {
             // commit: after a kill, readers see all of it or none.
             let mut commit = hive::commit::Commit::new();
             commit.staging = Some(staging.clone());
+            commit.table = Some((t.db.clone(), t.name.clone(), t.create_time));
             if !t.is_partitioned() {
                 if !staging.exists() || visible_entries(&staging)?.is_empty() {
                     std::fs::create_dir_all(&staging)

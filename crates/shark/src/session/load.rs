@@ -80,6 +80,7 @@ impl Session {
         // process is killed half-way (the next open finishes the commit).
         let mut commit = hive::commit::Commit::new();
         commit.staging = Some(staging.clone());
+        commit.table = Some((t.db.clone(), t.name.clone(), t.create_time));
         commit.moves.push(hive::commit::FolderMove {
             staged: staging.clone(),
             target: target.clone(),

@@ -431,21 +431,10 @@ impl HiveTable {
             StorageFormat::Avro => {
                 Arc::new(crate::avro_table::AvroTable::from_files(schema, files))
             }
+            // One partition a file (sizes unknown: each gets one).
             StorageFormat::Text(f) => {
-                let mut out: Option<Rdd<Batch>> = None;
-                for file in files {
-                    let rdd = TextTable::new(schema.clone(), file, f.clone()).scan(
-                        ctx,
-                        Some(projection),
-                        &[],
-                        1,
-                    )?;
-                    out = Some(match out {
-                        None => rdd,
-                        Some(o) => o.union(&rdd),
-                    });
-                }
-                return Ok(out.unwrap_or_else(|| ctx.parallelize(Vec::new(), Some(1))));
+                let files: Vec<(PathBuf, u64)> = files.into_iter().map(|f| (f, 0)).collect();
+                return scan_text_files(ctx, &schema, f, &files, projection, 1);
             }
         };
         source.scan(ctx, Some(projection), filters, partitions)

@@ -104,7 +104,7 @@ pub fn warehouse_internal(warehouse: &Path, path: &Path) -> Option<String> {
 /// lives outside it (always so on an object store) — its metastore file
 /// (with SQLite's `-wal` and `-shm`), the staging folders and commit
 /// journals of `root`, or a folder holding them — if it is.
-pub fn remote_warehouse_internal(root: &Path, metastore: &Path, path: &Path) -> Option<String> {
+pub fn metastore_files_internal(root: &Path, metastore: &Path, path: &Path) -> Option<String> {
     if storage::is_remote(path) {
         return None;
     }

@@ -235,7 +235,7 @@ impl Session {
             .as_ref()
             .filter(|h| !h.metastore().path().starts_with(h.warehouse()))
         {
-            let why = crate::paths::remote_warehouse_internal(
+            let why = crate::paths::metastore_files_internal(
                 &h.local_root(),
                 h.metastore().path(),
                 &path,

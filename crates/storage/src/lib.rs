@@ -531,14 +531,24 @@ pub fn copy_file(from: &Path, to: &Path) -> Result<()> {
 pub fn delete_file(path: &Path) -> Result<()> {
     let Some(r) = remote::resolve(path)? else {
         let p = local_path(path).unwrap_or_default();
-        return match std::fs::remove_file(&p) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StorageError::io(&p, e)),
-            _ => Ok(()),
-        };
+        return gone_already(std::fs::remove_file(&p), &p);
     };
     let _changing = remote::Changing::begin();
+    delete_object(&r, r.object()?)
+}
+
+/// A local removal's outcome, nothing there counting as done.
+fn gone_already(removed: std::io::Result<()>, path: &Path) -> Result<()> {
+    match removed {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StorageError::io(path, e)),
+        _ => Ok(()),
+    }
+}
+
+/// Deletes one object of `r`'s store; nothing there counts as done.
+fn delete_object(r: &remote::Remote, object: ObjectPath) -> Result<()> {
     count(4);
-    let (store, object, at) = (r.store.clone(), r.object()?, path.to_path_buf());
+    let (store, at) = (r.store.clone(), r.path_of(&object));
     match runtime::wait(async move { store.delete(&object).await })? {
         Err(object_store::Error::NotFound { .. }) | Ok(()) => Ok(()),
         Err(e) => Err(StorageError::remote(&at, e)),
@@ -550,10 +560,7 @@ pub fn delete_file(path: &Path) -> Result<()> {
 pub fn delete_dir(path: &Path) -> Result<()> {
     let Some(r) = remote::resolve(path)? else {
         let p = local_path(path).unwrap_or_default();
-        return match std::fs::remove_dir_all(&p) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StorageError::io(&p, e)),
-            _ => Ok(()),
-        };
+        return gone_already(std::fs::remove_dir_all(&p), &p);
     };
     if r.key.is_empty() {
         return Err(StorageError::Config(format!(
@@ -569,16 +576,9 @@ pub fn delete_dir(path: &Path) -> Result<()> {
         .map(|(k, _)| k.clone())
         .collect();
     let _changing = remote::Changing::begin();
-    for object in doomed {
-        count(4);
-        let store = r.store.clone();
-        let at = r.path_of(&object);
-        match runtime::wait(async move { store.delete(&object).await })? {
-            Err(object_store::Error::NotFound { .. }) | Ok(()) => {}
-            Err(e) => return Err(StorageError::remote(&at, e)),
-        }
-    }
-    Ok(())
+    doomed
+        .into_iter()
+        .try_for_each(|object| delete_object(&r, object))
 }
 
 /// Makes the folder `path` (a no-op on a store, where folders are

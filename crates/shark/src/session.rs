@@ -288,6 +288,11 @@ impl Session {
             ),
             query: Some(profile.id),
             shuffle_partitions: self.partitions(),
+            dynamic_filters: self
+                .settings
+                .get("shark.sql.dynamicFilter.enabled")
+                .is_none_or(|v| !v.trim().eq_ignore_ascii_case("false")),
+            next_id: Arc::new(std::sync::atomic::AtomicUsize::new(physical.node_count())),
         };
         let rdd = self
             .ctx

@@ -448,3 +448,151 @@ fn a_semi_join_builds_on_its_smaller_preserved_side() {
         ["2000"]
     );
 }
+
+#[test]
+fn a_broadcast_joins_build_keys_filter_the_probe_sides_scan() {
+    let mut s = session();
+    // dims rows whose v starts with "d5:" have k % 97 = 5: 21 keys of 2000;
+    // facts is 90% key 1, so about 40 of its 40,000 rows can match.
+    let q = "SELECT f.k, count(*), max(d.v) FROM facts f JOIN dims d ON f.k = d.k \
+             WHERE d.v LIKE 'd5:%' GROUP BY f.k";
+    let ran = rows(&mut s, &format!("EXPLAIN ANALYZE {q}"));
+    let scan = line(&ran, "Scan memory default.facts");
+    assert!(
+        scan.contains("dynamic filter: k IN <21 keys of join #"),
+        "{ran:?}"
+    );
+    assert!(metric(scan, "rows") < 100, "{scan}");
+    assert!(
+        line(&ran, "HashJoin").contains("build keys filter the probe side at #"),
+        "{ran:?}"
+    );
+    let filtered = sorted(rows(&mut s, q));
+    assert_eq!(filtered.len(), 21);
+    s.set("shark.sql.dynamicFilter.enabled", "false");
+    let ran = rows(&mut s, &format!("EXPLAIN ANALYZE {q}"));
+    let scan = line(&ran, "Scan memory default.facts");
+    assert!(!scan.contains("dynamic filter"), "{ran:?}");
+    assert_eq!(metric(scan, "rows"), 40_000, "{scan}");
+    assert_eq!(sorted(rows(&mut s, q)), filtered);
+    s.set("shark.sql.dynamicFilter.enabled", "true");
+    // A partitioned join turned broadcast at run time filters too, and
+    // the plan with its filters survives serialization.
+    s.set("hive.mapjoin.smalltable.filesize", "1000");
+    s.set("spark.sql.adaptive.autoBroadcastJoinThreshold", "100000");
+    let ran = rows(&mut s, &format!("EXPLAIN ANALYZE {q}"));
+    assert!(
+        line(&ran, "HashJoin").contains("partitioned -> broadcast"),
+        "{ran:?}"
+    );
+    assert!(
+        metric(line(&ran, "Scan memory default.facts"), "rows") < 100,
+        "{ran:?}"
+    );
+    assert_eq!(sorted(rows(&mut s, q)), filtered);
+    s.set("shark.plan.roundTrip", "true");
+    assert_eq!(sorted(rows(&mut s, q)), filtered);
+}
+
+#[test]
+fn a_dynamic_filter_stops_where_rows_it_would_drop_still_count() {
+    let mut s = session();
+    // The key is computed above the scan: the filter lands on a node of
+    // its own above the computation, and facts is read whole.
+    let q = "SELECT x.k2, count(*) FROM (SELECT k + 1 AS k2 FROM facts) x JOIN dims d \
+             ON x.k2 = d.k WHERE d.v LIKE 'd5:%' GROUP BY x.k2";
+    let ran = rows(&mut s, &format!("EXPLAIN ANALYZE {q}"));
+    assert_eq!(
+        metric(line(&ran, "Scan memory default.facts"), "rows"),
+        40_000
+    );
+    assert!(
+        line(&ran, ": Filter").contains("dynamic filter: k2 IN"),
+        "{ran:?}"
+    );
+    let got = sorted(rows(&mut s, q));
+    s.set("shark.sql.dynamicFilter.enabled", "false");
+    assert_eq!(sorted(rows(&mut s, q)), got);
+    s.set("shark.sql.dynamicFilter.enabled", "true");
+    // A LEFT join keeps every probe row: no filter at all.
+    let q = "SELECT count(*), count(d.k) FROM facts f LEFT JOIN dims d ON f.k = d.k AND d.v LIKE 'd5:%'";
+    let ran = rows(&mut s, &format!("EXPLAIN ANALYZE {q}"));
+    assert!(!ran.iter().any(|l| l.contains("dynamic filter")), "{ran:?}");
+    assert_eq!(rows(&mut s, q), ["40000\t42"]);
+}
+
+#[test]
+fn a_join_on_a_partition_column_reads_only_the_partitions_it_can_match() {
+    let (mut s, dir) = common::session_with_src("dynamic-partition-pruning");
+    s.execute_script(
+        "CREATE TABLE sales (amount INT) PARTITIONED BY (day INT) STORED AS PARQUET; \
+         INSERT INTO sales PARTITION (day=1) VALUES (10), (11); \
+         INSERT INTO sales PARTITION (day=2) VALUES (20); \
+         INSERT INTO sales PARTITION (day=3) VALUES (30); \
+         CREATE TABLE days (day INT, holiday BOOLEAN); \
+         INSERT INTO days VALUES (1, true), (2, false), (3, false), (4, true)",
+    )
+    .unwrap();
+    let q = "SELECT s.day, sum(s.amount) FROM sales s JOIN days d ON s.day = d.day \
+             WHERE d.holiday GROUP BY s.day";
+    assert_eq!(rows(&mut s, q), ["1\t21"]);
+    // Partitions 2 and 3 made unreadable: only pruning them (from the
+    // holidays' keys, known once the build side ran) lets the query run.
+    for day in [2, 3] {
+        let part = dir.path().join(format!("wh/sales/day={day}"));
+        for f in std::fs::read_dir(&part).unwrap() {
+            std::fs::write(f.unwrap().path(), b"not parquet").unwrap();
+        }
+    }
+    assert_eq!(rows(&mut s, q), ["1\t21"]);
+    s.set("shark.sql.dynamicFilter.enabled", "false");
+    assert!(
+        s.query(q).is_err(),
+        "the unpruned scan reads the broken files"
+    );
+}
+
+#[test]
+fn a_partitioned_join_filters_one_side_by_the_keys_of_the_side_that_ran_first() {
+    let mut s = session();
+    s.set("hive.auto.convert.join", "false");
+    s.set("spark.sql.adaptive.autoBroadcastJoinThreshold", "0");
+    let cases = [
+        // Inner: dims (filtered, smaller) is the build side, run first.
+        (
+            "SELECT f.k, count(*) FROM facts f JOIN dims d ON f.k = d.k \
+             WHERE d.v LIKE 'd5:%' GROUP BY f.k",
+            "build keys filter the probe side",
+        ),
+        // LEFT: dims is the preserved probe side, expected smaller, so it
+        // runs first and only facts rows it can meet are shuffled.
+        (
+            "SELECT d.k, count(f.k) FROM dims d LEFT JOIN facts f ON d.k = f.k \
+             WHERE d.v LIKE 'd5:%' GROUP BY d.k",
+            "probe side ran first",
+        ),
+    ];
+    for (q, note) in cases {
+        let ran = rows(&mut s, &format!("EXPLAIN ANALYZE {q}"));
+        let join = line(&ran, "HashJoin");
+        assert!(join.contains("HashJoin Partitioned"), "{ran:?}");
+        assert!(join.contains(note), "{q}: {ran:?}");
+        let facts = line(&ran, "Scan memory default.facts");
+        assert!(metric(facts, "rows") < 100, "{facts}");
+        let got = sorted(rows(&mut s, q));
+        assert_eq!(got.len(), 21, "{q}");
+        s.set("shark.sql.dynamicFilter.enabled", "false");
+        let ran = rows(&mut s, &format!("EXPLAIN ANALYZE {q}"));
+        assert_eq!(
+            metric(line(&ran, "Scan memory default.facts"), "rows"),
+            40_000
+        );
+        assert_eq!(sorted(rows(&mut s, q)), got, "{q}");
+        s.set("shark.sql.dynamicFilter.enabled", "true");
+    }
+    // NOT IN must see a NULL of its subquery: its build side is never
+    // filtered (and the answer is empty).
+    let q = "SELECT d.k FROM dims d WHERE d.k NOT IN \
+             (SELECT CASE WHEN f.k = 7 THEN NULL ELSE f.k END FROM facts f) AND d.k < 10";
+    assert!(rows(&mut s, q).is_empty());
+}

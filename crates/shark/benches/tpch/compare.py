@@ -3,6 +3,7 @@
 per-query seconds, ratios, total and geometric mean of the ratios.
 
     python3 crates/shark/benches/tpch/compare.py [--sf 1] [--threads 2] [--runs 2]
+        [--set key=value ...]   (Shark session settings, e.g. to switch a feature off)
 
 Runs the Shark bench (`cargo bench -p shark --bench tpch`, which generates
 the data under target/tpch on first use) and then DuckDB (`duckdb_time.py`,
@@ -22,10 +23,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".."))
 
 
-def shark_times(sf, threads):
+def shark_times(sf, threads, settings):
+    sets = [a for kv in settings for a in ("--set", kv)]
     out = subprocess.run(
         ["cargo", "bench", "-q", "-p", "shark", "--bench", "tpch", "--",
-         "--sf", str(sf), "--master", f"local[{threads}]"],
+         "--sf", str(sf), "--master", f"local[{threads}]"] + sets,
         cwd=ROOT, check=True, capture_output=True, text=True,
     ).stdout
     return {
@@ -55,13 +57,15 @@ def main():
     p.add_argument("--sf", default="1")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--runs", type=int, default=2)
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     a = p.parse_args()
     data = os.path.join(ROOT, "target", "tpch", f"sf{a.sf}")
     shark, duck = {}, {}
     for _ in range(a.runs):
-        best(shark, shark_times(a.sf, a.threads))
+        best(shark, shark_times(a.sf, a.threads, a.set))
         best(duck, duckdb_times(data, a.threads))
-    print(f"TPC-H SF{a.sf}, {a.threads} threads each, best of {a.runs} runs")
+    print(f"TPC-H SF{a.sf}, {a.threads} threads each, best of {a.runs} runs"
+          + "".join(f", {kv}" for kv in a.set))
     print("| query | Shark s | DuckDB s | ratio |")
     print("|---|---:|---:|---:|")
     ratios = []

@@ -17,17 +17,20 @@
 //! EXPLAIN ANALYZE shows the plan that really ran. Settings carry Spark's
 //! names (`spark.sql.adaptive.*`).
 
+use super::dynamic_filter::{self, add_note};
 use super::exchange::hash_shuffle;
 use super::join::{self, JoinSpec};
 use super::{execute, measured, ExecContext};
 use crate::batch::Batch;
 use crate::error::Result;
+use crate::expr::key_set::{integer_like, KeySet};
 use crate::expr::Expr;
 use crate::physical::{HashJoin, JoinMode, NestedLoopJoin, Operator, Partitioning, PhysicalPlan};
 use crate::plan::JoinKind;
 use rdd::{MapStageStatistics, Rdd, ReadSpec};
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Adaptive execution's switches and sizes.
 #[derive(Clone, Debug)]
@@ -142,40 +145,42 @@ pub(super) fn hash_join(
 ) -> Result<Rdd<Batch>> {
     let spec = join_spec(plan, &j.probe_keys, &j.build_keys, &j);
     if j.mode == JoinMode::Broadcast {
-        let probe = execute(&mut plan.inputs[0], ex)?;
+        // The build side first: its keys filter the probe side's scans.
         let build = execute(&mut plan.inputs[1], ex)?;
-        return match join::broadcast_join(&probe, &build, spec.clone())? {
-            Some(rdd) => Ok(rdd),
-            None if j.probe_keys.is_empty() && j.kind != JoinKind::Inner => {
-                Err(crate::error::SharkError::exec(format!(
-                    "the build side of a {:?} join without equality keys is over the memory budget; raise shark.memory.execution",
-                    j.kind
-                )))
-            }
-            None if j.probe_keys.is_empty() => {
-                plan.op = Operator::NestedLoopJoin(NestedLoopJoin {
-                    filter: j.filter.clone(),
-                    swapped: j.swapped,
-                });
-                plan.adapted = Some(
-                    "broadcast -> nested loop: the build side passed the memory budget".into(),
-                );
-                Ok(join::nested_loop_join(&probe, &build, spec))
-            }
-            None => {
-                // Estimated small, found big: both sides hash-partitioned.
-                let n = ex.shuffle_partitions;
-                if let Operator::HashJoin(h) = &mut plan.op {
-                    h.mode = JoinMode::Partitioned;
-                }
-                plan.adapted = Some(format!(
-                    "broadcast -> partitioned ({n} partitions): the build side passed the memory budget"
-                ));
-                let probe = super::exchange::hash_exchange(&probe, j.probe_keys.clone(), n);
-                let build = super::exchange::hash_exchange(&build, j.build_keys.clone(), n);
-                partitioned(probe, build, spec)
-            }
-        };
+        let table = join::collect_table(&build, &spec)?;
+        if let Some(table) = table {
+            filter_probe_side(plan, &j, &table, ex);
+            let probe = execute(&mut plan.inputs[0], ex)?;
+            return Ok(join::broadcast_probe(&probe, table, spec));
+        }
+        // Over the memory budget.
+        if j.probe_keys.is_empty() && j.kind != JoinKind::Inner {
+            return Err(crate::error::SharkError::exec(format!(
+                "the build side of a {:?} join without equality keys is over the memory budget; raise shark.memory.execution",
+                j.kind
+            )));
+        }
+        let probe = execute(&mut plan.inputs[0], ex)?;
+        if j.probe_keys.is_empty() {
+            plan.op = Operator::NestedLoopJoin(NestedLoopJoin {
+                filter: j.filter.clone(),
+                swapped: j.swapped,
+            });
+            plan.adapted =
+                Some("broadcast -> nested loop: the build side passed the memory budget".into());
+            return Ok(join::nested_loop_join(&probe, &build, spec));
+        }
+        // Estimated small, found big: both sides hash-partitioned.
+        let n = ex.shuffle_partitions;
+        if let Operator::HashJoin(h) = &mut plan.op {
+            h.mode = JoinMode::Partitioned;
+        }
+        plan.adapted = Some(format!(
+            "broadcast -> partitioned ({n} partitions): the build side passed the memory budget"
+        ));
+        let probe = super::exchange::hash_exchange(&probe, j.probe_keys.clone(), n);
+        let build = super::exchange::hash_exchange(&build, j.build_keys.clone(), n);
+        return partitioned(probe, build, spec);
     }
     let hashed = |p: &PhysicalPlan| match &p.op {
         Operator::Exchange(e) => match &e.partitioning {
@@ -190,11 +195,12 @@ pub(super) fn hash_join(
         let build = execute(&mut plan.inputs[1], ex)?;
         return partitioned(probe, build, spec);
     };
+    if ex.dynamic_filters && runs_probe_side_first(plan, &j) {
+        return probe_side_first(plan, j, spec, (probe_keys, build_keys, n), ex);
+    }
     // The build side's map stage first: if it is small, the probe side
     // need not move at all.
-    let build_child = execute(&mut plan.inputs[1].inputs[0], ex)?;
-    let build_shuffle = hash_shuffle(&build_child, build_keys, n);
-    let build_stats = build_shuffle.run_map_stage()?;
+    let (build_shuffle, build_stats) = run_side(plan, 1, build_keys, n, ex)?;
     let build_bytes = build_stats.total_bytes();
     let threshold = ex.adaptive.broadcast_threshold;
     let keeps_build = crate::physical::keeps_build_rows(j.kind, j.swapped);
@@ -202,29 +208,71 @@ pub(super) fn hash_join(
         let build = measured(build_shuffle.rdd().values(), plan.inputs[1].id, ex);
         let probe_node = plan.inputs[0].inputs.remove(0);
         plan.inputs[0] = probe_node;
-        let probe = execute(&mut plan.inputs[0], ex)?;
-        if let Some(rdd) = join::broadcast_join(&probe, &build, spec.clone())? {
+        if let Some(table) = join::collect_table(&build, &spec)? {
             if let Operator::HashJoin(h) = &mut plan.op {
                 h.mode = JoinMode::Broadcast;
             }
             plan.adapted = Some(format!(
                 "partitioned -> broadcast: build side measured {build_bytes} bytes (threshold {threshold}); probe side not shuffled"
             ));
-            return Ok(rdd);
+            filter_probe_side(plan, &j, &table, ex);
+            let probe = execute(&mut plan.inputs[0], ex)?;
+            return Ok(join::broadcast_probe(&probe, table, spec));
         }
         return Err(crate::error::SharkError::exec(
             "a keyed join's build side could not be broadcast",
         ));
     }
-    let probe_child = execute(&mut plan.inputs[0].inputs[0], ex)?;
-    let probe_shuffle = hash_shuffle(&probe_child, probe_keys, n);
-    let probe_stats = probe_shuffle.run_map_stage()?;
+    if ex.dynamic_filters
+        && build_bytes <= KEYS_FROM_SHUFFLE_BYTES
+        && dynamic_filter::drops_unmatched_probe_rows(&j)
+    {
+        let landed = filter_side(plan, 0, &build_shuffle, &j.build_keys, &j.probe_keys, ex)?;
+        if !landed.is_empty() {
+            add_note(
+                plan,
+                format!("build keys filter the probe side at {}", landed.join(", ")),
+            );
+        }
+    }
+    let probe = run_side(plan, 0, probe_keys, n, ex)?;
+    join_measured(plan, &j, spec, probe, (build_shuffle, build_stats), ex)
+}
+
+/// Runs the map stage under join input `side`'s hash exchange.
+fn run_side(
+    plan: &mut PhysicalPlan,
+    side: usize,
+    keys: Vec<Expr>,
+    n: usize,
+    ex: &ExecContext,
+) -> Result<Measured> {
+    let child = execute(&mut plan.inputs[side].inputs[0], ex)?;
+    let shuffle = hash_shuffle(&child, keys, n);
+    let stats = shuffle.run_map_stage()?;
+    Ok((shuffle, stats))
+}
+
+/// A shuffled join side and what its map stage measured.
+type Measured = (rdd::Shuffle<u64, Batch>, MapStageStatistics);
+
+/// The partitioned join of two sides whose map stages ran: both read as
+/// their measurements say (coalesced, skewed partitions split).
+fn join_measured(
+    plan: &mut PhysicalPlan,
+    j: &HashJoin,
+    spec: JoinSpec,
+    (probe_shuffle, probe_stats): Measured,
+    (build_shuffle, build_stats): Measured,
+    ex: &ExecContext,
+) -> Result<Rdd<Batch>> {
     // A join that emits build rows after its probe side must not split
     // a probe partition (as for FULL).
+    let keeps_build = crate::physical::keeps_build_rows(j.kind, j.swapped);
     let kind = if keeps_build { JoinKind::Full } else { j.kind };
     let (probe, build) = match plan_reads(&probe_stats, &build_stats, kind, &ex.adaptive) {
         Some(reads) => {
-            plan.adapted = Some(reads.note);
+            add_note(plan, reads.note);
             (
                 probe_shuffle.read(reads.probe).values(),
                 build_shuffle.read(reads.build).values(),
@@ -235,6 +283,114 @@ pub(super) fn hash_join(
     let probe = measured(probe, plan.inputs[0].id, ex);
     let build = measured(build, plan.inputs[1].id, ex);
     partitioned(probe, build, spec)
+}
+
+/// Most bytes of a shuffled join side whose keys are collected to filter
+/// the other side: past this, collecting costs about what filtering saves.
+const KEYS_FROM_SHUFFLE_BYTES: u64 = 64 << 20;
+
+/// Whether a partitioned join runs its probe side first to filter its
+/// build side by the probe keys: the probe side is not expected to be the
+/// larger one (in rows, where both are estimated; a tie usually means
+/// both come from one table, and the probe side's own joins — which the
+/// estimates do not see through — filter it) and build rows without a
+/// partner are never emitted.
+fn runs_probe_side_first(plan: &PhysicalPlan, j: &HashJoin) -> bool {
+    let rows = |p: &PhysicalPlan| p.estimate.rows;
+    match (rows(&plan.inputs[0]), rows(&plan.inputs[1])) {
+        (Some(p), Some(b)) => p <= b && dynamic_filter::drops_unmatched_build_rows(j),
+        _ => false,
+    }
+}
+
+/// A partitioned join whose probe side runs (and is measured) first: when
+/// it came out small enough, its keys filter the build side's scans
+/// before the build side runs; then both sides are read as usual.
+fn probe_side_first(
+    plan: &mut PhysicalPlan,
+    j: HashJoin,
+    spec: JoinSpec,
+    (probe_keys, build_keys, n): (Vec<Expr>, Vec<Expr>, usize),
+    ex: &ExecContext,
+) -> Result<Rdd<Batch>> {
+    let (probe_shuffle, probe_stats) = run_side(plan, 0, probe_keys, n, ex)?;
+    if probe_stats.total_bytes() <= KEYS_FROM_SHUFFLE_BYTES {
+        let landed = filter_side(plan, 1, &probe_shuffle, &j.probe_keys, &j.build_keys, ex)?;
+        if !landed.is_empty() {
+            add_note(
+                plan,
+                format!(
+                    "probe side ran first ({} bytes); its keys filter the build side at {}",
+                    probe_stats.total_bytes(),
+                    landed.join(", ")
+                ),
+            );
+        }
+    }
+    let build = run_side(plan, 1, build_keys, n, ex)?;
+    join_measured(plan, &j, spec, (probe_shuffle, probe_stats), build, ex)
+}
+
+/// Filters join input `side` (below its exchange, before it runs) by the
+/// values `keys_of` takes over the other side's shuffled output; where
+/// each key's filter landed.
+fn filter_side(
+    plan: &mut PhysicalPlan,
+    side: usize,
+    other: &rdd::Shuffle<u64, Batch>,
+    keys_of: &[Expr],
+    keys: &[Expr],
+    ex: &ExecContext,
+) -> Result<Vec<String>> {
+    let sets = dynamic_filter::collect_keys(&other.rdd().values(), keys_of, plan.id)?;
+    Ok(push_sets(&mut plan.inputs[side].inputs[0], sets, keys, ex))
+}
+
+/// Pushes each set into `side` along its key; where each landed.
+fn push_sets(
+    side: &mut PhysicalPlan,
+    sets: Vec<Option<KeySet>>,
+    keys: &[Expr],
+    ex: &ExecContext,
+) -> Vec<String> {
+    let mut landed = Vec::new();
+    for (set, key) in sets.into_iter().zip(keys) {
+        let Some(set) = set else { continue };
+        if let Some(at) = dynamic_filter::push(side, key, Arc::new(set), ex) {
+            landed.push(format!("#{at}"));
+        }
+    }
+    landed
+}
+
+/// Pushes the keys of a collected build side into the join's probe side
+/// (see `dynamic_filter`), one filter per integer-like key, noting on the
+/// join where each went.
+fn filter_probe_side(
+    plan: &mut PhysicalPlan,
+    j: &HashJoin,
+    table: &join::JoinTable,
+    ex: &ExecContext,
+) {
+    if !ex.dynamic_filters || !dynamic_filter::drops_unmatched_probe_rows(j) {
+        return;
+    }
+    let sets = j
+        .build_keys
+        .iter()
+        .map(|k| {
+            integer_like(&k.data_type())
+                .then(|| table.key_column(k))
+                .and_then(|c| KeySet::from_column(plan.id, &c.ok()?).ok())
+        })
+        .collect();
+    let landed = push_sets(&mut plan.inputs[0], sets, &j.probe_keys, ex);
+    if !landed.is_empty() {
+        add_note(
+            plan,
+            format!("build keys filter the probe side at {}", landed.join(", ")),
+        );
+    }
 }
 
 fn partitioned(probe: Rdd<Batch>, build: Rdd<Batch>, mut spec: JoinSpec) -> Result<Rdd<Batch>> {

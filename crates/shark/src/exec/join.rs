@@ -127,6 +127,11 @@ impl JoinTable {
         self.batch.num_rows()
     }
 
+    /// `expr` (a build key) over every build row.
+    pub fn key_column(&self, expr: &Expr) -> Result<ArrayRef> {
+        crate::expr::evaluate(expr, &self.batch)
+    }
+
     /// Bytes the table holds (rows plus index).
     fn memory(&self) -> usize {
         self.batch.get_array_memory_size() + self.index.as_ref().map_or(0, |i| i.memory())
@@ -586,22 +591,18 @@ fn probe_stream(
     }))
 }
 
-/// Broadcast hash join: the build side is collected once on the driver and
-/// shared by every probe task.
-/// `None` when the build side turned out over the memory budget: the
-/// caller runs the join another way (nested loops without keys, a
-/// partitioned hash join with them) and says so on the plan.
-pub(crate) fn broadcast_join(
-    probe: &Rdd<Batch>,
-    build: &Rdd<Batch>,
-    spec: JoinSpec,
-) -> Result<Option<Rdd<Batch>>> {
+/// A broadcast hash join's build side, collected once on the driver and
+/// indexed (then shared by every probe task, `broadcast_probe`). `None`
+/// when it turned out over the memory budget: the caller runs the join
+/// another way (nested loops without keys, a partitioned hash join with
+/// them) and says so on the plan.
+pub(crate) fn collect_table(build: &Rdd<Batch>, spec: &JoinSpec) -> Result<Option<JoinTable>> {
     if crate::physical::keeps_build_rows(spec.kind, spec.swapped) {
         return Err(SharkError::exec(
             "a broadcast join cannot emit build rows after its probe side",
         ));
     }
-    let budget = probe
+    let budget = build
         .context()
         .conf()
         .get_bytes(rdd::conf::MEMORY_EXECUTION, 512 << 20)? as usize;
@@ -609,22 +610,23 @@ pub(crate) fn broadcast_join(
         Some(b) => b,
         None => return Ok(None),
     };
-    let table = JoinTable::build(batches, &spec)?;
+    let table = JoinTable::build(batches, spec)?;
     if table.memory() > budget {
         return Ok(None);
     }
-    let table = Arc::new(table);
-    let shared = probe.context().broadcast(table);
-    Ok(Some(probe.map_partitions_with_context(
-        false,
-        move |_, tc, it| {
-            let table = match shared.try_value() {
-                Ok(t) => (*t).clone(),
-                Err(e) => return fail(tc, SharkError::from(e)),
-            };
-            probe_stream(table, spec.clone(), it, tc.clone(), Leftover::Nothing)
-        },
-    )))
+    Ok(Some(table))
+}
+
+/// Probes every partition of `probe` against `table`, broadcast once.
+pub(crate) fn broadcast_probe(probe: &Rdd<Batch>, table: JoinTable, spec: JoinSpec) -> Rdd<Batch> {
+    let shared = probe.context().broadcast(Arc::new(table));
+    probe.map_partitions_with_context(false, move |_, tc, it| {
+        let table = match shared.try_value() {
+            Ok(t) => (*t).clone(),
+            Err(e) => return fail(tc, SharkError::from(e)),
+        };
+        probe_stream(table, spec.clone(), it, tc.clone(), Leftover::Nothing)
+    })
 }
 
 /// The build side's batches, collected a few partitions at a time; `None`

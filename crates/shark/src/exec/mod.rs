@@ -6,6 +6,7 @@
 
 mod adaptive;
 mod aggregate;
+mod dynamic_filter;
 pub(crate) mod exchange;
 mod generate;
 mod group_keys;
@@ -26,6 +27,8 @@ use arrow::compute::filter_record_batch;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use rdd::Rdd;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// How a plan runs: the engine, adaptive execution's settings and the
 /// counters each node adds to.
@@ -41,6 +44,18 @@ pub struct ExecContext {
     /// Partitions of an exchange added at run time (a broadcast join whose
     /// build side turned out too big runs partitioned).
     pub shuffle_partitions: usize,
+    /// `shark.sql.dynamicFilter.enabled`: broadcast joins filter their
+    /// probe side's scans by the keys they collected.
+    pub dynamic_filters: bool,
+    /// The next id for a node added while the plan runs.
+    pub next_id: Arc<AtomicUsize>,
+}
+
+impl ExecContext {
+    /// An id no node of the plan has (for nodes added at run time).
+    pub(crate) fn fresh_id(&self) -> usize {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
 }
 
 /// Builds the RDD that computes `plan`. Joins' broadcast builds are
@@ -69,7 +84,29 @@ fn build(plan: &mut PhysicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
     match op {
         Operator::Scan(s) => {
             let source = s.source.open(&ex.ctx)?;
-            source.scan(&ex.ctx, s.projection.as_deref(), &s.filters, s.partitions)
+            let rdd = source.scan(&ex.ctx, s.projection.as_deref(), &s.filters, s.partitions)?;
+            // Sources may skip data with their filters; the dynamic ones
+            // (join keys) hold exactly, row by row, over the scan's output
+            // (filters name table columns).
+            let output_of = |table_col: usize| match &s.projection {
+                Some(p) => p.iter().position(|&c| c == table_col),
+                None => Some(table_col),
+            };
+            let read = |f: &Expr| {
+                let mut cols = Vec::new();
+                f.columns(&mut cols);
+                cols.iter().all(|&c| output_of(c).is_some())
+            };
+            let exact: Vec<Expr> = s
+                .filters
+                .iter()
+                .filter(|f| matches!(f, Expr::InKeys { .. }) && read(f))
+                .map(|f| f.clone().remap_columns(&|c| output_of(c).unwrap_or(c)))
+                .collect();
+            if exact.is_empty() {
+                return Ok(rdd);
+            }
+            Ok(filtered(&rdd, Expr::and_all(exact)))
         }
         Operator::OneRow => {
             let b = RecordBatch::try_new_with_options(
@@ -82,22 +119,7 @@ fn build(plan: &mut PhysicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
         Operator::Empty => Ok(ex.ctx.parallelize(Vec::new(), Some(1))),
         Operator::Filter(f) => {
             let rdd = execute(&mut plan.inputs[0], ex)?;
-            let predicate = f.predicate;
-            Ok(rdd.map_partitions_with_context(false, move |_, tc, it| {
-                let (predicate, tc) = (predicate.clone(), tc.clone());
-                Box::new(it.filter_map(move |Batch(b)| {
-                    let kept = evaluate_predicate(&predicate, &b)
-                        .and_then(|mask| Ok(filter_record_batch(&b, &mask)?));
-                    match kept {
-                        Ok(k) if k.num_rows() > 0 => Some(Batch(k)),
-                        Ok(_) => None,
-                        Err(e) => {
-                            tc.fail(e.into());
-                            None
-                        }
-                    }
-                }))
-            }))
+            Ok(filtered(&rdd, f.predicate))
         }
         Operator::Project(p) => {
             let rdd = execute(&mut plan.inputs[0], ex)?;
@@ -221,6 +243,25 @@ fn build(plan: &mut PhysicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
             }))
         }
     }
+}
+
+/// The rows of `rdd` where `predicate` holds.
+fn filtered(rdd: &Rdd<Batch>, predicate: Expr) -> Rdd<Batch> {
+    rdd.map_partitions_with_context(false, move |_, tc, it| {
+        let (predicate, tc) = (predicate.clone(), tc.clone());
+        Box::new(it.filter_map(move |Batch(b)| {
+            let kept = evaluate_predicate(&predicate, &b)
+                .and_then(|mask| Ok(filter_record_batch(&b, &mask)?));
+            match kept {
+                Ok(k) if k.num_rows() > 0 => Some(Batch(k)),
+                Ok(_) => None,
+                Err(e) => {
+                    tc.fail(e.into());
+                    None
+                }
+            }
+        }))
+    })
 }
 
 fn replicate(b: &RecordBatch, times: &Expr) -> Result<RecordBatch> {

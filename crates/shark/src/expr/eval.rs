@@ -108,6 +108,7 @@ fn eval(expr: &Expr, batch: &RecordBatch, n: usize) -> Result<ArrayRef> {
             let acc = acc.unwrap_or_else(|| BooleanArray::from(vec![false; n]));
             Ok(Arc::new(if *negated { not(&acc)? } else { acc }))
         }
+        Expr::InKeys { expr, keys } => Ok(Arc::new(keys.test(&eval(expr, batch, n)?)?)),
         Expr::Like {
             expr,
             pattern,

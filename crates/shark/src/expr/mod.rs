@@ -4,6 +4,7 @@
 //! Arrow kernels.
 
 pub mod eval;
+pub mod key_set;
 pub mod rewrite;
 
 use crate::functions::ScalarFunction;
@@ -146,6 +147,13 @@ pub enum Expr {
         args: Vec<Expr>,
         data_type: DataType,
     },
+    /// Whether `expr` (an integer-like value) is one of a join build
+    /// side's keys: the dynamic filter adaptive execution pushes into the
+    /// join's probe side. NULL is never in the set (false, not NULL).
+    InKeys {
+        expr: Box<Expr>,
+        keys: std::sync::Arc<key_set::KeySet>,
+    },
 }
 
 /// Serializes a built-in function as its name and finds it again by name.
@@ -235,6 +243,9 @@ impl PartialEq for Expr {
                     kind: k2,
                 },
             ) => a == b && p1 == p2 && n1 == n2 && k1 == k2,
+            (InKeys { expr: a, keys: k1 }, InKeys { expr: b, keys: k2 }) => {
+                a == b && std::sync::Arc::ptr_eq(k1, k2)
+            }
             (
                 Function {
                     func: f1, args: a1, ..
@@ -255,9 +266,11 @@ impl Expr {
             Expr::Column { data_type, .. } => data_type.clone(),
             Expr::Literal(v) => v.data_type(),
             Expr::Binary { data_type, .. } => data_type.clone(),
-            Expr::Not(_) | Expr::IsNull { .. } | Expr::InList { .. } | Expr::Like { .. } => {
-                DataType::Boolean
-            }
+            Expr::Not(_)
+            | Expr::IsNull { .. }
+            | Expr::InList { .. }
+            | Expr::Like { .. }
+            | Expr::InKeys { .. } => DataType::Boolean,
             Expr::Negative(e) | Expr::BitNot(e) => e.data_type(),
             Expr::Cast { to, .. } => to.clone(),
             Expr::Case { data_type, .. } => data_type.clone(),
@@ -302,7 +315,9 @@ impl Expr {
             Expr::Column { .. } | Expr::Literal(_) => vec![],
             Expr::Binary { left, right, .. } => vec![left, right],
             Expr::Not(e) | Expr::Negative(e) | Expr::BitNot(e) => vec![e],
-            Expr::IsNull { expr, .. } | Expr::Cast { expr, .. } => vec![expr],
+            Expr::IsNull { expr, .. } | Expr::Cast { expr, .. } | Expr::InKeys { expr, .. } => {
+                vec![expr]
+            }
             Expr::Case {
                 branches,
                 else_expr,
@@ -387,6 +402,10 @@ impl Expr {
                 func,
                 args: args.into_iter().map(|e| e.transform(f)).collect(),
                 data_type,
+            },
+            Expr::InKeys { expr, keys } => Expr::InKeys {
+                expr: Box::new(expr.transform(f)),
+                keys,
             },
             leaf => leaf,
         };
@@ -530,6 +549,7 @@ impl fmt::Display for Expr {
                 let a: Vec<String> = args.iter().map(|e| e.to_string()).collect();
                 write!(f, "{}({})", func.name, a.join(", "))
             }
+            Expr::InKeys { expr, keys } => write!(f, "{expr} IN {keys}"),
         }
     }
 }

@@ -214,7 +214,9 @@ impl QueryProfiles {
         let profile = Arc::new(QueryProfile {
             id,
             sql: sql.to_string(),
-            metrics: Arc::new(PlanMetrics::new(plan.node_count())),
+            // Room for the nodes adaptive execution may add (at most one
+            // dynamic filter per join key, fewer than the plan's nodes).
+            metrics: Arc::new(PlanMetrics::new(2 * plan.node_count())),
             plan: Mutex::new(plan.clone()),
             started: Instant::now(),
         });

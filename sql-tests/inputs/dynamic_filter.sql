@@ -42,3 +42,6 @@ SELECT u.k, d.name FROM (SELECT dept_id AS k FROM emp UNION ALL SELECT id AS k F
 SELECT w.id, w.cnt FROM (SELECT id, dept_id, count(*) OVER (PARTITION BY active) AS cnt FROM emp) w JOIN dept d ON w.dept_id = d.id WHERE d.region = 'west' ORDER BY w.id;
 -- A LIMIT below the join keeps its rows before the join filters them.
 SELECT t.id FROM (SELECT id, dept_id FROM emp ORDER BY id LIMIT 4) t JOIN dept d ON t.dept_id = d.id WHERE d.region = 'east' ORDER BY t.id;
+-- The key's position among the group keys differs from its column in the table: a final aggregation reads its keys first.
+SELECT g.dept_id, g.c FROM (SELECT dept_id, count(id) AS c FROM emp GROUP BY dept_id) g JOIN dept d ON g.dept_id = d.id WHERE d.region = 'west' ORDER BY g.dept_id;
+SELECT g.dept_id, g.id, g.s FROM (SELECT dept_id, id, sum(salary) AS s FROM emp GROUP BY dept_id, id) g JOIN dept d ON g.dept_id = d.id WHERE d.region = 'east' ORDER BY g.id;

@@ -596,3 +596,42 @@ fn a_partitioned_join_filters_one_side_by_the_keys_of_the_side_that_ran_first() 
              (SELECT CASE WHEN f.k = 7 THEN NULL ELSE f.k END FROM facts f) AND d.k < 10";
     assert!(rows(&mut s, q).is_empty());
 }
+
+#[test]
+fn a_broadcast_join_with_the_smaller_probe_side_runs_it_first_to_filter_its_build_side() {
+    let mut s = session();
+    // The LEFT join's build side (facts aggregated by key) may be
+    // broadcast; its probe side (21 rows of dims) is expected smaller, so
+    // it runs first and only the facts rows of its keys are aggregated.
+    let q = "SELECT d.k, g.c FROM dims d LEFT JOIN \
+             (SELECT k, count(*) AS c FROM facts GROUP BY k) g ON d.k = g.k \
+             WHERE d.v LIKE 'd5:%'";
+    let ran = rows(&mut s, &format!("EXPLAIN ANALYZE {q}"));
+    let join = line(&ran, "HashJoin");
+    assert!(join.contains("HashJoin Broadcast Left"), "{ran:?}");
+    assert!(join.contains("probe side ran first (21 rows)"), "{ran:?}");
+    assert!(
+        metric(line(&ran, "Scan memory default.facts"), "rows") < 100,
+        "{ran:?}"
+    );
+    let got = sorted(rows(&mut s, q));
+    assert_eq!(got.len(), 21);
+    assert!(got.iter().all(|r| r.ends_with("\t2")), "{got:?}");
+    s.set("shark.sql.dynamicFilter.enabled", "false");
+    assert_eq!(sorted(rows(&mut s, q)), got);
+}
+
+#[test]
+fn a_dynamic_filter_never_changes_the_rows_a_random_filter_sees() {
+    let mut s = session();
+    let q = "SELECT x.k, count(*) FROM (SELECT k FROM facts WHERE rand(7) < 0.5) x \
+             JOIN dims d ON x.k = d.k WHERE d.v LIKE 'd5:%' GROUP BY x.k";
+    let ran = rows(&mut s, &format!("EXPLAIN ANALYZE {q}"));
+    assert_eq!(
+        metric(line(&ran, "Scan memory default.facts"), "rows"),
+        40_000
+    );
+    let got = sorted(rows(&mut s, q));
+    s.set("shark.sql.dynamicFilter.enabled", "false");
+    assert_eq!(sorted(rows(&mut s, q)), got);
+}

@@ -145,12 +145,23 @@ pub(super) fn hash_join(
 ) -> Result<Rdd<Batch>> {
     let spec = join_spec(plan, &j.probe_keys, &j.build_keys, &j);
     if j.mode == JoinMode::Broadcast {
-        // The build side first: its keys filter the probe side's scans.
+        // Usually the build side first: its keys filter the probe side's
+        // scans; where the probe side is expected the smaller, the other
+        // way round.
+        let mut probe = None;
+        if ex.dynamic_filters && runs_probe_side_first(plan, &j) {
+            probe = Some(collect_probe_side_first(plan, &j, ex)?);
+        }
         let build = execute(&mut plan.inputs[1], ex)?;
         let table = join::collect_table(&build, &spec)?;
         if let Some(table) = table {
-            filter_probe_side(plan, &j, &table, ex);
-            let probe = execute(&mut plan.inputs[0], ex)?;
+            let probe = match probe {
+                Some(p) => p,
+                None => {
+                    filter_probe_side(plan, &j, &table, ex);
+                    execute(&mut plan.inputs[0], ex)?
+                }
+            };
             return Ok(join::broadcast_probe(&probe, table, spec));
         }
         // Over the memory budget.
@@ -160,7 +171,10 @@ pub(super) fn hash_join(
                 j.kind
             )));
         }
-        let probe = execute(&mut plan.inputs[0], ex)?;
+        let probe = match probe {
+            Some(p) => p,
+            None => execute(&mut plan.inputs[0], ex)?,
+        };
         if j.probe_keys.is_empty() {
             plan.op = Operator::NestedLoopJoin(NestedLoopJoin {
                 filter: j.filter.clone(),
@@ -298,9 +312,48 @@ const KEYS_FROM_SHUFFLE_BYTES: u64 = 64 << 20;
 fn runs_probe_side_first(plan: &PhysicalPlan, j: &HashJoin) -> bool {
     let rows = |p: &PhysicalPlan| p.estimate.rows;
     match (rows(&plan.inputs[0]), rows(&plan.inputs[1])) {
-        (Some(p), Some(b)) => p <= b && dynamic_filter::drops_unmatched_build_rows(j),
+        (Some(p), Some(b)) => {
+            p <= b && !j.probe_keys.is_empty() && dynamic_filter::drops_unmatched_build_rows(j)
+        }
         _ => false,
     }
+}
+
+/// A broadcast join's probe side, expected smaller than its build side,
+/// run first and held on the driver while it stays within twice the
+/// broadcast threshold: its keys then filter the build side's scans, and
+/// the held batches are what is probed. Past that size, the probe side as
+/// it is (run again by the join).
+fn collect_probe_side_first(
+    plan: &mut PhysicalPlan,
+    j: &HashJoin,
+    ex: &ExecContext,
+) -> Result<Rdd<Batch>> {
+    let probe = execute(&mut plan.inputs[0], ex)?;
+    let cap = ex
+        .adaptive
+        .broadcast_threshold
+        .max(1 << 20)
+        .saturating_mul(2) as usize;
+    let Some(batches) = join::collect_within(&probe, cap, true)? else {
+        return Ok(probe);
+    };
+    let sets = dynamic_filter::keys_of_batches(&batches, &j.probe_keys, plan.id)?;
+    let landed = push_sets(&mut plan.inputs[1], sets, &j.build_keys, ex);
+    if !landed.is_empty() {
+        let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+        add_note(
+            plan,
+            format!(
+                "probe side ran first ({rows} rows); its keys filter the build side at {}",
+                landed.join(", ")
+            ),
+        );
+    }
+    let parts = ex.ctx.default_parallelism().min(batches.len()).max(1);
+    Ok(ex
+        .ctx
+        .parallelize(batches.into_iter().map(Batch).collect(), Some(parts)))
 }
 
 /// A partitioned join whose probe side runs (and is measured) first: when

@@ -15,12 +15,14 @@ use super::ExecContext;
 use crate::batch::Batch;
 use crate::error::Result;
 use crate::expr::key_set::{integer_like, KeySet};
+use crate::expr::rewrite::deterministic;
 use crate::expr::{BinaryOp, Expr};
-use crate::physical::{Filter, HashJoin, Operator, PhysicalPlan};
+use crate::physical::{AggMode, Filter, HashJoin, Operator, PhysicalPlan};
 use crate::plan::JoinKind;
 use crate::scalar::ScalarValue;
 use arrow::array::AsArray;
 use arrow::datatypes::{DataType, Int64Type};
+use arrow::record_batch::RecordBatch;
 use rdd::Rdd;
 use std::sync::Arc;
 
@@ -56,22 +58,12 @@ pub(super) fn collect_keys(
     keys: &[Expr],
     join: usize,
 ) -> Result<Vec<Option<KeySet>>> {
-    let wanted: Vec<Option<Expr>> = keys
-        .iter()
-        .map(|k| integer_like(&k.data_type()).then(|| k.clone()))
-        .collect();
+    let wanted = integer_keys(keys);
     let per_key = wanted.clone();
     let parts = rdd.context().run_job(rdd, None, move |_, it| {
         let mut values: Vec<Vec<i64>> = vec![Vec::new(); per_key.len()];
         for Batch(b) in it {
-            for (k, out) in per_key.iter().zip(values.iter_mut()) {
-                if let Some(k) = k {
-                    let col = crate::expr::evaluate(k, &b)?;
-                    let col = arrow::compute::cast(&col, &DataType::Int64)
-                        .map_err(crate::error::SharkError::from)?;
-                    out.extend(col.as_primitive::<Int64Type>().iter().flatten());
-                }
-            }
+            add_values(&b, &per_key, &mut values)?;
         }
         Ok(values)
     })?;
@@ -81,11 +73,48 @@ pub(super) fn collect_keys(
             m.extend(v);
         }
     }
-    Ok(wanted
+    Ok(sets_of(&wanted, merged, join))
+}
+
+/// The sets of values the integer-like `keys` take over `batches` (held on
+/// the driver), `None` for a key that is not integer-like.
+pub(super) fn keys_of_batches(
+    batches: &[RecordBatch],
+    keys: &[Expr],
+    join: usize,
+) -> Result<Vec<Option<KeySet>>> {
+    let wanted = integer_keys(keys);
+    let mut values: Vec<Vec<i64>> = vec![Vec::new(); wanted.len()];
+    for b in batches {
+        add_values(b, &wanted, &mut values)?;
+    }
+    Ok(sets_of(&wanted, values, join))
+}
+
+fn integer_keys(keys: &[Expr]) -> Vec<Option<Expr>> {
+    keys.iter()
+        .map(|k| integer_like(&k.data_type()).then(|| k.clone()))
+        .collect()
+}
+
+/// Adds the non-NULL values of each wanted key over `b` to its list.
+fn add_values(b: &RecordBatch, wanted: &[Option<Expr>], values: &mut [Vec<i64>]) -> Result<()> {
+    for (k, out) in wanted.iter().zip(values.iter_mut()) {
+        if let Some(k) = k {
+            let col = crate::expr::evaluate(k, b)?;
+            let col = arrow::compute::cast(&col, &DataType::Int64)?;
+            out.extend(col.as_primitive::<Int64Type>().iter().flatten());
+        }
+    }
+    Ok(())
+}
+
+fn sets_of(wanted: &[Option<Expr>], values: Vec<Vec<i64>>, join: usize) -> Vec<Option<KeySet>> {
+    wanted
         .iter()
-        .zip(merged)
+        .zip(values)
         .map(|(w, v)| w.as_ref().map(|_| KeySet::from_keys(join, v)))
-        .collect())
+        .collect()
 }
 
 /// Pushes `keys`, the values build key column `build_key` takes, into the
@@ -114,12 +143,18 @@ pub(super) fn push(
 /// leaves `node`'s output the same as filtering it.
 fn below(node: &PhysicalPlan, col: usize) -> Option<(usize, usize)> {
     match &node.op {
-        Operator::Filter(_) | Operator::Exchange(_) => Some((0, col)),
+        // Rows a non-deterministic filter or projection sees must not change.
+        Operator::Filter(f) => deterministic(&f.predicate).then_some((0, col)),
+        Operator::Exchange(_) => Some((0, col)),
         Operator::Sort(s) if s.fetch.is_none() => Some((0, col)),
-        Operator::Project(p) => match p.exprs.get(col)? {
+        Operator::Project(p) if p.exprs.iter().all(deterministic) => match p.exprs.get(col)? {
             Expr::Column { index, .. } => Some((0, *index)),
             _ => None,
         },
+        // A final aggregation reads partial states: group keys first.
+        Operator::HashAggregate(a) if a.mode == AggMode::Final => {
+            (col < a.group.len()).then_some((0, col))
+        }
         Operator::HashAggregate(a) => match a.group.get(col)? {
             Expr::Column { index, .. } => Some((0, *index)),
             _ => None,

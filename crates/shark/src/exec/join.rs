@@ -632,7 +632,7 @@ pub(crate) fn broadcast_probe(probe: &Rdd<Batch>, table: JoinTable, spec: JoinSp
 /// The build side's batches, collected a few partitions at a time; `None`
 /// as soon as they pass `budget` when `may_stop` (the caller then joins
 /// without collecting), so the driver never holds much more than that.
-fn collect_within(
+pub(crate) fn collect_within(
     build: &Rdd<Batch>,
     budget: usize,
     may_stop: bool,

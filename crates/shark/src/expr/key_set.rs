@@ -109,26 +109,32 @@ impl KeySet {
             };
         }
         let range = (max as i128 - min as i128 + 1) as u128;
-        let dense =
-            range <= SMALL_RANGE as u128 || range <= (keys.len() as u128) * BITS_PER_KEY as u128;
-        let (len, members) = if dense {
+        let bitmap = |keys: &mut dyn Iterator<Item = i64>| {
             let mut bits = vec![0u64; (range as usize).div_ceil(64)];
-            for &k in &keys {
+            for k in keys {
                 let i = (k as i128 - min as i128) as usize;
                 bits[i / 64] |= 1 << (i % 64);
             }
             let len = bits.iter().map(|w| w.count_ones() as usize).sum();
             (len, Members::Bits(bits))
+        };
+        let (len, members) = if range <= SMALL_RANGE as u128 {
+            bitmap(&mut keys.iter().copied())
         } else {
+            // Distinct keys first: repeats must not make a wide range look dense.
             let s = hasher();
-            let mut table = HashTable::with_capacity(keys.len());
+            let mut table = HashTable::with_capacity(keys.len().min(1 << 20));
             for &k in &keys {
                 let h = s.hash_one(k);
                 if table.find(h, |v| *v == k).is_none() {
                     table.insert_unique(h, k, |v| s.hash_one(*v));
                 }
             }
-            (table.len(), Members::Hashed(table))
+            if range <= (table.len() as u128) * BITS_PER_KEY as u128 {
+                bitmap(&mut table.iter().copied())
+            } else {
+                (table.len(), Members::Hashed(table))
+            }
         };
         KeySet {
             join,
@@ -243,6 +249,10 @@ mod tests {
         assert_eq!((dense.min, dense.max, dense.len), (10, 15, 3));
         let sparse = KeySet::from_keys(1, vec![-(1 << 40), 7, 1 << 40]);
         assert!(matches!(sparse.members, Members::Hashed(_)));
+        // Repeats do not make a wide range dense.
+        let repeated = KeySet::from_keys(1, [0, 1 << 30].repeat(1 << 20));
+        assert!(matches!(repeated.members, Members::Hashed(_)));
+        assert_eq!(repeated.len, 2);
         for s in [&dense, &sparse] {
             for k in s.keys() {
                 assert!(s.contains(k));

@@ -214,9 +214,10 @@ impl QueryProfiles {
         let profile = Arc::new(QueryProfile {
             id,
             sql: sql.to_string(),
-            // Room for the nodes adaptive execution may add (at most one
-            // dynamic filter per join key, fewer than the plan's nodes).
-            metrics: Arc::new(PlanMetrics::new(2 * plan.node_count())),
+            // Room for the nodes adaptive execution may add (a dynamic
+            // filter per join key; past this room, a node's counts are
+            // not kept).
+            metrics: Arc::new(PlanMetrics::new(2 * plan.node_count() + 64)),
             plan: Mutex::new(plan.clone()),
             started: Instant::now(),
         });

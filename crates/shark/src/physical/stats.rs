@@ -127,12 +127,52 @@ pub fn estimate(plan: &LogicalPlan) -> Estimate {
                 bytes: parts.iter().map(|e| e.bytes).sum(),
             }
         }
+        // A semi join keeps the left rows whose key the right side holds:
+        // with the right side's rows a filtered share of its table's, as
+        // many of the left's (the containment guess).
+        LogicalPlan::Join(Join {
+            kind: JoinKind::LeftSemi,
+            left,
+            right,
+            on,
+            ..
+        }) if !on.is_empty() => {
+            let kept = kept_fraction(right);
+            let e = estimate(left);
+            Estimate {
+                rows: e.rows.map(|r| ((r as f64 * kept).ceil() as u64).min(r)),
+                bytes: e.bytes.map(|b| ((b as f64 * kept).ceil() as u64).min(b)),
+            }
+        }
         LogicalPlan::Join(Join {
             kind: JoinKind::LeftSemi | JoinKind::LeftAnti,
             left,
             ..
         }) => estimate(left),
         LogicalPlan::Join(j) => join_estimate(j),
+    }
+}
+
+/// The share of its tables' rows `plan` is guessed to keep through
+/// filters (1 where unknown: aggregations, unions, outer sides).
+fn kept_fraction(plan: &LogicalPlan) -> f64 {
+    match plan {
+        LogicalPlan::Filter(Filter { input, predicate }) => {
+            selectivity(predicate) * kept_fraction(input)
+        }
+        LogicalPlan::Project(Project { input, .. })
+        | LogicalPlan::Sort(Sort {
+            input, fetch: None, ..
+        })
+        | LogicalPlan::Distribute(Distribute { input, .. })
+        | LogicalPlan::LocalSort(LocalSort { input, .. }) => kept_fraction(input),
+        LogicalPlan::Join(Join {
+            kind: JoinKind::LeftSemi,
+            left,
+            right,
+            ..
+        }) => kept_fraction(left) * kept_fraction(right),
+        _ => 1.0,
     }
 }
 

@@ -240,6 +240,7 @@ pub(super) fn hash_join(
     if ex.dynamic_filters
         && build_bytes <= KEYS_FROM_SHUFFLE_BYTES
         && dynamic_filter::drops_unmatched_probe_rows(&j)
+        && dynamic_filter::may_reduce(&plan.inputs[1])
     {
         let landed = filter_side(plan, 0, &build_shuffle, &j.build_keys, &j.probe_keys, ex)?;
         if !landed.is_empty() {
@@ -313,7 +314,10 @@ fn runs_probe_side_first(plan: &PhysicalPlan, j: &HashJoin) -> bool {
     let rows = |p: &PhysicalPlan| p.estimate.rows;
     match (rows(&plan.inputs[0]), rows(&plan.inputs[1])) {
         (Some(p), Some(b)) => {
-            p <= b && !j.probe_keys.is_empty() && dynamic_filter::drops_unmatched_build_rows(j)
+            p <= b
+                && !j.probe_keys.is_empty()
+                && dynamic_filter::drops_unmatched_build_rows(j)
+                && dynamic_filter::may_reduce(&plan.inputs[0])
         }
         _ => false,
     }
@@ -425,7 +429,10 @@ fn filter_probe_side(
     table: &join::JoinTable,
     ex: &ExecContext,
 ) {
-    if !ex.dynamic_filters || !dynamic_filter::drops_unmatched_probe_rows(j) {
+    if !ex.dynamic_filters
+        || !dynamic_filter::drops_unmatched_probe_rows(j)
+        || !dynamic_filter::may_reduce(&plan.inputs[1])
+    {
         return;
     }
     let sets = j

@@ -26,6 +26,30 @@ use arrow::record_batch::RecordBatch;
 use rdd::Rdd;
 use std::sync::Arc;
 
+/// Whether `side` may hold fewer keys than its tables do: something in it
+/// filters rows. The keys of a side that reads its tables whole (the
+/// orders of every customer, every supplier) filter nothing worth the
+/// cost of collecting and testing them.
+pub(super) fn may_reduce(side: &PhysicalPlan) -> bool {
+    match &side.op {
+        Operator::Scan(s) => !s.filters.is_empty(),
+        Operator::Project(_)
+        | Operator::Exchange(_)
+        | Operator::Sort(_)
+        | Operator::HashAggregate(_)
+        | Operator::Union => side.inputs.iter().any(may_reduce),
+        Operator::HashJoin(j) => match j.kind {
+            JoinKind::Inner => side.inputs.iter().any(may_reduce),
+            JoinKind::Left if !j.swapped => may_reduce(&side.inputs[0]),
+            JoinKind::Full => false,
+            _ => true,
+        },
+        Operator::Window(_) => side.inputs.iter().any(may_reduce),
+        // Literal rows, limits, generated values...
+        _ => true,
+    }
+}
+
 /// Whether a join never emits a probe row that found no build row, so
 /// that filtering its probe side by the build keys changes nothing (a
 /// semi or anti join built on its preserved side emits build rows).

@@ -149,8 +149,16 @@ pub(super) fn hash_join(
         // scans; where the probe side is expected the smaller, the other
         // way round.
         let mut probe = None;
-        if ex.dynamic_filters && runs_probe_side_first(plan, &j) {
-            probe = Some(collect_probe_side_first(plan, &j, ex)?);
+        let cap = ex
+            .adaptive
+            .broadcast_threshold
+            .max(1 << 20)
+            .saturating_mul(2);
+        if ex.dynamic_filters
+            && runs_probe_side_first(plan, &j)
+            && plan.inputs[0].estimate.bytes.is_some_and(|b| b <= cap)
+        {
+            probe = Some(collect_probe_side_first(plan, &j, cap as usize, ex)?);
         }
         let build = execute(&mut plan.inputs[1], ex)?;
         let table = join::collect_table(&build, &spec)?;
@@ -316,6 +324,7 @@ fn runs_probe_side_first(plan: &PhysicalPlan, j: &HashJoin) -> bool {
         (Some(p), Some(b)) => {
             p <= b
                 && !j.probe_keys.is_empty()
+                && !dynamic_filter::has_side_effects(&plan.inputs[0])
                 && dynamic_filter::drops_unmatched_build_rows(j)
                 && dynamic_filter::may_reduce(&plan.inputs[0])
         }
@@ -323,22 +332,18 @@ fn runs_probe_side_first(plan: &PhysicalPlan, j: &HashJoin) -> bool {
     }
 }
 
-/// A broadcast join's probe side, expected smaller than its build side,
-/// run first and held on the driver while it stays within twice the
-/// broadcast threshold: its keys then filter the build side's scans, and
-/// the held batches are what is probed. Past that size, the probe side as
-/// it is (run again by the join).
+/// A broadcast join's probe side, expected smaller than its build side
+/// and within `cap` bytes (twice the broadcast threshold), run first and
+/// held on the driver while it stays within `cap`: its keys then filter
+/// the build side's scans, and the held batches are what is probed. Past
+/// `cap`, the probe side as it is (run again by the join, unfiltered).
 fn collect_probe_side_first(
     plan: &mut PhysicalPlan,
     j: &HashJoin,
+    cap: usize,
     ex: &ExecContext,
 ) -> Result<Rdd<Batch>> {
     let probe = execute(&mut plan.inputs[0], ex)?;
-    let cap = ex
-        .adaptive
-        .broadcast_threshold
-        .max(1 << 20)
-        .saturating_mul(2) as usize;
     let Some(batches) = join::collect_within(&probe, cap, true)? else {
         return Ok(probe);
     };

@@ -33,6 +33,7 @@ use std::sync::Arc;
 pub(super) fn may_reduce(side: &PhysicalPlan) -> bool {
     match &side.op {
         Operator::Scan(s) => !s.filters.is_empty(),
+        Operator::Sort(s) if s.fetch.is_some() => true,
         Operator::Project(_)
         | Operator::Exchange(_)
         | Operator::Sort(_)
@@ -40,7 +41,7 @@ pub(super) fn may_reduce(side: &PhysicalPlan) -> bool {
         | Operator::Union => side.inputs.iter().any(may_reduce),
         Operator::HashJoin(j) => match j.kind {
             JoinKind::Inner => side.inputs.iter().any(may_reduce),
-            JoinKind::Left if !j.swapped => may_reduce(&side.inputs[0]),
+            JoinKind::Left => may_reduce(&side.inputs[0]),
             JoinKind::Full => false,
             _ => true,
         },
@@ -48,6 +49,11 @@ pub(super) fn may_reduce(side: &PhysicalPlan) -> bool {
         // Literal rows, limits, generated values...
         _ => true,
     }
+}
+
+/// Whether running `side` twice may be seen from outside (a script).
+pub(super) fn has_side_effects(side: &PhysicalPlan) -> bool {
+    matches!(side.op, Operator::ScriptTransform(_)) || side.inputs.iter().any(has_side_effects)
 }
 
 /// Whether a join never emits a probe row that found no build row, so
@@ -89,7 +95,11 @@ pub(super) fn collect_keys(
         for Batch(b) in it {
             add_values(&b, &per_key, &mut values)?;
         }
-        Ok(values)
+        // Each task sends its distinct keys only.
+        Ok(values
+            .into_iter()
+            .map(|v| KeySet::from_keys(join, v).keys())
+            .collect::<Vec<_>>())
     })?;
     let mut merged: Vec<Vec<i64>> = vec![Vec::new(); wanted.len()];
     for part in parts {

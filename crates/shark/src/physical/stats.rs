@@ -129,7 +129,8 @@ pub fn estimate(plan: &LogicalPlan) -> Estimate {
         }
         // A semi join keeps the left rows whose key the right side holds:
         // with the right side's rows a filtered share of its table's, as
-        // many of the left's (the containment guess).
+        // many of the left's (the containment guess), but never less than
+        // a tenth (the right side's key may repeat, its filters overlap).
         LogicalPlan::Join(Join {
             kind: JoinKind::LeftSemi,
             left,
@@ -137,7 +138,7 @@ pub fn estimate(plan: &LogicalPlan) -> Estimate {
             on,
             ..
         }) if !on.is_empty() => {
-            let kept = kept_fraction(right);
+            let kept = kept_fraction(right).max(0.1);
             let e = estimate(left);
             Estimate {
                 rows: e.rows.map(|r| ((r as f64 * kept).ceil() as u64).min(r)),

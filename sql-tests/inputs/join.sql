@@ -60,3 +60,8 @@ FROM UNIQUEJOIN PRESERVE dept d (d.id), emp e (e.dept_id), emp x (x.dept_id) SEL
 FROM UNIQUEJOIN src a (a.key, a.value), src b (b.key, b.value) SELECT a.key, count(*) GROUP BY a.key ORDER BY a.key;
 -- reference: SELECT e.id, d.name FROM emp e LEFT JOIN dept d ON e.dept_id = d.id WHERE e.id < 6
 SELECT e.id, d.name FROM UNIQUEJOIN PRESERVE emp e (e.dept_id), dept d (d.id) WHERE e.id < 6;
+-- ON conditions over the side an outer join does not preserve filter that side before the join.
+SELECT e.id, d.name FROM emp e LEFT JOIN dept d ON e.dept_id = d.id AND d.name NOT LIKE '%EU%' AND e.salary > 50000 ORDER BY e.id, d.name;
+SELECT e.id, d.id FROM emp e RIGHT JOIN dept d ON e.dept_id = d.id AND e.active AND d.region <> 'east' ORDER BY d.id, e.id;
+SELECT d.id, d.name FROM dept d WHERE EXISTS (SELECT 1 FROM emp e WHERE e.dept_id = d.id AND e.salary > 60000) ORDER BY d.id, d.name;
+SELECT d.id, d.name FROM dept d WHERE NOT EXISTS (SELECT 1 FROM emp e WHERE e.dept_id = d.id AND e.active) ORDER BY d.id, d.name;

@@ -230,6 +230,8 @@ fn push_filters(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
                 .collect();
             push_into(input.clone(), preds)
         }
+        // A join's own ON conjuncts over one side move into it.
+        LogicalPlan::Join(_) => push_into(plan.clone(), Vec::new()),
         _ => map_inputs(plan, &mut |p| push_filters(p)),
     }
 }
@@ -578,6 +580,33 @@ fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan
                     kind = JoinKind::Inner;
                 }
             }
+            // ON conjuncts over the side an outer, semi or anti join does
+            // not preserve only decide which of its rows can match: they
+            // filter that side first (NOT IN excepted: its build side's
+            // NULLs count whatever else holds).
+            let unpreserved = match kind {
+                JoinKind::Left | JoinKind::LeftSemi | JoinKind::LeftAnti if !*null_aware => {
+                    Some(false)
+                }
+                JoinKind::Right => Some(true),
+                _ => None,
+            };
+            if let Some(left_side) = unpreserved {
+                let mut rest = Vec::new();
+                for p in join_filter {
+                    let mut cols = Vec::new();
+                    p.columns(&mut cols);
+                    let on_side = !cols.is_empty()
+                        && cols.iter().all(|&c| (c < lw) == left_side)
+                        && deterministic(&p);
+                    match (on_side, left_side) {
+                        (true, true) => to_left.push(p),
+                        (true, false) => to_right.push(p.remap_columns(&|c| c - lw)),
+                        (false, _) => rest.push(p),
+                    }
+                }
+                join_filter = rest;
+            }
             let left = push_into(left.clone(), to_left)?;
             let right = push_into(right.clone(), to_right)?;
             let joined = Arc::new(LogicalPlan::Join(Join {
@@ -765,15 +794,16 @@ mod tests {
         };
         assert_eq!(*kind, JoinKind::Inner);
         assert_eq!(on.len(), 1);
-        // Single-side predicates moved below the join.
-        assert!(
-            matches!(left.as_ref(), LogicalPlan::Filter(Filter { .. })),
-            "{p}"
-        );
-        assert!(
-            matches!(right.as_ref(), LogicalPlan::Filter(Filter { .. })),
-            "{p}"
-        );
+        // Single-side predicates moved below the join (under a projection
+        // when a column only the predicate reads is dropped after it).
+        let filtered = |side: &LogicalPlan| match side {
+            LogicalPlan::Project(crate::plan::Project { input, .. }) => {
+                matches!(input.as_ref(), LogicalPlan::Filter(Filter { .. }))
+            }
+            other => matches!(other, LogicalPlan::Filter(Filter { .. })),
+        };
+        assert!(filtered(left), "{p}");
+        assert!(filtered(right), "{p}");
     }
 
     #[test]
@@ -892,6 +922,50 @@ mod tests {
         assert_eq!(empties.len(), 1, "{p}");
         let p = plan("SELECT k + (2 * 3) FROM a");
         assert!(p.to_string().contains("+ 6"), "{p}");
+    }
+
+    #[test]
+    fn on_conditions_over_an_outer_joins_other_side_filter_that_side() {
+        // Each scan's pushed filters, in plan order (a first).
+        let pushed = |sql: &str| {
+            let p = plan(sql);
+            let mut scans = Vec::new();
+            find(
+                &p,
+                &|n| matches!(n, LogicalPlan::Scan(Scan { .. })),
+                &mut scans,
+            );
+            scans
+                .iter()
+                .map(|s| match s {
+                    LogicalPlan::Scan(Scan { filters, .. }) => filters.len(),
+                    _ => unreachable!(),
+                })
+                .collect::<Vec<_>>()
+        };
+        // LEFT: b's condition filters b; a's stays in the join (a keeps
+        // every row).
+        assert_eq!(
+            pushed("SELECT a.k FROM a LEFT JOIN b ON a.k = b.k AND b.v <> 'x' AND a.w > 1"),
+            [0, 1]
+        );
+        assert_eq!(
+            pushed("SELECT b.k FROM a RIGHT JOIN b ON a.k = b.k AND a.v <> 'x' AND b.w > 1"),
+            [1, 0]
+        );
+        assert_eq!(
+            pushed("SELECT a.k FROM a LEFT SEMI JOIN b ON a.k = b.k AND b.w > 1"),
+            [0, 1]
+        );
+        assert_eq!(
+            pushed("SELECT a.k FROM a FULL JOIN b ON a.k = b.k AND b.w > 1"),
+            [0, 0]
+        );
+        // NOT IN keeps its subquery whole (its NULLs count).
+        assert_eq!(
+            pushed("SELECT k FROM a WHERE k NOT IN (SELECT k FROM b)"),
+            [0, 0]
+        );
     }
 
     #[test]

@@ -74,10 +74,34 @@ pub fn prune(plan: Arc<LogicalPlan>, required: &[usize]) -> Result<(Arc<LogicalP
             predicate.columns(&mut need);
             let (input, m) = prune(input.clone(), &need)?;
             let predicate = remap(predicate.clone(), &m);
-            (
-                Arc::new(LogicalPlan::Filter(Filter { input, predicate })),
-                m,
-            )
+            let filter = Arc::new(LogicalPlan::Filter(Filter { input, predicate }));
+            if required.is_empty() || sorted_unique(need).len() == required.len() {
+                (filter, m)
+            } else {
+                // Columns only the predicate reads are dropped right after
+                // it: they never travel through an exchange or a join.
+                let kept: Vec<usize> = required
+                    .iter()
+                    .map(|&c| m[c].expect("a required column is kept"))
+                    .collect();
+                let schema = filter.schema();
+                let exprs = kept
+                    .iter()
+                    .map(|&i| {
+                        let f = schema.field(i);
+                        Expr::column(i, f.name().clone(), f.data_type().clone())
+                    })
+                    .collect();
+                let project = Project {
+                    input: filter.clone(),
+                    exprs,
+                    schema: project_schema(&schema, &kept),
+                };
+                (
+                    Arc::new(LogicalPlan::Project(project)),
+                    mapping_for(width, &required),
+                )
+            }
         }
         LogicalPlan::Project(node) => prune_project(node, &required, width)?,
         LogicalPlan::Aggregate(node) => prune_aggregate(node, &required, width)?,

@@ -460,7 +460,12 @@ fn reorder_joins(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
 fn push_into(plan: Arc<LogicalPlan>, preds: Vec<Expr>) -> Result<Arc<LogicalPlan>> {
     match plan.as_ref() {
         LogicalPlan::Filter(Filter { input, predicate }) => {
-            let mut all = predicate.clone().conjuncts();
+            let mut all: Vec<Expr> = predicate
+                .clone()
+                .conjuncts()
+                .into_iter()
+                .flat_map(|p| factor_or(p).conjuncts())
+                .collect();
             all.extend(preds);
             push_into(input.clone(), all)
         }
@@ -966,6 +971,27 @@ mod tests {
             pushed("SELECT k FROM a WHERE k NOT IN (SELECT k FROM b)"),
             [0, 0]
         );
+    }
+
+    #[test]
+    fn an_or_of_join_conditions_below_another_join_still_gives_join_keys() {
+        let p = plan(
+            "SELECT * FROM (SELECT a.k FROM a, b WHERE (a.k = b.k AND a.w = 1) \
+             OR (a.k = b.k AND a.w = 2)) t JOIN b ON t.k = b.k",
+        );
+        let mut joins = Vec::new();
+        find(
+            &p,
+            &|n| matches!(n, LogicalPlan::Join(Join { .. })),
+            &mut joins,
+        );
+        assert_eq!(joins.len(), 2);
+        for j in joins {
+            let LogicalPlan::Join(Join { kind, on, .. }) = j else {
+                unreachable!()
+            };
+            assert_eq!((*kind, on.len()), (JoinKind::Inner, 1), "{p}");
+        }
     }
 
     #[test]

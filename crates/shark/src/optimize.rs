@@ -221,17 +221,9 @@ fn push_through(
 /// Pushes filters as far down as they can go.
 fn push_filters(plan: Arc<LogicalPlan>) -> Result<Arc<LogicalPlan>> {
     match plan.as_ref() {
-        LogicalPlan::Filter(Filter { input, predicate }) => {
-            let preds = predicate
-                .clone()
-                .conjuncts()
-                .into_iter()
-                .flat_map(|p| factor_or(p).conjuncts())
-                .collect();
-            push_into(input.clone(), preds)
-        }
-        // A join's own ON conjuncts over one side move into it.
-        LogicalPlan::Join(_) => push_into(plan.clone(), Vec::new()),
+        // A filter's conjuncts (ORs factored), and a join's own ON
+        // conjuncts over one side, move down from here.
+        LogicalPlan::Filter(_) | LogicalPlan::Join(_) => push_into(plan.clone(), Vec::new()),
         _ => map_inputs(plan, &mut |p| push_filters(p)),
     }
 }
@@ -765,6 +757,13 @@ mod tests {
         super::optimize(p).unwrap()
     }
 
+    /// The nodes of `p` that `f` accepts, parents first.
+    fn nodes<'a>(p: &'a LogicalPlan, f: &dyn Fn(&LogicalPlan) -> bool) -> Vec<&'a LogicalPlan> {
+        let mut out = Vec::new();
+        find(p, f, &mut out);
+        out
+    }
+
     fn find<'a>(
         p: &'a LogicalPlan,
         f: &dyn Fn(&LogicalPlan) -> bool,
@@ -817,12 +816,7 @@ mod tests {
             "SELECT a.v FROM a JOIN b ON a.k = b.k \
              WHERE (a.v = 'x' AND b.v = 'y') OR (a.v = 'y' AND b.v = 'x')",
         );
-        let mut scans = Vec::new();
-        find(
-            &p,
-            &|n| matches!(n, LogicalPlan::Scan(Scan { .. })),
-            &mut scans,
-        );
+        let scans = nodes(&p, &|n| matches!(n, LogicalPlan::Scan(Scan { .. })));
         assert_eq!(scans.len(), 2);
         for scan in scans {
             let LogicalPlan::Scan(Scan { filters, .. }) = scan else {
@@ -934,13 +928,7 @@ mod tests {
         // Each scan's pushed filters, in plan order (a first).
         let pushed = |sql: &str| {
             let p = plan(sql);
-            let mut scans = Vec::new();
-            find(
-                &p,
-                &|n| matches!(n, LogicalPlan::Scan(Scan { .. })),
-                &mut scans,
-            );
-            scans
+            nodes(&p, &|n| matches!(n, LogicalPlan::Scan(Scan { .. })))
                 .iter()
                 .map(|s| match s {
                     LogicalPlan::Scan(Scan { filters, .. }) => filters.len(),
@@ -979,12 +967,7 @@ mod tests {
             "SELECT * FROM (SELECT a.k FROM a, b WHERE (a.k = b.k AND a.w = 1) \
              OR (a.k = b.k AND a.w = 2)) t JOIN b ON t.k = b.k",
         );
-        let mut joins = Vec::new();
-        find(
-            &p,
-            &|n| matches!(n, LogicalPlan::Join(Join { .. })),
-            &mut joins,
-        );
+        let joins = nodes(&p, &|n| matches!(n, LogicalPlan::Join(Join { .. })));
         assert_eq!(joins.len(), 2);
         for j in joins {
             let LogicalPlan::Join(Join { kind, on, .. }) = j else {

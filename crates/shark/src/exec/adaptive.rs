@@ -23,7 +23,7 @@ use super::join::{self, JoinSpec};
 use super::{execute, measured, ExecContext};
 use crate::batch::Batch;
 use crate::error::Result;
-use crate::expr::key_set::{integer_like, KeySet};
+use crate::expr::key_set::KeySet;
 use crate::expr::Expr;
 use crate::physical::{HashJoin, JoinMode, NestedLoopJoin, Operator, Partitioning, PhysicalPlan};
 use crate::plan::JoinKind;
@@ -166,7 +166,7 @@ pub(super) fn hash_join(
             let probe = match probe {
                 Some(p) => p,
                 None => {
-                    filter_probe_side(plan, &j, &table, ex);
+                    filter_probe_side(plan, &j, &table, ex)?;
                     execute(&mut plan.inputs[0], ex)?
                 }
             };
@@ -237,7 +237,7 @@ pub(super) fn hash_join(
             plan.adapted = Some(format!(
                 "partitioned -> broadcast: build side measured {build_bytes} bytes (threshold {threshold}); probe side not shuffled"
             ));
-            filter_probe_side(plan, &j, &table, ex);
+            filter_probe_side(plan, &j, &table, ex)?;
             let probe = execute(&mut plan.inputs[0], ex)?;
             return Ok(join::broadcast_probe(&probe, table, spec));
         }
@@ -250,12 +250,8 @@ pub(super) fn hash_join(
         && dynamic_filter::drops_unmatched_probe_rows(&j)
         && dynamic_filter::may_reduce(&plan.inputs[1])
     {
-        let landed = filter_side(plan, 0, &build_shuffle, &j.build_keys, &j.probe_keys, ex)?;
-        if !landed.is_empty() {
-            add_note(
-                plan,
-                format!("build keys filter the probe side at {}", landed.join(", ")),
-            );
+        if let Some(at) = filter_side(plan, 0, &build_shuffle, &j.build_keys, &j.probe_keys, ex)? {
+            add_note(plan, format!("build keys filter the probe side at {at}"));
         }
     }
     let probe = run_side(plan, 0, probe_keys, n, ex)?;
@@ -348,15 +344,11 @@ fn collect_probe_side_first(
         return Ok(probe);
     };
     let sets = dynamic_filter::keys_of_batches(&batches, &j.probe_keys, plan.id)?;
-    let landed = push_sets(&mut plan.inputs[1], sets, &j.build_keys, ex);
-    if !landed.is_empty() {
+    if let Some(at) = push_sets(&mut plan.inputs[1], sets, &j.build_keys, ex) {
         let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
         add_note(
             plan,
-            format!(
-                "probe side ran first ({rows} rows); its keys filter the build side at {}",
-                landed.join(", ")
-            ),
+            format!("probe side ran first ({rows} rows); its keys filter the build side at {at}"),
         );
     }
     let parts = ex.ctx.default_parallelism().min(batches.len()).max(1);
@@ -377,14 +369,12 @@ fn probe_side_first(
 ) -> Result<Rdd<Batch>> {
     let (probe_shuffle, probe_stats) = run_side(plan, 0, probe_keys, n, ex)?;
     if probe_stats.total_bytes() <= KEYS_FROM_SHUFFLE_BYTES {
-        let landed = filter_side(plan, 1, &probe_shuffle, &j.probe_keys, &j.build_keys, ex)?;
-        if !landed.is_empty() {
+        if let Some(at) = filter_side(plan, 1, &probe_shuffle, &j.probe_keys, &j.build_keys, ex)? {
             add_note(
                 plan,
                 format!(
-                    "probe side ran first ({} bytes); its keys filter the build side at {}",
-                    probe_stats.total_bytes(),
-                    landed.join(", ")
+                    "probe side ran first ({} bytes); its keys filter the build side at {at}",
+                    probe_stats.total_bytes()
                 ),
             );
         }
@@ -395,7 +385,7 @@ fn probe_side_first(
 
 /// Filters join input `side` (below its exchange, before it runs) by the
 /// values `keys_of` takes over the other side's shuffled output; where
-/// each key's filter landed.
+/// the filters landed (see `push_sets`).
 fn filter_side(
     plan: &mut PhysicalPlan,
     side: usize,
@@ -403,18 +393,19 @@ fn filter_side(
     keys_of: &[Expr],
     keys: &[Expr],
     ex: &ExecContext,
-) -> Result<Vec<String>> {
+) -> Result<Option<String>> {
     let sets = dynamic_filter::collect_keys(&other.rdd().values(), keys_of, plan.id)?;
     Ok(push_sets(&mut plan.inputs[side].inputs[0], sets, keys, ex))
 }
 
-/// Pushes each set into `side` along its key; where each landed.
+/// Pushes each set into `side` along its key; the nodes they landed on
+/// (`#8, #14`), if any.
 fn push_sets(
     side: &mut PhysicalPlan,
     sets: Vec<Option<KeySet>>,
     keys: &[Expr],
     ex: &ExecContext,
-) -> Vec<String> {
+) -> Option<String> {
     let mut landed = Vec::new();
     for (set, key) in sets.into_iter().zip(keys) {
         let Some(set) = set else { continue };
@@ -422,7 +413,7 @@ fn push_sets(
             landed.push(format!("#{at}"));
         }
     }
-    landed
+    (!landed.is_empty()).then(|| landed.join(", "))
 }
 
 /// Pushes the keys of a collected build side into the join's probe side
@@ -433,29 +424,22 @@ fn filter_probe_side(
     j: &HashJoin,
     table: &join::JoinTable,
     ex: &ExecContext,
-) {
+) -> Result<()> {
     if !ex.dynamic_filters
         || !dynamic_filter::drops_unmatched_probe_rows(j)
         || !dynamic_filter::may_reduce(&plan.inputs[1])
     {
-        return;
+        return Ok(());
     }
-    let sets = j
-        .build_keys
-        .iter()
-        .map(|k| {
-            integer_like(&k.data_type())
-                .then(|| table.key_column(k))
-                .and_then(|c| KeySet::from_column(plan.id, &c.ok()?).ok())
-        })
-        .collect();
-    let landed = push_sets(&mut plan.inputs[0], sets, &j.probe_keys, ex);
-    if !landed.is_empty() {
-        add_note(
-            plan,
-            format!("build keys filter the probe side at {}", landed.join(", ")),
-        );
+    let sets = dynamic_filter::keys_of_batches(
+        std::slice::from_ref(table.batch()),
+        &j.build_keys,
+        plan.id,
+    )?;
+    if let Some(at) = push_sets(&mut plan.inputs[0], sets, &j.probe_keys, ex) {
+        add_note(plan, format!("build keys filter the probe side at {at}"));
     }
+    Ok(())
 }
 
 fn partitioned(probe: Rdd<Batch>, build: Rdd<Batch>, mut spec: JoinSpec) -> Result<Rdd<Batch>> {

@@ -1,15 +1,16 @@
-//! Dynamic join filters. Once a broadcast hash join has collected its
-//! build side, the keys it holds are known: a probe row whose key is not
-//! among them can never match. For an inner join (and a semi join probing
-//! with the side it keeps) such rows are dropped as early as possible —
-//! the set (`Expr::InKeys`) moves down the probe side's plan, through
-//! filters, projections of the key column, exchanges, sorts, group keys of
-//! aggregations and the sides of other joins that keep their rows, to the
-//! scan that reads the key, where its min/max also lets Parquet and ORC
-//! skip row groups and a partition column prunes partitions (Spark's
-//! dynamic partition pruning, DuckDB's join filter pushdown). The probe
-//! side then runs after the build side, with fewer rows to read, shuffle
-//! and join; each place a filter lands says so on its plan node.
+//! Dynamic join filters. Once one side of a hash join has run, the keys
+//! it holds are known, and a row of the other side whose key is not among
+//! them can never match. Where the join would not output that row anyway
+//! (`drops_unmatched_probe_rows`, `drops_unmatched_build_rows`), it is
+//! dropped as early as possible: the set (`Expr::InKeys`) moves down the
+//! other side's plan, before that side runs, through filters, projections
+//! of the key column, exchanges, sorts, group keys of aggregations and the
+//! sides of other joins that keep their rows, to the scan that reads the
+//! key, where its min/max also lets Parquet and ORC skip row groups and a
+//! partition column prunes partitions (Spark's runtime filters and dynamic
+//! partition pruning, DuckDB's join filter pushdown). Which side runs
+//! first is adaptive execution's choice (`adaptive.rs`); each place a
+//! filter lands says so on its plan node.
 
 use super::ExecContext;
 use crate::batch::Batch;
@@ -237,22 +238,20 @@ fn place(node: &mut PhysicalPlan, col: usize, keys: &Arc<KeySet>, ex: &ExecConte
         }
     }
     let field = node.schema.field(col);
-    let test_of = |index: usize| Expr::InKeys {
-        expr: Box::new(Expr::column(
-            index,
-            field.name().clone(),
-            field.data_type().clone(),
-        )),
+    let column =
+        |index: usize| Expr::column(index, field.name().clone(), field.data_type().clone());
+    let in_keys = |expr: Expr| Expr::InKeys {
+        expr: Box::new(expr),
         keys: keys.clone(),
     };
-    let test = test_of(col);
+    let test = in_keys(column(col));
     let note = format!("dynamic filter: {} IN {keys}", field.name());
     match &mut node.op {
         Operator::Scan(s) => {
             // A scan's filters name table columns, not its output's.
-            let test = test_of(s.projection.as_ref().map_or(col, |p| p[col]));
-            s.filters.extend(bounds(&test, keys));
-            s.filters.push(test);
+            let key = column(s.projection.as_ref().map_or(col, |p| p[col]));
+            s.filters.extend(bounds(&key, keys));
+            s.filters.push(in_keys(key));
             add_note(node, note);
             node.id
         }
@@ -298,10 +297,7 @@ fn placeholder(id: usize) -> PhysicalPlan {
 
 /// `col >= min AND col <= max` as comparisons a file's statistics can
 /// rule out (for the types whose literals compare with them directly).
-fn bounds(test: &Expr, keys: &KeySet) -> Vec<Expr> {
-    let Expr::InKeys { expr, .. } = test else {
-        return vec![];
-    };
+fn bounds(expr: &Expr, keys: &KeySet) -> Vec<Expr> {
     if keys.len == 0 {
         return vec![];
     }
@@ -317,7 +313,7 @@ fn bounds(test: &Expr, keys: &KeySet) -> Vec<Expr> {
         .into_iter()
         .map(|(op, v)| Expr::Binary {
             op,
-            left: expr.clone(),
+            left: Box::new(expr.clone()),
             right: Box::new(Expr::Literal(v)),
             data_type: DataType::Boolean,
         })

@@ -127,9 +127,9 @@ impl JoinTable {
         self.batch.num_rows()
     }
 
-    /// `expr` (a build key) over every build row.
-    pub fn key_column(&self, expr: &Expr) -> Result<ArrayRef> {
-        crate::expr::evaluate(expr, &self.batch)
+    /// Every build row, in one batch.
+    pub fn batch(&self) -> &RecordBatch {
+        &self.batch
     }
 
     /// Bytes the table holds (rows plus index).

@@ -44,8 +44,9 @@ pub struct ExecContext {
     /// Partitions of an exchange added at run time (a broadcast join whose
     /// build side turned out too big runs partitioned).
     pub shuffle_partitions: usize,
-    /// `shark.sql.dynamicFilter.enabled`: broadcast joins filter their
-    /// probe side's scans by the keys they collected.
+    /// `shark.sql.dynamicFilter.enabled`: the join keys one side of a
+    /// join turned out to hold filter the other side's scans before it
+    /// runs (see `dynamic_filter`).
     pub dynamic_filters: bool,
     /// The next id for a node added while the plan runs.
     pub next_id: Arc<AtomicUsize>,

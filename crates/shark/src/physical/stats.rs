@@ -38,6 +38,16 @@ impl Estimate {
         }
     }
 
+    /// The estimate with only `share` (0 to 1) of its rows kept.
+    fn kept(self, share: f64) -> Estimate {
+        Estimate {
+            rows: self.rows.map(|r| ((r as f64 * share).ceil() as u64).min(r)),
+            bytes: self
+                .bytes
+                .map(|b| ((b as f64 * share).ceil() as u64).min(b)),
+        }
+    }
+
     fn exact(rows: u64, bytes: u64) -> Estimate {
         Estimate {
             rows: Some(rows),
@@ -92,12 +102,7 @@ pub fn estimate(plan: &LogicalPlan) -> Estimate {
         LogicalPlan::OneRow => Estimate::exact(1, 0),
         LogicalPlan::Empty(Empty { .. }) => Estimate::exact(0, 0),
         LogicalPlan::Filter(Filter { input, predicate }) => {
-            let s = selectivity(predicate);
-            let e = estimate(input);
-            Estimate {
-                rows: e.rows.map(|r| ((r as f64 * s).ceil() as u64).min(r)),
-                bytes: e.bytes.map(|b| ((b as f64 * s).ceil() as u64).min(b)),
-            }
+            estimate(input).kept(selectivity(predicate))
         }
         LogicalPlan::Project(Project { input, .. })
         | LogicalPlan::Sort(Sort {
@@ -137,14 +142,7 @@ pub fn estimate(plan: &LogicalPlan) -> Estimate {
             right,
             on,
             ..
-        }) if !on.is_empty() => {
-            let kept = kept_fraction(right).max(0.1);
-            let e = estimate(left);
-            Estimate {
-                rows: e.rows.map(|r| ((r as f64 * kept).ceil() as u64).min(r)),
-                bytes: e.bytes.map(|b| ((b as f64 * kept).ceil() as u64).min(b)),
-            }
-        }
+        }) if !on.is_empty() => estimate(left).kept(kept_fraction(right).max(0.1)),
         LogicalPlan::Join(Join {
             kind: JoinKind::LeftSemi | JoinKind::LeftAnti,
             left,

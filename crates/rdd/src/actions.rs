@@ -36,7 +36,7 @@ impl<T: Data> Rdd<T> {
             .into_iter()
             .flatten()
             .reduce(|a, b| f(a, b))
-            .ok_or(RddError::EmptyCollection("reduce"))
+            .ok_or(RddError::EmptyCollection("reduce".into()))
     }
 
     /// Folds each partition from `zero`, then the partition results from
@@ -101,7 +101,7 @@ impl<T: Data> Rdd<T> {
         self.take(1)?
             .into_iter()
             .next()
-            .ok_or(RddError::EmptyCollection("first"))
+            .ok_or(RddError::EmptyCollection("first".into()))
     }
 
     /// True when the RDD has no elements.
@@ -191,7 +191,7 @@ impl<T: Data> Rdd<T> {
         T: Ord,
     {
         self.reduce(|a, b| if b > a { b } else { a })
-            .map_err(|_| RddError::EmptyCollection("max"))
+            .map_err(|_| RddError::EmptyCollection("max".into()))
     }
 
     /// The smallest element; an error on an empty RDD.
@@ -200,7 +200,7 @@ impl<T: Data> Rdd<T> {
         T: Ord,
     {
         self.reduce(|a, b| if b < a { b } else { a })
-            .map_err(|_| RddError::EmptyCollection("min"))
+            .map_err(|_| RddError::EmptyCollection("min".into()))
     }
 
     /// How many times each distinct element occurs.

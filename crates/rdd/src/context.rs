@@ -20,14 +20,45 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Where tasks run: `local` (one worker), `local[K]`, `local[*]` (one per
-/// core), optionally with a task failure count: `local[K,F]`.
+/// core), optionally with a task failure count: `local[K,F]`; or on a
+/// cluster of executor processes: `local-cluster[N,C,M]` (N executors of C
+/// cores and M MB started from this build, for tests and demos) or
+/// `shark://host:port` (the driver listens there; executors started by
+/// compose, systemd or by hand dial it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Master {
-    /// Worker threads.
+    /// Worker threads. On a cluster these run no user code: each stands
+    /// for one task running on an executor, waiting for its end.
     pub workers: usize,
     /// Attempts per task, when the master string sets it.
     pub max_failures: Option<usize>,
+    /// The cluster, for a cluster master.
+    pub cluster: Option<ClusterMaster>,
 }
+
+/// A cluster master: where executors come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClusterMaster {
+    /// `local-cluster[N,C,M]`: the driver starts the executor processes.
+    LocalCluster {
+        /// Executor processes.
+        executors: usize,
+        /// Task slots per executor.
+        cores: usize,
+        /// Memory per executor, in MB.
+        memory_mb: usize,
+    },
+    /// `shark://host:port`: the address the driver listens on for
+    /// executors started elsewhere.
+    Standalone {
+        /// `host:port`.
+        address: String,
+    },
+}
+
+/// Tasks in flight on a standalone cluster, whose size is not known when
+/// the driver starts (each waits for an executor's free core).
+const STANDALONE_TASK_SLOTS: usize = 64;
 
 impl Master {
     /// Parses a master string.
@@ -38,6 +69,44 @@ impl Master {
             return Ok(Master {
                 workers: 1,
                 max_failures: None,
+                cluster: None,
+            });
+        }
+        if let Some(address) = m.strip_prefix("shark://") {
+            let (host, port) = address.rsplit_once(':').ok_or_else(bad)?;
+            if host.is_empty() || port.parse::<u16>().is_err() {
+                return Err(bad());
+            }
+            return Ok(Master {
+                workers: STANDALONE_TASK_SLOTS,
+                max_failures: None,
+                cluster: Some(ClusterMaster::Standalone {
+                    address: address.to_string(),
+                }),
+            });
+        }
+        if let Some(inner) = m
+            .strip_prefix("local-cluster[")
+            .and_then(|r| r.strip_suffix(']'))
+        {
+            let parts: Vec<usize> = inner
+                .split(',')
+                .map(|p| p.trim().parse::<usize>().map_err(|_| bad()))
+                .collect::<Result<_>>()?;
+            let [executors, cores, memory_mb] = parts[..] else {
+                return Err(bad());
+            };
+            if executors == 0 || cores == 0 || memory_mb < 64 {
+                return Err(bad());
+            }
+            return Ok(Master {
+                workers: executors * cores,
+                max_failures: None,
+                cluster: Some(ClusterMaster::LocalCluster {
+                    executors,
+                    cores,
+                    memory_mb,
+                }),
             });
         }
         let inner = m
@@ -68,6 +137,7 @@ impl Master {
         Ok(Master {
             workers,
             max_failures,
+            cluster: None,
         })
     }
 }
@@ -105,9 +175,23 @@ pub struct Context {
     inner: Arc<ContextInner>,
 }
 
+/// A context that does not keep it alive: for hooks a context's own
+/// extensions hold (a cluster's executor-lost hook), which would otherwise
+/// form a cycle.
+#[derive(Clone)]
+pub struct WeakContext(std::sync::Weak<ContextInner>);
+
+impl WeakContext {
+    /// The context, while it exists.
+    pub fn upgrade(&self) -> Option<Context> {
+        self.0.upgrade().map(|inner| Context { inner })
+    }
+}
+
 struct ContextInner {
     app_name: String,
     master: String,
+    cluster: Option<ClusterMaster>,
     workers: usize,
     conf: Conf,
     default_parallelism: usize,
@@ -189,6 +273,7 @@ impl Context {
             inner: Arc::new(ContextInner {
                 app_name: app_name.to_string(),
                 master: master.to_string(),
+                cluster: m.cluster.clone(),
                 workers: m.workers,
                 default_parallelism,
                 max_task_failures,
@@ -246,6 +331,45 @@ impl Context {
     /// The application name given at creation.
     pub fn app_name(&self) -> &str {
         &self.inner.app_name
+    }
+
+    /// A handle that does not keep the context alive.
+    pub fn downgrade(&self) -> WeakContext {
+        WeakContext(Arc::downgrade(&self.inner))
+    }
+
+    /// The cluster the master string names (`None`: tasks run in this
+    /// process).
+    pub fn cluster(&self) -> Option<&ClusterMaster> {
+        self.inner.cluster.as_ref()
+    }
+
+    /// A new shuffle id, for a shuffle dependency made outside this crate
+    /// (one whose map tasks run on executors).
+    pub fn next_shuffle_id(&self) -> usize {
+        self.new_shuffle_id()
+    }
+
+    /// Every map output of a shuffle, or `FetchFailed` naming a missing one:
+    /// where a reduce task running elsewhere reads them from.
+    pub fn map_outputs(
+        &self,
+        shuffle_id: usize,
+        num_maps: usize,
+    ) -> Result<Vec<Arc<crate::shuffle::MapOutput>>> {
+        self.inner.shuffles.outputs(shuffle_id, num_maps)
+    }
+
+    /// Forgets the map outputs `lost` says are gone (those on an executor
+    /// that died), so the scheduler runs their map tasks again; returns
+    /// how many it forgot.
+    pub fn forget_map_outputs(&self, lost: &dyn Fn(&crate::shuffle::MapOutput) -> bool) -> usize {
+        self.inner.shuffles.unregister_where(lost)
+    }
+
+    /// Forgets a whole shuffle (its dependency is gone).
+    pub fn forget_shuffle(&self, shuffle_id: usize) {
+        self.inner.shuffles.remove_shuffle(shuffle_id);
     }
 
     /// The master string given at creation.
@@ -574,6 +698,23 @@ mod tests {
         assert!(Master::parse("local[*]").unwrap().workers >= 1);
         let m = Master::parse("local[2,5]").unwrap();
         assert_eq!((m.workers, m.max_failures), (2, Some(5)));
+        let m = Master::parse("local-cluster[3, 2, 512]").unwrap();
+        assert_eq!(m.workers, 6);
+        assert_eq!(
+            m.cluster,
+            Some(ClusterMaster::LocalCluster {
+                executors: 3,
+                cores: 2,
+                memory_mb: 512
+            })
+        );
+        let m = Master::parse("shark://0.0.0.0:7077").unwrap();
+        assert_eq!(
+            m.cluster,
+            Some(ClusterMaster::Standalone {
+                address: "0.0.0.0:7077".into()
+            })
+        );
         for bad in [
             "",
             "yarn",
@@ -581,6 +722,13 @@ mod tests {
             "local[x]",
             "local[2",
             "spark://h:7077",
+            "shark://h",
+            "shark://:7077",
+            "shark://h:99999",
+            "local-cluster[2,1]",
+            "local-cluster[0,1,512]",
+            "local-cluster[2,0,512]",
+            "local-cluster[2,1,8]",
         ] {
             assert!(
                 matches!(Master::parse(bad), Err(RddError::InvalidMaster(_))),

@@ -6,10 +6,14 @@ use thiserror::Error;
 
 /// Everything that can go wrong in the engine, from a bad master URL to a job
 /// whose task kept failing.
-#[derive(Debug, Error, Clone, PartialEq)]
+///
+/// It serializes: a task that ran on an executor reports its end as one of
+/// these, so the driver tells a fetch failure from a failed task by kind,
+/// never by parsing a message.
+#[derive(Debug, Error, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RddError {
     /// The master string given to `Context::new` is not one we can run.
-    #[error("invalid master URL '{0}': expected local, local[K], local[*] or local[K,F]")]
+    #[error("invalid master URL '{0}': expected local, local[K], local[*], local[K,F], local-cluster[N,C,M] or shark://host:port")]
     InvalidMaster(String),
     /// A configuration value does not parse or is out of range.
     #[error("invalid setting {key}={value}: {reason}")]
@@ -53,12 +57,17 @@ pub enum RddError {
     /// answers by re-running that map task (Spark's FetchFailed path).
     #[error("shuffle {shuffle_id}: output of map task {map_id} is missing")]
     FetchFailed { shuffle_id: usize, map_id: usize },
+    /// The executor running a task went away (it exited, or stopped
+    /// answering heartbeats): the task runs again elsewhere, and the map
+    /// outputs it held are computed again.
+    #[error("executor {executor} lost: {reason}")]
+    ExecutorLost { executor: String, reason: String },
     /// Data could not be encoded or decoded.
     #[error("serialization error: {0}")]
     Serde(String),
     /// `reduce`, `first` and friends have no answer on an empty RDD.
     #[error("{0}: the RDD is empty")]
-    EmptyCollection(&'static str),
+    EmptyCollection(std::borrow::Cow<'static, str>),
     /// A destroyed broadcast variable was read.
     #[error("broadcast {0} was destroyed and cannot be read")]
     BroadcastDestroyed(u64),

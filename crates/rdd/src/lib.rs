@@ -59,7 +59,7 @@ pub use accumulator::{Accumulator, AccumulatorParam};
 pub use broadcast::Broadcast;
 pub use codec::Spill;
 pub use conf::Conf;
-pub use context::{CancelToken, Context, Master, PersistentRdd};
+pub use context::{CancelToken, ClusterMaster, Context, Master, PersistentRdd, WeakContext};
 pub use error::{RddError, Result};
 pub use listener::{Event, EventLog, Listener, StageInfo, TaskMetricsSnapshot, TaskOutcome};
 pub use partitioner::{HashPartitioner, Partitioner, PartitionerId, RangePartitioner};

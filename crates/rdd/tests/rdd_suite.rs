@@ -30,9 +30,12 @@ fn more_partitions_than_elements_and_empty_rdds() {
         assert!(empty.is_empty().unwrap());
         assert_eq!(
             empty.reduce(|a, b| a + b),
-            Err(RddError::EmptyCollection("reduce"))
+            Err(RddError::EmptyCollection("reduce".into()))
         );
-        assert_eq!(empty.first(), Err(RddError::EmptyCollection("first")));
+        assert_eq!(
+            empty.first(),
+            Err(RddError::EmptyCollection("first".into()))
+        );
         assert_eq!(empty.fold(0, |a, b| a + b).unwrap(), 0);
         assert!(empty.take(3).unwrap().is_empty());
         let none = ctx.empty::<u8>();

@@ -73,7 +73,12 @@ pub struct Args {
     /// name stays as it is unless you ask.
     #[arg(long)]
     pub demo: bool,
-    /// Where tasks run: local, local[K] or local[*].
+    /// Where tasks run: local, local[K] or local[*] (threads in this
+    /// process); local-cluster[N,C,M] (N executor processes of C cores and
+    /// M MB, started here from shark-executor beside this program); or
+    /// shark://HOST:PORT (listen there for executors started with
+    /// `shark-executor --driver HOST:PORT`; the warehouse must be on storage
+    /// every executor reads at the same path).
     #[arg(long, default_value = "local[*]")]
     pub master: String,
     /// How rows are printed (default: table at a terminal, tsv otherwise).
@@ -317,6 +322,8 @@ fn run(args: Args) -> Result<i32, String> {
     }
     let ctx =
         rdd::Context::with_conf(&args.master, "shark-cli", conf).map_err(|e| e.to_string())?;
+    shark::distributed::SqlCluster::attach(&ctx)
+        .map_err(|e| format!("cannot start the cluster of {}: {e}", args.master))?;
     let mut session =
         Session::with_warehouse_at(ctx.clone(), &warehouse, args.metastore.as_deref())
             .map_err(|e| format!("cannot open warehouse {}: {e}", warehouse.display()))?;

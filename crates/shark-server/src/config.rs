@@ -47,7 +47,11 @@ pub struct Config {
     /// session's defaults.
     #[arg(long = "properties-file", value_name = "FILE")]
     pub properties_file: Option<PathBuf>,
-    /// Where tasks run: local, local[K] or local[*].
+    /// Where tasks run: local, local[K] or local[*] (threads in this
+    /// process); local-cluster[N,C,M] (N executor processes of C cores and
+    /// M MB started from shark-executor beside this program); or
+    /// shark://HOST:PORT (listen there for executors started with
+    /// `shark-executor --driver HOST:PORT`).
     #[arg(long, default_value = "local[*]")]
     pub master: String,
     /// Engine workers one query's job may hold at once; 0 for all. Tasks are

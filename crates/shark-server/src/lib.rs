@@ -90,6 +90,10 @@ impl Server {
         let conf = conf.set(rdd::conf::MAX_RUNNING_TASKS_PER_JOB, cap.to_string());
         let ctx = rdd::Context::with_conf(&config.master, "shark-server", conf)
             .map_err(|e| format!("cannot start the engine on {}: {e}", config.master))?;
+        shark::distributed::SqlCluster::attach(&ctx)
+            .map_err(|e| format!("cannot start the cluster of {}: {e}", config.master))?;
+        shark::distributed::SqlCluster::attach(&ctx)
+            .map_err(|e| format!("cannot start the cluster of {}: {e}", config.master))?;
         let catalog = shark::hive_catalog::HiveCatalog::open_at(
             &config.warehouse,
             config.metastore.as_deref(),

@@ -22,6 +22,7 @@ pub mod cache;
 pub mod cast;
 pub mod catalog;
 pub mod conform;
+pub mod distributed;
 pub mod error;
 pub mod exec;
 pub mod expr;

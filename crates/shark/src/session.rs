@@ -293,10 +293,24 @@ impl Session {
                 .get("shark.sql.dynamicFilter.enabled")
                 .is_none_or(|v| !v.trim().eq_ignore_ascii_case("false")),
             next_id: Arc::new(std::sync::atomic::AtomicUsize::new(physical.node_count())),
+            remote: None,
         };
-        let rdd = self
-            .ctx
-            .run_with_cancel(&self.cancel, || crate::exec::execute(&mut physical, &ex))?;
+        let cluster = crate::distributed::SqlCluster::of(&self.ctx)
+            .filter(|_| crate::distributed::stages::runs_only_here(&physical).is_none());
+        let rdd = match cluster {
+            Some(cluster) => crate::distributed::stages::build(
+                &mut physical,
+                &self.ctx,
+                &cluster,
+                &crate::distributed::stages::StageSettings {
+                    broadcast_threshold: ex.adaptive.broadcast_threshold,
+                    shuffle_partitions: ex.shuffle_partitions,
+                },
+            )?,
+            None => self
+                .ctx
+                .run_with_cancel(&self.cancel, || crate::exec::execute(&mut physical, &ex))?,
+        };
         *profile.plan.lock().unwrap() = physical;
         // Its jobs are described by the statement (as Spark's SQL jobs
         // are), unless the RDD already has a name (a cached table's).

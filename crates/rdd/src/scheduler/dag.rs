@@ -349,11 +349,13 @@ impl<'a> Job<'a> {
                 info,
             });
         }
+        // A waiting stage runs once its parents are all there; a parent
+        // whose outputs were lost meanwhile (an executor died) is
+        // submitted again, or nothing would ever run it.
         let waiting: Vec<usize> = self.waiting.iter().copied().collect();
         for w in waiting {
-            if self.missing_parents(w).is_empty() {
-                self.waiting.remove(&w);
-                self.launch(w)?;
+            if self.waiting.remove(&w) {
+                self.submit(w)?;
             }
         }
         Ok(())
@@ -494,6 +496,13 @@ impl<'a> Job<'a> {
                 Ok(())
             }
             Err(RddError::FetchFailed { shuffle_id, map_id }) => {
+                let deps = shuffle_dependencies(self.ctx, &self.stages[s].rdd);
+                let Some(dep) = deps.into_iter().find(|d| d.shuffle_id() == shuffle_id) else {
+                    // A shuffle this scheduler does not run (an executor's
+                    // task reading another process's blocks): whoever runs
+                    // that shuffle must hear of it, kind intact.
+                    return Err(RddError::FetchFailed { shuffle_id, map_id });
+                };
                 self.ctx.shuffle_manager().unregister(shuffle_id, map_id);
                 let stage = &mut self.stages[s];
                 if msg.stage_attempt == stage.attempt {
@@ -509,21 +518,20 @@ impl<'a> Job<'a> {
                 }
                 self.running.remove(&s);
                 self.waiting.insert(s);
-                let deps = shuffle_dependencies(self.ctx, &self.stages[s].rdd);
-                match deps.into_iter().find(|d| d.shuffle_id() == shuffle_id) {
-                    Some(dep) => {
-                        let parent = self.stage_for(dep);
-                        if self.running.contains(&parent) {
-                            self.launch(parent)
-                        } else {
-                            self.submit(parent)
-                        }
-                    }
-                    None => Err(RddError::Task(format!(
-                        "stage {} lost shuffle {shuffle_id}, which it does not read",
-                        self.stages[s].id
-                    ))),
+                let parent = self.stage_for(dep);
+                if self.running.contains(&parent) {
+                    self.launch(parent)
+                } else {
+                    self.submit(parent)
                 }
+            }
+            Err(RddError::ExecutorLost { .. }) => {
+                // Not the task's fault (Spark does not count it either): it
+                // runs again on an executor still alive; when none is left,
+                // launching fails the job.
+                let attempt = self.stages[s].failures.get(&msg.part).copied().unwrap_or(0);
+                self.launch_task(s, msg.part, attempt);
+                Ok(())
             }
             Err(e) => {
                 if !e.is_retryable() {

@@ -206,6 +206,7 @@ impl<K: Spill, V: Spill> ShuffleDep for ShuffleDependency<K, V> {
                     reserved: total,
                     pool: manager.memory_used.clone(),
                     sizes: object_bytes,
+                    location: None,
                 });
             }
             // No room among the shuffle's memory: encode as usual.
@@ -264,6 +265,7 @@ impl<K: Spill, V: Spill> ShuffleDep for ShuffleDependency<K, V> {
             reserved,
             pool: manager.memory_used.clone(),
             sizes,
+            location: None,
         })
     }
 }

@@ -29,6 +29,9 @@ pub struct MapOutput {
     pub(crate) pool: Arc<AtomicU64>,
     /// Compressed bytes written for each reduce partition.
     pub sizes: Vec<u64>,
+    /// For an output another process holds: where it is (what the layer
+    /// that ran the task needs to fetch it).
+    pub(crate) location: Option<Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 impl Drop for MapOutput {
@@ -61,6 +64,24 @@ impl MapOutput {
                 Ok(Arc::new(buf))
             }
         }
+    }
+
+    /// An output held by another process (an executor): only its sizes
+    /// per reduce partition and where it is.
+    pub fn remote(sizes: Vec<u64>, location: Arc<dyn std::any::Any + Send + Sync>) -> MapOutput {
+        MapOutput {
+            segments: sizes.iter().map(|_| Vec::new()).collect(),
+            file: None,
+            reserved: 0,
+            pool: Arc::new(AtomicU64::new(0)),
+            sizes,
+            location: Some(location),
+        }
+    }
+
+    /// Where a remote output is (see `remote`).
+    pub fn location(&self) -> Option<&Arc<dyn std::any::Any + Send + Sync>> {
+        self.location.as_ref()
     }
 
     /// Bytes this output holds in memory.
@@ -154,6 +175,21 @@ impl ShuffleManager {
             Some(slot) => slot.take().is_some(),
             None => false,
         }
+    }
+
+    /// Forgets every map output `lost` holds true for.
+    pub fn unregister_where(&self, lost: &dyn Fn(&MapOutput) -> bool) -> usize {
+        let mut s = self.shuffles.lock().unwrap();
+        let mut n = 0;
+        for outputs in s.values_mut() {
+            for slot in outputs.iter_mut() {
+                if slot.as_ref().is_some_and(|o| lost(o)) {
+                    *slot = None;
+                    n += 1;
+                }
+            }
+        }
+        n
     }
 
     /// Forgets a whole shuffle.

@@ -192,6 +192,12 @@ pub(super) fn hash_join(
                 Some("broadcast -> nested loop: the build side passed the memory budget".into());
             return Ok(join::nested_loop_join(&probe, &build, spec));
         }
+        if ex.remote.is_some() {
+            // One task of a stage cannot shuffle its stage's whole input.
+            return Err(crate::error::SharkError::exec(
+                "the broadcast side of a join is over an executor task's memory budget; raise shark.memory.execution or lower spark.sql.autoBroadcastJoinThreshold",
+            ));
+        }
         // Estimated small, found big: both sides hash-partitioned.
         let n = ex.shuffle_partitions;
         if let Operator::HashJoin(h) = &mut plan.op {

@@ -73,10 +73,7 @@ pub(crate) fn exchange(
     partition_of: PartitionFn,
     partitioner: DirectPartitioner,
 ) -> Rdd<Batch> {
-    let tagged = input.map_partitions_with_context(false, move |_, tc, it| {
-        Box::new(Splitter::new(it, n, partition_of.clone(), tc.clone()))
-    });
-    tagged
+    tagged(input, n, partition_of)
         .shuffle_sized(Arc::new(partitioner), batch_size())
         .rdd()
         .values()
@@ -95,15 +92,7 @@ pub(crate) fn hash_shuffle(
     keys: Vec<Expr>,
     n: usize,
 ) -> rdd::Shuffle<u64, Batch> {
-    let f: PartitionFn = Arc::new(move |batch: &RecordBatch| {
-        let rows = key_rows(&keys, batch)?;
-        Ok((0..rows.num_rows())
-            .map(|i| (rdd::hash::hash_key(rows.row(i).as_ref()) % n as u64) as u32)
-            .collect())
-    });
-    let tagged = input.map_partitions_with_context(false, move |_, tc, it| {
-        Box::new(Splitter::new(it, n, f.clone(), tc.clone()))
-    });
+    let tagged = tagged(input, n, hash_partition_fn(keys, n));
     tagged.shuffle_sized(Arc::new(DirectPartitioner::new(n)), batch_size())
 }
 
@@ -112,13 +101,36 @@ pub(crate) fn hash_exchange(input: &Rdd<Batch>, keys: Vec<Expr>, n: usize) -> Rd
     if keys.is_empty() {
         return single_partition(input);
     }
-    let f: PartitionFn = Arc::new(move |batch: &RecordBatch| {
+    exchange(
+        input,
+        n,
+        hash_partition_fn(keys, n),
+        DirectPartitioner::new(n),
+    )
+}
+
+/// Partition ids by the hash of `keys`: the same in every process, so map
+/// tasks on different executors route equal keys alike.
+pub(crate) fn hash_partition_fn(keys: Vec<Expr>, n: usize) -> PartitionFn {
+    Arc::new(move |batch: &RecordBatch| {
         let rows = key_rows(&keys, batch)?;
         Ok((0..rows.num_rows())
             .map(|i| (rdd::hash::hash_key(rows.row(i).as_ref()) % n as u64) as u32)
             .collect())
-    });
-    exchange(input, n, f, DirectPartitioner::new(n))
+    })
+}
+
+/// Every row to partition 0.
+pub(crate) fn single_partition_fn() -> PartitionFn {
+    Arc::new(|b: &RecordBatch| Ok(vec![0; b.num_rows()]))
+}
+
+/// `input`'s rows as `(partition id, batch)` records, gathered into
+/// batches of about `BATCH_ROWS` rows per partition.
+pub(crate) fn tagged(input: &Rdd<Batch>, n: usize, partition_of: PartitionFn) -> Rdd<(u64, Batch)> {
+    input.map_partitions_with_context(false, move |_, tc, it| {
+        Box::new(Splitter::new(it, n, partition_of.clone(), tc.clone()))
+    })
 }
 
 /// Gathers every row into one partition.
@@ -126,8 +138,7 @@ pub(crate) fn single_partition(input: &Rdd<Batch>) -> Rdd<Batch> {
     if input.num_partitions() == 1 {
         return input.clone();
     }
-    let f: PartitionFn = Arc::new(|b: &RecordBatch| Ok(vec![0; b.num_rows()]));
-    exchange(input, 1, f, DirectPartitioner::new(1))
+    exchange(input, 1, single_partition_fn(), DirectPartitioner::new(1))
 }
 
 /// Row-format keys of `exprs` over `batch` (comparable and hashable bytes).

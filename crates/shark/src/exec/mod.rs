@@ -50,6 +50,16 @@ pub struct ExecContext {
     pub dynamic_filters: bool,
     /// The next id for a node added while the plan runs.
     pub next_id: Arc<AtomicUsize>,
+    /// Set when the plan is one stage's fragment running on an executor:
+    /// where the outputs of the exchanges below it are read from.
+    pub remote: Option<Arc<dyn RemoteInputs>>,
+}
+
+/// The outputs of exchanges whose input side ran elsewhere: a fragment's
+/// exchanges have no inputs, and read what other stages' tasks wrote.
+pub trait RemoteInputs: Send + Sync {
+    /// The output of exchange `exchange` (`partitions` partitions).
+    fn read(&self, ctx: &rdd::Context, exchange: usize, partitions: usize) -> Result<Rdd<Batch>>;
 }
 
 impl ExecContext {
@@ -148,6 +158,13 @@ fn build(plan: &mut PhysicalPlan, ex: &ExecContext) -> Result<Rdd<Batch>> {
                 &rdd, a.mode, a.group, a.aggs, a.output,
             ))
         }
+        Operator::Exchange(e) if plan.inputs.is_empty() => match &ex.remote {
+            Some(remote) => remote.read(&ex.ctx, plan.id, e.partitions.max(1)),
+            None => Err(crate::error::SharkError::exec(format!(
+                "exchange #{} has no input in this process",
+                plan.id
+            ))),
+        },
         Operator::Exchange(e) => {
             let rdd = execute(&mut plan.inputs[0], ex)?;
             Ok(match e.partitioning {

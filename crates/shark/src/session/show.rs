@@ -47,8 +47,56 @@ impl Session {
                     rows,
                 )))
             }
+            "EXECUTORS" if variable.len() == 1 => Ok(StatementResult::Rows(self.show_executors())),
             other => Err(SharkError::unsupported(format!("SHOW {other}"))),
         }
+    }
+
+    /// `SHOW EXECUTORS`: the cluster's executors (the driver alone on a
+    /// local master), as Spark's executors page lists them.
+    fn show_executors(&self) -> QueryResult {
+        let header = [
+            "executor_id",
+            "address",
+            "state",
+            "cores",
+            "memory_mb",
+            "running_tasks",
+            "finished_tasks",
+            "failed_tasks",
+            "lost_reason",
+        ];
+        let rows = match crate::distributed::SqlCluster::of(&self.ctx) {
+            None => vec![vec![
+                "driver".to_string(),
+                "(this process)".to_string(),
+                "alive".to_string(),
+                self.ctx.workers().to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]],
+            Some(cluster) => cluster
+                .executors()
+                .into_iter()
+                .map(|e| {
+                    vec![
+                        e.id,
+                        e.address,
+                        if e.alive { "alive" } else { "lost" }.to_string(),
+                        e.cores.to_string(),
+                        e.memory_mb.to_string(),
+                        e.running.to_string(),
+                        e.finished.to_string(),
+                        e.failed.to_string(),
+                        e.lost_reason.unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        };
+        QueryResult::table(&header, rows)
     }
 
     /// `SHOW CREATE TABLE t`.

@@ -1,0 +1,227 @@
+//! The executor's side of a SQL stage: a task's fragment built into RDDs
+//! on the executor's own engine (its exchanges read over Flight from where
+//! other tasks wrote them), one partition of it run, and the rows either
+//! written as shuffle blocks (a map task) or sent back to the driver
+//! (a result task).
+
+use super::blocks::BlockStore;
+use super::remote_read::TaskInputs;
+use super::task::{BlockId, Cleanup, FragmentTask, MapSummary, StagePayload};
+use crate::batch::Batch;
+use crate::exec::exchange::{hash_partition_fn, single_partition_fn, tagged};
+use crate::exec::{AdaptiveSettings, ExecContext};
+use crate::physical::Partitioning;
+use cluster::{BatchIter, TaskRunner};
+use rdd::RddError;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Runs SQL stages' tasks on an executor.
+pub struct SqlTaskRunner {
+    ctx: rdd::Context,
+    blocks: Arc<BlockStore>,
+    payloads: Mutex<HashMap<u64, Arc<StagePayload>>>,
+    cores: usize,
+}
+
+impl SqlTaskRunner {
+    /// A runner with `cores` task threads and `memory_mb` of memory, its
+    /// blocks under `local_dir`.
+    pub fn new(
+        cores: usize,
+        memory_mb: usize,
+        local_dir: &std::path::Path,
+    ) -> crate::error::Result<Self> {
+        let mb = |share: usize| format!("{}m", (memory_mb / share).max(16));
+        let conf = rdd::Conf::new()
+            .set(rdd::conf::MEMORY_EXECUTION, mb(2))
+            .set(rdd::conf::MEMORY_STORAGE, mb(8))
+            .set(rdd::conf::SHUFFLE_MEMORY, mb(8))
+            .set(rdd::conf::LOCAL_DIR, local_dir.display().to_string());
+        // One attempt here: the driver retries a failed task, elsewhere
+        // if need be.
+        let ctx = rdd::Context::with_conf(&format!("local[{cores},1]"), "shark-executor", conf)?;
+        let blocks = BlockStore::create(&local_dir.join("shark-blocks"))?;
+        Ok(SqlTaskRunner {
+            ctx,
+            blocks: Arc::new(blocks),
+            payloads: Mutex::default(),
+            cores,
+        })
+    }
+
+    fn payload(&self, id: u64, bytes: &[u8]) -> Result<Arc<StagePayload>, RddError> {
+        if let Some(p) = self.payloads.lock().unwrap().get(&id) {
+            return Ok(p.clone());
+        }
+        let payload: StagePayload = postcard::from_bytes(bytes)
+            .map_err(|e| RddError::Serde(format!("a stage's plan fragment: {e}")))?;
+        let payload = Arc::new(payload);
+        self.payloads.lock().unwrap().insert(id, payload.clone());
+        Ok(payload)
+    }
+
+    fn exec_context(&self, payload: &StagePayload, task: FragmentTask) -> ExecContext {
+        let settings = BTreeMap::from([(
+            "spark.sql.adaptive.enabled".to_string(),
+            "false".to_string(),
+        )]);
+        let inputs = task.inputs.into_iter().map(|i| (i.exchange, i)).collect();
+        ExecContext {
+            ctx: self.ctx.clone(),
+            adaptive: AdaptiveSettings::from_settings(
+                &settings,
+                self.cores,
+                payload.broadcast_threshold,
+            ),
+            query: None,
+            shuffle_partitions: payload.shuffle_partitions,
+            dynamic_filters: false,
+            next_id: Arc::new(AtomicUsize::new(
+                payload.fragment.plan.node_count() + 1_000_000,
+            )),
+            remote: Some(Arc::new(TaskInputs(inputs))),
+        }
+    }
+
+    fn run_task(
+        &self,
+        payload: &StagePayload,
+        task: FragmentTask,
+        out: &mut dyn FnMut(Vec<u8>) -> bool,
+    ) -> Result<Vec<u8>, RddError> {
+        let partition = task.partition;
+        let shuffle = task.shuffle;
+        let ex = self.exec_context(payload, task);
+        let mut plan = payload.fragment.plan.clone();
+        let rdd = crate::exec::execute(&mut plan, &ex)?;
+        if rdd.num_partitions() != payload.partitions {
+            return Err(RddError::Fatal(format!(
+                "stage {} has {} partitions on this executor but {} on the driver",
+                payload.fragment.stage,
+                rdd.num_partitions(),
+                payload.partitions
+            )));
+        }
+        match (&payload.writes, shuffle) {
+            (Some(exchange), Some(shuffle)) => {
+                let n = exchange.partitions.max(1);
+                let route = match &exchange.partitioning {
+                    Partitioning::Hash(keys) if !keys.is_empty() => {
+                        hash_partition_fn(keys.clone(), n)
+                    }
+                    Partitioning::Hash(_) | Partitioning::Single | Partitioning::Broadcast => {
+                        single_partition_fn()
+                    }
+                    Partitioning::Range(_) => {
+                        return Err(RddError::Fatal(
+                            "a range exchange cannot run on an executor".into(),
+                        ))
+                    }
+                };
+                let records = tagged(&rdd, n, route);
+                let blocks = self.blocks.clone();
+                let sizes = self
+                    .ctx
+                    .run_job(&records, Some(&[partition]), move |_, it| {
+                        blocks
+                            .write(shuffle, partition, n, it)
+                            .map_err(RddError::from)
+                    })?;
+                let sizes = sizes.into_iter().next().unwrap_or_default();
+                Ok(postcard::to_stdvec(&MapSummary { sizes })
+                    .map_err(|e| RddError::Serde(e.to_string()))?)
+            }
+            (None, None) => {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+                let ctx = self.ctx.clone();
+                let job = std::thread::scope(|scope| {
+                    let handle = scope.spawn(move || {
+                        ctx.run_job(&rdd, Some(&[partition]), move |_, it| {
+                            for Batch(b) in it {
+                                if b.num_rows() == 0 {
+                                    continue;
+                                }
+                                let bytes = super::encode_batch(&b).map_err(RddError::from)?;
+                                if tx.send(bytes).is_err() {
+                                    return Err(RddError::Cancelled);
+                                }
+                            }
+                            Ok(())
+                        })
+                    });
+                    for bytes in rx {
+                        if !out(bytes) {
+                            break;
+                        }
+                    }
+                    handle.join()
+                });
+                match job {
+                    Ok(r) => r.map(|_| Vec::new()),
+                    Err(_) => Err(RddError::Task("a result task panicked".into())),
+                }
+            }
+            _ => Err(RddError::Fatal(
+                "a task of the wrong kind for its stage".into(),
+            )),
+        }
+    }
+}
+
+impl TaskRunner for SqlTaskRunner {
+    fn configure(&self, _settings: &[(String, String)]) {}
+
+    fn run(
+        &self,
+        payload_id: u64,
+        payload: Arc<Vec<u8>>,
+        task: &[u8],
+        cancel: Arc<AtomicBool>,
+        out: &mut dyn FnMut(Vec<u8>) -> bool,
+    ) -> Result<Vec<u8>, RddError> {
+        let payload = self.payload(payload_id, &payload)?;
+        let task: FragmentTask = postcard::from_bytes(task)
+            .map_err(|e| RddError::Serde(format!("a task description: {e}")))?;
+        // The driver's kill reaches the task's jobs through a token.
+        let token = rdd::CancelToken::new();
+        let done = Arc::new(AtomicBool::new(false));
+        let watcher = {
+            let (token, done, cancel) = (token.clone(), done.clone(), cancel.clone());
+            std::thread::spawn(move || {
+                while !done.load(Ordering::SeqCst) {
+                    if cancel.load(Ordering::SeqCst) {
+                        token.cancel();
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            })
+        };
+        let result = self
+            .ctx
+            .run_with_cancel(&token, || self.run_task(&payload, task, out));
+        done.store(true, Ordering::SeqCst);
+        let _ = watcher.join();
+        result
+    }
+
+    fn get(&self, ticket: &[u8]) -> Result<BatchIter, RddError> {
+        let id: BlockId = postcard::from_bytes(ticket)
+            .map_err(|e| RddError::Serde(format!("a block ticket: {e}")))?;
+        let batches = self.blocks.read(id.shuffle, id.map, id.reduce)?;
+        Ok(Box::new(batches.into_iter().map(Ok)))
+    }
+
+    fn cleanup(&self, body: &[u8]) {
+        match postcard::from_bytes::<Cleanup>(body) {
+            Ok(Cleanup::Shuffle(s)) => self.blocks.remove_shuffle(s),
+            Ok(Cleanup::Payload(p)) => {
+                self.payloads.lock().unwrap().remove(&p);
+            }
+            Err(_) => {}
+        }
+    }
+}

@@ -8,7 +8,7 @@
 //! `lose`, which tells the hooks (the engine forgets the map outputs it
 //! held) and fails its running tasks with `ExecutorLost`.
 
-use crate::net::{call, connect, runtime, status_error, unreachable, wait};
+use crate::net::{call, connect, runtime, wait};
 use crate::protocol::{
     action, build_fingerprint, decode, encode, Heartbeat, HeartbeatReply, KillTask, Registered,
     Registration, TaskLaunch, TaskReply,
@@ -78,6 +78,9 @@ pub struct ExecutorStatus {
 
 struct Executor {
     reg: Registration,
+    /// Which registration under this id (a restarted executor keeps its
+    /// id): what a task was started on must still be the one that is there.
+    incarnation: u64,
     free: usize,
     running: usize,
     finished: u64,
@@ -102,6 +105,7 @@ struct Inner {
     changed: Condvar,
     hooks: Mutex<Vec<LostHook>>,
     next_task: AtomicU64,
+    next_incarnation: AtomicU64,
     /// Since when no executor has been alive (`None`: one is).
     none_alive_since: Mutex<Option<Instant>>,
     stopped: AtomicBool,
@@ -134,6 +138,7 @@ impl Driver {
             changed: Condvar::new(),
             hooks: Mutex::default(),
             next_task: AtomicU64::new(0),
+            next_incarnation: AtomicU64::new(0),
             none_alive_since: Mutex::new(Some(Instant::now())),
             stopped: AtomicBool::new(false),
             fingerprint: build_fingerprint(),
@@ -211,7 +216,7 @@ impl Driver {
 
     /// Declares an executor lost (the launcher saw its process exit).
     pub fn lose(&self, executor: &str, reason: &str) {
-        self.inner.lose(executor, reason);
+        self.inner.lose_current(executor, reason);
     }
 
     /// Sends `body` to every live executor's cleanup action, without
@@ -246,44 +251,57 @@ impl Driver {
         task: Vec<u8>,
         cancelled: Arc<dyn Fn() -> bool + Send + Sync>,
     ) -> Result<RunningTask, RddError> {
-        let (executor, address, send_payload) = self.inner.acquire(payload_id, &*cancelled)?;
+        let slot = self.inner.acquire(payload_id, &*cancelled)?;
         let task_id = self.inner.next_task.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = std::sync::mpsc::sync_channel::<TaskEvent>(8);
         let timeout = self.inner.opts.executor_timeout;
-        let launch = |with_payload: bool| TaskLaunch {
-            task_id,
-            payload_id,
-            payload: with_payload.then(|| payload.as_ref().clone()),
-            task: task.clone(),
-        };
-        let first = launch(send_payload);
-        let again = launch(true);
-        let at = address.clone();
+        let payload = payload.clone();
+        let at = slot.address.clone();
+        let send_payload = slot.send_payload;
         runtime().spawn(async move {
-            let mut request = first;
+            let mut with_payload = send_payload;
             for _ in 0..2 {
-                match stream_task(&at, request, &tx, timeout).await {
+                // The payload (maybe a large plan) is copied only for the
+                // executors that need it.
+                let request = TaskLaunch {
+                    task_id,
+                    payload_id,
+                    payload: with_payload.then(|| payload.as_ref().clone()),
+                    task: task.clone(),
+                };
+                let event = match stream_task(&at, request, &tx, timeout).await {
                     Ok(true) => return,
-                    Ok(false) => request = again.clone(),
-                    Err(e) => {
-                        let _ = tx.send(TaskEvent::Lost(e.to_string()));
-                        return;
+                    Ok(false) => {
+                        with_payload = true;
+                        continue;
                     }
-                }
+                    Err(StreamError::Lost(why)) => TaskEvent::Lost(why),
+                    Err(StreamError::Failed(e)) => TaskEvent::End(Err(e)),
+                };
+                send_event(&tx, event).await;
+                return;
             }
-            let _ = tx.send(TaskEvent::End(Err(RddError::Task(
-                "the executor kept asking for the task's payload".into(),
-            ))));
+            let again = RddError::Task("the executor kept asking for the task's payload".into());
+            send_event(&tx, TaskEvent::End(Err(again))).await;
         });
         Ok(RunningTask {
             inner: self.inner.clone(),
-            executor,
-            address,
+            executor: slot.executor,
+            incarnation: slot.incarnation,
+            address: slot.address,
             task_id,
             rx,
             cancelled,
             ended: false,
         })
+    }
+
+    /// Forgets that executors hold payload `id` (no task will need it).
+    pub fn forget_payload(&self, id: u64) {
+        let mut state = self.inner.state.lock().unwrap();
+        for e in state.executors.values_mut() {
+            e.payloads.remove(&id);
+        }
     }
 }
 
@@ -297,16 +315,64 @@ impl Drop for Driver {
     }
 }
 
+/// Why a task's stream ended without the task's end.
+enum StreamError {
+    /// The executor cannot be reached or its connection broke: it is lost.
+    Lost(String),
+    /// The executor answered, but not with the task's end (a refusal, an
+    /// oversized or undecodable message): the task failed, the executor
+    /// is fine.
+    Failed(RddError),
+}
+
+/// Whether a gRPC status means the link (executor lost) rather than the
+/// call.
+fn is_link_failure(status: &tonic::Status) -> bool {
+    matches!(
+        status.code(),
+        tonic::Code::Unavailable | tonic::Code::Unknown | tonic::Code::Cancelled
+    )
+}
+
+fn status_failure(address: &str, status: tonic::Status) -> StreamError {
+    if is_link_failure(&status) {
+        crate::net::forget(address);
+        StreamError::Lost(format!("its connection broke: {}", status.message()))
+    } else {
+        StreamError::Failed(RddError::Task(format!(
+            "the task's messages failed ({:?}): {}",
+            status.code(),
+            status.message()
+        )))
+    }
+}
+
+/// Sends an event without blocking a runtime thread; false when nobody
+/// reads any more.
+async fn send_event(tx: &std::sync::mpsc::SyncSender<TaskEvent>, mut event: TaskEvent) -> bool {
+    loop {
+        match tx.try_send(event) {
+            Ok(()) => return true,
+            Err(std::sync::mpsc::TrySendError::Full(e)) => {
+                event = e;
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            Err(std::sync::mpsc::TrySendError::Disconnected(_)) => return false,
+        }
+    }
+}
+
 /// Streams one task's replies into `tx`. `Ok(false)`: the executor wants
-/// the payload sent again; `Err`: the executor could not be reached or the
-/// stream broke.
+/// the payload sent again.
 async fn stream_task(
     address: &str,
     launch: TaskLaunch,
     tx: &std::sync::mpsc::SyncSender<TaskEvent>,
     timeout: Duration,
-) -> Result<bool, RddError> {
-    let mut client = connect(address, timeout).await?;
+) -> Result<bool, StreamError> {
+    let mut client = connect(address, timeout)
+        .await
+        .map_err(|e| StreamError::Lost(e.to_string()))?;
     let request = Action {
         r#type: action::RUN_TASK.into(),
         body: encode(&launch).into(),
@@ -314,36 +380,25 @@ async fn stream_task(
     let mut replies = client
         .do_action(request)
         .await
-        .map_err(|s| status_error(address, s))?
+        .map_err(|s| status_failure(address, s))?
         .into_inner();
     while let Some(reply) = replies.next().await {
-        let reply = reply.map_err(|s| unreachable(address, s.message()))?;
-        match decode::<TaskReply>(&reply.body)? {
+        let reply = reply.map_err(|s| status_failure(address, s))?;
+        match decode::<TaskReply>(&reply.body).map_err(StreamError::Failed)? {
             TaskReply::NeedPayload => return Ok(false),
             TaskReply::Data(bytes) => {
-                // A blocking send on a runtime thread would stall others;
-                // the channel is small and the reader is always draining.
-                let mut event = TaskEvent::Data(bytes);
-                loop {
-                    match tx.try_send(event) {
-                        Ok(()) => break,
-                        Err(std::sync::mpsc::TrySendError::Full(e)) => {
-                            event = e;
-                            tokio::time::sleep(Duration::from_millis(1)).await;
-                        }
-                        Err(std::sync::mpsc::TrySendError::Disconnected(_)) => return Ok(true),
-                    }
+                if !send_event(tx, TaskEvent::Data(bytes)).await {
+                    return Ok(true);
                 }
             }
             TaskReply::End(result) => {
-                let _ = tx.send(TaskEvent::End(result));
+                send_event(tx, TaskEvent::End(result)).await;
                 return Ok(true);
             }
         }
     }
-    Err(unreachable(
-        address,
-        "the task's stream ended before the task",
+    Err(StreamError::Lost(
+        "the task's stream ended before the task".into(),
     ))
 }
 
@@ -367,6 +422,7 @@ pub enum TaskOutput {
 pub struct RunningTask {
     inner: Arc<Inner>,
     executor: String,
+    incarnation: u64,
     address: String,
     task_id: u64,
     rx: std::sync::mpsc::Receiver<TaskEvent>,
@@ -392,7 +448,7 @@ impl RunningTask {
         }
         loop {
             if (self.cancelled)() {
-                self.finish(false);
+                self.kill();
                 return Some(Err(RddError::Cancelled));
             }
             match self.rx.recv_timeout(Duration::from_millis(100)) {
@@ -406,7 +462,7 @@ impl RunningTask {
                     return Some(Err(e));
                 }
                 Ok(TaskEvent::Lost(reason)) => {
-                    self.inner.lose(&self.executor, &reason);
+                    self.inner.lose(&self.executor, self.incarnation, &reason);
                     self.finish(false);
                     return Some(Err(RddError::ExecutorLost {
                         executor: self.executor.clone(),
@@ -414,11 +470,11 @@ impl RunningTask {
                     }));
                 }
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                    if !self.inner.is_alive(&self.executor) {
-                        self.finish(false);
+                    if let Some(reason) = self.inner.lost_reason(&self.executor, self.incarnation) {
+                        self.kill();
                         return Some(Err(RddError::ExecutorLost {
                             executor: self.executor.clone(),
-                            reason: "it stopped sending heartbeats".into(),
+                            reason,
                         }));
                     }
                 }
@@ -432,27 +488,42 @@ impl RunningTask {
         }
     }
 
+    /// True while the executor it ran on is still the one registered
+    /// (its output can be counted on).
+    pub fn executor_alive(&self) -> bool {
+        self.inner
+            .lost_reason(&self.executor, self.incarnation)
+            .is_none()
+    }
+
     fn finish(&mut self, succeeded: bool) {
         if self.ended {
             return;
         }
         self.ended = true;
-        self.inner.release(&self.executor, succeeded);
+        self.inner
+            .release(&self.executor, self.incarnation, succeeded);
+    }
+
+    /// Stops the task on its executor (without waiting) and frees its slot.
+    fn kill(&mut self) {
+        if self.ended {
+            return;
+        }
+        self.finish(false);
+        let body = encode(&KillTask {
+            task_id: self.task_id,
+        });
+        let (address, timeout) = (self.address.clone(), self.inner.opts.executor_timeout);
+        runtime().spawn(async move {
+            let _ = call(&address, action::KILL_TASK, body, timeout).await;
+        });
     }
 }
 
 impl Drop for RunningTask {
     fn drop(&mut self) {
-        if !self.ended {
-            self.finish(false);
-            let body = encode(&KillTask {
-                task_id: self.task_id,
-            });
-            let (address, timeout) = (self.address.clone(), self.inner.opts.executor_timeout);
-            runtime().spawn(async move {
-                let _ = call(&address, action::KILL_TASK, body, timeout).await;
-            });
-        }
+        self.kill();
     }
 }
 
@@ -460,11 +531,7 @@ impl Inner {
     /// Takes a free slot on a live executor (the one with the most free),
     /// waiting while all are busy; fails when none has been alive for
     /// `executor_wait`.
-    fn acquire(
-        &self,
-        payload_id: u64,
-        cancelled: &dyn Fn() -> bool,
-    ) -> Result<(String, String, bool), RddError> {
+    fn acquire(&self, payload_id: u64, cancelled: &dyn Fn() -> bool) -> Result<Slot, RddError> {
         let mut state = self.state.lock().unwrap();
         loop {
             if self.stopped.load(Ordering::SeqCst) {
@@ -481,8 +548,12 @@ impl Inner {
             if let Some(e) = best {
                 e.free -= 1;
                 e.running += 1;
-                let send = e.payloads.insert(payload_id);
-                return Ok((e.reg.executor_id.clone(), e.reg.address.clone(), send));
+                return Ok(Slot {
+                    executor: e.reg.executor_id.clone(),
+                    incarnation: e.incarnation,
+                    address: e.reg.address.clone(),
+                    send_payload: e.payloads.insert(payload_id),
+                });
             }
             let any_alive = state.executors.values().any(|e| e.alive);
             if !any_alive {
@@ -514,9 +585,10 @@ impl Inner {
         }
     }
 
-    fn release(&self, executor: &str, succeeded: bool) {
+    fn release(&self, executor: &str, incarnation: u64, succeeded: bool) {
         let mut state = self.state.lock().unwrap();
-        if let Some(e) = state.executors.get_mut(executor) {
+        let current = state.executors.get_mut(executor);
+        if let Some(e) = current.filter(|e| e.incarnation == incarnation) {
             e.running = e.running.saturating_sub(1);
             e.free = (e.free + 1).min(e.reg.cores);
             if succeeded {
@@ -529,18 +601,36 @@ impl Inner {
         self.changed.notify_all();
     }
 
-    fn is_alive(&self, executor: &str) -> bool {
+    /// Why incarnation `incarnation` of `executor` is gone (`None`: it is
+    /// alive).
+    fn lost_reason(&self, executor: &str, incarnation: u64) -> Option<String> {
         let state = self.state.lock().unwrap();
-        state.executors.get(executor).is_some_and(|e| e.alive)
+        match state.executors.get(executor) {
+            Some(e) if e.incarnation == incarnation && e.alive => None,
+            Some(e) if e.incarnation == incarnation => e.lost_reason.clone(),
+            Some(_) => Some("it registered again (restarted)".into()),
+            None => Some("the driver does not know it".into()),
+        }
     }
 
-    /// The one path for a lost executor.
-    fn lose(&self, executor: &str, reason: &str) {
+    /// The one path for a lost executor (`incarnation`: only if it is still
+    /// that registration; `None`: whichever is registered).
+    fn lose_current(&self, executor: &str, reason: &str) {
+        let incarnation = {
+            let state = self.state.lock().unwrap();
+            state.executors.get(executor).map(|e| e.incarnation)
+        };
+        if let Some(i) = incarnation {
+            self.lose(executor, i, reason);
+        }
+    }
+
+    fn lose(&self, executor: &str, incarnation: u64, reason: &str) {
         let mut state = self.state.lock().unwrap();
         let Some(e) = state.executors.get_mut(executor) else {
             return;
         };
-        if !e.alive {
+        if !e.alive || e.incarnation != incarnation {
             return;
         }
         e.alive = false;
@@ -576,6 +666,7 @@ impl Inner {
             state.executors.insert(
                 id.clone(),
                 Executor {
+                    incarnation: self.next_incarnation.fetch_add(1, Ordering::Relaxed),
                     free: reg.cores,
                     reg,
                     running: 0,
@@ -627,22 +718,31 @@ fn monitor(inner: std::sync::Weak<Inner>) {
             return;
         }
         let timeout = inner.opts.executor_timeout;
-        let overdue: Vec<String> = {
+        let overdue: Vec<(String, u64)> = {
             let state = inner.state.lock().unwrap();
             state
                 .executors
                 .values()
                 .filter(|e| e.alive && e.last_seen.elapsed() > timeout)
-                .map(|e| e.reg.executor_id.clone())
+                .map(|e| (e.reg.executor_id.clone(), e.incarnation))
                 .collect()
         };
-        for id in overdue {
-            inner.lose(&id, &format!("no heartbeat for {timeout:?}"));
+        for (id, incarnation) in overdue {
+            inner.lose(&id, incarnation, &format!("no heartbeat for {timeout:?}"));
         }
         let tick = (inner.opts.heartbeat / 2).max(Duration::from_millis(50));
         drop(inner);
         std::thread::sleep(tick);
     }
+}
+
+/// A free task slot taken on an executor.
+struct Slot {
+    executor: String,
+    incarnation: u64,
+    address: String,
+    /// The executor has not been sent the task's payload yet.
+    send_payload: bool,
 }
 
 struct DriverEndpoint(Arc<Inner>);

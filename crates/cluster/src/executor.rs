@@ -310,15 +310,20 @@ impl Endpoint for ExecutorEndpoint {
         &self,
         ticket: Vec<u8>,
     ) -> Result<BoxStream<'static, Result<RecordBatch, FlightError>>, Status> {
-        let batches = self
-            .0
-            .runner
-            .get(&ticket)
-            .map_err(|e| Status::not_found(e.to_string()))?;
+        // Reading a block is file I/O and decoding: on a thread of its own,
+        // never on the runtime's (heartbeats and task streams run there).
+        let state = self.0.clone();
         let (tx, rx) = tokio::sync::mpsc::channel::<Result<RecordBatch, FlightError>>(4);
         std::thread::Builder::new()
             .name("block-server".into())
             .spawn(move || {
+                let batches = match state.runner.get(&ticket) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        let _ = tx.blocking_send(Err(FlightError::ExternalError(Box::new(e))));
+                        return;
+                    }
+                };
                 for b in batches {
                     let b = b.map_err(|e| FlightError::ExternalError(Box::new(e)));
                     if tx.blocking_send(b).is_err() {

@@ -20,4 +20,4 @@ mod server;
 pub use driver::{Driver, DriverOptions, ExecutorStatus, RunningTask, TaskOutput};
 pub use executor::{run_executor, BatchIter, ExecutorOptions, TaskRunner};
 pub use launcher::{executor_binary, LocalCluster};
-pub use net::{fetch_batches, runtime, RemoteBatches};
+pub use net::{fetch_batches, runtime, Fetched, RemoteBatches};

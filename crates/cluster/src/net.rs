@@ -63,7 +63,12 @@ pub(crate) async fn connect(address: &str, timeout: Duration) -> Result<Client, 
     let endpoint = Endpoint::from_shared(address.to_string())
         .map_err(|e| RddError::InvalidArgument(format!("bad address {address}: {e}")))?
         .connect_timeout(timeout)
-        .tcp_nodelay(true);
+        .tcp_nodelay(true)
+        // A peer that froze or vanished without closing its connection is
+        // found out by HTTP/2 pings, not waited for forever.
+        .http2_keep_alive_interval(Duration::from_secs(5))
+        .keep_alive_timeout(Duration::from_secs(10))
+        .keep_alive_while_idle(true);
     let channel = endpoint
         .connect()
         .await
@@ -136,13 +141,36 @@ pub(crate) fn status_error(address: &str, status: tonic::Status) -> RddError {
 
 /// Record batches read from a peer's `do_get`, for engine threads.
 pub struct RemoteBatches {
-    rx: std::sync::mpsc::Receiver<Result<RecordBatch, RddError>>,
+    rx: tokio::sync::mpsc::Receiver<Result<RecordBatch, RddError>>,
 }
 
-impl Iterator for RemoteBatches {
-    type Item = Result<RecordBatch, RddError>;
-    fn next(&mut self) -> Option<Self::Item> {
-        self.rx.recv().ok()
+/// What waiting for the next batch gave.
+pub enum Fetched {
+    /// A batch, or why the stream failed.
+    Batch(Result<RecordBatch, RddError>),
+    /// Nothing yet: ask again (after checking for cancellation).
+    Pending,
+    /// The stream ended.
+    End,
+}
+
+impl RemoteBatches {
+    /// The next batch, waiting at most `wait` (engine threads only: it
+    /// blocks).
+    pub fn next_within(&mut self, wait: Duration) -> Fetched {
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            match self.rx.try_recv() {
+                Ok(b) => return Fetched::Batch(b),
+                Err(tokio::sync::mpsc::error::TryRecvError::Disconnected) => return Fetched::End,
+                Err(tokio::sync::mpsc::error::TryRecvError::Empty) => {
+                    if std::time::Instant::now() >= deadline {
+                        return Fetched::Pending;
+                    }
+                    std::thread::sleep(Duration::from_micros(200));
+                }
+            }
+        }
     }
 }
 
@@ -150,7 +178,7 @@ impl Iterator for RemoteBatches {
 /// `ticket` (a shuffle block). A peer that cannot be reached, or a stream
 /// that breaks, yields an `Io` error.
 pub fn fetch_batches(address: &str, ticket: Vec<u8>, timeout: Duration) -> RemoteBatches {
-    let (tx, rx) = std::sync::mpsc::sync_channel(4);
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
     let address = address.to_string();
     runtime().spawn(async move {
         let result: Result<(), RddError> = async {
@@ -168,7 +196,7 @@ pub fn fetch_batches(address: &str, ticket: Vec<u8>, timeout: Duration) -> Remot
             let mut batches = FlightRecordBatchStream::new_from_flight_data(data);
             while let Some(b) = batches.next().await {
                 let b = b.map_err(|e| unreachable(&address, e))?;
-                if tx.send(Ok(b)).is_err() {
+                if tx.send(Ok(b)).await.is_err() {
                     return Ok(());
                 }
             }
@@ -176,7 +204,7 @@ pub fn fetch_batches(address: &str, ticket: Vec<u8>, timeout: Duration) -> Remot
         }
         .await;
         if let Err(e) = result {
-            let _ = tx.send(Err(e));
+            let _ = tx.send(Err(e)).await;
         }
     });
     RemoteBatches { rx }

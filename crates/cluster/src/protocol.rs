@@ -32,12 +32,21 @@ pub mod action {
 }
 
 /// What identifies a build: executors of another build are refused, since
-/// plans and blocks they exchange may not mean the same to both.
+/// plans and blocks they exchange may not mean the same to both. The
+/// commit (from `build.rs`) and the target's word size and byte order
+/// (rows are routed by hashes of their bytes) are part of it.
 pub fn build_fingerprint() -> String {
-    let build = option_env!("SHARK_BUILD_ID").unwrap_or("dev");
     let fingerprint = format!(
-        "shark {} ({build}) protocol {PROTOCOL_VERSION}",
-        env!("CARGO_PKG_VERSION")
+        "shark {} ({}) protocol {PROTOCOL_VERSION} {}-{}bit-{}",
+        env!("CARGO_PKG_VERSION"),
+        env!("SHARK_BUILD_ID"),
+        std::env::consts::ARCH,
+        usize::BITS,
+        if cfg!(target_endian = "little") {
+            "le"
+        } else {
+            "be"
+        }
     );
     // Lets a test start an executor that claims another build.
     std::env::var("SHARK_CLUSTER_TEST_FINGERPRINT").unwrap_or(fingerprint)

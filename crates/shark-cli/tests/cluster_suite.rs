@@ -140,7 +140,9 @@ fn an_executor_that_dies_mid_query_costs_only_time() {
     // breaking.
     let reason = lost.lost_reason.as_deref().unwrap_or("");
     assert!(
-        reason.contains("exited") || reason.contains("cannot reach"),
+        ["exited", "connection broke", "cannot reach"]
+            .iter()
+            .any(|why| reason.contains(why)),
         "{executors:?}"
     );
     // The survivor keeps answering.

@@ -4,6 +4,8 @@
 //!
 //! ```sh
 //! cargo bench -p shark --bench tpch -- [--sf 1] [--queries 1,3,5] [--master local[2]]
+//! (a `local-cluster[N,C,M]` master needs a release `shark-executor`:
+//! `cargo build --release -p shark-cli`, or `SHARK_EXECUTOR_BIN`)
 //!     [--data DIR] [--conf key=value]... [--set key=value]...
 //!     [--remote s3://bucket/prefix]
 //! ```
@@ -226,6 +228,8 @@ fn main() {
         conf.insert(k.clone(), v.clone());
     }
     let ctx = rdd::Context::with_conf(&args.master, "tpch", conf).expect("context");
+    // A cluster master (local-cluster[N,C,M]): its executors start here.
+    shark::distributed::SqlCluster::attach(&ctx).expect("cluster");
     let mut session = Session::new(ctx.clone(), catalog);
     for (k, v) in &args.set {
         session.set(k, v);

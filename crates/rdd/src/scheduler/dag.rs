@@ -53,6 +53,8 @@ struct Stage {
     fetch_failures: usize,
     in_flight: HashSet<usize>,
     failures: HashMap<usize, usize>,
+    /// Times each partition's task lost its executor.
+    executors_lost: HashMap<usize, usize>,
 }
 
 struct Job<'a> {
@@ -242,6 +244,7 @@ impl<'a> Job<'a> {
             fetch_failures: 0,
             in_flight: HashSet::new(),
             failures: HashMap::new(),
+            executors_lost: HashMap::new(),
         });
         index
     }
@@ -525,12 +528,29 @@ impl<'a> Job<'a> {
                     self.submit(parent)
                 }
             }
-            Err(RddError::ExecutorLost { .. }) => {
-                // Not the task's fault (Spark does not count it either): it
-                // runs again on an executor still alive; when none is left,
-                // launching fails the job.
-                let attempt = self.stages[s].failures.get(&msg.part).copied().unwrap_or(0);
-                self.launch_task(s, msg.part, attempt);
+            Err(e @ RddError::ExecutorLost { .. }) => {
+                // Usually not the task's fault, so counted apart from its
+                // failures; but a task that keeps taking its executor down
+                // (out of memory, an abort) must not retry forever.
+                let stage = &mut self.stages[s];
+                let lost = stage.executors_lost.entry(msg.part).or_insert(0);
+                *lost += 1;
+                if *lost > self.ctx.max_task_failures() {
+                    return Err(RddError::JobFailed {
+                        stage: stage.id,
+                        partition: rdd_partition,
+                        attempts: *lost,
+                        cause: e.to_string(),
+                    });
+                }
+                // Run again only in a stage still running: one waiting for
+                // lost parents runs its missing tasks when it starts again.
+                if self.running.contains(&s) && msg.stage_attempt == stage.attempt {
+                    let attempt = stage.failures.get(&msg.part).copied().unwrap_or(0);
+                    self.launch_task(s, msg.part, attempt);
+                } else if self.running.contains(&s) {
+                    self.launch(s)?;
+                }
                 Ok(())
             }
             Err(e) => {

@@ -148,6 +148,9 @@ impl SqlCluster {
     }
 
     fn cleanup(&self, what: Cleanup) {
+        if let Cleanup::Payload(id) = what {
+            self.driver.forget_payload(id);
+        }
         if let Ok(body) = postcard::to_stdvec(&what) {
             self.driver.cleanup(body);
         }

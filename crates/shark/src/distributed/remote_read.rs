@@ -87,7 +87,13 @@ impl Iterator for RemoteReader {
                 return None;
             }
             if let Some(batches) = &mut self.current {
-                match batches.next() {
+                // Waits in short steps, so a cancelled task stops waiting.
+                let fetched = match batches.next_within(Duration::from_millis(200)) {
+                    cluster::Fetched::Pending => continue,
+                    cluster::Fetched::Batch(b) => Some(b),
+                    cluster::Fetched::End => None,
+                };
+                match fetched {
                     Some(Ok(b)) => {
                         rdd::listener::TaskMetrics::add(
                             &self.tc.metrics.shuffle_read_records,

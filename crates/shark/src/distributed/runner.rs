@@ -141,12 +141,12 @@ impl SqlTaskRunner {
                     let handle = scope.spawn(move || {
                         ctx.run_job(&rdd, Some(&[partition]), move |_, it| {
                             for Batch(b) in it {
-                                if b.num_rows() == 0 {
-                                    continue;
-                                }
-                                let bytes = super::encode_batch(&b).map_err(RddError::from)?;
-                                if tx.send(bytes).is_err() {
-                                    return Err(RddError::Cancelled);
+                                for piece in pieces(&b) {
+                                    let bytes =
+                                        super::encode_batch(&piece).map_err(RddError::from)?;
+                                    if tx.send(bytes).is_err() {
+                                        return Err(RddError::Cancelled);
+                                    }
                                 }
                             }
                             Ok(())
@@ -169,6 +169,25 @@ impl SqlTaskRunner {
             )),
         }
     }
+}
+
+/// Result messages stay well under the gRPC message limit: a batch of
+/// more than this many bytes goes in row slices.
+const MAX_RESULT_MESSAGE_BYTES: usize = 8 << 20;
+
+/// `b` in slices of at most about `MAX_RESULT_MESSAGE_BYTES` (none if empty).
+fn pieces(b: &arrow::record_batch::RecordBatch) -> Vec<arrow::record_batch::RecordBatch> {
+    let rows = b.num_rows();
+    if rows == 0 {
+        return Vec::new();
+    }
+    let bytes = b.get_array_memory_size();
+    let n = bytes.div_ceil(MAX_RESULT_MESSAGE_BYTES).clamp(1, rows);
+    let step = rows.div_ceil(n);
+    (0..rows)
+        .step_by(step)
+        .map(|at| b.slice(at, step.min(rows - at)))
+        .collect()
 }
 
 impl TaskRunner for SqlTaskRunner {

@@ -36,8 +36,14 @@ pub(crate) fn runs_only_here(plan: &PhysicalPlan) -> Option<String> {
     plan.inputs.iter().find_map(runs_only_here)
 }
 
+/// In-memory tables travel inside the stage's payload; bigger ones stay.
+const MAX_SHIPPED_TABLE_BYTES: usize = 16 << 20;
+
 fn local_only(d: &SourceDescriptor) -> Option<&'static str> {
     match d {
+        SourceDescriptor::Memory { ipc } if ipc.len() > MAX_SHIPPED_TABLE_BYTES => {
+            Some("an in-memory table too big to ship with each stage")
+        }
         SourceDescriptor::Cached { .. } => Some("cached in the driver's memory"),
         SourceDescriptor::Local { .. } => Some("held by the driver process"),
         SourceDescriptor::Sampled { inner, .. } => local_only(inner),
@@ -349,6 +355,14 @@ impl ShuffleDep for StageShuffle {
             address: running.address().to_string(),
         };
         match running.next_output() {
+            Some(Ok(cluster::TaskOutput::Done(_))) if !running.executor_alive() => {
+                // Its executor was lost as the task ended: the output went
+                // with it.
+                Err(RddError::ExecutorLost {
+                    executor: location.executor,
+                    reason: "lost as its map task ended".into(),
+                })
+            }
             Some(Ok(cluster::TaskOutput::Done(summary))) => {
                 let summary: MapSummary = postcard::from_bytes(&summary)
                     .map_err(|e| RddError::Serde(format!("a map task's summary: {e}")))?;

@@ -9,6 +9,8 @@
 mod common;
 #[path = "../../shark/tests/common/goldens.rs"]
 mod goldens;
+#[path = "support/ports.rs"]
+mod ports;
 #[path = "../../shark/tests/common/tpch_check.rs"]
 mod tpch_check;
 
@@ -171,15 +173,6 @@ fn losing_every_executor_fails_the_query_within_a_bounded_time() {
     );
 }
 
-/// A free loopback port (free when asked; taken soon after).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + timeout;
     while !done() {
@@ -192,7 +185,7 @@ fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
 fn standalone_executors_of_the_same_build_join_and_leave_with_their_driver() {
     let want = local_answer(SHUFFLED_JOIN);
     let _turn = turn();
-    let port = free_port();
+    let port = ports::free_port();
     let ctx = cluster_context(&format!("shark://127.0.0.1:{port}"), &[]);
     let executor = |id: &str| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_shark-executor"));

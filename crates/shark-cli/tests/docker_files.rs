@@ -5,6 +5,8 @@
 //! plain processes (paths and host names mapped to this machine), comes
 //! up as a cluster that answers queries.
 
+#[path = "support/ports.rs"]
+mod ports;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -122,14 +124,6 @@ impl Drop for Processes {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn shark_cli(args: &[&str]) -> (bool, String) {
     let o = Command::new(program("shark-cli"))
         .args(args)
@@ -150,7 +144,7 @@ fn the_compose_stack_runs_as_processes() {
     let warehouse = dir.path().join("warehouse");
     let scratch = dir.path().join("scratch");
     std::fs::create_dir_all(&scratch).unwrap();
-    let (cluster, http, flight) = (free_port(), free_port(), free_port());
+    let (cluster, http, flight) = (ports::free_port(), ports::free_port(), ports::free_port());
     let map = |arg: &str| -> String {
         match arg {
             "/warehouse" => warehouse.display().to_string(),

@@ -40,7 +40,54 @@ struct Process {
     id: String,
     child: Child,
     log: PathBuf,
+    /// Times it was started again after exiting.
+    restarts: usize,
+    /// Its exit was told to the driver.
+    reported: bool,
+    /// Not to be started again (killed on purpose, or out of restarts).
+    retired: bool,
 }
+
+/// How executor processes are started (again).
+struct Spawner {
+    program: PathBuf,
+    driver: String,
+    cores: usize,
+    memory_mb: usize,
+    env: Vec<(String, String)>,
+    logs: PathBuf,
+}
+
+impl Spawner {
+    fn spawn(&self, id: &str, restarts: usize) -> Result<Process, RddError> {
+        let log = self.logs.join(format!("{id}.{restarts}.log"));
+        let err = std::fs::File::create(&log).map_err(|e| RddError::io(&log, e))?;
+        let child = Command::new(&self.program)
+            .args(["--driver", &self.driver])
+            .args(["--executor-id", id])
+            .args(["--cores", &self.cores.to_string()])
+            .args(["--memory-mb", &self.memory_mb.to_string()])
+            .args(["--host", "127.0.0.1"])
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(err)
+            .spawn()
+            .map_err(|e| RddError::io(&self.program, e))?;
+        Ok(Process {
+            id: id.to_string(),
+            child,
+            log,
+            restarts,
+            reported: false,
+            retired: false,
+        })
+    }
+}
+
+/// Times an executor that exited is started again (Spark's standalone
+/// worker relaunches executors the same way).
+const MAX_RESTARTS: usize = 3;
 
 /// The executor processes of a `local-cluster` master.
 pub struct LocalCluster {
@@ -52,7 +99,8 @@ pub struct LocalCluster {
 impl LocalCluster {
     /// Starts `executors` processes of `cores` cores and `memory_mb` MB that
     /// register with `driver`, with `env` added to their environment, and
-    /// waits for all of them.
+    /// waits for all of them. One that exits is started again, up to
+    /// three times; it registers as a new incarnation of its id.
     pub fn launch(
         driver: &Arc<Driver>,
         executors: usize,
@@ -60,33 +108,25 @@ impl LocalCluster {
         memory_mb: usize,
         env: &[(String, String)],
     ) -> Result<LocalCluster, RddError> {
-        let program = executor_binary()?;
         let logs = tempfile_dir::Dir::new()?;
+        let spawner = Spawner {
+            program: executor_binary()?,
+            driver: driver.address().to_string(),
+            cores,
+            memory_mb,
+            env: env.to_vec(),
+            logs: logs.path().to_path_buf(),
+        };
         let mut processes = Vec::new();
         for i in 0..executors {
-            let id = format!("exec-{i}");
-            let log = logs.path().join(format!("{id}.log"));
-            let err = std::fs::File::create(&log).map_err(|e| RddError::io(&log, e))?;
-            let child = Command::new(&program)
-                .args(["--driver", driver.address()])
-                .args(["--executor-id", &id])
-                .args(["--cores", &cores.to_string()])
-                .args(["--memory-mb", &memory_mb.to_string()])
-                .args(["--host", "127.0.0.1"])
-                .envs(env.iter().map(|(k, v)| (k, v)))
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(err)
-                .spawn()
-                .map_err(|e| RddError::io(&program, e))?;
-            processes.push(Process { id, child, log });
+            processes.push(spawner.spawn(&format!("exec-{i}"), 0)?);
         }
         let cluster = LocalCluster {
             processes: Arc::new(Mutex::new(processes)),
             stopped: Arc::new(AtomicBool::new(false)),
             logs,
         };
-        cluster.watch(Arc::downgrade(driver));
+        cluster.watch(Arc::downgrade(driver), spawner);
         if let Err(e) = driver.wait_for_executors(executors, Duration::from_secs(60)) {
             let exited = cluster.exited_messages();
             return Err(if exited.is_empty() {
@@ -107,17 +147,28 @@ impl LocalCluster {
             .collect()
     }
 
-    /// Kills one executor's process at once (SIGKILL): how tests lose one.
+    /// Kills one executor's process at once (SIGKILL), for good (it is not
+    /// started again): how tests and demos lose one.
     pub fn kill(&self, executor: &str) -> bool {
         let mut processes = self.processes.lock().unwrap();
         match processes.iter_mut().find(|p| p.id == executor) {
             Some(p) => {
+                p.retired = true;
                 let killed = p.child.kill().is_ok();
                 let _ = p.child.wait();
                 killed
             }
             None => false,
         }
+    }
+
+    /// Times each executor was started again.
+    pub fn restarts(&self) -> Vec<(String, usize)> {
+        let processes = self.processes.lock().unwrap();
+        processes
+            .iter()
+            .map(|p| (p.id.clone(), p.restarts))
+            .collect()
     }
 
     /// Why processes that exited ended, with the end of their logs.
@@ -132,35 +183,47 @@ impl LocalCluster {
         out
     }
 
-    /// Tells the driver at once when a process exits.
-    fn watch(&self, driver: Weak<Driver>) {
+    /// Tells the driver at once when a process exits, and starts it again
+    /// while it has restarts left.
+    fn watch(&self, driver: Weak<Driver>, spawner: Spawner) {
         let processes = self.processes.clone();
         let stopped = self.stopped.clone();
         let _ = std::thread::Builder::new()
             .name("local-cluster-watch".into())
             .spawn(move || {
-                let mut reported = std::collections::HashSet::new();
                 while !stopped.load(Ordering::SeqCst) {
-                    let exited: Vec<(String, String)> = {
-                        let mut ps = processes.lock().unwrap();
-                        ps.iter_mut()
-                            .filter(|p| !reported.contains(&p.id))
-                            .filter_map(|p| match p.child.try_wait() {
-                                Ok(Some(status)) => Some((
-                                    p.id.clone(),
-                                    format!("its process exited ({status}) {}", log_tail(&p.log)),
-                                )),
-                                _ => None,
-                            })
-                            .collect()
-                    };
                     let Some(driver) = driver.upgrade() else {
                         return;
                     };
-                    for (id, why) in exited {
-                        reported.insert(id.clone());
-                        driver.lose(&id, why.trim());
+                    let mut exited = Vec::new();
+                    {
+                        let mut ps = processes.lock().unwrap();
+                        for p in ps.iter_mut().filter(|p| !p.reported) {
+                            if let Ok(Some(status)) = p.child.try_wait() {
+                                p.reported = true;
+                                let why =
+                                    format!("its process exited ({status}) {}", log_tail(&p.log));
+                                exited.push((p.id.clone(), why));
+                            }
+                        }
                     }
+                    // Lost first, so the new process registers as a new
+                    // incarnation, never mistaken for the old one.
+                    for (id, why) in &exited {
+                        driver.lose(id, why.trim());
+                    }
+                    let mut ps = processes.lock().unwrap();
+                    for (id, _) in &exited {
+                        let Some(p) = ps.iter_mut().find(|p| &p.id == id) else {
+                            continue;
+                        };
+                        if p.retired || p.restarts >= MAX_RESTARTS {
+                            p.retired = true;
+                        } else if let Ok(again) = spawner.spawn(id, p.restarts + 1) {
+                            *p = again;
+                        }
+                    }
+                    drop(ps);
                     drop(driver);
                     std::thread::sleep(Duration::from_millis(50));
                 }

@@ -79,7 +79,7 @@ impl ApiError {
             SharkError::Analysis { .. } | SharkError::Unsupported(_) => {
                 (StatusCode::BAD_REQUEST, "analysis")
             }
-            SharkError::Execution(_) | SharkError::Io(_) => {
+            SharkError::Execution(_) | SharkError::Io(_) | SharkError::Engine(_) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "execution")
             }
             SharkError::Cancelled => (StatusCode::CONFLICT, "cancelled"),

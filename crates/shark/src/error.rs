@@ -43,6 +43,12 @@ pub enum SharkError {
     /// The job was cancelled.
     #[error("Query cancelled")]
     Cancelled,
+    /// A failure the engine's scheduler acts on by kind (a lost map
+    /// output, a lost executor), kept as it is on its way through the SQL
+    /// layer: a task on an executor that hits it while building its stage
+    /// must report it as such, not as a message.
+    #[error("Execution Error: {0}")]
+    Engine(rdd::RddError),
 }
 
 /// Shorthand.
@@ -102,7 +108,7 @@ impl SharkError {
         match self {
             SharkError::Parse { .. } => "parse",
             SharkError::Analysis { .. } => "analysis",
-            SharkError::Execution(_) | SharkError::Io(_) => "execution",
+            SharkError::Execution(_) | SharkError::Io(_) | SharkError::Engine(_) => "execution",
             SharkError::Unsupported(_) => "analysis",
             SharkError::Cancelled => "cancelled",
             SharkError::Forbidden(_) => "forbidden",
@@ -123,6 +129,9 @@ impl From<rdd::RddError> for SharkError {
     fn from(e: rdd::RddError) -> Self {
         match e {
             rdd::RddError::Cancelled => SharkError::Cancelled,
+            e @ (rdd::RddError::FetchFailed { .. } | rdd::RddError::ExecutorLost { .. }) => {
+                SharkError::Engine(e)
+            }
             rdd::RddError::Fatal(message) => SharkError::Execution(message),
             other => SharkError::Execution(other.to_string()),
         }
@@ -145,6 +154,7 @@ impl From<SharkError> for rdd::RddError {
     fn from(e: SharkError) -> Self {
         match e {
             SharkError::Cancelled => rdd::RddError::Cancelled,
+            SharkError::Engine(e) => e,
             // Files may read on another attempt; a value never converts.
             io @ SharkError::Io(_) => rdd::RddError::Task(io.to_string()),
             SharkError::Execution(message) => rdd::RddError::Fatal(message),

@@ -139,6 +139,15 @@ impl SqlCluster {
         }
     }
 
+    /// Times each `local-cluster` executor was started again after its
+    /// process exited.
+    pub fn executor_restarts(&self) -> Vec<(String, usize)> {
+        match self.local.lock().unwrap().as_ref() {
+            Some(l) => l.restarts(),
+            None => Vec::new(),
+        }
+    }
+
     pub(crate) fn driver(&self) -> &Driver {
         &self.driver
     }

@@ -23,8 +23,22 @@ pub struct SqlTaskRunner {
     ctx: rdd::Context,
     blocks: Arc<BlockStore>,
     payloads: Mutex<HashMap<u64, Arc<StagePayload>>>,
+    /// Stages built into RDDs, by payload and inputs: the tasks of a stage
+    /// share one (its broadcast sides collected once per executor, its
+    /// tables' files opened once).
+    built: Mutex<BuiltStages>,
     cores: usize,
 }
+
+/// Built stages, and their keys oldest first.
+#[derive(Default)]
+struct BuiltStages {
+    rdds: HashMap<(u64, u64), rdd::Rdd<Batch>>,
+    order: std::collections::VecDeque<(u64, u64)>,
+}
+
+/// Built stages kept at once.
+const MAX_BUILT_STAGES: usize = 16;
 
 impl SqlTaskRunner {
     /// A runner with `cores` task threads and `memory_mb` of memory, its
@@ -48,6 +62,7 @@ impl SqlTaskRunner {
             ctx,
             blocks: Arc::new(blocks),
             payloads: Mutex::default(),
+            built: Mutex::default(),
             cores,
         })
     }
@@ -86,17 +101,45 @@ impl SqlTaskRunner {
         }
     }
 
+    /// The RDD of a stage whose inputs are where `task` says, built once
+    /// for all its tasks here.
+    fn stage_rdd(
+        &self,
+        payload_id: u64,
+        payload: &StagePayload,
+        task: &FragmentTask,
+    ) -> Result<rdd::Rdd<Batch>, RddError> {
+        let inputs =
+            postcard::to_stdvec(&task.inputs).map_err(|e| RddError::Serde(e.to_string()))?;
+        let key = (payload_id, rdd::hash::hash_key(&inputs));
+        if let Some(rdd) = self.built.lock().unwrap().rdds.get(&key) {
+            return Ok(rdd.clone());
+        }
+        let ex = self.exec_context(payload, task.clone());
+        let mut plan = payload.fragment.plan.clone();
+        let rdd = crate::exec::execute(&mut plan, &ex)?;
+        let mut built = self.built.lock().unwrap();
+        if built.rdds.insert(key, rdd.clone()).is_none() {
+            built.order.push_back(key);
+            while built.order.len() > MAX_BUILT_STAGES {
+                if let Some(old) = built.order.pop_front() {
+                    built.rdds.remove(&old);
+                }
+            }
+        }
+        Ok(rdd)
+    }
+
     fn run_task(
         &self,
+        payload_id: u64,
         payload: &StagePayload,
         task: FragmentTask,
         out: &mut dyn FnMut(Vec<u8>) -> bool,
     ) -> Result<Vec<u8>, RddError> {
         let partition = task.partition;
         let shuffle = task.shuffle;
-        let ex = self.exec_context(payload, task);
-        let mut plan = payload.fragment.plan.clone();
-        let rdd = crate::exec::execute(&mut plan, &ex)?;
+        let rdd = self.stage_rdd(payload_id, payload, &task)?;
         if rdd.num_partitions() != payload.partitions {
             return Err(RddError::Fatal(format!(
                 "stage {} has {} partitions on this executor but {} on the driver",
@@ -221,7 +264,7 @@ impl TaskRunner for SqlTaskRunner {
         };
         let result = self
             .ctx
-            .run_with_cancel(&token, || self.run_task(&payload, task, out));
+            .run_with_cancel(&token, || self.run_task(payload_id, &payload, task, out));
         done.store(true, Ordering::SeqCst);
         let _ = watcher.join();
         result
@@ -239,6 +282,9 @@ impl TaskRunner for SqlTaskRunner {
             Ok(Cleanup::Shuffle(s)) => self.blocks.remove_shuffle(s),
             Ok(Cleanup::Payload(p)) => {
                 self.payloads.lock().unwrap().remove(&p);
+                let mut built = self.built.lock().unwrap();
+                built.rdds.retain(|(id, _), _| *id != p);
+                built.order.retain(|(id, _)| *id != p);
             }
             Err(_) => {}
         }

@@ -14,8 +14,6 @@ use crate::protocol::{
     Registration, TaskLaunch, TaskReply,
 };
 use crate::server::{once, serve, Endpoint};
-use arrow::record_batch::RecordBatch;
-use arrow_flight::error::FlightError;
 use arrow_flight::Action;
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
@@ -765,10 +763,7 @@ impl Endpoint for DriverEndpoint {
         once(answer)
     }
 
-    fn get(
-        &self,
-        _: Vec<u8>,
-    ) -> Result<BoxStream<'static, Result<RecordBatch, FlightError>>, Status> {
+    fn get(&self, _: Vec<u8>) -> Result<BoxStream<'static, Result<Vec<u8>, Status>>, Status> {
         Err(Status::unimplemented("the driver serves no blocks"))
     }
 }

@@ -9,8 +9,6 @@ use crate::protocol::{
     Registration, TaskLaunch, TaskReply,
 };
 use crate::server::{once, serve, Endpoint};
-use arrow::record_batch::RecordBatch;
-use arrow_flight::error::FlightError;
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
 use rdd::RddError;
@@ -20,8 +18,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tonic::Status;
 
-/// Batches a runner serves for one ticket.
-pub type BatchIter = Box<dyn Iterator<Item = Result<RecordBatch, RddError>> + Send>;
+/// What a runner serves for one ticket: complete Arrow IPC streams, sent
+/// as they are (no decoding and encoding again on the way out).
+pub type BlockIter = Box<dyn Iterator<Item = Result<Vec<u8>, RddError>> + Send>;
 
 /// What runs tasks on an executor: the layer above (the SQL engine).
 pub trait TaskRunner: Send + Sync + 'static {
@@ -40,8 +39,9 @@ pub trait TaskRunner: Send + Sync + 'static {
         out: &mut dyn FnMut(Vec<u8>) -> bool,
     ) -> Result<Vec<u8>, RddError>;
 
-    /// The batches `ticket` names (a block a task left behind).
-    fn get(&self, ticket: &[u8]) -> Result<BatchIter, RddError>;
+    /// The block `ticket` names (what a task left behind), as Arrow IPC
+    /// streams.
+    fn get(&self, ticket: &[u8]) -> Result<BlockIter, RddError>;
 
     /// Drops what the driver no longer needs (`body` is the layer's own).
     fn cleanup(&self, body: &[u8]);
@@ -306,26 +306,23 @@ impl Endpoint for ExecutorEndpoint {
         }
     }
 
-    fn get(
-        &self,
-        ticket: Vec<u8>,
-    ) -> Result<BoxStream<'static, Result<RecordBatch, FlightError>>, Status> {
-        // Reading a block is file I/O and decoding: on a thread of its own,
-        // never on the runtime's (heartbeats and task streams run there).
+    fn get(&self, ticket: Vec<u8>) -> Result<BoxStream<'static, Result<Vec<u8>, Status>>, Status> {
+        // Reading a block is file I/O: on a thread of its own, never on the
+        // runtime's (heartbeats and task streams run there).
         let state = self.0.clone();
-        let (tx, rx) = tokio::sync::mpsc::channel::<Result<RecordBatch, FlightError>>(4);
+        let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, Status>>(4);
         std::thread::Builder::new()
             .name("block-server".into())
             .spawn(move || {
                 let batches = match state.runner.get(&ticket) {
                     Ok(b) => b,
                     Err(e) => {
-                        let _ = tx.blocking_send(Err(FlightError::ExternalError(Box::new(e))));
+                        let _ = tx.blocking_send(Err(Status::not_found(e.to_string())));
                         return;
                     }
                 };
                 for b in batches {
-                    let b = b.map_err(|e| FlightError::ExternalError(Box::new(e)));
+                    let b = b.map_err(|e| Status::internal(e.to_string()));
                     if tx.blocking_send(b).is_err() {
                         return;
                     }

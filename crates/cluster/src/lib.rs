@@ -18,6 +18,6 @@ pub mod protocol;
 mod server;
 
 pub use driver::{Driver, DriverOptions, ExecutorStatus, RunningTask, TaskOutput};
-pub use executor::{run_executor, BatchIter, ExecutorOptions, TaskRunner};
+pub use executor::{run_executor, BlockIter, ExecutorOptions, TaskRunner};
 pub use launcher::{executor_binary, LocalCluster};
 pub use net::{fetch_batches, runtime, Fetched, RemoteBatches};

@@ -3,9 +3,8 @@
 //! bridges that let engine threads call them.
 
 use crate::protocol::MAX_MESSAGE_BYTES;
+use arrow::ipc::reader::StreamReader;
 use arrow::record_batch::RecordBatch;
-use arrow_flight::decode::FlightRecordBatchStream;
-use arrow_flight::error::FlightError;
 use arrow_flight::flight_service_client::FlightServiceClient;
 use arrow_flight::{Action, Ticket};
 use futures_util::{StreamExt, TryStreamExt};
@@ -174,8 +173,8 @@ impl RemoteBatches {
     }
 }
 
-/// Streams the batches the Flight service at `address` serves for
-/// `ticket` (a shuffle block). A peer that cannot be reached, or a stream
+/// Streams the batches of the Arrow IPC streams the Flight service at
+/// `address` serves for `ticket` (a shuffle block). A peer that cannot be reached, or a stream
 /// that breaks, yields an `Io` error.
 pub fn fetch_batches(address: &str, ticket: Vec<u8>, timeout: Duration) -> RemoteBatches {
     let (tx, rx) = tokio::sync::mpsc::channel(4);
@@ -192,12 +191,18 @@ pub fn fetch_batches(address: &str, ticket: Vec<u8>, timeout: Duration) -> Remot
                     forget(&address);
                     status_error(&address, s)
                 })?;
-            let data = response.into_inner().map_err(FlightError::from);
-            let mut batches = FlightRecordBatchStream::new_from_flight_data(data);
-            while let Some(b) = batches.next().await {
-                let b = b.map_err(|e| unreachable(&address, e))?;
-                if tx.send(Ok(b)).await.is_err() {
-                    return Ok(());
+            let mut messages = response.into_inner();
+            while let Some(m) = messages.next().await {
+                let m = m.map_err(|s| unreachable(&address, s.message()))?;
+                let bad = |e: arrow::error::ArrowError| {
+                    RddError::Serde(format!("a block from {address}: {e}"))
+                };
+                let reader =
+                    StreamReader::try_new(std::io::Cursor::new(m.data_body), None).map_err(bad)?;
+                for b in reader {
+                    if tx.send(Ok(b.map_err(bad)?)).await.is_err() {
+                        return Ok(());
+                    }
                 }
             }
             Ok(())

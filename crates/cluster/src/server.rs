@@ -4,9 +4,6 @@
 //! Flight has beyond those are refused.
 
 use crate::protocol::MAX_MESSAGE_BYTES;
-use arrow::record_batch::RecordBatch;
-use arrow_flight::encode::FlightDataEncoderBuilder;
-use arrow_flight::error::FlightError;
 use arrow_flight::flight_service_server::{FlightService, FlightServiceServer};
 use arrow_flight::{
     Action, ActionType, Criteria, Empty, FlightData, FlightDescriptor, FlightInfo,
@@ -22,11 +19,9 @@ pub(crate) trait Endpoint: Send + Sync + 'static {
     /// Answers action `name`: a stream of message bodies.
     fn action(&self, name: &str, body: Vec<u8>) -> BoxStream<'static, Result<Vec<u8>, Status>>;
 
-    /// The record batches `ticket` names.
-    fn get(
-        &self,
-        ticket: Vec<u8>,
-    ) -> Result<BoxStream<'static, Result<RecordBatch, FlightError>>, Status>;
+    /// The Arrow IPC streams `ticket` names, each sent as one message's
+    /// body as it is (Ballista sends shuffle files raw the same way).
+    fn get(&self, ticket: Vec<u8>) -> Result<BoxStream<'static, Result<Vec<u8>, Status>>, Status>;
 }
 
 struct Service<E>(Arc<E>);
@@ -83,14 +78,11 @@ impl<E: Endpoint> FlightService for Service<E> {
         &self,
         request: Request<Ticket>,
     ) -> Result<Response<Self::DoGetStream>, Status> {
-        let batches = self.0.get(request.into_inner().ticket.to_vec())?;
-        let data = FlightDataEncoderBuilder::new()
-            .with_max_flight_data_size(4 << 20)
-            .build(batches)
-            .map_err(|e| match e {
-                FlightError::Tonic(s) => *s,
-                other => Status::internal(other.to_string()),
-            });
+        let streams = self.0.get(request.into_inner().ticket.to_vec())?;
+        let data = streams.map_ok(|ipc| FlightData {
+            data_body: ipc.into(),
+            ..Default::default()
+        });
         Ok(Response::new(data.boxed()))
     }
     async fn do_put(

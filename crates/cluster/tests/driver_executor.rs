@@ -4,7 +4,7 @@
 //! that outlives its driver exiting.
 
 use cluster::{
-    run_executor, BatchIter, Driver, DriverOptions, ExecutorOptions, TaskOutput, TaskRunner,
+    run_executor, BlockIter, Driver, DriverOptions, ExecutorOptions, TaskOutput, TaskRunner,
 };
 use rdd::RddError;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -54,7 +54,7 @@ impl TaskRunner for Echo {
         }
     }
 
-    fn get(&self, _: &[u8]) -> Result<BatchIter, RddError> {
+    fn get(&self, _: &[u8]) -> Result<BlockIter, RddError> {
         Ok(Box::new(std::iter::empty()))
     }
 

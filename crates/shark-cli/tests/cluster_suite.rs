@@ -257,6 +257,25 @@ fn the_cli_runs_unchanged_on_a_local_cluster() {
     let local = run("local[2]", sql);
     assert_eq!(local.lines().count(), 10, "{local}");
     assert_eq!(run("local-cluster[2,1,256]", sql), local);
+    // Operators' counts come back from the executors.
+    let analyzed = run(
+        "local-cluster[2,1,256]",
+        "EXPLAIN ANALYZE SELECT a.key, count(*) FROM src a JOIN srcpart b ON a.key = b.key \
+         GROUP BY a.key",
+    );
+    let rows_of = |table: &str| -> u64 {
+        let line = analyzed
+            .lines()
+            .find(|l| l.contains(&format!("default.{table} ")))
+            .unwrap_or_else(|| panic!("{table}: {analyzed}"));
+        let at = line.find("| rows=").unwrap_or_else(|| panic!("{analyzed}")) + 7;
+        line[at..].split(' ').next().unwrap().parse().unwrap()
+    };
+    assert_eq!(
+        (rows_of("src"), rows_of("srcpart")),
+        (500, 2000),
+        "{analyzed}"
+    );
     let shown = run("local-cluster[2,1,256]", "SHOW EXECUTORS");
     let lines: Vec<&str> = shown.lines().collect();
     assert_eq!(lines.len(), 2, "{shown}");

@@ -199,6 +199,20 @@ fn the_compose_stack_runs_as_processes() {
         );
         std::thread::sleep(Duration::from_millis(200));
     }
+    // The server's executors listing (the web UI's Executors page).
+    let listing = http_get(http, "/api/v1/executors");
+    let executors: Vec<serde_json::Value> = serde_json::from_str(&listing).unwrap();
+    assert_eq!(
+        executors.len(),
+        3,
+        "the driver and two executors: {listing}"
+    );
+    assert!(
+        executors[1..]
+            .iter()
+            .all(|e| e["isActive"] == true && e["totalCores"] == 2),
+        "{listing}"
+    );
     let sql = "SELECT count(*) FROM src; \
                SELECT a.key, count(*) FROM src a JOIN srcpart b ON a.key = b.key \
                GROUP BY a.key ORDER BY a.key LIMIT 3";
@@ -232,4 +246,37 @@ fn the_compose_stack_runs_as_processes() {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
+}
+
+/// The body of a plain HTTP GET to the loopback port `port`.
+fn http_get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        conn,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    conn.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        // One chunk is all a small JSON answer takes; drop the framing.
+        let mut out = String::new();
+        let mut rest = body;
+        while let Some((size, tail)) = rest.split_once("\r\n") {
+            let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            out.push_str(&tail[..n]);
+            rest = &tail[n + 2..];
+        }
+        return out;
+    }
+    body.to_string()
 }

@@ -305,6 +305,7 @@ impl Session {
                 &crate::distributed::stages::StageSettings {
                     broadcast_threshold: ex.adaptive.broadcast_threshold,
                     shuffle_partitions: ex.shuffle_partitions,
+                    query: ex.query,
                 },
             )?,
             None => self

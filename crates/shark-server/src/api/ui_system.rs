@@ -112,7 +112,7 @@ pub(super) async fn executors(State(state): State<Arc<AppState>>) -> Json<Value>
         .unwrap_or(512 << 20);
     let e = state.ui.read().executor.clone();
     let t = &e.totals;
-    Json(json!([{
+    let driver = json!({
         "id": "driver",
         "hostPort": state.config.bind,
         "isActive": !state.ctx.is_stopped(),
@@ -136,7 +136,38 @@ pub(super) async fn executors(State(state): State<Arc<AppState>>) -> Json<Value>
         // says when it last did work.
         "lastHeartbeat": chrono::Utc::now().to_rfc3339(),
         "lastTaskEvent": e.last_event.map(|t| t.to_rfc3339()),
-    }]))
+    });
+    // On a cluster master, the executors the driver knows, alive and lost
+    // (Spark lists removed ones with their reason too).
+    let cluster = shark::distributed::SqlCluster::of(&state.ctx)
+        .map(|c| c.executors())
+        .unwrap_or_default();
+    let mut all = vec![driver];
+    all.extend(cluster.into_iter().map(|x| {
+        json!({
+            "id": x.id,
+            "hostPort": x.address,
+            "isActive": x.alive,
+            "totalCores": x.cores,
+            "activeTasks": x.running,
+            "completedTasks": x.finished,
+            "failedTasks": x.failed,
+            "totalTasks": x.finished + x.failed + x.running as u64,
+            "maxMemory": (x.memory_mb as u64) << 20,
+            "pid": x.pid,
+            "removeReason": x.lost_reason,
+            // Counted on the driver per task, not per executor (yet).
+            "totalDurationMs": 0,
+            "totalInputBytes": 0,
+            "totalShuffleRead": 0,
+            "totalShuffleWrite": 0,
+            "memoryUsed": 0,
+            "diskUsed": 0,
+            "addTime": null,
+            "lastHeartbeat": null,
+        })
+    }));
+    Json(Value::Array(all))
 }
 
 /// True for setting names whose values must not be shown.

@@ -8,7 +8,6 @@
 use crate::batch::Batch;
 use crate::error::{Result, SharkError};
 use arrow::compute::concat_batches;
-use arrow::ipc::reader::StreamReader;
 use arrow::ipc::writer::StreamWriter;
 use arrow::record_batch::RecordBatch;
 use std::collections::HashMap;
@@ -126,8 +125,9 @@ impl BlockStore {
         Ok(sizes)
     }
 
-    /// The batches of one reduce partition of one map task's output.
-    pub fn read(&self, shuffle: usize, map: usize, reduce: usize) -> Result<Vec<RecordBatch>> {
+    /// One reduce partition of one map task's output: its Arrow IPC
+    /// streams, as written.
+    pub fn read(&self, shuffle: usize, map: usize, reduce: usize) -> Result<Vec<Vec<u8>>> {
         let blocks = self
             .maps
             .lock()
@@ -154,9 +154,7 @@ impl BlockStore {
             file.seek(SeekFrom::Start(offset)).map_err(io)?;
             let mut bytes = vec![0u8; len as usize];
             file.read_exact(&mut bytes).map_err(io)?;
-            for b in StreamReader::try_new(std::io::Cursor::new(bytes), None)? {
-                out.push(b?);
-            }
+            out.push(bytes);
         }
         Ok(out)
     }
@@ -199,6 +197,7 @@ mod tests {
     use super::*;
     use arrow::array::Int64Array;
     use arrow::datatypes::{DataType, Field, Schema};
+    use arrow::ipc::reader::StreamReader;
 
     fn batch(values: Vec<i64>) -> Batch {
         let schema = Arc::new(Schema::new(vec![Field::new("x", DataType::Int64, false)]));
@@ -219,8 +218,15 @@ mod tests {
         ];
         let sizes = store.write(7, 0, 3, records.into_iter()).unwrap();
         assert!(sizes[0] > 0 && sizes[1] > 0 && sizes[2] == 0);
-        let rows = |bs: Vec<RecordBatch>| -> Vec<i64> {
-            bs.iter()
+        let rows = |streams: Vec<Vec<u8>>| -> Vec<i64> {
+            streams
+                .into_iter()
+                .flat_map(|s| {
+                    StreamReader::try_new(std::io::Cursor::new(s), None)
+                        .unwrap()
+                        .map(|b| b.unwrap())
+                        .collect::<Vec<_>>()
+                })
                 .flat_map(|b| {
                     let a = b.column(0).as_any().downcast_ref::<Int64Array>().unwrap();
                     a.values().to_vec()

@@ -6,12 +6,13 @@
 
 use super::blocks::BlockStore;
 use super::remote_read::TaskInputs;
-use super::task::{BlockId, Cleanup, FragmentTask, MapSummary, StagePayload};
+use super::task::{BlockId, Cleanup, FragmentTask, StagePayload, TaskSummary};
 use crate::batch::Batch;
 use crate::exec::exchange::{hash_partition_fn, single_partition_fn, tagged};
 use crate::exec::{AdaptiveSettings, ExecContext};
+use crate::physical::metrics::{NodeSnapshot, OperatorMetricsUpdate};
 use crate::physical::Partitioning;
-use cluster::{BatchIter, TaskRunner};
+use cluster::{BlockIter, TaskRunner};
 use rdd::RddError;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -27,7 +28,37 @@ pub struct SqlTaskRunner {
     /// share one (its broadcast sides collected once per executor, its
     /// tables' files opened once).
     built: Mutex<BuiltStages>,
+    /// What the stages' nodes measured, not yet reported.
+    metrics: Arc<StageMetrics>,
     cores: usize,
+}
+
+/// Operator metrics from the executor's listener bus, by stage payload
+/// (the query id the executor's stages run under) and node.
+#[derive(Default)]
+struct StageMetrics(Mutex<HashMap<u64, BTreeMap<usize, NodeSnapshot>>>);
+
+impl StageMetrics {
+    fn take(&self, payload_id: u64) -> Vec<(usize, NodeSnapshot)> {
+        let taken = self.0.lock().unwrap().remove(&payload_id);
+        taken.map(|m| m.into_iter().collect()).unwrap_or_default()
+    }
+}
+
+impl rdd::Listener for StageMetrics {
+    fn on_event(&self, event: &rdd::Event) {
+        let rdd::Event::Custom(any) = event else {
+            return;
+        };
+        if let Some(u) = any.downcast_ref::<OperatorMetricsUpdate>() {
+            let mut all = self.0.lock().unwrap();
+            all.entry(u.query)
+                .or_default()
+                .entry(u.node)
+                .or_default()
+                .add(&u.delta);
+        }
+    }
 }
 
 /// Built stages, and their keys oldest first.
@@ -58,11 +89,14 @@ impl SqlTaskRunner {
         // if need be.
         let ctx = rdd::Context::with_conf(&format!("local[{cores},1]"), "shark-executor", conf)?;
         let blocks = BlockStore::create(&local_dir.join("shark-blocks"))?;
+        let metrics = Arc::new(StageMetrics::default());
+        ctx.add_listener(metrics.clone());
         Ok(SqlTaskRunner {
             ctx,
             blocks: Arc::new(blocks),
             payloads: Mutex::default(),
             built: Mutex::default(),
+            metrics,
             cores,
         })
     }
@@ -78,7 +112,12 @@ impl SqlTaskRunner {
         Ok(payload)
     }
 
-    fn exec_context(&self, payload: &StagePayload, task: FragmentTask) -> ExecContext {
+    fn exec_context(
+        &self,
+        payload_id: u64,
+        payload: &StagePayload,
+        task: FragmentTask,
+    ) -> ExecContext {
         let settings = BTreeMap::from([(
             "spark.sql.adaptive.enabled".to_string(),
             "false".to_string(),
@@ -91,7 +130,7 @@ impl SqlTaskRunner {
                 self.cores,
                 payload.broadcast_threshold,
             ),
-            query: None,
+            query: Some(payload_id),
             shuffle_partitions: payload.shuffle_partitions,
             dynamic_filters: false,
             next_id: Arc::new(AtomicUsize::new(
@@ -115,7 +154,7 @@ impl SqlTaskRunner {
         if let Some(rdd) = self.built.lock().unwrap().rdds.get(&key) {
             return Ok(rdd.clone());
         }
-        let ex = self.exec_context(payload, task.clone());
+        let ex = self.exec_context(payload_id, payload, task.clone());
         let mut plan = payload.fragment.plan.clone();
         let rdd = crate::exec::execute(&mut plan, &ex)?;
         let mut built = self.built.lock().unwrap();
@@ -128,6 +167,15 @@ impl SqlTaskRunner {
             }
         }
         Ok(rdd)
+    }
+
+    /// A task's summary: `sizes`, and what the stage's nodes measured
+    /// since the last summary of the stage here (tasks running at once
+    /// may take each other's counts; the driver's sums stay right).
+    fn summary(&self, payload_id: u64, sizes: Vec<u64>) -> Result<Vec<u8>, RddError> {
+        let metrics = self.metrics.take(payload_id);
+        postcard::to_stdvec(&TaskSummary { sizes, metrics })
+            .map_err(|e| RddError::Serde(e.to_string()))
     }
 
     fn run_task(
@@ -174,8 +222,7 @@ impl SqlTaskRunner {
                             .map_err(RddError::from)
                     })?;
                 let sizes = sizes.into_iter().next().unwrap_or_default();
-                Ok(postcard::to_stdvec(&MapSummary { sizes })
-                    .map_err(|e| RddError::Serde(e.to_string()))?)
+                self.summary(payload_id, sizes)
             }
             (None, None) => {
                 let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
@@ -203,7 +250,7 @@ impl SqlTaskRunner {
                     handle.join()
                 });
                 match job {
-                    Ok(r) => r.map(|_| Vec::new()),
+                    Ok(r) => r.and_then(|_| self.summary(payload_id, Vec::new())),
                     Err(_) => Err(RddError::Task("a result task panicked".into())),
                 }
             }
@@ -270,11 +317,11 @@ impl TaskRunner for SqlTaskRunner {
         result
     }
 
-    fn get(&self, ticket: &[u8]) -> Result<BatchIter, RddError> {
+    fn get(&self, ticket: &[u8]) -> Result<BlockIter, RddError> {
         let id: BlockId = postcard::from_bytes(ticket)
             .map_err(|e| RddError::Serde(format!("a block ticket: {e}")))?;
-        let batches = self.blocks.read(id.shuffle, id.map, id.reduce)?;
-        Ok(Box::new(batches.into_iter().map(Ok)))
+        let streams = self.blocks.read(id.shuffle, id.map, id.reduce)?;
+        Ok(Box::new(streams.into_iter().map(Ok)))
     }
 
     fn cleanup(&self, body: &[u8]) {
@@ -282,6 +329,7 @@ impl TaskRunner for SqlTaskRunner {
             Ok(Cleanup::Shuffle(s)) => self.blocks.remove_shuffle(s),
             Ok(Cleanup::Payload(p)) => {
                 self.payloads.lock().unwrap().remove(&p);
+                self.metrics.take(p);
                 let mut built = self.built.lock().unwrap();
                 built.rdds.retain(|(id, _), _| *id != p);
                 built.order.retain(|(id, _)| *id != p);

@@ -5,11 +5,12 @@
 //! failed tasks retried, lost map outputs recomputed — while each of its
 //! task threads only hands a task to an executor and waits for its end.
 
-use super::task::{Cleanup, ExchangeInput, FragmentTask, MapLocation, MapSummary, StagePayload};
+use super::task::{Cleanup, ExchangeInput, FragmentTask, MapLocation, StagePayload, TaskSummary};
 use super::SqlCluster;
 use crate::batch::Batch;
 use crate::error::{Result, SharkError};
 use crate::physical::fragment::Fragment;
+use crate::physical::metrics::OperatorMetricsUpdate;
 use crate::physical::{Exchange, JoinMode, Operator, Partitioning, PhysicalPlan};
 use crate::table::SourceDescriptor;
 use rdd::rdd::{Dependency, RddBase, RddCore, RddImpl};
@@ -23,6 +24,8 @@ use std::sync::Arc;
 pub(crate) struct StageSettings {
     pub broadcast_threshold: u64,
     pub shuffle_partitions: usize,
+    /// The query whose profile the tasks' operator metrics go to.
+    pub query: Option<u64>,
 }
 
 /// Why a plan must run in the driver's process, if it must: a scan of
@@ -156,6 +159,7 @@ impl Builder<'_> {
             partitions,
             reads,
             cluster: self.cluster.clone(),
+            query: self.settings.query,
         }))
     }
 
@@ -202,6 +206,7 @@ struct StageRdd {
     /// The exchanges it reads, by node id.
     reads: Vec<(usize, Arc<StageShuffle>)>,
     cluster: Arc<SqlCluster>,
+    query: Option<u64>,
 }
 
 impl Drop for StageRdd {
@@ -258,6 +263,21 @@ impl StageRdd {
     }
 }
 
+/// Reads a task's summary, passing what its plan nodes measured to
+/// `query`'s profile (on this process's listener bus, as local tasks'
+/// counts go).
+fn read_summary(bytes: &[u8], query: Option<u64>, tc: &TaskContext) -> rdd::Result<TaskSummary> {
+    let summary: TaskSummary = postcard::from_bytes(bytes)
+        .map_err(|e| RddError::Serde(format!("a task's summary: {e}")))?;
+    if let Some(query) = query {
+        for &(node, delta) in &summary.metrics {
+            let update = OperatorMetricsUpdate { query, node, delta };
+            tc.context().post(rdd::Event::Custom(Arc::new(update)));
+        }
+    }
+    Ok(summary)
+}
+
 impl RddBase for StageRdd {
     fn core(&self) -> &RddCore {
         &self.core
@@ -279,6 +299,7 @@ impl RddImpl<Batch> for StageRdd {
         Ok(Box::new(ResultBatches {
             running: Some(running),
             tc: tc.clone(),
+            query: self.query,
         }))
     }
 }
@@ -287,6 +308,7 @@ impl RddImpl<Batch> for StageRdd {
 struct ResultBatches {
     running: Option<cluster::RunningTask>,
     tc: Arc<TaskContext>,
+    query: Option<u64>,
 }
 
 impl Iterator for ResultBatches {
@@ -303,7 +325,14 @@ impl Iterator for ResultBatches {
                     None
                 }
             },
-            Some(Ok(cluster::TaskOutput::Done(_))) | None => {
+            Some(Ok(cluster::TaskOutput::Done(summary))) => {
+                self.running = None;
+                if let Err(e) = read_summary(&summary, self.query, &self.tc) {
+                    self.tc.fail(e);
+                }
+                None
+            }
+            None => {
                 self.running = None;
                 None
             }
@@ -364,8 +393,7 @@ impl ShuffleDep for StageShuffle {
                 })
             }
             Some(Ok(cluster::TaskOutput::Done(summary))) => {
-                let summary: MapSummary = postcard::from_bytes(&summary)
-                    .map_err(|e| RddError::Serde(format!("a map task's summary: {e}")))?;
+                let summary = read_summary(&summary, self.parent.query, tc)?;
                 Ok(MapOutput::remote(summary.sizes, Arc::new(location)))
             }
             Some(Ok(cluster::TaskOutput::Data(_))) => {

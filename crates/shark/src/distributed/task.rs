@@ -3,6 +3,7 @@
 //! summary, and the tickets that name shuffle blocks.
 
 use crate::physical::fragment::Fragment;
+use crate::physical::metrics::NodeSnapshot;
 use crate::physical::Exchange;
 use serde::{Deserialize, Serialize};
 
@@ -54,10 +55,12 @@ pub(crate) struct FragmentTask {
     pub inputs: Vec<ExchangeInput>,
 }
 
-/// A map task's summary: bytes per reduce partition.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct MapSummary {
+/// A task's summary: for a map task its bytes per reduce partition; for
+/// every task what its plan nodes measured (`EXPLAIN ANALYZE`'s numbers).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(crate) struct TaskSummary {
     pub sizes: Vec<u64>,
+    pub metrics: Vec<(usize, NodeSnapshot)>,
 }
 
 /// Names one reduce partition of one map task's output.

@@ -34,7 +34,7 @@ pub struct NodeMetrics {
 }
 
 /// A copy of a node's counters.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct NodeSnapshot {
     /// Rows produced.
     pub rows: u64,
@@ -48,6 +48,18 @@ pub struct NodeSnapshot {
     pub spilled_bytes: u64,
     /// Peak execution memory of one task while it ran.
     pub peak_memory: u64,
+}
+
+impl NodeSnapshot {
+    /// Adds another task's counts (the larger peak stays).
+    pub fn add(&mut self, d: &NodeSnapshot) {
+        self.rows += d.rows;
+        self.batches += d.batches;
+        self.time_ns += d.time_ns;
+        self.tasks += d.tasks;
+        self.spilled_bytes += d.spilled_bytes;
+        self.peak_memory = self.peak_memory.max(d.peak_memory);
+    }
 }
 
 impl NodeMetrics {

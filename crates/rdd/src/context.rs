@@ -151,6 +151,12 @@ impl CancelToken {
     pub fn new() -> Self {
         Self::default()
     }
+
+    /// A token that is cancelled when `flag` is set (by whoever holds it:
+    /// an executor's kill request).
+    pub fn from_flag(flag: Arc<AtomicBool>) -> Self {
+        CancelToken(flag)
+    }
     /// Cancels every job running under this token; their tasks stop soon.
     pub fn cancel(&self) {
         self.0.store(true, Ordering::Relaxed);

@@ -15,9 +15,8 @@ use crate::physical::Partitioning;
 use cluster::{BlockIter, TaskRunner};
 use rdd::RddError;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 /// Runs SQL stages' tasks on an executor.
 pub struct SqlTaskRunner {
@@ -294,27 +293,10 @@ impl TaskRunner for SqlTaskRunner {
         let payload = self.payload(payload_id, &payload)?;
         let task: FragmentTask = postcard::from_bytes(task)
             .map_err(|e| RddError::Serde(format!("a task description: {e}")))?;
-        // The driver's kill reaches the task's jobs through a token.
-        let token = rdd::CancelToken::new();
-        let done = Arc::new(AtomicBool::new(false));
-        let watcher = {
-            let (token, done, cancel) = (token.clone(), done.clone(), cancel.clone());
-            std::thread::spawn(move || {
-                while !done.load(Ordering::SeqCst) {
-                    if cancel.load(Ordering::SeqCst) {
-                        token.cancel();
-                        return;
-                    }
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-            })
-        };
-        let result = self
-            .ctx
-            .run_with_cancel(&token, || self.run_task(payload_id, &payload, task, out));
-        done.store(true, Ordering::SeqCst);
-        let _ = watcher.join();
-        result
+        // The driver's kill sets `cancel`, which cancels the task's jobs.
+        let token = rdd::CancelToken::from_flag(cancel);
+        self.ctx
+            .run_with_cancel(&token, || self.run_task(payload_id, &payload, task, out))
     }
 
     fn get(&self, ticket: &[u8]) -> Result<BlockIter, RddError> {

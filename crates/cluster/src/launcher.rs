@@ -213,14 +213,23 @@ impl LocalCluster {
                         driver.lose(id, why.trim());
                     }
                     let mut ps = processes.lock().unwrap();
+                    if stopped.load(Ordering::SeqCst) {
+                        return;
+                    }
                     for (id, _) in &exited {
                         let Some(p) = ps.iter_mut().find(|p| &p.id == id) else {
                             continue;
                         };
                         if p.retired || p.restarts >= MAX_RESTARTS {
                             p.retired = true;
-                        } else if let Ok(again) = spawner.spawn(id, p.restarts + 1) {
-                            *p = again;
+                            continue;
+                        }
+                        match spawner.spawn(id, p.restarts + 1) {
+                            Ok(again) => *p = again,
+                            Err(e) => {
+                                tracing::warn!(executor = %id, "cannot start it again: {e}");
+                                p.retired = true;
+                            }
                         }
                     }
                     drop(ps);
@@ -233,9 +242,12 @@ impl LocalCluster {
 
 impl Drop for LocalCluster {
     fn drop(&mut self) {
-        self.stopped.store(true, Ordering::SeqCst);
+        // Under the lock the watcher restarts processes under: once this
+        // holds it, nothing is started again.
         let mut processes = self.processes.lock().unwrap();
+        self.stopped.store(true, Ordering::SeqCst);
         for p in processes.iter_mut() {
+            p.retired = true;
             let _ = p.child.kill();
             let _ = p.child.wait();
         }

@@ -85,15 +85,19 @@ impl BlockStore {
                 let schema = batches[0].schema();
                 let batch = concat_batches(&schema, batches.iter())?;
                 batches.clear();
-                let mut bytes = Vec::new();
-                {
-                    let mut w = StreamWriter::try_new(&mut bytes, &schema)?;
-                    w.write(&batch)?;
-                    w.finish()?;
+                // Each segment travels as one message: slices keep them
+                // under the message limit.
+                for piece in super::runner::pieces(&batch) {
+                    let mut bytes = Vec::new();
+                    {
+                        let mut w = StreamWriter::try_new(&mut bytes, &schema)?;
+                        w.write(&piece)?;
+                        w.finish()?;
+                    }
+                    file.write_all(&bytes).map_err(io)?;
+                    blocks.segments[r].push((offset, bytes.len() as u64));
+                    offset += bytes.len() as u64;
                 }
-                file.write_all(&bytes).map_err(io)?;
-                blocks.segments[r].push((offset, bytes.len() as u64));
-                offset += bytes.len() as u64;
             }
             Ok(())
         };

@@ -60,15 +60,20 @@ impl rdd::Listener for StageMetrics {
     }
 }
 
-/// Built stages, and their keys oldest first.
+/// Built stages, and their keys oldest first. A slot is filled by the
+/// first of a stage's tasks here; the others wait for it (or, if its
+/// build failed, build it themselves).
 #[derive(Default)]
 struct BuiltStages {
-    rdds: HashMap<(u64, u64), rdd::Rdd<Batch>>,
-    order: std::collections::VecDeque<(u64, u64)>,
+    slots: HashMap<(u64, Vec<u8>), BuiltSlot>,
+    order: std::collections::VecDeque<(u64, Vec<u8>)>,
 }
 
-/// Built stages kept at once.
-const MAX_BUILT_STAGES: usize = 16;
+type BuiltSlot = Arc<Mutex<Option<rdd::Rdd<Batch>>>>;
+
+/// Built stages kept at once (each may hold a collected broadcast side,
+/// until its query ends or it is pushed out).
+const MAX_BUILT_STAGES: usize = 8;
 
 impl SqlTaskRunner {
     /// A runner with `cores` task threads and `memory_mb` of memory, its
@@ -149,28 +154,41 @@ impl SqlTaskRunner {
     ) -> Result<rdd::Rdd<Batch>, RddError> {
         let inputs =
             postcard::to_stdvec(&task.inputs).map_err(|e| RddError::Serde(e.to_string()))?;
-        let key = (payload_id, rdd::hash::hash_key(&inputs));
-        if let Some(rdd) = self.built.lock().unwrap().rdds.get(&key) {
+        let key = (payload_id, inputs);
+        let slot = {
+            let mut built = self.built.lock().unwrap();
+            match built.slots.get(&key) {
+                Some(slot) => slot.clone(),
+                None => {
+                    let slot = BuiltSlot::default();
+                    built.slots.insert(key.clone(), slot.clone());
+                    built.order.push_back(key);
+                    while built.order.len() > MAX_BUILT_STAGES {
+                        if let Some(old) = built.order.pop_front() {
+                            built.slots.remove(&old);
+                        }
+                    }
+                    slot
+                }
+            }
+        };
+        let mut slot = slot.lock().unwrap();
+        if let Some(rdd) = slot.as_ref() {
             return Ok(rdd.clone());
         }
         let ex = self.exec_context(payload_id, payload, task.clone());
         let mut plan = payload.fragment.plan.clone();
         let rdd = crate::exec::execute(&mut plan, &ex)?;
-        let mut built = self.built.lock().unwrap();
-        if built.rdds.insert(key, rdd.clone()).is_none() {
-            built.order.push_back(key);
-            while built.order.len() > MAX_BUILT_STAGES {
-                if let Some(old) = built.order.pop_front() {
-                    built.rdds.remove(&old);
-                }
-            }
-        }
+        *slot = Some(rdd.clone());
         Ok(rdd)
     }
 
     /// A task's summary: `sizes`, and what the stage's nodes measured
-    /// since the last summary of the stage here (tasks running at once
-    /// may take each other's counts; the driver's sums stay right).
+    /// since the last summary of the stage here. Tasks running at once may
+    /// take each other's counts, and a failed task's counts go with the
+    /// next summary: the sums are those of all attempts, as Spark's
+    /// SQL metrics are. A broadcast side is counted once per executor
+    /// that collects it.
     fn summary(&self, payload_id: u64, sizes: Vec<u64>) -> Result<Vec<u8>, RddError> {
         let metrics = self.metrics.take(payload_id);
         postcard::to_stdvec(&TaskSummary { sizes, metrics })
@@ -182,6 +200,7 @@ impl SqlTaskRunner {
         payload_id: u64,
         payload: &StagePayload,
         task: FragmentTask,
+        token: &rdd::CancelToken,
         out: &mut dyn FnMut(Vec<u8>) -> bool,
     ) -> Result<Vec<u8>, RddError> {
         let partition = task.partition;
@@ -227,18 +246,22 @@ impl SqlTaskRunner {
                 let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
                 let ctx = self.ctx.clone();
                 let job = std::thread::scope(|scope| {
+                    // The job runs on a thread of its own: the task's
+                    // cancel token goes with it.
                     let handle = scope.spawn(move || {
-                        ctx.run_job(&rdd, Some(&[partition]), move |_, it| {
-                            for Batch(b) in it {
-                                for piece in pieces(&b) {
-                                    let bytes =
-                                        super::encode_batch(&piece).map_err(RddError::from)?;
-                                    if tx.send(bytes).is_err() {
-                                        return Err(RddError::Cancelled);
+                        ctx.run_with_cancel(token, || {
+                            ctx.run_job(&rdd, Some(&[partition]), move |_, it| {
+                                for Batch(b) in it {
+                                    for piece in pieces(&b) {
+                                        let bytes =
+                                            super::encode_batch(&piece).map_err(RddError::from)?;
+                                        if tx.send(bytes).is_err() {
+                                            return Err(RddError::Cancelled);
+                                        }
                                     }
                                 }
-                            }
-                            Ok(())
+                                Ok(())
+                            })
                         })
                     });
                     for bytes in rx {
@@ -260,12 +283,14 @@ impl SqlTaskRunner {
     }
 }
 
-/// Result messages stay well under the gRPC message limit: a batch of
-/// more than this many bytes goes in row slices.
+/// Result messages and shuffle block segments stay well under the gRPC
+/// message limit: a batch of more than this many bytes goes in row slices.
 const MAX_RESULT_MESSAGE_BYTES: usize = 8 << 20;
 
 /// `b` in slices of at most about `MAX_RESULT_MESSAGE_BYTES` (none if empty).
-fn pieces(b: &arrow::record_batch::RecordBatch) -> Vec<arrow::record_batch::RecordBatch> {
+pub(super) fn pieces(
+    b: &arrow::record_batch::RecordBatch,
+) -> Vec<arrow::record_batch::RecordBatch> {
     let rows = b.num_rows();
     if rows == 0 {
         return Vec::new();
@@ -295,8 +320,9 @@ impl TaskRunner for SqlTaskRunner {
             .map_err(|e| RddError::Serde(format!("a task description: {e}")))?;
         // The driver's kill sets `cancel`, which cancels the task's jobs.
         let token = rdd::CancelToken::from_flag(cancel);
-        self.ctx
-            .run_with_cancel(&token, || self.run_task(payload_id, &payload, task, out))
+        self.ctx.run_with_cancel(&token, || {
+            self.run_task(payload_id, &payload, task, &token, out)
+        })
     }
 
     fn get(&self, ticket: &[u8]) -> Result<BlockIter, RddError> {
@@ -313,7 +339,7 @@ impl TaskRunner for SqlTaskRunner {
                 self.payloads.lock().unwrap().remove(&p);
                 self.metrics.take(p);
                 let mut built = self.built.lock().unwrap();
-                built.rdds.retain(|(id, _), _| *id != p);
+                built.slots.retain(|(id, _), _| *id != p);
                 built.order.retain(|(id, _)| *id != p);
             }
             Err(_) => {}

@@ -8,7 +8,7 @@
 //! `lose`, which tells the hooks (the engine forgets the map outputs it
 //! held) and fails its running tasks with `ExecutorLost`.
 
-use crate::net::{call, connect, runtime, wait};
+use crate::net::{call, connect, runtime, send_to_engine, wait};
 use crate::protocol::{
     action, build_fingerprint, decode, encode, Heartbeat, HeartbeatReply, KillTask, Registered,
     Registration, TaskLaunch, TaskReply,
@@ -276,11 +276,11 @@ impl Driver {
                     Err(StreamError::Lost(why)) => TaskEvent::Lost(why),
                     Err(StreamError::Failed(e)) => TaskEvent::End(Err(e)),
                 };
-                send_event(&tx, event).await;
+                send_to_engine(&tx, event).await;
                 return;
             }
             let again = RddError::Task("the executor kept asking for the task's payload".into());
-            send_event(&tx, TaskEvent::End(Err(again))).await;
+            send_to_engine(&tx, TaskEvent::End(Err(again))).await;
         });
         Ok(RunningTask {
             inner: self.inner.clone(),
@@ -345,21 +345,6 @@ fn status_failure(address: &str, status: tonic::Status) -> StreamError {
     }
 }
 
-/// Sends an event without blocking a runtime thread; false when nobody
-/// reads any more.
-async fn send_event(tx: &std::sync::mpsc::SyncSender<TaskEvent>, mut event: TaskEvent) -> bool {
-    loop {
-        match tx.try_send(event) {
-            Ok(()) => return true,
-            Err(std::sync::mpsc::TrySendError::Full(e)) => {
-                event = e;
-                tokio::time::sleep(Duration::from_millis(1)).await;
-            }
-            Err(std::sync::mpsc::TrySendError::Disconnected(_)) => return false,
-        }
-    }
-}
-
 /// Streams one task's replies into `tx`. `Ok(false)`: the executor wants
 /// the payload sent again.
 async fn stream_task(
@@ -385,12 +370,12 @@ async fn stream_task(
         match decode::<TaskReply>(&reply.body).map_err(StreamError::Failed)? {
             TaskReply::NeedPayload => return Ok(false),
             TaskReply::Data(bytes) => {
-                if !send_event(tx, TaskEvent::Data(bytes)).await {
+                if !send_to_engine(tx, TaskEvent::Data(bytes)).await {
                     return Ok(true);
                 }
             }
             TaskReply::End(result) => {
-                send_event(tx, TaskEvent::End(result)).await;
+                send_to_engine(tx, TaskEvent::End(result)).await;
                 return Ok(true);
             }
         }

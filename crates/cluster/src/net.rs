@@ -140,7 +140,7 @@ pub(crate) fn status_error(address: &str, status: tonic::Status) -> RddError {
 
 /// Record batches read from a peer's `do_get`, for engine threads.
 pub struct RemoteBatches {
-    rx: tokio::sync::mpsc::Receiver<Result<RecordBatch, RddError>>,
+    rx: std::sync::mpsc::Receiver<Result<RecordBatch, RddError>>,
 }
 
 /// What waiting for the next batch gave.
@@ -157,27 +157,35 @@ impl RemoteBatches {
     /// The next batch, waiting at most `wait` (engine threads only: it
     /// blocks).
     pub fn next_within(&mut self, wait: Duration) -> Fetched {
-        let deadline = std::time::Instant::now() + wait;
-        loop {
-            match self.rx.try_recv() {
-                Ok(b) => return Fetched::Batch(b),
-                Err(tokio::sync::mpsc::error::TryRecvError::Disconnected) => return Fetched::End,
-                Err(tokio::sync::mpsc::error::TryRecvError::Empty) => {
-                    if std::time::Instant::now() >= deadline {
-                        return Fetched::Pending;
-                    }
-                    std::thread::sleep(Duration::from_micros(200));
-                }
+        match self.rx.recv_timeout(wait) {
+            Ok(b) => Fetched::Batch(b),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Fetched::Pending,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Fetched::End,
+        }
+    }
+}
+
+/// Hands `value` to an engine thread reading `tx` without blocking a
+/// runtime thread (it waits asynchronously while the channel is full);
+/// false when nobody reads any more.
+pub(crate) async fn send_to_engine<T>(tx: &std::sync::mpsc::SyncSender<T>, mut value: T) -> bool {
+    loop {
+        match tx.try_send(value) {
+            Ok(()) => return true,
+            Err(std::sync::mpsc::TrySendError::Full(v)) => {
+                value = v;
+                tokio::time::sleep(Duration::from_millis(1)).await;
             }
+            Err(std::sync::mpsc::TrySendError::Disconnected(_)) => return false,
         }
     }
 }
 
 /// Streams the batches of the Arrow IPC streams the Flight service at
-/// `address` serves for `ticket` (a shuffle block). A peer that cannot be reached, or a stream
-/// that breaks, yields an `Io` error.
+/// `address` serves for `ticket` (a shuffle block). A peer that cannot be
+/// reached, or a stream that breaks, yields an `Io` error.
 pub fn fetch_batches(address: &str, ticket: Vec<u8>, timeout: Duration) -> RemoteBatches {
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let (tx, rx) = std::sync::mpsc::sync_channel(4);
     let address = address.to_string();
     runtime().spawn(async move {
         let result: Result<(), RddError> = async {
@@ -200,7 +208,7 @@ pub fn fetch_batches(address: &str, ticket: Vec<u8>, timeout: Duration) -> Remot
                 let reader =
                     StreamReader::try_new(std::io::Cursor::new(m.data_body), None).map_err(bad)?;
                 for b in reader {
-                    if tx.send(Ok(b.map_err(bad)?)).await.is_err() {
+                    if !send_to_engine(&tx, Ok(b.map_err(bad)?)).await {
                         return Ok(());
                     }
                 }
@@ -209,7 +217,7 @@ pub fn fetch_batches(address: &str, ticket: Vec<u8>, timeout: Duration) -> Remot
         }
         .await;
         if let Err(e) = result {
-            let _ = tx.send(Err(e)).await;
+            send_to_engine(&tx, Err(e)).await;
         }
     });
     RemoteBatches { rx }

@@ -87,7 +87,7 @@ impl BlockStore {
                 batches.clear();
                 // Each segment travels as one message: slices keep them
                 // under the message limit.
-                for piece in super::runner::pieces(&batch) {
+                for piece in super::pieces(&batch) {
                     let mut bytes = Vec::new();
                     {
                         let mut w = StreamWriter::try_new(&mut bytes, &schema)?;

@@ -252,7 +252,7 @@ impl SqlTaskRunner {
                         ctx.run_with_cancel(token, || {
                             ctx.run_job(&rdd, Some(&[partition]), move |_, it| {
                                 for Batch(b) in it {
-                                    for piece in pieces(&b) {
+                                    for piece in super::pieces(&b) {
                                         let bytes =
                                             super::encode_batch(&piece).map_err(RddError::from)?;
                                         if tx.send(bytes).is_err() {
@@ -281,27 +281,6 @@ impl SqlTaskRunner {
             )),
         }
     }
-}
-
-/// Result messages and shuffle block segments stay well under the gRPC
-/// message limit: a batch of more than this many bytes goes in row slices.
-const MAX_RESULT_MESSAGE_BYTES: usize = 8 << 20;
-
-/// `b` in slices of at most about `MAX_RESULT_MESSAGE_BYTES` (none if empty).
-pub(super) fn pieces(
-    b: &arrow::record_batch::RecordBatch,
-) -> Vec<arrow::record_batch::RecordBatch> {
-    let rows = b.num_rows();
-    if rows == 0 {
-        return Vec::new();
-    }
-    let bytes = b.get_array_memory_size();
-    let n = bytes.div_ceil(MAX_RESULT_MESSAGE_BYTES).clamp(1, rows);
-    let step = rows.div_ceil(n);
-    (0..rows)
-        .step_by(step)
-        .map(|at| b.slice(at, step.min(rows - at)))
-        .collect()
 }
 
 impl TaskRunner for SqlTaskRunner {
